@@ -1,0 +1,34 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README.md).
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: venv demo test lint neo4j-start neo4j-stop clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy neosense_desktop
+
+test: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/run-tests
+
+demo: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo
+
+neo4j-start: venv
+	$(BIN)/python scripts/neo4j-local start
+
+neo4j-stop:
+	$(BIN)/python scripts/neo4j-local stop
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
