@@ -1,0 +1,29 @@
+"""`neosense-desktop` and `python -m neosense_desktop`.
+
+With a CLI command (probe, extract, diff, schema) it runs headless on the core engine;
+otherwise it starts the desktop app (optionally opening a report file given as argument).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    from neosense_desktop.core import cli
+
+    if args and (args[0] in cli.COMMANDS or args[0] in ("-h", "--help", "--version")):
+        return cli.main(args)
+    import importlib
+
+    try:
+        app = importlib.import_module("neosense_desktop.app")
+    except ImportError as exc:  # the GUI is optional for headless use
+        print(f"The desktop app cannot start: {exc}", file=sys.stderr)
+        return 2
+    return int(app.main(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

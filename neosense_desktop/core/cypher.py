@@ -1,0 +1,19 @@
+"""Cypher name escaping. Labels, types and property keys are data, never query text."""
+
+from __future__ import annotations
+
+
+def escape_name(name: str) -> str:
+    """Quote a label, relationship type or property key for use in Cypher.
+
+    Always backtick-quotes, so keywords, spaces, dots and any Unicode are safe, and doubles
+    embedded backticks, Cypher's escape inside a quoted name.
+
+    Neo4j's parser also decodes Java-style ``\\uXXXX`` escapes *before* it tokenizes, even
+    inside backticks: a name holding the six characters ``\\u0060`` would close the quoting
+    and let the rest of the name run as Cypher. So every backslash is written as the escape
+    ``\\u005C``, which decodes to one literal backslash that cannot start another escape.
+    """
+    if "\x00" in name:
+        raise ValueError("a Cypher name cannot contain a NUL character")
+    return "`" + name.replace("\\", "\\u005C").replace("`", "``") + "`"

@@ -1,0 +1,350 @@
+"""The only door to Neo4j: one lazily created AsyncDriver, read-only sessions, typed errors.
+
+Every query goes through `GraphClient.read`, which
+- runs in READ access mode (the server itself then refuses any write),
+- carries a server-side transaction timeout plus a client-side guard for dead networks,
+- turns every driver exception into a NeoSenseError with context and suggestions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as nx
+
+from .. import __version__
+from .connection import ConnectionSettings
+from .errors import ErrorCode, NeoSenseError
+
+log = logging.getLogger(__name__)
+
+# Seconds added to the server-side timeout before the client gives up on its own; covers a
+# server or network that stops answering without closing the socket.
+CLIENT_GRACE_S = 5.0
+
+Row = dict[str, Any]
+
+
+class GraphClient:
+    """Read-only access to one Neo4j server, shared by all activities of a run.
+
+    Use as `async with GraphClient(settings, password) as client: rows = await client.read(...)`.
+    The driver is made on first use, on the running loop, and closed by `close()`.
+    """
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        password: str,
+        *,
+        query_timeout_s: float = 60.0,
+        database: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self._password = password
+        self.query_timeout_s = query_timeout_s
+        self.database = database if database is not None else settings.database
+        self._driver: neo4j.AsyncDriver | None = None
+        self._closed = False
+
+    # -- lifecycle -------------------------------------------------------------------
+    async def __aenter__(self) -> GraphClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def driver_open(self) -> bool:
+        return self._driver is not None
+
+    def _make_driver(self) -> neo4j.AsyncDriver:
+        s = self.settings
+        kwargs: dict[str, Any] = {
+            "auth": (s.user, self._password),
+            "connection_timeout": s.connection_timeout_s,
+            "connection_acquisition_timeout": s.connection_timeout_s + self.query_timeout_s,
+            "max_connection_pool_size": 16,
+            "user_agent": f"neosense-desktop/{__version__}",
+            "notifications_min_severity": "OFF",
+            # A failed query is reported, never silently retried for half a minute.
+            "max_transaction_retry_time": 0.0,
+        }
+        if s.encrypted:
+            kwargs["encrypted"] = True
+            if s.trust == "all":
+                kwargs["trusted_certificates"] = neo4j.TrustAll()
+            elif s.trust == "custom":
+                kwargs["trusted_certificates"] = neo4j.TrustCustomCAs(*s.ca_cert_paths)
+            else:
+                kwargs["trusted_certificates"] = neo4j.TrustSystemCAs()
+        try:
+            return neo4j.AsyncGraphDatabase.driver(s.uri, **kwargs)
+        except (nx.ConfigurationError, ValueError) as exc:
+            raise NeoSenseError(
+                ErrorCode.BAD_URI,
+                f"The URI {s.safe_uri} is not usable: {exc}",
+                context=self.context(),
+            ) from exc
+
+    def _get_driver(self) -> neo4j.AsyncDriver:
+        if self._closed:
+            raise NeoSenseError(ErrorCode.INTERNAL, "The connection was already closed.")
+        if self._driver is None:
+            self._driver = self._make_driver()
+        return self._driver
+
+    async def close(self) -> None:
+        self._closed = True
+        driver, self._driver = self._driver, None
+        if driver is not None:
+            try:
+                await driver.close()
+            except Exception:  # closing must never mask the error that ended the run
+                log.warning("closing the Neo4j driver failed", exc_info=True)
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        ctx: dict[str, Any] = {
+            "uri": self.settings.safe_uri,
+            "database": self.database or "(default)",
+        }
+        ctx.update(extra)
+        return ctx
+
+    # -- queries ---------------------------------------------------------------------
+    async def read(
+        self,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+        database: str | None = None,
+    ) -> list[Row]:
+        """Run one read-only query and return its rows as dicts.
+
+        query_name names the query in logs and errors ("labels", "schema.sample", ...).
+        """
+        timeout = timeout_s if timeout_s is not None else self.query_timeout_s
+        db = database if database is not None else self.database
+        t0 = time.monotonic()
+        try:
+            async with asyncio.timeout(timeout + CLIENT_GRACE_S):
+                async with self._get_driver().session(
+                    database=db or None,
+                    default_access_mode=neo4j.READ_ACCESS,
+                    fetch_size=10_000,
+                ) as session:
+                    result = await session.run(
+                        neo4j.Query(cypher, timeout=timeout),
+                        dict(parameters or {}),
+                    )
+                    rows = [record.data() async for record in result]
+        except NeoSenseError as exc:
+            raise exc.with_context(**self.context(query=query_name)) from None
+        except TimeoutError as exc:
+            raise NeoSenseError(
+                ErrorCode.TIMEOUT,
+                f"The query '{query_name}' got no answer within {timeout + CLIENT_GRACE_S:.0f} s.",
+                context=self.context(query=query_name, elapsed_s=round(time.monotonic() - t0, 3)),
+            ) from exc
+        except Exception as exc:  # every driver failure becomes a typed, explained error
+            raise translate_error(
+                exc,
+                self.context(query=query_name, elapsed_s=round(time.monotonic() - t0, 3)),
+                timeout_s=timeout,
+            ) from exc
+        log.debug("query %s: %d rows in %.3f s", query_name, len(rows), time.monotonic() - t0)
+        return rows
+
+    async def verify(self) -> None:
+        """Check connectivity and authentication without running a query."""
+        try:
+            async with asyncio.timeout(self.settings.connection_timeout_s + CLIENT_GRACE_S):
+                await self._get_driver().verify_connectivity()
+        except NeoSenseError:
+            raise
+        except TimeoutError as exc:
+            raise NeoSenseError(
+                ErrorCode.TIMEOUT,
+                f"The server at {self.settings.address} did not answer within "
+                f"{self.settings.connection_timeout_s:.0f} s.",
+                suggestions=[
+                    "Is the server overloaded or the network slow? Raise the "
+                    "connection timeout in the profile.",
+                    *NeoSenseError(ErrorCode.UNREACHABLE, "").suggestions,
+                ],
+                context=self.context(),
+            ) from exc
+        except Exception as exc:
+            err = translate_error(exc, self.context())
+            if err.code is ErrorCode.UNREACHABLE:
+                err = await self._diagnose_unreachable(err)
+            raise err from exc
+
+    async def _diagnose_unreachable(self, err: NeoSenseError) -> NeoSenseError:
+        """Tell "nothing listens there" from "something listens but TLS does not match".
+
+        The routing driver reports both as "Unable to retrieve routing information", which
+        would send the user to check a server that is in fact running.
+        """
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.settings.uri)
+        host, port = parts.hostname or "localhost", parts.port or 7687
+        secure = "+s" in parts.scheme or self.settings.encrypted
+        timeout = min(self.settings.connection_timeout_s, 5.0)
+        try:
+            async with asyncio.timeout(timeout):
+                _, writer = await asyncio.open_connection(host, port)
+            writer.close()
+        except (OSError, TimeoutError):
+            return err  # really unreachable
+        if not secure:
+            return NeoSenseError(
+                ErrorCode.TLS_MISMATCH,
+                f"Something listens at {self.settings.address} but refused a plain Bolt "
+                "connection; the server may require encryption.",
+                context=err.context,
+            )
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        try:
+            async with asyncio.timeout(timeout):
+                _, writer = await asyncio.open_connection(host, port, ssl=ctx)
+            writer.close()
+        except (OSError, TimeoutError, ssl.SSLError):
+            return NeoSenseError(
+                ErrorCode.TLS_MISMATCH,
+                f"The server at {self.settings.address} answers but does not speak TLS, and "
+                f"the scheme {parts.scheme}:// asks for it.",
+                suggestions=[
+                    "Use bolt:// or neo4j:// for a server without TLS.",
+                    "Or enable TLS for Bolt on the server (server.bolt.tls_level=REQUIRED).",
+                ],
+                context=err.context,
+            )
+        return NeoSenseError(
+            ErrorCode.TLS_MISMATCH,
+            f"The TLS connection to {self.settings.address} was set up, but the certificate "
+            "was not accepted or Bolt failed over it.",
+            suggestions=[
+                "For a self-signed certificate use bolt+ssc:// or neo4j+ssc://.",
+                "Check that the certificate matches the host name.",
+            ],
+            context=err.context,
+        )
+
+
+_TLS_HINTS = (
+    "ssl",
+    "tls",
+    "certificate",
+    "handshake",
+    "wrong version number",
+    "encrypt",
+    "unexpected eof",
+)
+
+
+def translate_error(
+    exc: BaseException, context: dict[str, Any], timeout_s: float | None = None
+) -> NeoSenseError:
+    """Map a driver or network exception to a NeoSenseError the user can act on."""
+    if isinstance(exc, NeoSenseError):
+        return exc.with_context(**context)
+    text = str(exc)
+    low = text.lower()
+    uri = context.get("uri", "")
+    code = getattr(exc, "code", None) or ""
+    if isinstance(exc, nx.AuthError) or "Security.Unauthorized" in code:
+        return NeoSenseError(
+            ErrorCode.AUTH_FAILED,
+            f"The server at {uri} refused the user name or password.",
+            context=context,
+        )
+    if "AuthenticationRateLimit" in code:
+        return NeoSenseError(
+            ErrorCode.AUTH_FAILED,
+            "Too many failed logins: the server is refusing this user for a while.",
+            suggestions=["Wait a few seconds, then check the user name and password."],
+            context=context,
+        )
+    if "Database.DatabaseNotFound" in code or "database does not exist" in low:
+        return NeoSenseError(
+            ErrorCode.DATABASE_MISSING,
+            f"The database '{context.get('database')}' does not exist on "
+            f"{uri}, or this user cannot see it.",
+            context=context,
+        )
+    if "TransactionTimedOut" in code or ("Transaction.Terminated" in code and "timeout" in low):
+        limit = f" of {timeout_s:.0f} s" if timeout_s else ""
+        return NeoSenseError(
+            ErrorCode.TIMEOUT,
+            f"The query '{context.get('query', '?')}' ran past its "
+            f"timeout{limit} and the server stopped it.",
+            context=context,
+        )
+    if "Security.Forbidden" in code or "Security.AuthorizationExpired" in code:
+        return NeoSenseError(
+            ErrorCode.PERMISSION_DENIED,
+            f"This user lacks a privilege for '{context.get('query', '?')}': {text}",
+            suggestions=[
+                _privilege_hint(str(context.get("query", ""))),
+                "Or run NeoSense as a user that has it.",
+            ],
+            context=context,
+        )
+    if isinstance(exc, (ssl.SSLError,)) or (
+        isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, OSError))
+        and any(h in low for h in _TLS_HINTS)
+    ):
+        return NeoSenseError(
+            ErrorCode.TLS_MISMATCH,
+            f"The secure connection to {uri} failed: {text}",
+            context=context,
+        )
+    if isinstance(exc, (nx.ConfigurationError, ValueError)) and "uri" in low:
+        return NeoSenseError(
+            ErrorCode.BAD_URI, f"The URI {uri} is not usable: {text}", context=context
+        )
+    if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired | ConnectionError):
+        if context.get("query"):
+            return NeoSenseError(
+                ErrorCode.CONNECTION_LOST,
+                f"The connection to {uri} was lost during '{context.get('query')}': {text}",
+                context=context,
+            )
+        return NeoSenseError(
+            ErrorCode.UNREACHABLE, f"Cannot reach a Neo4j server at {uri}: {text}", context=context
+        )
+    if isinstance(exc, nx.Neo4jError):
+        return NeoSenseError(
+            ErrorCode.QUERY_FAILED,
+            f"The query '{context.get('query', '?')}' failed: {exc.code}: {exc.message}",
+            context=context,
+        )
+    if isinstance(exc, nx.DriverError):
+        return NeoSenseError(
+            ErrorCode.CONNECTION_LOST, f"The driver failed: {text}", context=context
+        )
+    return NeoSenseError(
+        ErrorCode.INTERNAL, f"Unexpected error: {type(exc).__name__}: {text}", context=context
+    )
+
+
+def _privilege_hint(query_name: str) -> str:
+    if "index" in query_name or "constraint" in query_name:
+        return "Missing privilege: SHOW INDEX / SHOW CONSTRAINT (GRANT SHOW INDEX ON DBMS TO role)."
+    if "stats" in query_name:
+        return "Missing privilege: db.stats procedures need an admin role."
+    if "databases" in query_name:
+        return "Missing privilege: ACCESS on the system database for SHOW DATABASES."
+    return "Missing privilege: MATCH/TRAVERSE/READ on the database's graph."

@@ -1,0 +1,120 @@
+"""Passwords in the OS keyring, never on disk in plain text.
+
+Keyring calls can block on D-Bus (and even prompt), so the async methods run them in a
+worker thread; the GUI never waits on them in its event loop. When no keyring backend
+exists, the store says so (`available` is False) and keeps passwords in memory only, for
+this session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import keyring
+import keyring.backend
+import keyring.errors
+from keyring.backends import fail
+
+from .errors import ErrorCode, NeoSenseError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "neosense-desktop"
+T = TypeVar("T")
+
+
+def _account(profile_id: str) -> str:
+    return f"profile:{profile_id}"
+
+
+class SecretStore:
+    """One keyring entry per profile id under the service "neosense-desktop".
+
+    Attributes:
+        available: False when no usable keyring backend exists (the fail backend, or a
+            backend that errored); passwords then live in memory only.
+        backend_name: the backend's class name, for the UI and the About dialog.
+    """
+
+    def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
+        self._backend = backend if backend is not None else keyring.get_keyring()
+        self._memory: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self.available = not isinstance(self._backend, fail.Keyring)
+        self.backend_name = type(self._backend).__module__ + "." + type(self._backend).__name__
+
+    # -- sync API (call from worker threads, CLI or tests) ---------------------------
+    def get_password(self, profile_id: str) -> str | None:
+        with self._lock:
+            if profile_id in self._memory:
+                return self._memory[profile_id]
+        if not self.available:
+            return None
+        try:
+            return self._backend.get_password(SERVICE, _account(profile_id))
+        except keyring.errors.KeyringError as exc:
+            raise self._failed("read", exc) from exc
+
+    def set_password(self, profile_id: str, password: str) -> bool:
+        """Store a password. Returns True if it went to the keyring, False if memory only."""
+        if not self.available:
+            with self._lock:
+                self._memory[profile_id] = password
+            return False
+        try:
+            self._backend.set_password(SERVICE, _account(profile_id), password)
+        except keyring.errors.NoKeyringError:
+            self.available = False
+            with self._lock:
+                self._memory[profile_id] = password
+            log.warning(
+                "no keyring backend: password for profile %s kept in memory only", profile_id
+            )
+            return False
+        except keyring.errors.KeyringError as exc:
+            raise self._failed("save", exc) from exc
+        with self._lock:
+            self._memory.pop(profile_id, None)
+        return True
+
+    def delete_password(self, profile_id: str) -> None:
+        with self._lock:
+            self._memory.pop(profile_id, None)
+        if not self.available:
+            return
+        try:
+            self._backend.delete_password(SERVICE, _account(profile_id))
+        except keyring.errors.PasswordDeleteError:
+            pass  # nothing stored: deleting is already done
+        except keyring.errors.KeyringError as exc:
+            raise self._failed("delete", exc) from exc
+
+    def remember_for_session(self, profile_id: str, password: str) -> None:
+        """Keep a password in memory only (the user chose not to save it)."""
+        with self._lock:
+            self._memory[profile_id] = password
+
+    def _failed(self, what: str, exc: Exception) -> NeoSenseError:
+        log.error("keyring %s failed via %s: %s", what, self.backend_name, type(exc).__name__)
+        return NeoSenseError(
+            ErrorCode.KEYRING_FAILED,
+            f"The OS keyring could not {what} the password: {exc}",
+            context={"backend": self.backend_name},
+        )
+
+    # -- async API (never blocks the event loop) -------------------------------------
+    async def _in_thread(self, fn: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+    async def aget_password(self, profile_id: str) -> str | None:
+        return await self._in_thread(self.get_password, profile_id)
+
+    async def aset_password(self, profile_id: str, password: str) -> bool:
+        return await self._in_thread(self.set_password, profile_id, password)
+
+    async def adelete_password(self, profile_id: str) -> None:
+        await self._in_thread(self.delete_password, profile_id)

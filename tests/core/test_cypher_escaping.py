@@ -1,0 +1,35 @@
+"""Escaping unit tests; the end-to-end proof against a real server is in integration/."""
+
+from __future__ import annotations
+
+import pytest
+
+from neosense_desktop.core.cypher import escape_name
+
+
+@pytest.mark.parametrize(
+    ("name", "quoted"),
+    [
+        ("Person", "`Person`"),
+        ("has space", "`has space`"),
+        ("a`b", "`a``b`"),
+        ("dot.ted", "`dot.ted`"),
+        ("Ünïcødé 名前", "`Ünïcødé 名前`"),
+        ("back\\slash", "`back\\u005Cslash`"),
+        ("sneaky\\u0060", "`sneaky\\u005Cu0060`"),
+        ("", "``"),
+    ],
+)
+def test_escape_name(name: str, quoted: str) -> None:
+    assert escape_name(name) == quoted
+
+
+def test_escaped_name_has_no_raw_backslash_or_lone_backtick() -> None:
+    out = escape_name("x`\\u0060`` y")[1:-1]
+    assert "\\u0060" not in out.replace("\\u005C", "")
+    assert out.replace("``", "").count("`") == 0
+
+
+def test_nul_is_refused() -> None:
+    with pytest.raises(ValueError):
+        escape_name("a\x00b")

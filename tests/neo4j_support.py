@@ -1,0 +1,171 @@
+"""A real Neo4j server for tests: started through scripts/neo4j-local, or given by env vars.
+
+NEOSENSE_TEST_URI / NEOSENSE_TEST_PASSWORD (user NEOSENSE_TEST_USER, default neo4j) point the
+tests at an existing server; otherwise scripts/neo4j-local starts one on NEOSENSE_TEST_PORT
+(default 7697, so a developer's own server on 7687 is left alone).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import neo4j
+
+REPO = Path(__file__).resolve().parent.parent
+NEO4J_LOCAL = REPO / "scripts" / "neo4j-local"
+FIXTURES = REPO / "tests" / "fixtures"
+NORTHWIND = REPO.parent / "shared" / "datasets" / "northwind"
+
+
+@dataclass
+class Neo4jServer:
+    uri: str
+    user: str
+    password: str
+    port: int | None  # None when the server is not ours (NEOSENSE_TEST_URI)
+    started_here: bool
+
+    def driver(self) -> neo4j.Driver:
+        return neo4j.GraphDatabase.driver(
+            self.uri, auth=(self.user, self.password), notifications_min_severity="OFF"
+        )
+
+    @property
+    def import_dir(self) -> Path | None:
+        if self.port is None:
+            return None
+        out = subprocess.run(
+            [sys.executable, str(NEO4J_LOCAL), "import-dir", "--port", str(self.port)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return Path(out.stdout.strip())
+
+    def local(self, *args: str) -> subprocess.CompletedProcess[str]:
+        assert self.port is not None, "only a server started by scripts/neo4j-local"
+        return subprocess.run(
+            [sys.executable, str(NEO4J_LOCAL), *args, "--port", str(self.port)],
+            capture_output=True,
+            text=True,
+        )
+
+
+def start_server() -> Neo4jServer:
+    uri = os.environ.get("NEOSENSE_TEST_URI")
+    if uri:
+        return Neo4jServer(
+            uri,
+            os.environ.get("NEOSENSE_TEST_USER", "neo4j"),
+            os.environ["NEOSENSE_TEST_PASSWORD"],
+            None,
+            False,
+        )
+    port = int(os.environ.get("NEOSENSE_TEST_PORT", "7697"))
+    password = os.environ.get("NEOSENSE_NEO4J_PASSWORD", "neosense-test")
+    status = subprocess.run(
+        [sys.executable, str(NEO4J_LOCAL), "status", "--port", str(port)],
+        capture_output=True,
+        text=True,
+    )
+    already = status.returncode == 0
+    if not already:
+        proc = subprocess.run(
+            [sys.executable, str(NEO4J_LOCAL), "start", "--port", str(port)],
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"scripts/neo4j-local start failed:\n{proc.stderr}")
+    return Neo4jServer(f"bolt://127.0.0.1:{port}", "neo4j", password, port, not already)
+
+
+def stop_server(server: Neo4jServer) -> None:
+    if (
+        server.started_here
+        and server.port is not None
+        and not os.environ.get("NEOSENSE_KEEP_NEO4J")
+    ):
+        server.local("stop")
+
+
+class GraphFixture:
+    """A clean database plus helpers to fill it. Writes happen here only, never in the app."""
+
+    def __init__(self, server: Neo4jServer, database: str = "neo4j") -> None:
+        self.server = server
+        self.database = database
+        self._driver = server.driver()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def run(self, cypher: str, **params: object) -> list[dict[str, object]]:
+        with self._driver.session(database=self.database) as s:
+            return [r.data() for r in s.run(cypher, params)]  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        """Drop all data, indexes and constraints; restore the two token lookup indexes."""
+        for row in self.run("SHOW CONSTRAINTS YIELD name RETURN name"):
+            self.run(f"DROP CONSTRAINT `{row['name']}`")
+        for row in self.run("SHOW INDEXES YIELD name, type RETURN name, type"):
+            if row["type"] != "LOOKUP":
+                self.run(f"DROP INDEX `{row['name']}`")
+        self.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        kinds = {
+            r["entityType"]
+            for r in self.run(
+                "SHOW INDEXES YIELD type, entityType WHERE type = 'LOOKUP' RETURN entityType"
+            )
+        }
+        if "NODE" not in kinds:
+            self.run(
+                "CREATE LOOKUP INDEX node_label_lookup IF NOT EXISTS FOR (n) ON EACH labels(n)"
+            )
+        if "RELATIONSHIP" not in kinds:
+            self.run(
+                "CREATE LOOKUP INDEX rel_type_lookup IF NOT EXISTS FOR ()-[r]-() ON EACH type(r)"
+            )
+
+    def load_file(self, path: Path, *, keep_going: bool = False) -> None:
+        """Run a multi-statement Cypher file through scripts/neo4j-local's own splitter."""
+        sys.path.insert(0, str(REPO / "scripts"))
+        try:
+            split = _load_splitter()
+        finally:
+            sys.path.pop(0)
+        for line, stmt in split(path.read_text(encoding="utf-8")):
+            try:
+                self.run(stmt)
+            except neo4j.exceptions.Neo4jError as exc:
+                if not keep_going:
+                    raise RuntimeError(f"{path.name} line {line}: {exc.message}") from exc
+
+    def load_fixture(self, name: str) -> None:
+        self.load_file(FIXTURES / name)
+
+    def load_northwind(self) -> None:
+        target = self.server.import_dir
+        if target is None:
+            raise RuntimeError("northwind needs the server's import dir (scripts/neo4j-local)")
+        target.mkdir(parents=True, exist_ok=True)
+        for csv in NORTHWIND.glob("*.csv"):
+            shutil.copy2(csv, target / csv.name)
+        self.load_file(NORTHWIND / "northwind.cypher")
+
+
+def _load_splitter():  # type: ignore[no-untyped-def]
+    import importlib.machinery
+    import importlib.util
+
+    loader = importlib.machinery.SourceFileLoader("neo4j_local", str(NEO4J_LOCAL))
+    spec = importlib.util.spec_from_loader("neo4j_local", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module.split_statements
