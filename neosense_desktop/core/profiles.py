@@ -1,0 +1,442 @@
+"""Saved connection profiles: a JSON file in the config dir, safe against crashes and races.
+
+- Writes are atomic (temp file in the same folder, fsync, os.replace), so a crash leaves
+  either the old file or the new one, never half of one.
+- A file that cannot be read as profiles is moved aside to
+  ``profiles.json.corrupt-<timestamp>`` and reported (ProfilesFileCorrupt); it is never
+  silently replaced by an empty list.
+- Two app instances may save at once: every change takes an exclusive lock, re-reads the
+  file and applies only its own change (add, update, delete) before writing, so neither
+  instance loses the other's updates.
+- Passwords are not here: they live in the OS keyring (secrets.py), keyed by profile id.
+- NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE give one extra profile that
+  is shown but never written unless the user saves a copy of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .connection import ConnectionSettings
+from .errors import ErrorCode, NeoSenseError
+from .paths import config_dir
+
+log = logging.getLogger(__name__)
+
+FILE_FORMAT = 1
+ENVIRONMENT_PROFILE_ID = "environment"
+LOCK_TIMEOUT_S = 10.0
+# An O_EXCL lock file older than this is left over from a crashed process.
+STALE_LOCK_S = 60.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Profile(BaseModel):
+    """One saved connection: a name, the connection settings, and bookkeeping.
+
+    Attributes:
+        id: stable key, also the keyring account for the password.
+        name: what the user calls it; unique names are encouraged, not required.
+        transient: True for the profile built from environment variables; never saved.
+    """
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: str = Field(default_factory=_new_id, min_length=1, max_length=128)
+    name: str = Field(min_length=1, max_length=200)
+    connection: ConnectionSettings
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+    transient: bool = Field(default=False, exclude=True)
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the name cannot be empty")
+        return value
+
+    def touched(self, **changes: Any) -> Profile:
+        """A copy with changes applied, validated, and updated_at set to now."""
+        data = self.model_dump()
+        data.update(changes)
+        data["updated_at"] = _now()
+        data["transient"] = changes.get("transient", self.transient)
+        return Profile.model_validate(data)
+
+
+class _ProfilesFile(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    format: int = FILE_FORMAT
+    profiles: list[Profile] = Field(default_factory=list)
+
+
+class ProfilesFileCorrupt(NeoSenseError):
+    """The profiles file could not be read; it was moved to `moved_to` and kept there."""
+
+    def __init__(self, path: Path, moved_to: Path, reason: str) -> None:
+        super().__init__(
+            ErrorCode.FILE_CORRUPT,
+            f"The saved connections in {path} could not be read ({reason}). "
+            f"The file was kept as {moved_to.name} and a fresh list was started.",
+            context={"path": str(path), "moved_to": str(moved_to)},
+        )
+        self.path = path
+        self.moved_to = moved_to
+
+
+def default_profiles_path() -> Path:
+    return config_dir() / "profiles.json"
+
+
+def environment_profile(env: Mapping[str, str] | None = None) -> Profile | None:
+    """The profile given by NEO4J_URI and NEO4J_USERNAME (plus NEO4J_DATABASE), if any.
+
+    The password (NEO4J_PASSWORD) is not part of a profile: see environment_password().
+    Invalid values are logged and ignored, so a stray variable cannot stop the app.
+    """
+    env = os.environ if env is None else env
+    uri = env.get("NEO4J_URI", "").strip()
+    user = env.get("NEO4J_USERNAME", "").strip()
+    if not uri or not user:
+        return None
+    try:
+        settings = ConnectionSettings(uri=uri, user=user, database=env.get("NEO4J_DATABASE", ""))
+    except ValidationError as exc:
+        log.warning("ignoring NEO4J_URI/NEO4J_USERNAME: %s", exc.errors()[0]["msg"])
+        return None
+    return Profile(
+        id=ENVIRONMENT_PROFILE_ID,
+        name=f"Environment ({settings.address})",
+        connection=settings,
+        transient=True,
+    )
+
+
+def environment_password(env: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if env is None else env
+    return env.get("NEO4J_PASSWORD")
+
+
+class _FileLock:
+    """An exclusive lock between processes: flock on POSIX, an O_EXCL lock file elsewhere."""
+
+    def __init__(self, path: Path, timeout_s: float = LOCK_TIMEOUT_S) -> None:
+        self.path = path
+        self.timeout_s = timeout_s
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise NeoSenseError(
+                ErrorCode.FILE_WRITE_FAILED,
+                f"The folder {self.path.parent} cannot be created: {exc.strerror}.",
+                context={"path": str(self.path.parent)},
+            ) from exc
+        if sys.platform != "win32":
+            with self._flock():
+                yield
+        else:
+            with self._exclusive_file():
+                yield
+
+    def _timeout_error(self) -> NeoSenseError:
+        return NeoSenseError(
+            ErrorCode.FILE_WRITE_FAILED,
+            f"Another NeoSense window kept the profiles file locked for {self.timeout_s:.0f} s.",
+            suggestions=["Try again; if it persists, close the other NeoSense windows."],
+            context={"lock": str(self.path)},
+        )
+
+    @contextlib.contextmanager
+    def _flock(self) -> Iterator[None]:
+        import fcntl
+
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            deadline = time.monotonic() + self.timeout_s
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise self._timeout_error() from None
+                    time.sleep(0.01)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    @contextlib.contextmanager
+    def _exclusive_file(self) -> Iterator[None]:
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                os.close(fd)
+                break
+            except FileExistsError:
+                with contextlib.suppress(OSError):
+                    if time.time() - self.path.stat().st_mtime > STALE_LOCK_S:
+                        self.path.unlink()
+                        continue
+                if time.monotonic() > deadline:
+                    raise self._timeout_error() from None
+                time.sleep(0.01)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text to path so that readers see the old or the new file, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    if sys.platform != "win32":  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+class ProfileStore:
+    """The saved profiles in one JSON file.
+
+    Every change (add, update, delete, duplicate, save) runs as lock -> re-read -> apply
+    -> atomic write, so concurrent instances merge rather than overwrite each other.
+
+    Attributes:
+        path: the JSON file.
+        recovered: corruption reports met while changing the file (the damaged file was
+            moved aside and the change applied to a fresh list); the UI shows and clears them.
+    """
+
+    def __init__(
+        self, path: Path, *, env: Mapping[str, str] | None = None, include_environment: bool = True
+    ) -> None:
+        self.path = path
+        self._env = env
+        self._include_environment = include_environment
+        self._lock = _FileLock(path.with_name(path.name + ".lock"))
+        self._known_ids: set[str] = set()
+        self.recovered: list[ProfilesFileCorrupt] = []
+
+    # -- reading ---------------------------------------------------------------------
+    def load(self) -> list[Profile]:
+        """Saved profiles in file order, then the environment profile if there is one.
+
+        Raises ProfilesFileCorrupt after moving a damaged file aside (a later load() then
+        starts from an empty list), NeoSenseError(FILE_READ_FAILED) if the file is unreadable.
+        """
+        with self._lock.held():
+            profiles, corrupt = self._read_locked()
+        self._known_ids = {p.id for p in profiles}
+        if corrupt is not None:
+            raise corrupt
+        return self._with_environment(profiles)
+
+    def get(self, profile_id: str) -> Profile | None:
+        return next((p for p in self.load() if p.id == profile_id), None)
+
+    def find(self, name_or_id: str) -> Profile | None:
+        """A profile by id, else by exact name, else by case-insensitive name."""
+        profiles = self.load()
+        wanted = name_or_id.casefold()
+        return (
+            next((p for p in profiles if p.id == name_or_id), None)
+            or next((p for p in profiles if p.name == name_or_id), None)
+            or next((p for p in profiles if p.name.casefold() == wanted), None)
+        )
+
+    def _with_environment(self, profiles: list[Profile]) -> list[Profile]:
+        if not self._include_environment:
+            return profiles
+        env_profile = environment_profile(self._env)
+        if env_profile is None or any(p.id == env_profile.id for p in profiles):
+            return profiles
+        return [*profiles, env_profile]
+
+    def _read_locked(self) -> tuple[list[Profile], ProfilesFileCorrupt | None]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return [], None
+        except OSError as exc:
+            raise NeoSenseError(
+                ErrorCode.FILE_READ_FAILED,
+                f"The saved connections in {self.path} cannot be read: {exc.strerror}.",
+                context={"path": str(self.path)},
+            ) from exc
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+            parsed = _ProfilesFile.model_validate(data)
+        except (ValueError, ValidationError) as exc:
+            reason = _short_reason(exc)
+            moved_to = self._move_aside()
+            log.error("profiles file %s is corrupt (%s); kept as %s", self.path, reason, moved_to)
+            return [], ProfilesFileCorrupt(self.path, moved_to, reason)
+        return [p for p in parsed.profiles if not p.transient], None
+
+    def _move_aside(self) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        os.replace(self.path, target)
+        return target
+
+    # -- changing --------------------------------------------------------------------
+    def _change(self, apply: Callable[[list[Profile]], list[Profile]]) -> list[Profile]:
+        with self._lock.held():
+            current, corrupt = self._read_locked()
+            if corrupt is not None:
+                self.recovered.append(corrupt)
+            result = [p for p in apply(current) if not p.transient]
+            self._write_locked(result)
+        self._known_ids = {p.id for p in result}
+        return self._with_environment(result)
+
+    def _write_locked(self, profiles: list[Profile]) -> None:
+        payload = _ProfilesFile(profiles=profiles).model_dump(mode="json")
+        try:
+            atomic_write_text(self.path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise NeoSenseError(
+                ErrorCode.FILE_WRITE_FAILED,
+                f"The saved connections could not be written to {self.path}: {exc.strerror}.",
+                context={"path": str(self.path)},
+            ) from exc
+
+    def save(self, profiles: list[Profile]) -> list[Profile]:
+        """Write this instance's view of the list, merged with what is on disk now.
+
+        Profiles in `profiles` replace those with the same id (the newer updated_at wins
+        when both sides changed one); ids this instance loaded but dropped are deleted;
+        ids added on disk by another instance since our last load are kept.
+        """
+        mine = {p.id: p for p in profiles if not p.transient}
+        known = set(self._known_ids)
+
+        def merge(current: list[Profile]) -> list[Profile]:
+            merged: list[Profile] = []
+            seen: set[str] = set()
+            for p in current:
+                seen.add(p.id)
+                if p.id in mine:
+                    ours = mine[p.id]
+                    merged.append(ours if ours.updated_at >= p.updated_at else p)
+                elif p.id not in known:
+                    merged.append(p)  # added elsewhere since we last looked
+            merged.extend(p for pid, p in mine.items() if pid not in seen)
+            return merged
+
+        return self._change(merge)
+
+    def add(self, profile: Profile) -> list[Profile]:
+        new = profile.model_copy(update={"transient": False})
+
+        def apply(current: list[Profile]) -> list[Profile]:
+            if any(p.id == new.id for p in current):
+                raise NeoSenseError(
+                    ErrorCode.INVALID_INPUT,
+                    f"A profile with id {new.id} already exists.",
+                    suggestions=["Use update() to change it, or duplicate() to copy it."],
+                )
+            return [*current, new]
+
+        return self._change(apply)
+
+    def update(self, profile: Profile) -> list[Profile]:
+        """Replace the profile with the same id (added if another instance deleted it)."""
+        new = profile.model_copy(update={"transient": False, "updated_at": _now()})
+
+        def apply(current: list[Profile]) -> list[Profile]:
+            if not any(p.id == new.id for p in current):
+                return [*current, new]
+            return [new if p.id == new.id else p for p in current]
+
+        return self._change(apply)
+
+    def delete(self, profile_id: str) -> list[Profile]:
+        return self._change(lambda current: [p for p in current if p.id != profile_id])
+
+    def duplicate(self, profile_id: str, new_name: str | None = None) -> Profile:
+        """Copy a profile (saved or the environment one) under a new id and name; saved."""
+        source = next((p for p in self._peek() if p.id == profile_id), None)
+        if source is None:
+            raise NeoSenseError(
+                ErrorCode.INVALID_INPUT, f"There is no profile with id {profile_id}."
+            )
+        now = _now()
+        copy = Profile(
+            name=new_name or f"{source.name} (copy)",
+            connection=source.connection.model_copy(deep=True),
+            created_at=now,
+            updated_at=now,
+        )
+        self.add(copy)
+        return copy
+
+    def _peek(self) -> list[Profile]:
+        with self._lock.held():
+            current, corrupt = self._read_locked()
+        if corrupt is not None:
+            self.recovered.append(corrupt)
+        return self._with_environment(current)
+
+    def take_recovered(self) -> list[ProfilesFileCorrupt]:
+        """Corruption reports not yet shown; clears the list."""
+        taken, self.recovered = self.recovered, []
+        return taken
+
+
+def _short_reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        return f"{where}: {first['msg']}" if where else str(first["msg"])
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON at line {exc.lineno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    return str(exc)
