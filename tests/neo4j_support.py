@@ -169,3 +169,8 @@ def _load_splitter():  # type: ignore[no-untyped-def]
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
     return module.split_statements
+
+
+def run_local(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run scripts/neo4j-local with this interpreter (it needs the neo4j driver)."""
+    return subprocess.run([sys.executable, str(NEO4J_LOCAL), *args], capture_output=True, text=True)

@@ -211,6 +211,10 @@ class GraphClient:
                 ErrorCode.TLS_MISMATCH,
                 f"Something listens at {self.settings.address} but refused a plain Bolt "
                 "connection; the server may require encryption.",
+                suggestions=[
+                    "Use bolt+s:// or neo4j+s:// (or +ssc for a self-signed certificate).",
+                    "Check that the port is Neo4j's Bolt port.",
+                ],
                 context=err.context,
             )
         ctx = ssl.create_default_context()
@@ -302,6 +306,28 @@ def translate_error(
             ],
             context=context,
         )
+    if any(isinstance(e, ssl.SSLCertVerificationError) for e in _causes(exc)) or (
+        "certverification" in low or "certificate verify failed" in low
+    ):
+        return NeoSenseError(
+            ErrorCode.TLS_MISMATCH,
+            f"The server at {uri} uses a certificate that this computer does not trust "
+            "(self-signed, expired, or issued for another host name).",
+            suggestions=[
+                "For a self-signed certificate, use bolt+ssc:// or neo4j+ssc://.",
+                "Or trust its CA: a plain bolt:// URI with encryption on and the CA file "
+                "under custom trust.",
+            ],
+            context=context,
+        )
+    scheme = str(uri).split("://", 1)[0]
+    if "handshake" in low and scheme in ("bolt", "neo4j"):
+        return NeoSenseError(
+            ErrorCode.TLS_MISMATCH,
+            f"The server at {uri} requires an encrypted connection.",
+            suggestions=["Use bolt+s:// or neo4j+s:// (or +ssc for a self-signed certificate)."],
+            context=context,
+        )
     if isinstance(exc, (ssl.SSLError,)) or (
         isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, OSError))
         and any(h in low for h in _TLS_HINTS)
@@ -338,6 +364,16 @@ def translate_error(
     return NeoSenseError(
         ErrorCode.INTERNAL, f"Unexpected error: {type(exc).__name__}: {text}", context=context
     )
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and everything it was raised from (the driver wraps ssl errors)."""
+    seen: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in seen:
+        seen.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return seen
 
 
 def _privilege_hint(query_name: str) -> str:

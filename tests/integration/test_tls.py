@@ -1,0 +1,80 @@
+"""TLS: a server started by scripts/neo4j-local --tls (self-signed, TLS required)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from neosense_desktop.core.connection import ConnectionSettings
+from neosense_desktop.core.errors import ErrorCode, NeoSenseError
+from neosense_desktop.core.graph_client import GraphClient
+from neosense_desktop.core.probe import probe_connection
+from tests.neo4j_support import Neo4jServer, run_local
+
+pytestmark = pytest.mark.neo4j
+TLS_PORT = int(os.environ.get("NEOSENSE_TLS_TEST_PORT", "7721"))
+
+
+@pytest.fixture(scope="module")
+def tls_server() -> Iterator[tuple[int, Path]]:
+    was_running = run_local("status", "--port", str(TLS_PORT)).returncode == 0
+    out = run_local("start", "--tls", "--port", str(TLS_PORT))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"bolt+ssc://127.0.0.1:{TLS_PORT}"
+    cert = Path(run_local("import-dir", "--port", str(TLS_PORT)).stdout.strip()).parent / (
+        "certificates/bolt/public.crt"
+    )
+    yield TLS_PORT, cert
+    if not was_running:
+        run_local("stop", "--port", str(TLS_PORT))
+
+
+async def _probe(password: str, **kw: object):  # type: ignore[no-untyped-def]
+    settings = ConnectionSettings.model_validate({"user": "neo4j", "connection_timeout_s": 5, **kw})
+    async with GraphClient(settings, password) as client:
+        return await probe_connection(client)
+
+
+@pytest.mark.parametrize("scheme", ["bolt+ssc", "neo4j+ssc"])
+async def test_self_signed_schemes_connect(
+    tls_server: tuple[int, Path], neo4j_server: Neo4jServer, scheme: str
+) -> None:
+    result = await _probe(neo4j_server.password, uri=f"{scheme}://localhost:{tls_server[0]}")
+    assert result.version.startswith("5.26")
+
+
+async def test_custom_ca_trust_connects(
+    tls_server: tuple[int, Path], neo4j_server: Neo4jServer
+) -> None:
+    port, cert = tls_server
+    result = await _probe(
+        neo4j_server.password,
+        uri=f"bolt://localhost:{port}",
+        encrypted=True,
+        trust="custom",
+        ca_cert_paths=[str(cert)],
+    )
+    assert result.edition == "community"
+
+
+async def test_verifying_scheme_rejects_self_signed_with_advice(
+    tls_server: tuple[int, Path], neo4j_server: Neo4jServer
+) -> None:
+    with pytest.raises(NeoSenseError) as info:
+        await _probe(neo4j_server.password, uri=f"bolt+s://127.0.0.1:{tls_server[0]}")
+    assert info.value.code is ErrorCode.TLS_MISMATCH
+    assert "does not trust" in info.value.message
+    assert any("+ssc" in s for s in info.value.suggestions)
+
+
+@pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
+async def test_plain_scheme_on_tls_server_says_encryption_required(
+    tls_server: tuple[int, Path], neo4j_server: Neo4jServer, scheme: str
+) -> None:
+    with pytest.raises(NeoSenseError) as info:
+        await _probe(neo4j_server.password, uri=f"{scheme}://127.0.0.1:{tls_server[0]}")
+    assert info.value.code is ErrorCode.TLS_MISMATCH
+    assert any("bolt+s://" in s for s in info.value.suggestions)
