@@ -165,28 +165,37 @@ class GraphClient:
 
     async def verify(self) -> None:
         """Check connectivity and authentication without running a query."""
+        t0 = time.monotonic()
         try:
             async with asyncio.timeout(self.settings.connection_timeout_s + CLIENT_GRACE_S):
                 await self._get_driver().verify_connectivity()
         except NeoSenseError:
             raise
         except TimeoutError as exc:
-            raise NeoSenseError(
-                ErrorCode.TIMEOUT,
-                f"The server at {self.settings.address} did not answer within "
-                f"{self.settings.connection_timeout_s:.0f} s.",
-                suggestions=[
-                    "Is the server overloaded or the network slow? Raise the "
-                    "connection timeout in the profile.",
-                    *NeoSenseError(ErrorCode.UNREACHABLE, "").suggestions,
-                ],
-                context=self.context(),
-            ) from exc
+            raise self._connect_timeout() from exc
         except Exception as exc:
+            # The driver reports a silent network as "closed with incomplete handshake",
+            # the same words as a TLS-only server refusing plain Bolt; only the time it
+            # took tells them apart.
+            if time.monotonic() - t0 >= 0.8 * self.settings.connection_timeout_s:
+                raise self._connect_timeout() from exc
             err = translate_error(exc, self.context())
             if err.code is ErrorCode.UNREACHABLE:
                 err = await self._diagnose_unreachable(err)
             raise err from exc
+
+    def _connect_timeout(self) -> NeoSenseError:
+        return NeoSenseError(
+            ErrorCode.TIMEOUT,
+            f"The server at {self.settings.address} did not answer within "
+            f"{self.settings.connection_timeout_s:.0f} s.",
+            suggestions=[
+                "Is the server overloaded or the network slow? Raise the connection "
+                "timeout in the profile.",
+                *NeoSenseError(ErrorCode.UNREACHABLE, "").suggestions,
+            ],
+            context=self.context(),
+        )
 
     async def _diagnose_unreachable(self, err: NeoSenseError) -> NeoSenseError:
         """Tell "nothing listens there" from "something listens but TLS does not match".
