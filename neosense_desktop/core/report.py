@@ -36,19 +36,26 @@ class Provenance(_Model):
     """Where a number comes from: the O(1) count store, a full scan, or a sample."""
 
     method: Literal["count_store", "scan", "sample"]
-    sample_size: int | None = Field(default=None, ge=0,
-                                    description="entities read, for method 'sample'")
+    sample_size: int | None = Field(
+        default=None, ge=0, description="entities read, for method 'sample'"
+    )
 
 
 class Property(_Model):
     name: str
-    types: list[str] = Field(description="every Cypher value type observed, e.g. STRING, "
-                             "INTEGER, LIST<STRING>, sorted")
-    fill_rate: float = Field(ge=0, le=1, description="share of the label's nodes (or the "
-                             "type's relationships) that have the property")
+    types: list[str] = Field(
+        description="every Cypher value type observed, e.g. STRING, INTEGER, LIST<STRING>, sorted"
+    )
+    fill_rate: float = Field(
+        ge=0,
+        le=1,
+        description="share of the label's nodes (or the "
+        "type's relationships) that have the property",
+    )
     provenance: Provenance
-    observed: int | None = Field(default=None, ge=0,
-                                 description="entities seen holding the property")
+    observed: int | None = Field(
+        default=None, ge=0, description="entities seen holding the property"
+    )
 
 
 class Pattern(_Model):
@@ -56,6 +63,12 @@ class Pattern(_Model):
     end: str | None = Field(description="end node label, null for an unlabeled node")
     count: int = Field(ge=0)
     provenance: Provenance | None = None
+    upper_bound: int | None = Field(
+        default=None,
+        ge=0,
+        description="for an estimated count: the count store's bound "
+        "min((:start)-[:T]->(), ()-[:T]->(:end))",
+    )
 
 
 class Label(_Model):
@@ -127,7 +140,8 @@ class Statistics(_Model):
     degree: Degree = Field(default_factory=Degree)
     supernodes: list[Supernode] = Field(default_factory=list)
     provenance: dict[str, Provenance] = Field(
-        default_factory=dict, description="per statistic, where its number comes from")
+        default_factory=dict, description="per statistic, where its number comes from"
+    )
 
 
 class Severity(StrEnum):
@@ -147,6 +161,9 @@ class Quality(_Model):
     score: float | None = Field(default=None, ge=0, le=100)
     formula: str = ""
     findings: list[Finding] = Field(default_factory=list)
+    parts: dict[str, float] = Field(
+        default_factory=dict, description="the formula's parts (0..1) that were measured"
+    )
 
 
 class ActivityError(_Model):
@@ -188,6 +205,9 @@ class RunInfo(_Model):
     sample_size: int = Field(ge=1)
     app_version: str
     query_timeout_s: float | None = None
+    exact_threshold: int | None = Field(
+        default=None, ge=0, description="auto mode: exact below this many entities"
+    )
 
 
 class ServerInfo(_Model):
@@ -211,8 +231,9 @@ class Report(_Model):
     constraints: list[Constraint] = Field(default_factory=list)
     statistics: Statistics = Field(default_factory=Statistics)
     quality: Quality = Field(default_factory=Quality)
-    notes: list[str] = Field(default_factory=list,
-                             description="what the run could not do and why (e.g. fallbacks)")
+    notes: list[str] = Field(
+        default_factory=list, description="what the run could not do and why (e.g. fallbacks)"
+    )
 
 
 def report_json_schema() -> dict[str, Any]:

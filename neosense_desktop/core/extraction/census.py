@@ -1,0 +1,82 @@
+"""The node census: label set and degree of every node (or of spread sample windows).
+
+One pass, grouped server-side into a small histogram of (label set, degree) -> nodes, from
+which both quality (unlabeled, orphans, label combinations) and statistics (degree
+percentiles) are computed; the run computes it once and shares it. Degree is
+COUNT { (n)--() }, which reads the stored degree instead of walking relationships.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .context import RunContext
+from .planning import census_is_exact, census_sample_size
+from .sampling import node_source, windows_for
+
+
+@dataclass
+class Census:
+    exact: bool
+    nodes_read: int
+    node_count: int  # from the count store
+    label_sets: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    degrees: Counter[int] = field(default_factory=Counter)
+    orphans_read: int = 0
+    unlabeled_read: int = 0
+
+    @property
+    def scale(self) -> float:
+        """Multiply a count among the nodes read by this to estimate it for the database."""
+        return self.node_count / self.nodes_read if self.nodes_read else 0.0
+
+    def estimate(self, read_count: int) -> int:
+        return read_count if self.exact else round(read_count * self.scale)
+
+    def percentile(self, q: float) -> float | None:
+        """Nearest-rank percentile (as Cypher's percentileDisc) of the degrees read."""
+        if not self.nodes_read:
+            return None
+        rank = max(1, -(-int(q * 1_000_000) * self.nodes_read // 1_000_000))  # ceil(q * n)
+        seen = 0
+        for degree in sorted(self.degrees):
+            seen += self.degrees[degree]
+            if seen >= rank:
+                return float(degree)
+        return float(max(self.degrees))
+
+
+async def node_census(ctx: RunContext, activity: str) -> Census:
+    sizes = ctx.sizes
+    exact = census_is_exact(ctx.options, sizes)
+    windows = None if exact else windows_for(sizes.node_count, census_sample_size(ctx.options))
+    source, params = node_source(None, windows)
+    rows = await ctx.read(
+        activity,
+        "census.scan" if exact else "census.sample",
+        f"{source} WITH labels(n) AS labels, COUNT {{ (n)--() }} AS degree "
+        "RETURN labels, degree, count(*) AS nodes",
+        params,
+    )
+    census = Census(exact=exact, nodes_read=0, node_count=sizes.node_count)
+    for row in rows:
+        nodes = int(row["nodes"])
+        labels = tuple(sorted(row["labels"]))
+        degree = int(row["degree"])
+        census.nodes_read += nodes
+        census.label_sets[labels] += nodes
+        census.degrees[degree] += nodes
+        if degree == 0:
+            census.orphans_read += nodes
+        if not labels:
+            census.unlabeled_read += nodes
+    if exact:
+        # The count store and the scan can differ by concurrent writes; the scan is what was
+        # measured, so it is the total the percentages refer to.
+        census.node_count = census.nodes_read
+    return census
+
+
+async def shared_census(ctx: RunContext, activity: str) -> Census:
+    return await ctx.shared("census", lambda: node_census(ctx, activity))

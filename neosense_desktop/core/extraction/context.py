@@ -1,0 +1,168 @@
+"""What every activity of one run shares: the client, the options, the sizes, progress.
+
+RunContext wraps GraphClient.read with
+- a semaphore, so all activities together keep at most `max_concurrent_queries` queries on
+  the server (each in its own session from the one driver's pool);
+- a marker comment naming the run, so a cancelled run can find and terminate its own
+  transactions on the server (SHOW TRANSACTIONS shows the query text);
+- per-activity row counts for the structured log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ..graph_client import GraphClient, Row
+from ..report import Label, RelationshipType
+from .options import RunOptions
+from .progress import ActivityState, ProgressCallback, ProgressEvent
+
+log = logging.getLogger("neosense_desktop.core.extraction")
+
+T = TypeVar("T")
+SchemaResult = tuple[list[Label], list[RelationshipType]]
+
+
+@dataclass
+class Sizes:
+    """What the count store and the token store say, read in O(1) before planning."""
+
+    node_count: int
+    relationship_count: int
+    label_counts: dict[str, int]  # every label token, including unused ones (count 0)
+    type_counts: dict[str, int]  # every relationship type token, including unused ones
+    property_keys: list[str] = field(default_factory=list)
+
+    @property
+    def labels(self) -> dict[str, int]:
+        """Labels that have nodes: a token can outlive its last node."""
+        return {k: v for k, v in self.label_counts.items() if v > 0}
+
+    @property
+    def types(self) -> dict[str, int]:
+        return {k: v for k, v in self.type_counts.items() if v > 0}
+
+
+@dataclass
+class Capabilities:
+    version: str
+    edition: str
+    database: str
+    value_type: bool  # valueType() exists (5.13+)
+    apoc: bool
+
+
+class ActivityProgress:
+    """Emits one activity's progress events; a callback that fails never stops the run."""
+
+    def __init__(self, activity: str, callback: ProgressCallback | None) -> None:
+        self.activity = activity
+        self._callback = callback
+        self._t0 = time.monotonic()
+        self.total_units = 1
+        self.done_units = 0
+        self.counts: dict[str, int] = {}
+
+    def emit(self, state: ActivityState, message: str = "", fraction: float | None = None) -> None:
+        if self._callback is None:
+            return
+        if fraction is None:
+            fraction = min(1.0, self.done_units / self.total_units) if self.total_units else 1.0
+        event = ProgressEvent(
+            activity=self.activity,
+            state=state,
+            fraction=fraction,
+            message=message,
+            counts=dict(self.counts),
+            elapsed_s=round(time.monotonic() - self._t0, 3),
+        )
+        try:
+            self._callback(event)
+        except Exception:  # a broken progress consumer must not break the extraction
+            log.warning("progress callback failed", exc_info=True)
+
+    def start(self, total_units: int, message: str = "") -> None:
+        self._t0 = time.monotonic()
+        self.total_units = max(1, total_units)
+        self.done_units = 0
+        self.emit("running", message or "started", 0.0)
+
+    def add_units(self, extra: int) -> None:
+        self.total_units += max(0, extra)
+
+    def advance(self, message: str, units: int = 1, **counts: int) -> None:
+        self.done_units += units
+        self.counts.update(counts)
+        self.emit("running", message)
+
+
+class RunContext:
+    """Shared state of one run (or one re-run of an activity)."""
+
+    def __init__(
+        self,
+        client: GraphClient,
+        options: RunOptions,
+        sizes: Sizes,
+        caps: Capabilities,
+        marker: str,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        self.client = client
+        self.options = options
+        self.sizes = sizes
+        self.caps = caps
+        self.marker = marker
+        self.on_progress = on_progress
+        self._semaphore = asyncio.Semaphore(options.max_concurrent_queries)
+        self._shared: dict[str, asyncio.Task[Any]] = {}
+        # The schema activity's labels and types, for quality; None when schema did not
+        # succeed. The runner resolves it.
+        self.schema_result: asyncio.Future[SchemaResult | None] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self.rows_by_activity: dict[str, int] = {}
+
+    async def read(
+        self,
+        activity: str,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> list[Row]:
+        async with self._semaphore:
+            rows = await self.client.read(query_name, f"/* {self.marker} */ {cypher}", parameters)
+        self.rows_by_activity[activity] = self.rows_by_activity.get(activity, 0) + len(rows)
+        return rows
+
+    async def shared(self, name: str, factory: Callable[[], Awaitable[T]]) -> T:
+        """Run `factory` once per run however many activities need its result.
+
+        The work is shielded so one waiting activity's cancellation does not cancel it for
+        the others; the runner cancels leftovers when the run ends.
+        """
+        task = self._shared.get(name)
+        if task is None:
+
+            async def _run() -> T:
+                return await factory()
+
+            task = asyncio.ensure_future(_run())
+            self._shared[name] = task
+        result: T = await asyncio.shield(task)
+        return result
+
+    async def cancel_shared(self) -> None:
+        tasks = [t for t in self._shared.values() if not t.done()]
+        for t in tasks:
+            t.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for t in self._shared.values():
+            if t.done() and not t.cancelled():
+                t.exception()  # mark retrieved, so asyncio does not log it as lost

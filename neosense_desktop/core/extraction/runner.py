@@ -1,0 +1,470 @@
+"""ExtractionRun: probe, plan, then the five activities concurrently, into one Report.
+
+Guarantees:
+- one GraphClient (one AsyncDriver) per run, closed when the run ends, fails or is cancelled;
+- every query READ mode with the run's timeout (GraphClient.read);
+- an activity that fails, times out or is cancelled is recorded in report.activities with
+  an error record; its partial results stay in the report; the others go on;
+- run() raises NeoSenseError only when it cannot connect or authenticate at all, and
+  asyncio.CancelledError when the whole run is cancelled; then the activities still running
+  are recorded as cancelled in `self.report`, our transactions on the server are terminated
+  and the driver is closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from types import TracebackType
+
+from ... import __version__
+from ..connection import ConnectionSettings
+from ..errors import ErrorCode, NeoSenseError
+from ..graph_client import GraphClient
+from ..probe import ProbeResult, probe_connection
+from ..report import (
+    ActivityError,
+    ActivityResult,
+    ActivityStatus,
+    PlanItem,
+    Report,
+    RunInfo,
+    ServerInfo,
+)
+from .context import ActivityProgress, Capabilities, RunContext, SchemaResult, Sizes, log
+from .node_labels import run_node_labels
+from .options import ACTIVITY_NAMES, RunOptions
+from .planning import make_plan, read_sizes
+from .progress import ProgressCallback
+from .quality import run_quality
+from .relationship_types import run_relationship_types
+from .schema import run_schema
+from .statistics import run_statistics
+from .value_types import supports_value_type
+
+ActivityFn = Callable[[RunContext, Report, ActivityProgress], Awaitable[None]]
+ClientFactory = Callable[[ConnectionSettings, str, float], GraphClient]
+
+ACTIVITIES: dict[str, ActivityFn] = {
+    "node_labels": run_node_labels,
+    "relationship_types": run_relationship_types,
+    "schema": run_schema,
+    "quality_and_context": run_quality,
+    "statistics_and_indexes": run_statistics,
+}
+
+# Errors that mean "cannot use this server at all": run() raises them instead of reporting.
+CONNECT_ERRORS = frozenset(
+    {
+        ErrorCode.AUTH_FAILED,
+        ErrorCode.UNREACHABLE,
+        ErrorCode.TLS_MISMATCH,
+        ErrorCode.BAD_URI,
+        ErrorCode.DATABASE_MISSING,
+    }
+)
+TERMINATE_GRACE_S = 5.0
+
+
+def new_run_id() -> str:
+    """Sortable and unique: UTC time plus random bits, safe as a file name."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def default_client_factory(
+    settings: ConnectionSettings, password: str, query_timeout_s: float
+) -> GraphClient:
+    return GraphClient(settings, password, query_timeout_s=query_timeout_s)
+
+
+class ExtractionRun:
+    """One extraction against one database.
+
+    Attributes:
+        report: the report being built (also after a cancelled run, with the activities
+            that were still running recorded as cancelled); None before run().
+    """
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        password: str,
+        options: RunOptions,
+        *,
+        on_progress: ProgressCallback | None = None,
+        client_factory: ClientFactory | None = None,
+        use_value_type: bool | None = None,
+    ) -> None:
+        self.settings = settings
+        self._password = password
+        self.options = options
+        self.on_progress = on_progress
+        self._client_factory = client_factory or default_client_factory
+        self._use_value_type = use_value_type  # None: decide from the server version
+        self._client: GraphClient | None = None
+        self._probe: ProbeResult | None = None
+        self._sizes: Sizes | None = None
+        self._sizes_error: NeoSenseError | None = None
+        self._plan: list[PlanItem] | None = None
+        self.run_id = new_run_id()
+        self.report: Report | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+    async def __aenter__(self) -> ExtractionRun:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+
+    def _get_client(self) -> GraphClient:
+        if self._client is None:
+            self._client = self._client_factory(
+                self.settings, self._password, self.options.query_timeout_s
+            )
+        return self._client
+
+    # -- probe and plan ----------------------------------------------------------------
+    async def plan(self) -> list[PlanItem]:
+        """Probe the server, read the sizes (O(1)) and plan each activity. Cheap; cached."""
+        await self._prepare()
+        if self._sizes_error is not None:
+            raise self._sizes_error
+        assert self._plan is not None
+        return list(self._plan)
+
+    async def _prepare(self, *, refresh: bool = False) -> None:
+        if self._probe is not None and not refresh:
+            return
+        client = self._get_client()
+        self._probe = await probe_connection(client)  # raises when it cannot connect
+        try:
+            self._sizes = await read_sizes(
+                lambda name, cypher, params: client.read(name, cypher, params)
+            )
+            self._sizes_error = None
+            self._plan = make_plan(self.options, self._sizes)
+        except NeoSenseError as exc:
+            if exc.code in CONNECT_ERRORS:
+                raise
+            self._sizes, self._plan = None, []
+            self._sizes_error = exc.with_context(activity="plan")
+
+    def _capabilities(self) -> Capabilities:
+        assert self._probe is not None
+        value_type = (
+            self._use_value_type
+            if self._use_value_type is not None
+            else supports_value_type(self._probe.version)
+        )
+        return Capabilities(
+            version=self._probe.version,
+            edition=self._probe.edition,
+            database=self._probe.database,
+            value_type=value_type,
+            apoc=self._probe.apoc_present,
+        )
+
+    def _new_report(self, started_at: datetime) -> Report:
+        assert self._probe is not None
+        return Report(
+            run=RunInfo(
+                id=self.run_id,
+                started_at=started_at,
+                mode=self.options.mode,
+                sample_size=self.options.sample_size,
+                app_version=__version__,
+                query_timeout_s=self.options.query_timeout_s,
+                exact_threshold=self.options.exact_threshold,
+            ),
+            server=ServerInfo(
+                address=self.settings.address,
+                version=self._probe.version,
+                edition=self._probe.edition,
+                database=self._probe.database,
+                apoc_present=self._probe.apoc_present,
+            ),
+            plan=list(self._plan or []),
+        )
+
+    # -- the run -----------------------------------------------------------------------
+    async def run(self) -> Report:
+        """Run every chosen activity concurrently; return the report (see module doc)."""
+        started_at = datetime.now(UTC)
+        t0 = time.monotonic()
+        log.info(
+            "run.start run_id=%s address=%s database=%s mode=%s sample_size=%d timeout_s=%s",
+            self.run_id,
+            self.settings.address,
+            self.settings.database or "(default)",
+            self.options.mode,
+            self.options.sample_size,
+            self.options.query_timeout_s,
+        )
+        try:
+            await self._prepare()
+            report = self._new_report(started_at)
+            self.report = report
+            await self._run_activities(report, list(self.options.activities))
+        except BaseException:
+            await self.aclose()
+            raise
+        await self.aclose()
+        report.run.finished_at = datetime.now(UTC)
+        report.run.duration_s = round(time.monotonic() - t0, 3)
+        self._log_summary(report)
+        return report
+
+    async def rerun_activity(self, report: Report, activity: str) -> Report:
+        """Run one activity again and merge it into a copy of `report`."""
+        if activity not in ACTIVITY_NAMES:
+            raise NeoSenseError(
+                ErrorCode.INVALID_INPUT,
+                f"Unknown activity '{activity}'; choose from: {', '.join(ACTIVITY_NAMES)}.",
+            )
+        merged = report.model_copy(deep=True)
+        self.report = merged
+        try:
+            await self._prepare(refresh=True)
+            if self._plan is not None:
+                merged.plan = [p for p in merged.plan if p.activity != activity] + [
+                    p for p in self._plan if p.activity == activity
+                ]
+            await self._run_activities(merged, [activity], previous=report)
+        finally:
+            await self.aclose()
+        merged.notes.append(
+            f"Activity {activity} re-run at {datetime.now(UTC).isoformat(timespec='seconds')}."
+        )
+        return merged
+
+    async def _run_activities(
+        self, report: Report, activities: list[str], previous: Report | None = None
+    ) -> None:
+        for name in ACTIVITY_NAMES:
+            if name not in activities and name not in report.activities:
+                report.activities[name] = ActivityResult(status=ActivityStatus.SKIPPED)
+        if self._sizes is None:
+            # Counting failed: nothing can be planned, so every activity fails with that cause.
+            err = self._sizes_error or NeoSenseError(ErrorCode.INTERNAL, "no sizes")
+            for name in activities:
+                report.activities[name] = ActivityResult(
+                    status=ActivityStatus.FAILED, error=_error_record(err, name, 0.0)
+                )
+            return
+        ctx = RunContext(
+            self._get_client(),
+            self.options,
+            self._sizes,
+            self._capabilities(),
+            marker=f"neosense-run:{self.run_id}",
+            on_progress=self.on_progress,
+        )
+        if "schema" not in activities:
+            ctx.schema_result.set_result(_schema_from_report(previous))
+        tasks = [
+            asyncio.create_task(self._run_activity(ctx, name, report), name=f"neosense:{name}")
+            for name in activities
+        ]
+        try:
+            await asyncio.gather(*tasks)
+        except asyncio.CancelledError:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await ctx.cancel_shared()
+            await self._terminate_own_transactions(ctx)
+            raise
+        await ctx.cancel_shared()
+
+    async def _run_activity(self, ctx: RunContext, name: str, report: Report) -> None:
+        progress = ActivityProgress(name, ctx.on_progress)
+        scratch = Report(run=report.run, server=report.server)
+        t0 = time.monotonic()
+        log.info("activity.start run_id=%s activity=%s", self.run_id, name)
+        status = ActivityStatus.SUCCEEDED
+        error: ActivityError | None = None
+        cancelled = False
+        try:
+            await ACTIVITIES[name](ctx, scratch, progress)
+        except asyncio.CancelledError:
+            cancelled = True
+            status = ActivityStatus.CANCELLED
+            error = _error_record(
+                NeoSenseError(ErrorCode.CANCELLED, f"The activity {name} was cancelled."),
+                name,
+                time.monotonic() - t0,
+                ctx.client.context(),
+            )
+        except NeoSenseError as exc:
+            status = ActivityStatus.FAILED
+            error = _error_record(exc, name, time.monotonic() - t0)
+        except Exception as exc:  # a bug in one activity must not take the others down
+            log.exception("activity %s crashed", name)
+            status = ActivityStatus.FAILED
+            error = _error_record(
+                NeoSenseError(
+                    ErrorCode.INTERNAL, f"The activity {name} failed: {type(exc).__name__}: {exc}"
+                ),
+                name,
+                time.monotonic() - t0,
+                ctx.client.context(),
+            )
+        duration = round(time.monotonic() - t0, 3)
+        merge_activity(report, scratch, name)
+        report.activities[name] = ActivityResult(status=status, duration_s=duration, error=error)
+        if name == "schema" and not ctx.schema_result.done():
+            ctx.schema_result.set_result(
+                (scratch.labels, scratch.relationship_types)
+                if status is ActivityStatus.SUCCEEDED
+                else None
+            )
+        log.log(
+            logging.INFO if status is ActivityStatus.SUCCEEDED else logging.WARNING,
+            "activity.end run_id=%s activity=%s status=%s duration_s=%.3f rows=%d%s",
+            self.run_id,
+            name,
+            status.value,
+            duration,
+            ctx.rows_by_activity.get(name, 0),
+            f" error={error.code}" if error else "",
+        )
+        progress.emit(status.value, error.message if error else "done", 1.0)
+        if cancelled:
+            raise asyncio.CancelledError
+
+    async def _terminate_own_transactions(self, ctx: RunContext) -> None:
+        """Belt and braces after a cancel: end this run's transactions still on the server.
+
+        The driver drops the connection of a cancelled query, and the server then stops its
+        transaction; this makes sure of it, and waits until SHOW TRANSACTIONS no longer
+        lists any of them. Failures are logged: the run is being cancelled anyway.
+        """
+        client = ctx.client
+        find = (
+            "SHOW TRANSACTIONS YIELD transactionId, currentQuery "
+            "WHERE currentQuery CONTAINS $marker RETURN transactionId"
+        )
+        try:
+            async with asyncio.timeout(TERMINATE_GRACE_S):
+                while True:
+                    rows = await client.read(
+                        "cancel.find_transactions", find, {"marker": ctx.marker}, timeout_s=2.0
+                    )
+                    ids = [r["transactionId"] for r in rows]
+                    if not ids:
+                        return
+                    await client.read(
+                        "cancel.terminate_transactions",
+                        "TERMINATE TRANSACTIONS $ids",
+                        {"ids": ids},
+                        timeout_s=2.0,
+                    )
+                    await asyncio.sleep(0.05)
+        except (NeoSenseError, TimeoutError) as exc:
+            log.warning("could not confirm the cancelled run's transactions ended: %s", exc)
+
+    def _log_summary(self, report: Report) -> None:
+        statuses = ",".join(f"{k}:{v.status.value}" for k, v in report.activities.items())
+        segments = sum(1 for c in report.label_combinations if len(c.labels) > 1)
+        log.info(
+            "run.summary run_id=%s nodes=%s relationships=%s labels=%d types=%d "
+            "quality_score=%s label_segments=%d multi_label_segments=%d duration_s=%s "
+            "activities=%s",
+            report.run.id,
+            report.statistics.node_count,
+            report.statistics.relationship_count,
+            len(report.labels),
+            len(report.relationship_types),
+            report.quality.score,
+            len(report.label_combinations),
+            segments,
+            report.run.duration_s,
+            statuses,
+        )
+
+
+def _schema_from_report(report: Report | None) -> SchemaResult | None:
+    if report is None:
+        return None
+    result = report.activities.get("schema")
+    if result is None or result.status is not ActivityStatus.SUCCEEDED:
+        return None
+    return (list(report.labels), list(report.relationship_types))
+
+
+def _error_record(
+    exc: NeoSenseError, activity: str, elapsed_s: float, base: dict[str, object] | None = None
+) -> ActivityError:
+    context: dict[str, object] = dict(base or {})
+    context.update(exc.context)
+    context["activity"] = activity
+    context.setdefault("elapsed_s", round(elapsed_s, 3))
+    return ActivityError(
+        code=exc.code.value,
+        message=exc.message,
+        context=context,
+        suggestions=list(exc.suggestions),
+    )
+
+
+def merge_activity(target: Report, scratch: Report, activity: str) -> None:
+    """Copy one activity's results from its scratch report into the run's report.
+
+    Each activity owns its fields, so merging a re-run replaces exactly what it produced.
+    """
+    if activity == "node_labels":
+        by_name = {x.name: x for x in target.labels}
+        for label in scratch.labels:
+            if label.name in by_name:
+                by_name[label.name].count = label.count
+                by_name[label.name].count_provenance = label.count_provenance
+            else:
+                target.labels.append(label.model_copy(deep=True))
+    elif activity == "relationship_types":
+        by_type = {x.name: x for x in target.relationship_types}
+        for rt in scratch.relationship_types:
+            if rt.name in by_type:
+                by_type[rt.name].count = rt.count
+                by_type[rt.name].count_provenance = rt.count_provenance
+                by_type[rt.name].patterns = rt.patterns
+            else:
+                target.relationship_types.append(rt.model_copy(deep=True))
+    elif activity == "schema":
+        by_name = {x.name: x for x in target.labels}
+        for label in scratch.labels:
+            if label.name in by_name:
+                by_name[label.name].properties = label.properties
+            else:
+                target.labels.append(label.model_copy(deep=True))
+        by_type = {x.name: x for x in target.relationship_types}
+        for rt in scratch.relationship_types:
+            if rt.name in by_type:
+                by_type[rt.name].properties = rt.properties
+            else:
+                target.relationship_types.append(rt.model_copy(deep=True))
+    elif activity == "quality_and_context":
+        target.quality = scratch.quality
+        target.label_combinations = scratch.label_combinations
+    elif activity == "statistics_and_indexes":
+        target.statistics = scratch.statistics
+        target.indexes = scratch.indexes
+        target.constraints = scratch.constraints
+    target.labels.sort(key=lambda x: x.name)
+    target.relationship_types.sort(key=lambda x: x.name)
+    for note in scratch.notes:
+        if note not in target.notes:
+            target.notes.append(note)

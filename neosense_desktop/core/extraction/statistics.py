@@ -1,0 +1,145 @@
+"""Activity statistics_and_indexes: totals, degree distribution, supernodes, indexes, constraints.
+
+Totals come from the count store and the token store (O(1)); unlabeled and orphan counts and
+the degree distribution from the node census (scan or spread sample, see census.py); each
+number's provenance is in statistics.provenance.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..report import Constraint, Degree, Index, Provenance, Report, Statistics, Supernode
+from .census import shared_census
+from .context import ActivityProgress, RunContext
+from .planning import census_is_exact, census_sample_size
+from .sampling import node_source, windows_for
+
+ACTIVITY = "statistics_and_indexes"
+TOP_SUPERNODES = 10
+
+
+async def read_indexes(ctx: RunContext, activity: str) -> list[Index]:
+    rows = await ctx.read(activity, "indexes", "SHOW INDEXES YIELD *")
+    indexes = [
+        Index(
+            name=r["name"],
+            type=str(r.get("type") or ""),
+            entity_type=str(r.get("entityType") or ""),
+            labels_or_types=list(r.get("labelsOrTypes") or []),
+            properties=list(r.get("properties") or []),
+            state=str(r.get("state") or ""),
+            population_percent=_float(r.get("populationPercent")),
+            owning_constraint=r.get("owningConstraint"),
+            read_count=_int(r.get("readCount")),
+            last_read=_iso(r.get("lastRead")),
+        )
+        for r in rows
+    ]
+    return sorted(indexes, key=lambda i: i.name)
+
+
+async def read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
+    rows = await ctx.read(activity, "constraints", "SHOW CONSTRAINTS YIELD *")
+    constraints = [
+        Constraint(
+            name=r["name"],
+            type=str(r.get("type") or ""),
+            entity_type=str(r.get("entityType") or ""),
+            labels_or_types=list(r.get("labelsOrTypes") or []),
+            properties=list(r.get("properties") or []),
+            owned_index=r.get("ownedIndex"),
+        )
+        for r in rows
+    ]
+    return sorted(constraints, key=lambda c: c.name)
+
+
+async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
+    progress.start(4, "reading totals")
+    sizes = ctx.sizes
+    count_store = Provenance(method="count_store")
+    stats = Statistics(
+        node_count=sizes.node_count,
+        relationship_count=sizes.relationship_count,
+        label_count=len(sizes.labels),
+        relationship_type_count=len(sizes.types),
+        property_key_count=len(sizes.property_keys),
+    )
+    stats.provenance.update(
+        node_count=count_store,
+        relationship_count=count_store,
+        label_count=count_store,
+        relationship_type_count=count_store,
+        # Property key tokens: like labels, a key can outlive its last use.
+        property_key_count=Provenance(method="count_store"),
+    )
+    out.statistics = stats
+    progress.advance("totals read", nodes=sizes.node_count)
+
+    out.indexes = await read_indexes(ctx, ACTIVITY)
+    out.constraints = await read_constraints(ctx, ACTIVITY)
+    progress.advance("indexes and constraints read", indexes=len(out.indexes))
+
+    census = await shared_census(ctx, ACTIVITY)
+    census_prov = (
+        Provenance(method="scan")
+        if census.exact
+        else Provenance(method="sample", sample_size=census.nodes_read)
+    )
+    stats.unlabeled_node_count = census.estimate(census.unlabeled_read)
+    stats.orphan_node_count = census.estimate(census.orphans_read)
+    stats.degree = Degree(
+        min=float(min(census.degrees)) if census.degrees else None,
+        median=census.percentile(0.5),
+        p90=census.percentile(0.9),
+        p99=census.percentile(0.99),
+        max=float(max(census.degrees)) if census.degrees else None,
+        provenance=census_prov,
+    )
+    stats.provenance.update(
+        unlabeled_node_count=census_prov, orphan_node_count=census_prov, degree=census_prov
+    )
+    progress.advance("degree distribution read", nodes_read=census.nodes_read)
+
+    stats.supernodes = await _supernodes(ctx)
+    stats.provenance["supernodes"] = census_prov
+    progress.advance("supernodes found", supernodes=len(stats.supernodes))
+
+
+async def _supernodes(ctx: RunContext) -> list[Supernode]:
+    exact = census_is_exact(ctx.options, ctx.sizes)
+    windows = None if exact else windows_for(ctx.sizes.node_count, census_sample_size(ctx.options))
+    source, params = node_source(None, windows)
+    params = {**params, "top": TOP_SUPERNODES}
+    rows = await ctx.read(
+        ACTIVITY,
+        "supernodes",
+        f"{source} WITH n, COUNT {{ (n)--() }} AS degree WHERE degree > 0 "
+        "WITH n, degree ORDER BY degree DESC LIMIT $top "
+        "RETURN labels(n) AS labels, elementId(n) AS element_id, degree",
+        params,
+    )
+    return [
+        Supernode(labels=sorted(r["labels"]), element_id=r["element_id"], degree=int(r["degree"]))
+        for r in rows
+    ]
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, int) else None
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "iso_format"):
+        return str(value.iso_format())
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
