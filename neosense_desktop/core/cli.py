@@ -1,19 +1,37 @@
-"""The headless command line, on the same engine as the desktop app."""
+"""The headless command line, on the same engine as the desktop app.
+
+    neosense-desktop probe   --uri URI --user USER [--database DB]
+    neosense-desktop extract --uri URI --user USER [--database DB] [--all-databases]
+                             [--mode auto|exact|sampled] [--sample-size N] [--timeout S]
+                             [--profile NAME] --output FILE
+    neosense-desktop diff A.json B.json
+    neosense-desktop schema
+
+The password comes from the profile's keyring entry, NEO4J_PASSWORD, or a prompt: never from
+a flag (it would show in the process list). NEO4J_URI, NEO4J_USERNAME and NEO4J_DATABASE
+fill in missing flags. Progress goes to stderr.
+
+Exit codes: 0 all activities succeeded (diff: no differences); 1 diff found differences;
+2 bad input; 3 report written but some activities failed; 4 could not connect or log in.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from .. import __version__
 from .connection import ConnectionSettings
-from .errors import NeoSenseError
+from .errors import ErrorCode, NeoSenseError
 from .graph_client import GraphClient
 from .probe import probe_connection
 
@@ -23,41 +41,118 @@ EXIT_BAD_INPUT = 2
 EXIT_PARTIAL = 3
 EXIT_CONNECT = 4
 
-COMMANDS = ("probe",)
+COMMANDS = ("probe", "extract", "diff", "schema")
+
+
+class BadInput(Exception):
+    """A problem with the command line; printed as is, exit code 2."""
 
 
 def _connection_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--uri", default=os.environ.get("NEO4J_URI"), help="Bolt URI (default: $NEO4J_URI)"
-    )
-    p.add_argument(
-        "--user", default=os.environ.get("NEO4J_USERNAME"), help="user (default: $NEO4J_USERNAME)"
-    )
+    p.add_argument("--uri", default=None, help="Bolt URI (default: $NEO4J_URI)")
+    p.add_argument("--user", default=None, help="user (default: $NEO4J_USERNAME)")
     p.add_argument(
         "--database",
-        default=os.environ.get("NEO4J_DATABASE", ""),
+        default=None,
         help="database (default: $NEO4J_DATABASE or the server's default)",
     )
     p.add_argument("--connection-timeout", type=float, default=10.0)
+    p.add_argument(
+        "--profile",
+        default=None,
+        help="a saved connection (name or id); its password comes from the OS keyring",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="neosense-desktop", description="NeoSense Desktop, headless.")
     p.add_argument("--version", action="version", version=f"neosense-desktop {__version__}")
-    p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = p.add_subparsers(dest="command", required=True)
+
     sp = sub.add_parser("probe", help="test a connection: version, edition, databases, APOC")
     _connection_args(sp)
+
+    se = sub.add_parser("extract", help="extract the metadata report of a database")
+    _connection_args(se)
+    se.add_argument(
+        "--all-databases",
+        action="store_true",
+        help="one report per database; --output is then a folder",
+    )
+    se.add_argument("--mode", default="auto", help="auto (default), exact or sampled")
+    se.add_argument("--sample-size", default="1000", help="entities per sampled label or type")
+    se.add_argument("--timeout", default="60", help="per-query timeout in seconds")
+    se.add_argument(
+        "--exact-threshold",
+        default="100000",
+        help="auto mode: exact below this many nodes or relationships",
+    )
+    se.add_argument("--output", "-o", required=True, help="report file (or folder)")
+    se.add_argument(
+        "--no-save",
+        action="store_true",
+        help="do not also keep the run in the user data dir (runs/, latest.json)",
+    )
+    se.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+    sd = sub.add_parser("diff", help="what changed between two reports (exit 1 if different)")
+    sd.add_argument("a", help="the older report")
+    sd.add_argument("b", help="the newer report")
+    sd.add_argument("--json", action="store_true", help="print the changes as JSON")
+
+    sub.add_parser("schema", help="print the JSON Schemas of the configuration and the report")
     return p
 
 
-def _settings_from(args: argparse.Namespace) -> ConnectionSettings:
-    return ConnectionSettings(
-        uri=args.uri or "",
-        user=args.user or "",
-        database=args.database or "",
-        connection_timeout_s=args.connection_timeout,
-    )
+# -- connection and password --------------------------------------------------------------
+def _settings_from(args: argparse.Namespace) -> tuple[ConnectionSettings, str | None]:
+    """Settings from --profile and/or flags and environment; plus the profile id."""
+    profile_id: str | None = None
+    base: dict[str, Any] = {}
+    if args.profile:
+        from .profiles import ProfileStore, default_profiles_path
+
+        profile = ProfileStore(default_profiles_path()).find(args.profile)
+        if profile is None:
+            raise BadInput(f"no saved connection named '{args.profile}'")
+        profile_id = profile.id
+        base = profile.connection.model_dump()
+    env = os.environ
+    for field, flag, var in (
+        ("uri", args.uri, "NEO4J_URI"),
+        ("user", args.user, "NEO4J_USERNAME"),
+        ("database", args.database, "NEO4J_DATABASE"),
+    ):
+        if flag is not None:
+            base[field] = flag
+        elif field not in base:
+            base[field] = env.get(var, "")
+    if args.connection_timeout != 10.0 or "connection_timeout_s" not in base:
+        base["connection_timeout_s"] = args.connection_timeout
+    return ConnectionSettings.model_validate(base), profile_id
+
+
+def _password(profile_id: str | None) -> str:
+    if profile_id is not None:
+        from .secrets import SecretStore
+
+        try:
+            stored = SecretStore().get_password(profile_id)
+        except NeoSenseError as exc:
+            print(f"warning: {exc.message}", file=sys.stderr)
+            stored = None
+        if stored is not None:
+            return stored
+    password = os.environ.get("NEO4J_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise BadInput(
+            "no password: set NEO4J_PASSWORD, save it with the profile, or run in a "
+            "terminal to be asked"
+        )
+    return getpass.getpass("Neo4j password: ")
 
 
 def _print_validation(exc: ValidationError) -> None:
@@ -66,6 +161,11 @@ def _print_validation(exc: ValidationError) -> None:
         print(f"error: {field}: {err['msg']}", file=sys.stderr)
 
 
+def _print_error(exc: NeoSenseError) -> None:
+    print(f"error [{exc.code.value}]: {exc.user_text()}", file=sys.stderr)
+
+
+# -- probe ---------------------------------------------------------------------------------
 async def _probe(settings: ConnectionSettings, password: str) -> int:
     async with GraphClient(settings, password) as client:
         result = await probe_connection(client)
@@ -73,29 +173,181 @@ async def _probe(settings: ConnectionSettings, password: str) -> int:
     return EXIT_OK
 
 
+# -- extract -------------------------------------------------------------------------------
+def _run_options(args: argparse.Namespace) -> Any:
+    from .extraction import RunOptions
+
+    return RunOptions.model_validate(
+        {
+            "mode": args.mode,
+            "sample_size": args.sample_size,
+            "query_timeout_s": args.timeout,
+            "exact_threshold": args.exact_threshold,
+        }
+    )
+
+
+class _StderrProgress:
+    """One line per activity state change or message, on stderr."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.events: dict[str, Any] = {}
+
+    def __call__(self, event: Any) -> None:
+        from .extraction import overall_fraction
+
+        self.events[event.activity] = event
+        overall = overall_fraction(self.events)
+        counts = " ".join(f"{k}={v}" for k, v in sorted(event.counts.items()))
+        print(
+            f"{self.prefix}[{overall:4.0%}] {event.activity}: {event.state} "
+            f"{event.fraction:.0%} {event.message} {counts}".rstrip(),
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+async def _extract_one(
+    settings: ConnectionSettings,
+    password: str,
+    options: Any,
+    output: Path,
+    args: Any,
+    prefix: str = "",
+) -> int:
+    from .export import save_report
+    from .extraction import ExtractionRun
+    from .runs import RunStore
+
+    progress = None if args.quiet else _StderrProgress(prefix)
+    async with ExtractionRun(settings, password, options, on_progress=progress) as run:
+        report = await run.run()
+    save_report(report, output)
+    if not args.no_save:
+        try:
+            RunStore().save(report)
+        except NeoSenseError as exc:
+            print(f"warning: the run was not kept in the history: {exc.message}", file=sys.stderr)
+    failed = [n for n, a in report.activities.items() if a.status.value in ("failed", "cancelled")]
+    print(f"{prefix}report written to {output}", file=sys.stderr)
+    for name in failed:
+        err = report.activities[name].error
+        print(
+            f"{prefix}activity {name} {report.activities[name].status.value}: "
+            f"{err.message if err else ''}",
+            file=sys.stderr,
+        )
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+async def _extract(settings: ConnectionSettings, password: str, options: Any, args: Any) -> int:
+    output = Path(args.output)
+    if not args.all_databases:
+        return await _extract_one(settings, password, options, output, args)
+    async with GraphClient(settings, password) as client:
+        probe = await probe_connection(client)
+    names = [d.name for d in probe.databases if d.name != "system" and d.status in ("online", "")]
+    if not names:
+        raise NeoSenseError(ErrorCode.DATABASE_MISSING, "This user can see no database to read.")
+    worst = EXIT_OK
+    for name in names:
+        db_settings = settings.model_copy(update={"database": name})
+        code = await _extract_one(
+            db_settings, password, options, output / f"{name}.json", args, prefix=f"{name}: "
+        )
+        worst = max(worst, code)
+    return worst
+
+
+# -- diff and schema -----------------------------------------------------------------------
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import diff_reports
+    from .export import load_report
+
+    try:
+        a, b = load_report(args.a), load_report(args.b)
+    except NeoSenseError as exc:
+        _print_error(exc)
+        return EXIT_BAD_INPUT
+    result = diff_reports(a, b)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "category": c.category,
+                        "kind": c.kind,
+                        "path": c.path,
+                        "before": c.before,
+                        "after": c.after,
+                        "message": c.message,
+                    }
+                    for c in result.changes
+                ],
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+    else:
+        print(result.text())
+    return EXIT_OK if result.is_empty else EXIT_DIFFERENT
+
+
+def _schema() -> int:
+    from .extraction import RunOptions
+    from .report import report_json_schema
+
+    schemas = {
+        "configuration": {
+            "connection": ConnectionSettings.model_json_schema(),
+            "run_options": RunOptions.model_json_schema(),
+        },
+        "report": report_json_schema(),
+    }
+    print(json.dumps(schemas, ensure_ascii=False, indent=2, sort_keys=True))
+    return EXIT_OK
+
+
+# -- main ----------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad input, 0 on --help
+        return int(exc.code or 0)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if args.command == "diff":
+        return _diff(args)
+    if args.command == "schema":
+        return _schema()
     try:
-        settings = _settings_from(args)
+        settings, profile_id = _settings_from(args)
+        options = _run_options(args) if args.command == "extract" else None
+        password = _password(profile_id)
     except ValidationError as exc:
         _print_validation(exc)
         return EXIT_BAD_INPUT
-    password = os.environ.get("NEO4J_PASSWORD")
-    if password is None:
-        if not sys.stdin.isatty():
-            print(
-                "error: no password: set NEO4J_PASSWORD or run in a terminal to be asked",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
-        password = getpass.getpass("Neo4j password: ")
-    try:
-        return asyncio.run(_probe(settings, password))
+    except BadInput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except NeoSenseError as exc:
-        print(f"error [{exc.code.value}]: {exc.user_text()}", file=sys.stderr)
+        _print_error(exc)
+        return EXIT_BAD_INPUT
+    try:
+        if args.command == "probe":
+            return asyncio.run(_probe(settings, password))
+        return asyncio.run(_extract(settings, password, options, args))
+    except NeoSenseError as exc:
+        _print_error(exc)
+        if exc.code in (ErrorCode.FILE_WRITE_FAILED, ErrorCode.INVALID_INPUT):
+            return EXIT_BAD_INPUT
         return EXIT_CONNECT
+    except KeyboardInterrupt:
+        print("cancelled", file=sys.stderr)
+        return 130

@@ -1,0 +1,129 @@
+"""Pure parts of the engine: options validation, sampling windows, type names, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import neo4j.spatial
+import neo4j.time
+import pytest
+from pydantic import ValidationError
+
+from neosense_desktop.core.extraction import ProgressEvent, RunOptions, overall_fraction
+from neosense_desktop.core.extraction.relationship_types import expand_pairs
+from neosense_desktop.core.extraction.sampling import node_source, windows_for
+from neosense_desktop.core.extraction.value_types import (
+    normalise_value_type,
+    python_value_type,
+    supports_value_type,
+)
+from neosense_desktop.core.report import ACTIVITY_NAMES
+
+
+def test_default_options() -> None:
+    o = RunOptions()
+    assert (o.mode, o.sample_size, o.query_timeout_s) == ("auto", 1000, 60)
+    assert o.activities == list(ACTIVITY_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("mode", "fast", "exact"),
+        ("sample_size", -1, "greater than or equal to 1"),
+        ("sample_size", 0, "greater than or equal to 1"),
+        ("query_timeout_s", 0, "greater than 0"),
+        ("activities", ["node_labels", "colours"], "unknown activity colours"),
+    ],
+)
+def test_invalid_options_name_the_field(field: str, value: object, words: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        RunOptions.model_validate({field: value})
+    err = info.value.errors()[0]
+    assert err["loc"][0] == field
+    assert words in err["msg"]
+
+
+def test_activities_keep_canonical_order() -> None:
+    o = RunOptions(activities=["schema", "node_labels", "schema"])
+    assert o.activities == ["node_labels", "schema"]
+
+
+def test_is_exact_per_mode() -> None:
+    assert RunOptions(mode="exact").is_exact(10**9)
+    assert not RunOptions(mode="sampled").is_exact(5000)
+    assert RunOptions(mode="sampled").is_exact(500)  # the sample would be the whole label
+    auto = RunOptions(exact_threshold=100_000)
+    assert auto.is_exact(99_999) and not auto.is_exact(100_000)
+
+
+def test_windows_are_disjoint_spread_and_sized() -> None:
+    w = windows_for(1_000_000, 1000)
+    assert w.sample_size >= 1000
+    assert len(w.offsets) == 8
+    ends = [o + w.size for o in w.offsets]
+    assert all(e <= n for e, n in zip(ends, w.offsets[1:], strict=False))  # disjoint
+    assert w.offsets[0] > 0 and ends[-1] < 1_000_000  # neither end favoured
+    assert w.offsets[-1] > 800_000  # reaches the last part of the label
+
+
+def test_windows_small_and_empty() -> None:
+    assert windows_for(0, 1000).sample_size == 0
+    w = windows_for(10, 1000)
+    assert w.sample_size == 10 and w.offsets[0] == 0
+    assert max(o + w.size for o in w.offsets) <= 10
+
+
+def test_node_source_escapes_the_label() -> None:
+    cypher, params = node_source("a`b) DETACH DELETE n //", windows_for(100, 10))
+    assert "(n:`a``b) DETACH DELETE n //`)" in cypher
+    assert params["window_size"] == 2 and "offset_4" in params
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("INTEGER NOT NULL", "INTEGER"),
+        ("LIST<STRING NOT NULL> NOT NULL", "LIST<STRING>"),
+        ("LOCAL DATETIME NOT NULL", "LOCAL DATETIME"),
+        ("LIST<NOTHING> NOT NULL", "LIST<NOTHING>"),
+    ],
+)
+def test_normalise_value_type(raw: str, clean: str) -> None:
+    assert normalise_value_type(raw) == clean
+
+
+def test_python_value_types_match_cypher_names() -> None:
+    tz = dt.UTC
+    assert python_value_type(1) == "INTEGER"
+    assert python_value_type(True) == "BOOLEAN"
+    assert python_value_type(1.5) == "FLOAT"
+    assert python_value_type("x") == "STRING"
+    assert python_value_type([1, 2]) == "LIST<INTEGER>"
+    assert python_value_type(neo4j.time.Date(2020, 1, 1)) == "DATE"
+    assert python_value_type(neo4j.time.DateTime(2020, 1, 1)) == "LOCAL DATETIME"
+    assert python_value_type(neo4j.time.DateTime(2020, 1, 1, tzinfo=tz)) == "ZONED DATETIME"
+    assert python_value_type(neo4j.time.Time(1, 2, 3)) == "LOCAL TIME"
+    assert python_value_type(neo4j.time.Duration(days=1)) == "DURATION"
+    assert python_value_type(neo4j.spatial.CartesianPoint((1, 2))) == "POINT"
+
+
+def test_value_type_needs_5_13() -> None:
+    assert supports_value_type("5.26.19") and supports_value_type("5.13.0")
+    assert not supports_value_type("5.12.0") and not supports_value_type("4.4.30")
+
+
+def test_pairs_of_multi_label_and_unlabeled_ends() -> None:
+    assert sorted(expand_pairs(["A", "B"], ["C"]), key=str) == [("A", "C"), ("B", "C")]
+    assert list(expand_pairs([], ["C"])) == [(None, "C")]
+    assert list(expand_pairs(["A"], [])) == [("A", None)]
+
+
+def test_overall_fraction() -> None:
+    events = {
+        "a": ProgressEvent("a", "running", 0.5),
+        "b": ProgressEvent("b", "failed", 0.1),
+        "c": ProgressEvent("c", "waiting", 0.0),
+    }
+    assert overall_fraction(events) == pytest.approx(0.5)
+    assert overall_fraction({}) == 0.0
