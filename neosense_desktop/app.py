@@ -1,0 +1,120 @@
+"""The composition root of the desktop app: QApplication, the qasync loop, services, window.
+
+`main(args)` is called by `neosense_desktop.__main__` for every non-CLI invocation:
+- `--self-test` runs neosense_desktop.ui.self_test.run_self_test() when that module exists;
+- a file argument opens that report in the window.
+Uncaught exceptions (slots, callbacks) go to an excepthook that logs them and shows a dialog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import PySide6  # noqa: F401  (imported before qasync, which binds to it)
+import qasync
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
+
+from . import APP_ID, APP_NAME, __version__
+from .core.logging_setup import configure_logging
+from .core.paths import runs_dir
+from .core.profiles import ProfileStore, default_profiles_path
+from .core.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+
+ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
+
+
+def parse_args(args: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="neosense-desktop", description="NeoSense Desktop")
+    p.add_argument("report", nargs="?", help="a saved report (JSON) to open")
+    p.add_argument("--self-test", action="store_true", help="check the installation and exit")
+    p.add_argument("--debug", action="store_true", help="log at DEBUG level")
+    return p.parse_known_args(args)[0]
+
+
+def make_excepthook(show: Callable[[BaseException], object]) -> ExceptHook:
+    """Log the exception, then show it; never raise from the hook itself."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.critical("uncaught exception", exc_info=(exc_type, exc, tb))
+        try:
+            show(exc)
+        except Exception:  # the dialog itself failed: the log has it already
+            log.exception("could not show the error dialog")
+
+    return hook
+
+
+def make_application(argv: list[str]) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName(APP_ID)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication([sys.argv[0] if sys.argv else APP_ID, *argv])
+    app.setDesktopFileName(APP_ID)
+    return app
+
+
+async def run_window(app: QApplication, report: Path | None) -> int:
+    """Build the services and the window, and run until the window has closed."""
+    from .ui.icons import app_icon
+    from .ui.log_panel import QtLogHandler
+    from .ui.main_window import MainWindow
+
+    app.setWindowIcon(app_icon())
+    window = MainWindow(
+        profiles=ProfileStore(default_profiles_path()),
+        secrets=SecretStore(),
+        runs_root=runs_dir(),
+        settings=QSettings(),
+    )
+    handler = QtLogHandler()
+    logging.getLogger().addHandler(handler)
+    window.log_panel.attach(handler)
+    sys.excepthook = make_excepthook(window.show_error)
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    app.aboutToQuit.connect(closed.set)
+    window.show()
+    await window.start()
+    if report is not None:
+        window.tasks.start("open", window.open_report(report))
+    await closed.wait()
+    logging.getLogger().removeHandler(handler)
+    return 0
+
+
+def main(args: list[str]) -> int:
+    options = parse_args(args)
+    if options.self_test:
+        try:
+            self_test = importlib.import_module("neosense_desktop.ui.self_test")
+        except ImportError as exc:
+            print(f"self-test unavailable: {exc}", file=sys.stderr)
+            return 2
+        return int(self_test.run_self_test())
+    configure_logging(logging.DEBUG if options.debug else logging.INFO)
+    log.info("NeoSense %s starting", __version__)
+    app = make_application(args)
+    report = Path(options.report) if options.report else None
+    previous_hook = sys.excepthook
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            return runner.run(run_window(app, report))
+    finally:
+        sys.excepthook = previous_hook

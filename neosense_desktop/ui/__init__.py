@@ -1,0 +1,1 @@
+"""The desktop GUI: thin Qt views over the core engine (which never imports Qt)."""

@@ -1,0 +1,156 @@
+"""DiffTreeModel: the changes between two reports as a colour-coded tree.
+
+Changes are grouped by category (labels, relationship types, properties, indexes,
+constraints, statistics...), then listed with their path. Added rows are green, removed
+red, changed amber; the colour is also spelled out in the Change column, so it does not
+rely on colour alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+KIND_COLORS = {
+    "added": QColor(0x2E, 0x9D, 0x3A),
+    "removed": QColor(0xD3, 0x2F, 0x2F),
+    "changed": QColor(0xE0, 0x8A, 0x00),
+}
+KIND_SYMBOLS = {"added": "+", "removed": "−", "changed": "~"}
+COLUMNS = ("Item", "Change", "Before", "After", "Details")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+class _Row:
+    __slots__ = ("change", "children", "kind", "parent", "row", "title")
+
+    def __init__(self, title: str, kind: str = "", change: Any = None) -> None:
+        self.title = title
+        self.kind = kind
+        self.change = change
+        self.children: list[_Row] = []
+        self.parent: _Row | None = None
+        self.row = 0
+
+
+class DiffTreeModel(QAbstractItemModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._root = _Row("")
+        self.change_count = 0
+
+    def set_changes(self, changes: Sequence[Any]) -> None:
+        """changes: objects with category, kind, path, before, after, message."""
+        self.beginResetModel()
+        root = _Row("")
+        groups: dict[str, _Row] = {}
+        for change in changes:
+            category = str(getattr(change, "category", "other"))
+            group = groups.get(category)
+            if group is None:
+                group = _Row(category.replace("_", " ").capitalize())
+                group.parent = root
+                group.row = len(root.children)
+                root.children.append(group)
+                groups[category] = group
+            path = getattr(change, "path", "")
+            title = path if isinstance(path, str) else " / ".join(str(p) for p in path)
+            kind = str(getattr(getattr(change, "kind", ""), "value", getattr(change, "kind", "")))
+            row = _Row(title, kind, change)
+            row.parent = group
+            row.row = len(group.children)
+            group.children.append(row)
+        self._root = root
+        self.change_count = len(changes)
+        self.endResetModel()
+
+    def _row(self, index: ModelIndex) -> _Row:
+        if not index.isValid():
+            return self._root
+        row = index.internalPointer()
+        assert isinstance(row, _Row)
+        return row
+
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        return self.createIndex(row, column, self._row(parent).children[row])
+
+    def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        parent = self._row(index).parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self.createIndex(parent.row, 0, parent)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._row(parent).children)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._row(index)
+        col = index.column()
+        change = row.change
+        if role == Qt.ItemDataRole.DisplayRole:
+            if change is None:
+                return f"{row.title} ({len(row.children)})" if col == 0 else ""
+            if col == 0:
+                return row.title
+            if col == 1:
+                return f"{KIND_SYMBOLS.get(row.kind, '')} {row.kind}".strip()
+            if col == 2:
+                return _text(getattr(change, "before", None))
+            if col == 3:
+                return _text(getattr(change, "after", None))
+            if col == 4:
+                return str(getattr(change, "message", "") or "")
+            return ""
+        if role == Qt.ItemDataRole.ForegroundRole and change is not None and col in (0, 1):
+            color = KIND_COLORS.get(row.kind)
+            return QBrush(color) if color is not None else None
+        if role == Qt.ItemDataRole.FontRole and change is None:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and change is not None:
+            return str(getattr(change, "message", "") or "") or None
+        if role == Qt.ItemDataRole.UserRole:
+            return row.kind
+        return None

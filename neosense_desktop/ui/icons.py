@@ -1,0 +1,174 @@
+"""Icons drawn with QPainter at every device pixel ratio, readable on light and dark palettes.
+
+Tree and toolbar glyphs are simple shapes in mid-tone colours with a contrasting outline
+taken from the current palette, so they keep their contrast when the palette flips; the
+cache is keyed by palette darkness and cleared on a palette change.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+
+_CACHE: dict[tuple[str, str | None, bool], QIcon] = {}
+
+KIND_COLORS = {
+    "section": QColor(0x78, 0x90, 0x9C),
+    "group": QColor(0x90, 0xA4, 0xAE),
+    "label": QColor(0x43, 0xA0, 0x47),
+    "relationship_type": QColor(0x1E, 0x88, 0xE5),
+    "property": QColor(0xF9, 0xA8, 0x25),
+    "pattern": QColor(0x00, 0xAC, 0xC1),
+    "index": QColor(0x8E, 0x24, 0xAA),
+    "constraint": QColor(0x6D, 0x4C, 0x41),
+    "statistic": QColor(0x54, 0x6E, 0x7A),
+    "info": QColor(0x54, 0x6E, 0x7A),
+}
+SEVERITY_COLORS = {
+    "error": QColor(0xD3, 0x2F, 0x2F),
+    "warning": QColor(0xE0, 0x8A, 0x00),
+    "info": QColor(0x1E, 0x88, 0xE5),
+}
+
+
+def palette_is_dark(palette: QPalette | None = None) -> bool:
+    if palette is None:
+        app = QGuiApplication.instance()
+        palette = app.palette() if isinstance(app, QGuiApplication) else QPalette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def clear_cache() -> None:
+    """Call on a palette change: outlines depend on the palette."""
+    _CACHE.clear()
+
+
+def _outline(dark: bool) -> QColor:
+    return QColor(0xEC, 0xEF, 0xF1) if dark else QColor(0x26, 0x32, 0x38)
+
+
+def _paint_kind(p: QPainter, kind: str, severity: str | None, size: float, dark: bool) -> None:
+    color = SEVERITY_COLORS.get(severity or "", KIND_COLORS.get(kind, KIND_COLORS["info"]))
+    if kind in ("finding", "severity") and severity:
+        color = SEVERITY_COLORS[severity]
+    pen = QPen(_outline(dark), max(1.0, size / 16))
+    p.setPen(pen)
+    p.setBrush(QBrush(color))
+    m = size * 0.15
+    r = QRectF(m, m, size - 2 * m, size - 2 * m)
+    if kind == "label":
+        p.drawEllipse(r)
+    elif kind == "relationship_type" or kind == "pattern":
+        path = QPainterPath()
+        y = size / 2
+        path.moveTo(m, y)
+        path.lineTo(size - m * 2, y)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(color, size / 7))
+        p.drawPath(path)
+        p.setPen(pen)
+        p.setBrush(QBrush(color))
+        head = QPolygonF(
+            [
+                QPointF(size - m, y),
+                QPointF(size - m * 2.6, y - size * 0.22),
+                QPointF(size - m * 2.6, y + size * 0.22),
+            ]
+        )
+        p.drawPolygon(head)
+        if kind == "pattern":
+            p.drawEllipse(QPointF(m * 1.2, y), size * 0.12, size * 0.12)
+    elif kind == "property":
+        diamond = QPolygonF(
+            [
+                QPointF(size / 2, m),
+                QPointF(size - m, size / 2),
+                QPointF(size / 2, size - m),
+                QPointF(m, size / 2),
+            ]
+        )
+        p.drawPolygon(diamond)
+    elif kind == "index":
+        p.drawRoundedRect(r, size * 0.1, size * 0.1)
+        p.setPen(QPen(QColor("white"), size / 10))
+        for i in (0.38, 0.62):
+            p.drawLine(
+                QPointF(r.left() + r.width() * 0.2, size * i),
+                QPointF(r.right() - r.width() * 0.2, size * i),
+            )
+    elif kind == "constraint":
+        body = QRectF(m, size * 0.45, size - 2 * m, size * 0.45)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(color, size / 9))
+        p.drawArc(QRectF(size * 0.3, m, size * 0.4, size * 0.6), 0, 180 * 16)
+        p.setPen(pen)
+        p.setBrush(QBrush(color))
+        p.drawRect(body)
+    elif kind in ("section", "group"):
+        path = QPainterPath()
+        path.moveTo(m, size * 0.3)
+        path.lineTo(size * 0.42, size * 0.3)
+        path.lineTo(size * 0.5, size * 0.2)
+        path.lineTo(size - m, size * 0.2)
+        path.lineTo(size - m, size - m)
+        path.lineTo(m, size - m)
+        path.closeSubpath()
+        p.drawPath(path)
+    elif kind in ("finding", "severity"):
+        tri = QPolygonF([QPointF(size / 2, m), QPointF(size - m, size - m), QPointF(m, size - m)])
+        p.drawPolygon(tri)
+        p.setPen(QPen(QColor("white"), size / 9))
+        p.drawLine(QPointF(size / 2, size * 0.42), QPointF(size / 2, size * 0.66))
+        p.drawPoint(QPointF(size / 2, size * 0.76))
+    else:  # statistic, info
+        bars = ((0.2, 0.55), (0.42, 0.3), (0.64, 0.45))
+        for x, top in bars:
+            p.drawRect(QRectF(size * x, size * top, size * 0.18, size * (0.85 - top)))
+
+
+def kind_icon(kind: str, severity: str | None = None) -> QIcon:
+    """The icon of a tree item kind (label, property, index, finding...)."""
+    dark = palette_is_dark()
+    key = (kind, severity, dark)
+    icon = _CACHE.get(key)
+    if icon is None:
+        icon = QIcon()
+        for logical in (16, 24, 32):
+            for dpr in (1.0, 2.0):
+                px = QPixmap(int(logical * dpr), int(logical * dpr))
+                px.setDevicePixelRatio(dpr)
+                px.fill(Qt.GlobalColor.transparent)
+                painter = QPainter(px)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                _paint_kind(painter, kind, severity, float(logical), dark)
+                painter.end()
+                icon.addPixmap(px)
+        _CACHE[key] = icon
+    return icon
+
+
+def app_icon() -> QIcon:
+    """The application icon from resources/icons (SVG scales to any DPI), if shipped."""
+    for base in (Path(__file__).resolve().parents[2], Path(__file__).resolve().parents[1]):
+        for name in ("resources/icons/neosense.svg", "resources/neosense.svg"):
+            path = base / name
+            if path.exists():
+                return QIcon(str(path))
+    return kind_icon("label")
+
+
+def icon_size(logical: int = 16) -> QSize:
+    return QSize(logical, logical)

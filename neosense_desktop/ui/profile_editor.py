@@ -1,0 +1,279 @@
+"""ProfileEditor: create or edit a connection profile, with inline validation and a test.
+
+Validation runs the pydantic models on every edit; each error is shown under the field at
+fault (the field gets an error outline too), and OK stays disabled until the profile is
+valid. Test connection runs the probe through the window's task registry, never blocking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.connection import ConnectionSettings
+from ..core.errors import NeoSenseError
+from ..core.probe import ProbeResult
+from ..core.profiles import Profile
+from .tasks import TaskRegistry
+
+ProbeFn = Callable[[ConnectionSettings, str], Awaitable[ProbeResult]]
+
+ERROR_STYLE = "color: palette(highlighted-text); background: #c62828; padding: 2px 4px;"
+
+
+class ProfileEditor(QDialog):
+    """Attributes:
+    field_errors: the current message per field ("name", "uri", "user", "database",
+        "connection_timeout_s", "tls"), for the UI and tests.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        tasks: TaskRegistry,
+        probe: ProbeFn,
+        *,
+        profile: Profile | None = None,
+        keyring_available: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("profile-editor")
+        self.setWindowTitle("Edit connection" if profile else "New connection")
+        self.tasks = tasks
+        self._probe = probe
+        self._original = profile
+        self.field_errors: dict[str, str] = {}
+        self.last_probe: ProbeResult | None = None
+        self.last_probe_error: NeoSenseError | None = None
+
+        self.name = QLineEdit(self)
+        self.uri = QLineEdit(self)
+        self.uri.setPlaceholderText("neo4j://localhost:7687")
+        self.user = QLineEdit(self)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.save_password = QCheckBox("&Remember the password in the OS keyring", self)
+        self.save_password.setChecked(keyring_available)
+        self.save_password.setEnabled(keyring_available)
+        self.keyring_note = QLabel(self)
+        self.keyring_note.setWordWrap(True)
+        if not keyring_available:
+            self.keyring_note.setText(
+                "No OS keyring is available: the password is kept in memory for this "
+                "session only and never written to disk."
+            )
+        self.keyring_note.setVisible(not keyring_available)
+        self.database = QLineEdit(self)
+        self.database.setPlaceholderText("(server default)")
+        self.timeout = QDoubleSpinBox(self)
+        self.timeout.setRange(0.5, 600)
+        self.timeout.setSuffix(" s")
+        self.timeout.setValue(10.0)
+
+        self.encrypted = QCheckBox("&Encrypt (TLS) with a plain neo4j:// or bolt:// URI", self)
+        self.trust = QComboBox(self)
+        self.trust.addItem("System CAs", "system")
+        self.trust.addItem("Trust all certificates (self-signed)", "all")
+        self.trust.addItem("Custom CA files", "custom")
+        self.ca_paths = QLineEdit(self)
+        self.ca_paths.setPlaceholderText("CA files, separated by ;")
+        self.ca_browse = QPushButton("&Browse…", self)
+        self.ca_browse.clicked.connect(self._browse_ca)
+
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, title, widget in (
+            ("name", "&Name:", self.name),
+            ("uri", "&URI:", self.uri),
+            ("user", "U&ser:", self.user),
+            ("password", "&Password:", self.password),
+            ("database", "&Database:", self.database),
+            ("connection_timeout_s", "Connection &timeout:", self.timeout),
+        ):
+            form.addRow(title, self._with_error(key, widget))
+        form.addRow("", self.save_password)
+        form.addRow("", self.keyring_note)
+        tls = QGroupBox("TLS", self)
+        tls_form = QFormLayout(tls)
+        tls_form.addRow(self.encrypted)
+        tls_form.addRow("Tr&ust:", self.trust)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_paths, 1)
+        ca_row.addWidget(self.ca_browse)
+        tls_form.addRow("CA &files:", ca_row)
+        tls_error = QLabel(self)
+        tls_error.setStyleSheet(ERROR_STYLE)
+        tls_error.setWordWrap(True)
+        tls_error.hide()
+        self.errors["tls"] = tls_error
+        tls_form.addRow(tls_error)
+        tls_note = QLabel(
+            "neo4j+s:// and bolt+s:// verify the certificate; +ssc accepts a self-signed one.",
+            tls,
+        )
+        tls_note.setWordWrap(True)
+        tls_form.addRow(tls_note)
+
+        self.test_button = QPushButton("&Test connection", self)
+        self.test_button.clicked.connect(self.start_test)
+        self.test_result = QLabel(self)
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_result.setObjectName("editor-test-result")
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(tls)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+        layout.addLayout(test_row)
+        layout.addWidget(self.buttons)
+
+        if profile is not None:
+            c = profile.connection
+            self.name.setText(profile.name)
+            self.uri.setText(c.uri)
+            self.user.setText(c.user)
+            self.database.setText(c.database)
+            self.timeout.setValue(c.connection_timeout_s)
+            self.encrypted.setChecked(c.encrypted)
+            self.trust.setCurrentIndex(max(0, self.trust.findData(c.trust)))
+            self.ca_paths.setText(";".join(c.ca_cert_paths))
+        else:
+            self.uri.setText("neo4j://localhost:7687")
+            self.user.setText("neo4j")
+        for edit in (self.name, self.uri, self.user, self.database, self.ca_paths):
+            edit.textChanged.connect(self.validate)
+        self.timeout.valueChanged.connect(self.validate)
+        self.encrypted.toggled.connect(self.validate)
+        self.trust.currentIndexChanged.connect(self.validate)
+        self.validate()
+        self.resize(560, self.sizeHint().height())
+
+    def _with_error(self, key: str, widget: QWidget) -> QWidget:
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        error = QLabel(box)
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        error.setObjectName(f"error-{key}")
+        column.addWidget(error)
+        self.errors[key] = error
+        return box
+
+    def _browse_ca(self) -> None:
+        dialog = QFileDialog(self, "CA certificate files")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.filesSelected.connect(lambda files: self.ca_paths.setText(";".join(files)))
+        dialog.open()
+
+    # -- values ----------------------------------------------------------------------
+    def _connection_data(self) -> dict[str, Any]:
+        return {
+            "uri": self.uri.text(),
+            "user": self.user.text(),
+            "database": self.database.text(),
+            "connection_timeout_s": self.timeout.value(),
+            "encrypted": self.encrypted.isChecked(),
+            "trust": self.trust.currentData(),
+            "ca_cert_paths": [p.strip() for p in self.ca_paths.text().split(";") if p.strip()],
+        }
+
+    def validate(self) -> bool:
+        """Run the pydantic models; show each error under its field. True if valid."""
+        errors: dict[str, str] = {}
+        try:
+            ConnectionSettings.model_validate(self._connection_data())
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = str(err["loc"][0]) if err["loc"] else "tls"
+                if field in ("encrypted", "trust", "ca_cert_paths"):
+                    field = "tls"
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                errors.setdefault(field, msg)
+        if not self.name.text().strip():
+            errors["name"] = "Give the connection a name."
+        self.field_errors = errors
+        for key, label in self.errors.items():
+            msg = errors.get(key, "")
+            label.setText(msg)
+            label.setVisible(bool(msg))
+        tls_on = self.encrypted.isChecked()
+        self.trust.setEnabled(tls_on)
+        custom = tls_on and self.trust.currentData() == "custom"
+        self.ca_paths.setEnabled(custom)
+        self.ca_browse.setEnabled(custom)
+        ok = not errors
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.test_button.setEnabled(not any(k != "name" for k in errors))
+        return ok
+
+    def settings(self) -> ConnectionSettings:
+        return ConnectionSettings.model_validate(self._connection_data())
+
+    def result_profile(self) -> Profile:
+        """The edited profile (same id when editing); call only when validate() is True."""
+        if self._original is not None:
+            return self._original.touched(
+                name=self.name.text().strip(),
+                connection=self.settings().model_dump(),
+                transient=False,
+            )
+        return Profile(name=self.name.text().strip(), connection=self.settings())
+
+    @property
+    def password_text(self) -> str:
+        return self.password.text()
+
+    # -- test ------------------------------------------------------------------------
+    def start_test(self) -> None:
+        self.tasks.start("editor-probe", self.test_connection())
+
+    async def test_connection(self) -> ProbeResult | None:
+        if not self.validate() and any(k != "name" for k in self.field_errors):
+            return None
+        self.test_button.setEnabled(False)
+        self.test_result.setText("Testing…")
+        self.last_probe = None
+        self.last_probe_error = None
+        try:
+            result = await self._probe(self.settings(), self.password.text())
+        except NeoSenseError as exc:
+            self.last_probe_error = exc
+            self.test_result.setText(f"✗ {exc.user_text()}")
+            return None
+        finally:
+            self.test_button.setEnabled(True)
+        self.last_probe = result
+        self.test_result.setText(f"✓ {result.summary()}")
+        return result

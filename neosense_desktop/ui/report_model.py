@@ -1,0 +1,793 @@
+"""ReportTreeModel: a Report as a lazy tree, and ReportFilterProxy to filter and sort it.
+
+The tree is built on demand: a node makes its children the first time a view asks for
+them, so a report with 2,000 labels of 50 properties costs 2,000 nodes until the user
+opens a label (or filters, which visits everything once).
+
+Columns: Name, Count, Fill rate, Types, Provenance. Sorting uses SORT_ROLE (numbers for
+count and fill rate, case-folded text for names); the seven sections keep their order
+whichever way a column is sorted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from ..core.report import (
+    Constraint,
+    Finding,
+    Index,
+    Label,
+    Pattern,
+    Property,
+    Provenance,
+    RelationshipType,
+    Report,
+    Severity,
+)
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+KEY_ROLE = Qt.ItemDataRole.UserRole + 3
+
+COLUMNS = ("Name", "Count", "Fill rate", "Types", "Provenance")
+COL_NAME, COL_COUNT, COL_FILL, COL_TYPES, COL_PROVENANCE = range(len(COLUMNS))
+
+
+class NodeKind(StrEnum):
+    SECTION = "section"
+    GROUP = "group"
+    INFO = "info"
+    LABEL = "label"
+    REL_TYPE = "relationship_type"
+    PROPERTY = "property"
+    PATTERN = "pattern"
+    INDEX = "index"
+    CONSTRAINT = "constraint"
+    SEVERITY = "severity"
+    FINDING = "finding"
+    STATISTIC = "statistic"
+
+
+SECTION_NAMES = (
+    "Overview",
+    "Labels",
+    "Relationship types",
+    "Indexes",
+    "Constraints",
+    "Quality findings",
+    "Statistics",
+)
+
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+SEVERITY_COLORS = {
+    Severity.ERROR: QColor(0xD3, 0x2F, 0x2F),
+    Severity.WARNING: QColor(0xE0, 0x8A, 0x00),
+    Severity.INFO: QColor(0x1E, 0x88, 0xE5),
+}
+
+
+class Node:
+    """One row of the tree. Children are made by `build` on first use."""
+
+    __slots__ = (
+        "_build",
+        "_children",
+        "child_count_hint",
+        "count",
+        "fill_rate",
+        "key",
+        "kind",
+        "name",
+        "order",
+        "parent",
+        "payload",
+        "provenance",
+        "row",
+        "severity",
+        "types",
+    )
+
+    def __init__(
+        self,
+        kind: NodeKind,
+        name: str,
+        *,
+        count: int | float | None = None,
+        fill_rate: float | None = None,
+        types: str = "",
+        provenance: str = "",
+        payload: Any = None,
+        key: str = "",
+        severity: Severity | None = None,
+        build: Callable[[Node], list[Node]] | None = None,
+        child_count_hint: int = 0,
+        order: int = 0,
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.count = count
+        self.fill_rate = fill_rate
+        self.types = types
+        self.provenance = provenance
+        self.payload = payload
+        self.key = key
+        self.severity = severity
+        self.order = order
+        self.parent: Node | None = None
+        self.row = 0
+        self._build = build
+        self._children: list[Node] | None = None if build else []
+        self.child_count_hint = child_count_hint if build else 0
+
+    @property
+    def children(self) -> list[Node]:
+        if self._children is None:
+            assert self._build is not None
+            made = self._build(self)
+            for i, child in enumerate(made):
+                child.parent = self
+                child.row = i
+            self._children = made
+            self._build = None
+        return self._children
+
+    @property
+    def has_children(self) -> bool:
+        if self._children is None:
+            return self.child_count_hint > 0
+        return bool(self._children)
+
+    @property
+    def built(self) -> bool:
+        return self._children is not None
+
+
+def provenance_text(p: Provenance | None) -> str:
+    if p is None:
+        return ""
+    if p.method == "sample":
+        return f"sample of {p.sample_size:,}" if p.sample_size is not None else "sample"
+    return {"count_store": "count store", "scan": "full scan"}.get(p.method, p.method)
+
+
+def _property_node(prop: Property, owner_key: str) -> Node:
+    return Node(
+        NodeKind.PROPERTY,
+        prop.name,
+        count=prop.observed,
+        fill_rate=prop.fill_rate,
+        types=", ".join(prop.types),
+        provenance=provenance_text(prop.provenance),
+        payload=prop,
+        key=f"{owner_key}/{prop.name}",
+    )
+
+
+def _pattern_name(p: Pattern, rel_type: str) -> str:
+    start = f":{p.start}" if p.start else ""
+    end = f":{p.end}" if p.end else ""
+    return f"({start})-[:{rel_type}]->({end})"
+
+
+def _label_node(label: Label) -> Node:
+    key = f"label:{label.name}"
+    return Node(
+        NodeKind.LABEL,
+        label.name,
+        count=label.count,
+        types=f"{len(label.properties)} properties" if label.properties else "",
+        provenance=provenance_text(label.count_provenance),
+        payload=label,
+        key=key,
+        build=lambda _n: [_property_node(p, key) for p in label.properties],
+        child_count_hint=len(label.properties),
+    )
+
+
+def _rel_type_node(rel: RelationshipType) -> Node:
+    key = f"type:{rel.name}"
+
+    def build(_n: Node) -> list[Node]:
+        groups: list[Node] = []
+        if rel.patterns:
+            groups.append(
+                Node(
+                    NodeKind.GROUP,
+                    "Patterns",
+                    count=len(rel.patterns),
+                    key=f"{key}/patterns",
+                    order=0,
+                    build=lambda _g: [
+                        Node(
+                            NodeKind.PATTERN,
+                            _pattern_name(p, rel.name),
+                            count=p.count,
+                            provenance=provenance_text(p.provenance),
+                            payload=p,
+                            key=f"pattern:{p.start}|{rel.name}|{p.end}",
+                        )
+                        for p in rel.patterns
+                    ],
+                    child_count_hint=len(rel.patterns),
+                )
+            )
+        if rel.properties:
+            groups.append(
+                Node(
+                    NodeKind.GROUP,
+                    "Properties",
+                    count=len(rel.properties),
+                    key=f"{key}/properties",
+                    order=1,
+                    build=lambda _g: [_property_node(p, key) for p in rel.properties],
+                    child_count_hint=len(rel.properties),
+                )
+            )
+        return groups
+
+    return Node(
+        NodeKind.REL_TYPE,
+        rel.name,
+        count=rel.count,
+        types=f"{len(rel.patterns)} patterns, {len(rel.properties)} properties",
+        provenance=provenance_text(rel.count_provenance),
+        payload=rel,
+        key=key,
+        build=build,
+        child_count_hint=int(bool(rel.patterns)) + int(bool(rel.properties)),
+    )
+
+
+def _schema_target(item: Index | Constraint) -> str:
+    names = ", ".join(item.labels_or_types) or "*"
+    props = ", ".join(item.properties)
+    return f"{names}({props})" if props else names
+
+
+def _index_node(ix: Index) -> Node:
+    state = (
+        ix.state
+        if ix.population_percent in (None, 100.0)
+        else (f"{ix.state} {ix.population_percent:.0f}%")
+    )
+    return Node(
+        NodeKind.INDEX,
+        ix.name,
+        count=ix.read_count,
+        types=f"{ix.type} on {ix.entity_type.lower()} {_schema_target(ix)}",
+        provenance=state,
+        payload=ix,
+        key=f"index:{ix.name}",
+    )
+
+
+def _constraint_node(c: Constraint) -> Node:
+    return Node(
+        NodeKind.CONSTRAINT,
+        c.name,
+        types=f"{c.type} on {c.entity_type.lower()} {_schema_target(c)}",
+        provenance=f"index {c.owned_index}" if c.owned_index else "",
+        payload=c,
+        key=f"constraint:{c.name}",
+    )
+
+
+def _finding_node(f: Finding) -> Node:
+    return Node(
+        NodeKind.FINDING,
+        f.subject or f.code,
+        types=f.message,
+        provenance=f.code,
+        payload=f,
+        key=f"finding:{f.code}:{f.subject}",
+        severity=f.severity,
+    )
+
+
+def _info(name: str, value: Any, key: str, *, provenance: str = "", order: int = 0) -> Node:
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    return Node(
+        NodeKind.INFO if not numeric else NodeKind.STATISTIC,
+        name,
+        count=value if numeric else None,
+        types="" if numeric else ("" if value is None else str(value)),
+        provenance=provenance,
+        payload=value,
+        key=key,
+        order=order,
+    )
+
+
+def _overview_children(report: Report) -> list[Node]:
+    s, r, st = report.server, report.run, report.statistics
+    nodes = [
+        _info("Server", f"Neo4j {s.version} {s.edition} at {s.address}", "overview:server"),
+        _info("Database", s.database, "overview:database"),
+        _info("Mode", f"{r.mode} (sample size {r.sample_size:,})", "overview:mode"),
+        _info("Started", r.started_at.isoformat(timespec="seconds"), "overview:started"),
+    ]
+    if r.duration_s is not None:
+        nodes.append(_info("Duration", f"{r.duration_s:.2f} s", "overview:duration"))
+    nodes += [
+        _info("Nodes", st.node_count, "overview:nodes"),
+        _info("Relationships", st.relationship_count, "overview:relationships"),
+        _info("Labels", len(report.labels), "overview:labels"),
+        _info("Relationship types", len(report.relationship_types), "overview:types"),
+    ]
+    if report.quality.score is not None:
+        nodes.append(_info("Quality score", report.quality.score, "overview:quality"))
+    for name, result in report.activities.items():
+        text = result.status.value
+        if result.error is not None:
+            text += f": {result.error.message}"
+        nodes.append(
+            _info(
+                f"Activity {name}",
+                text,
+                f"activity:{name}",
+                provenance=f"{result.duration_s:.2f} s",
+            )
+        )
+    for i, note in enumerate(report.notes):
+        nodes.append(_info("Note", note, f"note:{i}"))
+    for i, n in enumerate(nodes):
+        n.order = i
+    return nodes
+
+
+def _statistics_children(report: Report) -> list[Node]:
+    st = report.statistics
+    prov = st.provenance
+    nodes = []
+    for field, title in (
+        ("node_count", "Nodes"),
+        ("relationship_count", "Relationships"),
+        ("label_count", "Labels"),
+        ("relationship_type_count", "Relationship types"),
+        ("property_key_count", "Property keys"),
+        ("unlabeled_node_count", "Unlabeled nodes"),
+        ("orphan_node_count", "Orphan nodes"),
+    ):
+        value = getattr(st, field)
+        if value is not None:
+            nodes.append(
+                _info(title, value, f"stat:{field}", provenance=provenance_text(prov.get(field)))
+            )
+    degree = st.degree
+    for field in ("min", "median", "p90", "p99", "max"):
+        value = getattr(degree, field)
+        if value is not None:
+            nodes.append(
+                _info(
+                    f"Degree {field}",
+                    value,
+                    f"stat:degree.{field}",
+                    provenance=provenance_text(degree.provenance),
+                )
+            )
+    if st.supernodes:
+        supernodes = st.supernodes
+        nodes.append(
+            Node(
+                NodeKind.GROUP,
+                "Supernodes",
+                count=len(supernodes),
+                key="stat:supernodes",
+                build=lambda _n: [
+                    Node(
+                        NodeKind.STATISTIC,
+                        ":".join(s.labels) or "(unlabeled)",
+                        count=s.degree,
+                        types=s.element_id or "",
+                        payload=s,
+                        key=f"supernode:{s.element_id}",
+                    )
+                    for s in supernodes
+                ],
+                child_count_hint=len(supernodes),
+            )
+        )
+    if report.label_combinations:
+        combos = report.label_combinations
+        nodes.append(
+            Node(
+                NodeKind.GROUP,
+                "Label combinations",
+                count=len(combos),
+                key="stat:label_combinations",
+                build=lambda _n: [
+                    Node(
+                        NodeKind.STATISTIC,
+                        ":".join(c.labels),
+                        count=c.count,
+                        provenance=provenance_text(c.provenance),
+                        payload=c,
+                        key=f"combination:{':'.join(c.labels)}",
+                    )
+                    for c in combos
+                ],
+                child_count_hint=len(combos),
+            )
+        )
+    for i, n in enumerate(nodes):
+        n.order = i
+    return nodes
+
+
+def _quality_children(report: Report) -> list[Node]:
+    groups = []
+    for i, severity in enumerate(SEVERITY_ORDER):
+        found = [f for f in report.quality.findings if f.severity == severity]
+        if not found:
+            continue
+        groups.append(
+            Node(
+                NodeKind.SEVERITY,
+                severity.value.capitalize(),
+                count=len(found),
+                key=f"severity:{severity.value}",
+                severity=severity,
+                order=i,
+                build=lambda _n, found=found: [_finding_node(f) for f in found],  # type: ignore[misc]
+                child_count_hint=len(found),
+            )
+        )
+    return groups
+
+
+def build_root(report: Report | None) -> Node:
+    root = Node(NodeKind.SECTION, "", build=None)
+    if report is None:
+        return root
+    specs: Sequence[tuple[str, int, Callable[[Node], list[Node]]]] = (
+        ("Overview", -1, lambda _n: _overview_children(report)),
+        ("Labels", len(report.labels), lambda _n: [_label_node(x) for x in report.labels]),
+        (
+            "Relationship types",
+            len(report.relationship_types),
+            lambda _n: [_rel_type_node(x) for x in report.relationship_types],
+        ),
+        ("Indexes", len(report.indexes), lambda _n: [_index_node(x) for x in report.indexes]),
+        (
+            "Constraints",
+            len(report.constraints),
+            lambda _n: [_constraint_node(x) for x in report.constraints],
+        ),
+        ("Quality findings", len(report.quality.findings), lambda _n: _quality_children(report)),
+        ("Statistics", -1, lambda _n: _statistics_children(report)),
+    )
+    sections = []
+    for i, (title, count, build) in enumerate(specs):
+        section = Node(
+            NodeKind.SECTION,
+            title,
+            count=count if count >= 0 else None,
+            key=f"section:{title}",
+            build=build,
+            child_count_hint=max(count, 1) if count != 0 else 0,
+            order=i,
+        )
+        section.parent = root
+        section.row = i
+        sections.append(section)
+    root._children = sections
+    return root
+
+
+class ReportTreeModel(QAbstractItemModel):
+    """A read-only tree over one Report (or none). Replace it with set_report()."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._report: Report | None = None
+        self._root = build_root(None)
+        # The proxy tells us its sort direction so sections can keep their order.
+        self.sections_descending = False
+
+    # -- content ---------------------------------------------------------------------
+    @property
+    def report(self) -> Report | None:
+        return self._report
+
+    def set_report(self, report: Report | None) -> None:
+        self.beginResetModel()
+        self._report = report
+        self._root = build_root(report)
+        self.endResetModel()
+
+    def node(self, index: ModelIndex) -> Node:
+        if not index.isValid():
+            return self._root
+        node = index.internalPointer()
+        assert isinstance(node, Node)
+        return node
+
+    def build_all(self) -> int:
+        """Materialise every node (done once before filtering); returns the node count."""
+        stack = [self._root]
+        total = 0
+        while stack:
+            node = stack.pop()
+            total += 1
+            stack.extend(node.children)
+        return total
+
+    def find(self, key: str) -> QModelIndex:
+        """The index of the node with this key, searching sections lazily by key prefix."""
+        prefix = key.split(":", 1)[0]
+        section = {
+            "label": "Labels",
+            "type": "Relationship types",
+            "pattern": "Relationship types",
+            "index": "Indexes",
+            "constraint": "Constraints",
+            "finding": "Quality findings",
+            "severity": "Quality findings",
+            "section": None,
+        }.get(prefix)
+        candidates = self._root.children
+        if section is not None:
+            candidates = [s for s in candidates if s.name == section]
+        stack = list(candidates)
+        if key.startswith("pattern:"):
+            _, rest = key.split(":", 1)
+            rel = rest.split("|")[1]
+            stack = [g for s in candidates for t in s.children if t.name == rel for g in t.children]
+        while stack:
+            node = stack.pop(0)
+            if node.key == key:
+                return self.createIndex(node.row, 0, node)
+            if node.kind in (NodeKind.SECTION, NodeKind.GROUP, NodeKind.SEVERITY) or (
+                key.startswith(f"{node.key}/")
+            ):
+                stack.extend(node.children)
+        return QModelIndex()
+
+    # -- QAbstractItemModel ----------------------------------------------------------
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        return self.createIndex(row, column, self.node(parent).children[row])
+
+    def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        parent = self.node(index).parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self.createIndex(parent.row, 0, parent)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self.node(parent).children)
+
+    def hasChildren(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return False
+        return self.node(parent).has_children
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self.node(index)
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(node, col)
+        if role == SORT_ROLE:
+            return self._sort_key(node, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if node.kind is NodeKind.FINDING and col in (COL_NAME, COL_TYPES):
+                return node.types
+            text = self._display(node, col)
+            return text if text and len(text) > 40 else None
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and node.severity is not None
+            and col
+            in (
+                COL_NAME,
+                COL_TYPES,
+            )
+        ):
+            return QBrush(SEVERITY_COLORS[node.severity])
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_COUNT, COL_FILL):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_NAME:
+            from .icons import kind_icon
+
+            return kind_icon(node.kind.value, node.severity.value if node.severity else None)
+        if role == KIND_ROLE:
+            return node.kind.value
+        if role == KEY_ROLE:
+            return node.key
+        if role == Qt.ItemDataRole.FontRole and node.kind is NodeKind.SECTION:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and node.kind is NodeKind.SECTION:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                return app.palette().brush(QPalette.ColorRole.AlternateBase)
+        return None
+
+    @staticmethod
+    def _display(node: Node, col: int) -> str:
+        if col == COL_NAME:
+            return node.name
+        if col == COL_COUNT:
+            if node.count is None:
+                return ""
+            if isinstance(node.count, float) and not node.count.is_integer():
+                return f"{node.count:,.2f}"
+            return f"{int(node.count):,}"
+        if col == COL_FILL:
+            return "" if node.fill_rate is None else f"{node.fill_rate:.1%}"
+        if col == COL_TYPES:
+            return node.types
+        if col == COL_PROVENANCE:
+            return node.provenance
+        return ""
+
+    def _sort_key(self, node: Node, col: int) -> Any:
+        parent = node.parent
+        if node.kind in (NodeKind.SECTION, NodeKind.SEVERITY) or (
+            parent is not None
+            and parent.kind is NodeKind.SECTION
+            and parent.name in ("Overview", "Statistics")
+        ):
+            # Fixed order whatever the column and direction.
+            return -node.order if self.sections_descending else node.order
+        if col == COL_COUNT:
+            return float(node.count) if node.count is not None else -1.0
+        if col == COL_FILL:
+            return node.fill_rate if node.fill_rate is not None else -1.0
+        if col == COL_NAME:
+            return node.name.casefold()
+        return self._display(node, col).casefold()
+
+
+def _search_text(node: Node) -> str:
+    """What the filter matches for a node: its name, plus types/message where meaningful."""
+    if node.kind in (NodeKind.PROPERTY, NodeKind.INDEX, NodeKind.CONSTRAINT, NodeKind.FINDING):
+        return f"{node.name}\n{node.types}\n{node.provenance}".casefold()
+    return node.name.casefold()
+
+
+def _property_matches(needle: str, prop: Property) -> bool:
+    return needle in prop.name.casefold() or any(needle in t.casefold() for t in prop.types)
+
+
+class ReportFilterProxy(QSortFilterProxyModel):
+    """Case-insensitive filter that keeps matching rows, their parents and their children.
+
+    Qt's own recursive filtering would ask Python about every one of 100,000 rows on each
+    keystroke. Here the proxy decides per row with the same semantics, but only for rows
+    whose parent is shown: "has a matching descendant" is answered from the report data
+    (label and type properties) without building those rows, and cached per filter text.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(False)
+        self._needle = ""
+        self._subtree_cache: dict[int, bool] = {}
+
+    @property
+    def needle(self) -> str:
+        return self._needle
+
+    def set_filter_text(self, text: str) -> None:
+        needle = text.strip().casefold()
+        if needle == self._needle:
+            return
+        self.beginFilterChange()
+        self._needle = needle
+        self._subtree_cache = {}
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def _self_matches(self, node: Node) -> bool:
+        return node.kind is not NodeKind.SECTION and self._needle in _search_text(node)
+
+    def _ancestor_matches(self, node: Node) -> bool:
+        parent = node.parent
+        while parent is not None:
+            if self._self_matches(parent):
+                return True
+            parent = parent.parent
+        return False
+
+    def _descendant_matches(self, node: Node) -> bool:
+        key = id(node)
+        cached = self._subtree_cache.get(key)
+        if cached is not None:
+            return cached
+        needle = self._needle
+        payload = node.payload
+        if node.kind is NodeKind.LABEL and not node.built:
+            found = any(_property_matches(needle, p) for p in payload.properties)
+        elif node.kind is NodeKind.REL_TYPE and not node.built:
+            found = any(_property_matches(needle, p) for p in payload.properties) or any(
+                needle in _pattern_name(p, payload.name).casefold() for p in payload.patterns
+            )
+        else:
+            found = any(self._self_matches(c) or self._descendant_matches(c) for c in node.children)
+        self._subtree_cache[key] = found
+        return found
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        if not self._needle:
+            return True
+        source = self.sourceModel()
+        assert isinstance(source, ReportTreeModel)
+        node = source.node(source_parent).children[source_row]
+        return (
+            self._self_matches(node)
+            or self._ancestor_matches(node)
+            or self._descendant_matches(node)
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, ReportTreeModel):
+            source.sections_descending = order == Qt.SortOrder.DescendingOrder
+        super().sort(column, order)
+
+
+def node_details(node: Node) -> str:
+    """Text for the details pane: a title line, then the item's data as JSON."""
+    title = f"{node.kind.value.replace('_', ' ').capitalize()}: {node.name}"
+    payload = node.payload
+    if hasattr(payload, "model_dump"):
+        body = json.dumps(payload.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    elif node.kind in (NodeKind.SECTION, NodeKind.GROUP, NodeKind.SEVERITY):
+        body = f"{len(node.children)} item(s)"
+    elif payload is not None:
+        body = str(payload)
+    else:
+        body = "\n".join(x for x in (node.types, node.provenance) if x)
+    return f"{title}\n\n{body}"
+
+
+def row_text(node: Node) -> str:
+    """One row as tab-separated text, for copy."""
+    return "\t".join(ReportTreeModel._display(node, c) for c in range(len(COLUMNS))).rstrip("\t")

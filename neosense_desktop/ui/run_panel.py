@@ -1,0 +1,247 @@
+"""RunPanel: the plan of a run, an overall progress bar and one row per activity.
+
+Each activity row shows a progress bar, its state (waiting, running, done, failed,
+cancelled, skipped), its elapsed time and item counts. A failed row shows the error and
+its suggestions, with a Retry button that emits `retry_requested(activity)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.report import ACTIVITY_NAMES, ActivityError, PlanItem
+
+STATE_TEXT = {
+    "waiting": "waiting",
+    "running": "running",
+    "succeeded": "done",
+    "failed": "failed",
+    "cancelled": "cancelled",
+    "skipped": "skipped",
+}
+STATE_COLORS = {
+    "succeeded": QColor(0x2E, 0x7D, 0x32),
+    "failed": QColor(0xC6, 0x28, 0x28),
+    "cancelled": QColor(0x8D, 0x6E, 0x63),
+}
+ACTIVITY_TITLES = {
+    "node_labels": "Node labels",
+    "relationship_types": "Relationship types",
+    "schema": "Properties and types",
+    "quality_and_context": "Quality and context",
+    "statistics_and_indexes": "Statistics and indexes",
+}
+
+
+class ProgressLike(Protocol):
+    activity: str
+    state: str
+    fraction: float
+    message: str
+    counts: dict[str, int]
+    elapsed_s: float
+
+
+class ActivityRow:
+    """The widgets of one activity, in the panel's grid."""
+
+    def __init__(self, panel: RunPanel, grid: QGridLayout, row: int, activity: str) -> None:
+        self.activity = activity
+        self.state = "waiting"
+        self.fraction = 0.0
+        self.title = QLabel(ACTIVITY_TITLES.get(activity, activity), panel)
+        self.bar = QProgressBar(panel)
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName(f"{self.title.text()} progress")
+        self.state_label = QLabel("waiting", panel)
+        self.elapsed = QLabel("", panel)
+        self.counts = QLabel("", panel)
+        self.error = QLabel("", panel)
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        self.retry = QPushButton("Retry", panel)
+        self.retry.setToolTip(f"Run {self.title.text()} again, alone")
+        self.retry.setObjectName(f"retry-{activity}")
+        self.retry.hide()
+        self.retry.clicked.connect(lambda: panel.retry_requested.emit(activity))
+        r = row * 2
+        grid.addWidget(self.title, r, 0)
+        grid.addWidget(self.bar, r, 1)
+        grid.addWidget(self.state_label, r, 2)
+        grid.addWidget(self.elapsed, r, 3)
+        grid.addWidget(self.counts, r, 4)
+        grid.addWidget(self.retry, r, 5)
+        grid.addWidget(self.error, r + 1, 1, 1, 5)
+
+    def set_state(self, state: str) -> None:
+        self.state = state
+        self.state_label.setText(STATE_TEXT.get(state, state))
+        color = STATE_COLORS.get(state)
+        pal = self.state_label.palette()
+        if color is not None:
+            pal.setColor(QPalette.ColorRole.WindowText, color)
+        else:
+            pal = self.title.palette()
+        self.state_label.setPalette(pal)
+        if state == "succeeded":
+            self.bar.setValue(1000)
+        self.retry.setVisible(state == "failed")
+        if state != "failed":
+            self.error.hide()
+
+    def show_error(self, error: ActivityError | None, message: str = "") -> None:
+        text = error.message if error is not None else message or "The activity failed."
+        if error is not None and error.suggestions:
+            text += "\n" + "\n".join(f"• {s}" for s in error.suggestions)
+        self.error.setText(text)
+        pal = self.error.palette()
+        pal.setColor(QPalette.ColorRole.WindowText, STATE_COLORS["failed"])
+        self.error.setPalette(pal)
+        self.error.show()
+
+
+class RunPanel(QWidget):
+    """Signals:
+    retry_requested(str): the user asked to re-run one failed activity.
+    """
+
+    retry_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.overall = QProgressBar(self)
+        self.overall.setRange(0, 1000)
+        self.overall.setFormat("%p%")
+        self.overall.setAccessibleName("Overall progress")
+        self.status = QLabel("Press F5 to run an extraction on the selected connection.", self)
+        self.status.setWordWrap(True)
+        self.status.setObjectName("run-status")
+        self.plan_table = QTableWidget(0, 5, self)
+        self.plan_table.setHorizontalHeaderLabels(
+            ["Activity", "Subject", "Method", "Estimated rows", "Why"]
+        )
+        self.plan_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.plan_table.verticalHeader().hide()
+        self.plan_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.plan_table.setAccessibleName("Plan")
+        self.plan_summary = QLabel("", self)
+        self.plan_summary.setWordWrap(True)
+        activities = QGroupBox("Activities", self)
+        self.grid = QGridLayout(activities)
+        self.grid.setColumnStretch(1, 1)
+        self.rows: dict[str, ActivityRow] = {}
+        for i, name in enumerate(ACTIVITY_NAMES):
+            self.rows[name] = ActivityRow(self, self.grid, i, name)
+        plan_box = QGroupBox("Plan", self)
+        plan_layout = QVBoxLayout(plan_box)
+        plan_layout.addWidget(self.plan_summary)
+        plan_layout.addWidget(self.plan_table)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.overall)
+        layout.addWidget(activities)
+        layout.addWidget(plan_box, 1)
+
+    def reset(self, activities: Sequence[str] = ACTIVITY_NAMES) -> None:
+        self.overall.setValue(0)
+        for name, row in self.rows.items():
+            row.fraction = 0.0
+            row.bar.setValue(0)
+            row.elapsed.setText("")
+            row.counts.setText("")
+            row.set_state("waiting" if name in activities else "skipped")
+
+    def show_plan(self, plan: Sequence[PlanItem]) -> None:
+        self.plan_table.setRowCount(len(plan))
+        exact = sampled = 0
+        rows_total = 0
+        for i, item in enumerate(plan):
+            values: list[Any] = [
+                ACTIVITY_TITLES.get(item.activity, item.activity),
+                item.subject,
+                item.method,
+                f"{item.estimated_rows:,}",
+                item.reason,
+            ]
+            for col, value in enumerate(values):
+                cell = QTableWidgetItem(str(value))
+                if col == 3:
+                    cell.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.plan_table.setItem(i, col, cell)
+            rows_total += item.estimated_rows
+            if item.method == "sampled":
+                sampled += 1
+            else:
+                exact += 1
+        self.plan_table.resizeColumnsToContents()
+        self.plan_summary.setText(
+            f"{len(plan)} steps: {exact} exact or from the count store, {sampled} sampled; "
+            f"about {rows_total:,} entities to read."
+        )
+
+    def on_progress(self, event: ProgressLike) -> None:
+        row = self.rows.get(event.activity)
+        if row is None:
+            return
+        row.fraction = 1.0 if event.state in ("succeeded", "skipped") else event.fraction
+        row.bar.setValue(int(max(0.0, min(1.0, row.fraction)) * 1000))
+        row.set_state(event.state)
+        row.elapsed.setText(f"{event.elapsed_s:.1f} s" if event.elapsed_s else "")
+        row.counts.setText(", ".join(f"{v:,} {k}" for k, v in event.counts.items()))
+        if event.state == "failed":
+            row.show_error(None, event.message)
+        if event.message and event.state == "running":
+            self.status.setText(event.message)
+        self._update_overall()
+
+    def _update_overall(self) -> None:
+        active = [r for r in self.rows.values() if r.state != "skipped" or r.fraction]
+        if not active:
+            return
+        done = sum(
+            1.0 if r.state in ("succeeded", "failed", "cancelled") else r.fraction for r in active
+        )
+        self.overall.setValue(int(done / len(active) * 1000))
+
+    def show_activity_errors(self, activities: dict[str, Any]) -> None:
+        """From a finished report: mark each activity's final state, with errors."""
+        for name, result in activities.items():
+            row = self.rows.get(name)
+            if row is None:
+                continue
+            state = str(getattr(result.status, "value", result.status))
+            row.set_state(state)
+            row.elapsed.setText(f"{result.duration_s:.1f} s")
+            if state == "failed":
+                row.show_error(result.error)
+        self._update_overall()
+
+    def mark_cancelled(self) -> None:
+        for row in self.rows.values():
+            if row.state in ("waiting", "running"):
+                row.set_state("cancelled")
+        self.status.setText("Cancelled.")
+
+    def failed_activities(self) -> list[str]:
+        return [name for name, row in self.rows.items() if row.state == "failed"]
