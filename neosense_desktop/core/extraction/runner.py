@@ -75,6 +75,11 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
+# The probe and the O(1) sizing queries get at least this timeout, so a tiny activity timeout
+# (e.g. to force sampled-mode habits) cannot make the server look unreachable.
+PROBE_TIMEOUT_S = 15.0
+
+
 def default_client_factory(
     settings: ConnectionSettings, password: str, query_timeout_s: float
 ) -> GraphClient:
@@ -132,8 +137,10 @@ class ExtractionRun:
 
     def _get_client(self) -> GraphClient:
         if self._client is None:
+            # Activities pass their own timeout on every query (RunContext.read); this one
+            # is the probe's and the sizing's.
             self._client = self._client_factory(
-                self.settings, self._password, self.options.query_timeout_s
+                self.settings, self._password, max(self.options.query_timeout_s, PROBE_TIMEOUT_S)
             )
         return self._client
 

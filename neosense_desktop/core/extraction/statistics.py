@@ -72,8 +72,7 @@ async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgres
         relationship_count=count_store,
         label_count=count_store,
         relationship_type_count=count_store,
-        # Property key tokens: like labels, a key can outlive its last use.
-        property_key_count=Provenance(method="count_store"),
+        property_key_count=Provenance(method="count_store"),  # token store, O(1)
     )
     out.statistics = stats
     progress.advance("totals read", nodes=sizes.node_count)
@@ -106,6 +105,28 @@ async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgres
     stats.supernodes = await _supernodes(ctx)
     stats.provenance["supernodes"] = census_prov
     progress.advance("supernodes found", supernodes=len(stats.supernodes))
+
+    # Property key tokens outlive their last use (like labels), so when the schema activity
+    # succeeded, the keys it actually saw are the better count.
+    schema = await ctx.schema_result
+    if schema is not None:
+        labels, rel_types = schema
+        owners = [*labels, *rel_types]
+        keys = {p.name for owner in owners for p in owner.properties}
+        sampled = [
+            p.provenance for o in owners for p in o.properties if p.provenance.method == "sample"
+        ]
+        stats.property_key_count = len(keys)
+        stats.provenance["property_key_count"] = (
+            Provenance(method="sample", sample_size=max(p.sample_size or 0 for p in sampled))
+            if sampled
+            else Provenance(method="scan")
+        )
+    else:
+        out.notes.append(
+            "property_key_count counts property key tokens, which can include keys no longer "
+            "used (the schema activity did not succeed)."
+        )
 
 
 async def _supernodes(ctx: RunContext) -> list[Supernode]:

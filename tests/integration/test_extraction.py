@@ -1,0 +1,225 @@
+"""The extraction engine against the real server: exact agrees with Neo4j's own procedures,
+sampled lists every label and type with its exact count, patterns are real, names are safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from neosense_desktop.core.cypher import escape_name
+from neosense_desktop.core.export import load_report, save_report
+from neosense_desktop.core.extraction import ExtractionRun, ProgressEvent, RunOptions
+from neosense_desktop.core.report import ACTIVITY_NAMES, Report
+from tests.integration.engine_support import (
+    builtin_schema,
+    extract,
+    real_counts,
+    real_patterns,
+    report_schema,
+    settings_for,
+)
+from tests.neo4j_support import GraphFixture
+
+pytestmark = pytest.mark.neo4j
+
+ODD_LABELS = ["Label With Spaces", "Back`tick", "Ünïcødé 名前", "dot.ted"]
+
+
+def _all_succeeded(report: Report) -> None:
+    bad = {k: v.error for k, v in report.activities.items() if v.status.value != "succeeded"}
+    assert not bad, bad
+    assert set(report.activities) == set(ACTIVITY_NAMES)
+
+
+def _patterns(report: Report) -> dict[str, dict[tuple[str | None, str | None], int]]:
+    return {
+        t.name: {(p.start, p.end): p.count for p in t.patterns} for t in report.relationship_types
+    }
+
+
+async def test_exact_matches_the_builtins_on_the_mixed_fixture(graph: GraphFixture) -> None:
+    graph.load_fixture("engine_mixed.cypher")
+    report = await extract(graph.server, mode="exact")
+    _all_succeeded(report)
+    assert report_schema(report) == builtin_schema(graph)
+
+    labels = {x.name: x for x in report.labels}
+    # Multi-label nodes count under each label; Ghost, whose last node is gone, is not a
+    # label (5.26's db.labels() already hides it; test_unused_tokens covers servers that don't).
+    assert labels["Person"].count == 4 and labels["Employee"].count == 2
+    assert "Ghost" not in labels
+    age = next(p for p in labels["Person"].properties if p.name == "age")
+    assert age.types == ["INTEGER", "STRING"]  # ALL observed types, not the first one
+    assert age.fill_rate == pytest.approx(0.5)  # Ann and Bob of four persons
+    dee = {p.name: p.types for p in labels["Manager"].properties}
+    assert dee["seen"] == ["ZONED DATETIME"] and dee["local"] == ["LOCAL DATETIME"]
+    assert dee["t"] == ["ZONED TIME"] and dee["lt"] == ["LOCAL TIME"]
+    assert dee["dur"] == ["DURATION"] and dee["geo"] == ["POINT"]
+    assert dee["scores"] == ["LIST<FLOAT>"] and dee["flags"] == ["LIST<BOOLEAN>"]
+    assert dee["stamps"] == ["LIST<DATE>"]
+    for name in ODD_LABELS:
+        assert name in labels, name
+    assert labels["dot.ted"].properties[0].name == "\\u0060"  # six characters, not a backtick
+
+    assert _patterns(report) == real_patterns(graph)
+    knows = _patterns(report)["KNOWS"]
+    assert knows[("Person", "Person")] == 3  # includes the self-loop
+    assert _patterns(report)["POINTS_TO"] == {(None, "Person"): 1, (None, "Employee"): 1}
+    assert "RELATIONSHIP" in {t.name for t in report.relationship_types}
+
+    stats = report.statistics
+    assert stats.node_count == 13 and stats.relationship_count == 9
+    assert stats.unlabeled_node_count == 2
+    orphans = graph.run("MATCH (n) WHERE NOT (n)--() RETURN count(n) AS c")[0]["c"]
+    assert stats.orphan_node_count == orphans
+    assert stats.degree.max is not None and stats.degree.min == 0
+    codes = {f.code for f in report.quality.findings}
+    assert {
+        "mixed_type_property",
+        "unlabeled_nodes",
+        "orphan_nodes",
+        "multi_label_segment",
+    } <= codes
+    key = [f for f in report.quality.findings if f.code == "key_without_constraint"]
+    # Person.id has its constraint; Employee.id is complete and unique but has none.
+    assert [f.subject for f in key] == ["(:Employee).id", "(:Product).sku"]
+    assert 0 <= (report.quality.score or 0) <= 100 and "score" in report.quality.formula
+    combos = {tuple(c.labels): c.count for c in report.label_combinations}
+    assert combos[("Employee", "Manager", "Person")] == 1
+
+    index_types = {i.type for i in report.indexes}
+    assert index_types == {"RANGE", "TEXT", "POINT", "FULLTEXT", "LOOKUP", "VECTOR"}
+    by_name = {i.name: i for i in report.indexes}
+    assert by_name["person_fulltext"].labels_or_types == ["Person", "Employee"]
+    assert by_name["bought_at"].entity_type == "RELATIONSHIP"
+    assert {c.name for c in report.constraints} == {"person_id", "relationship_key"}
+    assert by_name["person_id"].owning_constraint == "person_id"
+
+
+async def test_exact_matches_the_builtins_on_northwind(graph: GraphFixture) -> None:
+    graph.load_northwind()
+    report = await extract(graph.server, mode="exact")
+    _all_succeeded(report)
+    assert report_schema(report) == builtin_schema(graph)
+    assert _patterns(report) == real_patterns(graph)
+
+
+async def test_sampled_lists_every_label_and_type_with_exact_counts(graph: GraphFixture) -> None:
+    graph.load_northwind()
+    events: list[ProgressEvent] = []
+    async with ExtractionRun(
+        settings_for(graph.server),
+        graph.server.password,
+        RunOptions(mode="sampled", sample_size=20),
+        on_progress=events.append,
+    ) as run:
+        plan = await run.plan()
+        report = await run.run()
+    _all_succeeded(report)
+    labels, types = real_counts(graph)
+    assert {x.name: x.count for x in report.labels} == labels
+    assert {x.name: x.count for x in report.relationship_types} == types
+    assert all(
+        x.count_provenance and x.count_provenance.method == "count_store" for x in report.labels
+    )
+    # Sampled properties say so, with the sample size; and they exist for real.
+    order = next(x for x in report.labels if x.name == "Order")
+    assert order.properties
+    for prop in order.properties:
+        assert prop.provenance.method == "sample"
+        assert prop.provenance.sample_size is not None and 0 < prop.provenance.sample_size <= 24
+    exact_schema = builtin_schema(graph)[0]["Order"]
+    assert {p.name for p in order.properties} <= set(exact_schema)
+    # Every reported pattern exists in the data.
+    real = real_patterns(graph)
+    for name, pats in _patterns(report).items():
+        for pair in pats:
+            assert pair in real[name], (name, pair)
+    assert {p.method for p in plan if p.activity == "schema"} == {"sampled", "exact"}
+    assert plan == report.plan
+    # Progress: every activity reported, ending in a final state.
+    finals = {e.activity: e.state for e in events if e.done}
+    assert finals == dict.fromkeys(ACTIVITY_NAMES, "succeeded")
+    assert any(e.state == "running" and 0 < e.fraction < 1 for e in events)
+
+
+async def test_sampling_spreads_over_the_whole_label(graph: GraphFixture) -> None:
+    # The first 500 nodes have only `a`, the last 500 only `b`: a "first k" sample would
+    # never see `b`.
+    graph.run("UNWIND range(1, 500) AS i CREATE (:Half {a: i})")
+    graph.run("UNWIND range(1, 500) AS i CREATE (:Half {b: toString(i)})")
+    report = await extract(graph.server, mode="sampled", sample_size=40)
+    props = {p.name: p for p in report.labels[0].properties}
+    assert set(props) == {"a", "b"}
+    assert props["a"].fill_rate == pytest.approx(0.5, abs=0.15)
+    assert report.labels[0].count == 1000
+
+
+async def test_patterns_are_never_the_count_store_cross_product(graph: GraphFixture) -> None:
+    # Count store: A and C start T, B and D end it; only A->B and C->D exist.
+    graph.run("UNWIND range(1, 300) AS i CREATE (:A)-[:T]->(:B)")
+    graph.run("UNWIND range(1, 300) AS i CREATE (:C)-[:T]->(:D)")
+    for mode, size in (("exact", 1000), ("sampled", 50), ("auto", 50)):
+        report = await extract(graph.server, mode=mode, sample_size=size)
+        pats = _patterns(report)["T"]
+        assert set(pats) == {("A", "B"), ("C", "D")}, mode
+        if mode != "sampled":
+            assert pats == {("A", "B"): 300, ("C", "D"): 300}, mode
+        else:
+            assert all(0 < c <= 300 for c in pats.values())
+
+
+async def test_odd_names_cannot_change_a_query(graph: GraphFixture) -> None:
+    hostile = [
+        "x`) DETACH DELETE n //",
+        "a\\u0060b",
+        "\\u0060) MATCH (m) DETACH DELETE m //",
+        "名 前.x",
+    ]
+    for name in hostile:
+        esc = escape_name(name)
+        graph.run(f"CREATE (:{esc} {{{esc}: 1}})-[:{esc} {{{esc}: 'x'}}]->(:Plain)")
+    before = graph.run("MATCH (n) RETURN count(n) AS c")[0]["c"]
+    for mode in ("exact", "sampled"):
+        report = await extract(graph.server, mode=mode)
+        _all_succeeded(report)
+        assert {x.name for x in report.labels} == {*hostile, "Plain"}
+        assert {x.name for x in report.relationship_types} == set(hostile)
+        for label in report.labels:
+            if label.name != "Plain":
+                assert [p.name for p in label.properties] == [label.name]
+    assert graph.run("MATCH (n) RETURN count(n) AS c")[0]["c"] == before
+
+
+async def test_empty_database(graph: GraphFixture) -> None:
+    report = await extract(graph.server)
+    _all_succeeded(report)
+    assert report.labels == [] and report.relationship_types == []
+    assert report.statistics.node_count == 0 and report.statistics.relationship_count == 0
+    assert report.statistics.degree.median is None
+    assert report.quality.score is not None
+
+
+async def test_report_round_trips(graph: GraphFixture, tmp_path: Path) -> None:
+    graph.load_fixture("engine_mixed.cypher")
+    report = await extract(graph.server, mode="auto")
+    path = save_report(report, tmp_path / "r.json")
+    assert load_report(path) == report
+    assert graph.server.password not in path.read_text(encoding="utf-8")
+
+
+async def test_legacy_typing_agrees_with_value_type(graph: GraphFixture) -> None:
+    """The pre-5.13 fallback (client-side typing) gives the same names as valueType()."""
+    graph.load_fixture("engine_mixed.cypher")
+    async with ExtractionRun(
+        settings_for(graph.server),
+        graph.server.password,
+        RunOptions(mode="exact", activities=["schema"]),
+        use_value_type=False,
+    ) as run:
+        legacy = await run.run()
+    modern = await extract(graph.server, mode="exact", activities=["schema"])
+    assert report_schema(legacy) == report_schema(modern)
+    assert any("valueType" in n for n in legacy.notes)
+    assert legacy.activities["node_labels"].status.value == "skipped"
