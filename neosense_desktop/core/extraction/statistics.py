@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..report import Constraint, Degree, Index, Provenance, Report, Statistics, Supernode
+from ..report import (
+    Constraint,
+    Degree,
+    Index,
+    Label,
+    Provenance,
+    RelationshipType,
+    Report,
+    Statistics,
+    Supernode,
+)
 from .census import shared_census
 from .context import ActivityProgress, RunContext
 from .planning import census_is_exact, census_sample_size
@@ -111,7 +121,7 @@ async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgres
     schema = await ctx.schema_result
     if schema is not None:
         labels, rel_types = schema
-        owners = [*labels, *rel_types]
+        owners: list[Label | RelationshipType] = [*labels, *rel_types]
         keys = {p.name for owner in owners for p in owner.properties}
         sampled = [
             p.provenance for o in owners for p in o.properties if p.provenance.method == "sample"
