@@ -1,0 +1,282 @@
+"""Runs through the real window on the real server: tree, filter, export, compare, cancel,
+retry, close during a run, and the northwind screenshot."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from neosense_desktop.core.graph_client import GraphClient
+from neosense_desktop.core.report import Report
+from neosense_desktop.ui.report_model import COL_COUNT, COL_FILL, SECTION_NAMES
+from neosense_desktop.ui.schema_view import KEY_DATA
+from tests.neo4j_support import REPO, GraphFixture
+from tests.ui.helpers import wait_for
+from tests.ui.window_support import SlowCensusClient, add_profile, open_window
+
+SMALL = """
+CREATE (a:Person {name: 'Ada', born: 1815})-[:KNOWS {since: 1833}]->(b:Person {name: 'Charles'}),
+       (a)-[:WROTE]->(:Paper {title: 'Notes'}),
+       (:Person:Author {name: 'Mary', born: 1797})
+"""
+
+
+def _names(model: object, parent: QModelIndex = QModelIndex()) -> list[str]:  # noqa: B008
+    return [
+        model.index(r, 0, parent).data()  # type: ignore[attr-defined]
+        for r in range(model.rowCount(parent))  # type: ignore[attr-defined]
+    ]
+
+
+def _child(model: object, parent: QModelIndex, name: str) -> QModelIndex:
+    for r in range(model.rowCount(parent)):  # type: ignore[attr-defined]
+        index = model.index(r, 0, parent)  # type: ignore[attr-defined]
+        if index.data() == name:
+            return index
+    raise AssertionError(f"{name!r} not in {_names(model, parent)}")
+
+
+def _large_fixture(graph: GraphFixture, nodes: int) -> None:
+    graph.run(
+        "UNWIND range(1, $n) AS i CALL (i) { "
+        "CREATE (:Big {a: i, b: toString(i), c: i % 7})-[:NEXT {w: i}]->(:Small {x: i}) "
+        "} IN TRANSACTIONS OF 20000 ROWS",
+        n=nodes,
+    )
+
+
+@pytest.mark.neo4j
+@pytest.mark.keyring
+async def test_run_fills_the_tree_as_the_database_says(graph: GraphFixture, qtbot: QtBot) -> None:
+    graph.run(SMALL)
+    async with open_window() as window:
+        await add_profile(window, graph.server)
+        probe = await window.test_connection()
+        assert probe is not None
+        assert "Neo4j 5.26" in window.probe_label.text() and "neo4j" in window.probe_label.text()
+        assert "Connected" in window.connection_status.text()
+
+        QTest.keyClick(window, Qt.Key.Key_F5)
+        await wait_for(lambda: window.tasks.running("run"), 5, "run to start")
+        assert not window.run_button.isEnabled() and window.cancel_button.isEnabled()
+        await wait_for(lambda: not window.tasks.running("run"), 60, "run to finish")
+        report = window.report
+        assert report is not None
+
+        # Plan and per-activity progress were shown.
+        assert window.run_panel.plan_table.rowCount() == len(report.plan) > 0
+        assert all(row.state == "succeeded" for row in window.run_panel.rows.values())
+        assert window.run_panel.overall.value() == 1000
+
+        # The tree against the database.
+        model = window.proxy
+        assert _names(model) == list(SECTION_NAMES)
+        labels = _child(model, QModelIndex(), "Labels")
+        db_labels = {
+            r["label"]: r["n"]
+            for r in graph.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n")
+        }
+        assert sorted(_names(model, labels)) == sorted(db_labels)
+        for name, count in db_labels.items():
+            row = _child(model, labels, name)
+            assert model.index(row.row(), COL_COUNT, labels).data() == f"{count:,}"
+        person = _child(model, labels, "Person")
+        assert sorted(_names(model, person)) == ["born", "name"]
+        born = _child(model, person, "born")
+        assert model.index(born.row(), COL_FILL, person).data() == "66.7%"
+        types = _child(model, QModelIndex(), "Relationship types")
+        assert sorted(_names(model, types)) == ["KNOWS", "WROTE"]
+        knows = _child(model, types, "KNOWS")
+        patterns = _child(model, knows, "Patterns")
+        assert _names(model, patterns) == ["(:Person)-[:KNOWS]->(:Person)"]
+
+        # The picture: one disc per label, arrows with type and count; a click selects.
+        assert set(window.schema_view.labels) == set(db_labels)
+        assert len(window.schema_view.edges) >= 2
+        window.schema_view.labels["Paper"].setSelected(True)
+        current = window.tree.currentIndex()
+        assert current.data() == "Paper"
+        assert '"name": "Paper"' in window.details.toPlainText()
+
+        # The filter keeps matching descendants and their parents.
+        window.filter_edit.setText("born")
+        await wait_for(lambda: window.proxy.needle == "born", 3, "debounced filter")
+        labels = _child(model, QModelIndex(), "Labels")
+        assert sorted(_names(model, labels)) == ["Author", "Person"]
+        assert _names(model, _child(model, labels, "Person")) == ["born"]
+        assert "Relationship types" not in _names(model)
+        window.filter_edit.clear()
+        await wait_for(lambda: window.proxy.needle == "", 3)
+
+        # Copy puts the selected row on the clipboard.
+        window.tree.setFocus()
+        window.tree.setCurrentIndex(_child(model, _child(model, QModelIndex(), "Labels"), "Paper"))
+        window.copy_selection()
+        from PySide6.QtGui import QGuiApplication
+
+        assert QGuiApplication.clipboard().text().startswith("Paper\t1")
+
+        # The run was saved to the run store and shows in Recent runs.
+        await wait_for(lambda: window.recent_list.count() == 1, 5, "recent run")
+
+
+@pytest.mark.neo4j
+@pytest.mark.keyring
+async def test_export_reopen_and_compare_before_and_after_a_change(
+    graph: GraphFixture, qtbot: QtBot, tmp_path: Path
+) -> None:
+    graph.run(SMALL)
+    async with open_window() as window:
+        profile = await add_profile(window, graph.server, "Compare me")
+        first = await window.run_extraction()
+        assert first is not None
+        name = window.default_export_name()
+        assert name.startswith("Compare-me-neo4j-") and name.endswith(".json")
+        exported = await window.export_report(tmp_path / name)
+        data = json.loads(exported.read_text())
+        assert {lb["name"] for lb in data["labels"]} == {"Person", "Author", "Paper"}
+        assert graph.server.password not in exported.read_text()
+
+        graph.run("CREATE (:Company {name: 'Acme'})<-[:WORKS_AT]-(:Person {name: 'Bob'})")
+        graph.run("MATCH (p:Paper) REMOVE p:Paper SET p:Article")
+        second = await window.run_extraction()
+        assert second is not None and window.report is second
+
+        # Reopen the export offline: the tree shows the first run again.
+        reopened = await window.open_report(exported)
+        assert isinstance(reopened, Report) and reopened.run.id == first.run.id
+        labels = _child(window.proxy, QModelIndex(), "Labels")
+        assert "Paper" in _names(window.proxy, labels)
+        assert "Company" not in _names(window.proxy, labels)
+        assert str(exported) in window.overview_text.text()
+
+        diff = await window.compare(reopened, second)
+        model = window.diff_model
+        assert model.change_count == len(diff.changes) > 0
+        rows: dict[str, str] = {}
+        for g in range(model.rowCount()):
+            group = model.index(g, 0)
+            for r in range(model.rowCount(group)):
+                rows[model.index(r, 0, group).data()] = model.index(r, 1, group).data()
+        assert any("Company" in k and v.endswith("added") for k, v in rows.items()), rows
+        assert any("Paper" in k and v.endswith("removed") for k, v in rows.items()), rows
+        assert any("Article" in k and v.endswith("added") for k, v in rows.items()), rows
+        assert "change(s)" in window.compare_summary.text()
+        # Colour-coded: added rows are green, removed red.
+        for g in range(model.rowCount()):
+            group = model.index(g, 0)
+            for r in range(model.rowCount(group)):
+                kind = model.index(r, 0, group).data(Qt.ItemDataRole.UserRole)
+                brush = model.index(r, 0, group).data(Qt.ItemDataRole.ForegroundRole)
+                if kind == "added":
+                    assert brush.color().green() > brush.color().red()
+                if kind == "removed":
+                    assert brush.color().red() > brush.color().green()
+
+        # The Compare tab can also pick the two saved runs.
+        await window.refresh_recent_runs()
+        assert window.compare_a.count() >= 2
+        del profile
+
+
+@pytest.mark.neo4j
+@pytest.mark.keyring
+async def test_cancel_midway_and_close_during_a_run(graph: GraphFixture, qtbot: QtBot) -> None:
+    _large_fixture(graph, 60_000)
+    async with open_window() as window:
+        await add_profile(window, graph.server)
+        window.mode_box.setCurrentIndex(window.mode_box.findData("exact"))
+        window.run_clicked()
+        await wait_for(
+            lambda: any(r.state == "running" for r in window.run_panel.rows.values()),
+            30,
+            "an activity to run",
+        )
+        # Esc cancels.
+        QTest.keyClick(window, Qt.Key.Key_Escape)
+        await wait_for(lambda: not window.tasks.running("run"), 30, "cancel")
+        assert window.run_panel.status.text() == "Cancelled."
+        assert any(r.state == "cancelled" for r in window.run_panel.rows.values())
+        assert window.tasks.active == []
+        assert window.clients and not any(c.driver_open for c in window.clients)
+        assert window.report is None
+
+        # Run again, and close the window while it runs.
+        window.run_clicked()
+        await wait_for(
+            lambda: any(r.state == "running" for r in window.run_panel.rows.values()),
+            30,
+            "the second run",
+        )
+        closed = asyncio.get_running_loop().create_future()
+        window.closed.connect(lambda: closed.done() or closed.set_result(True))
+        window.close()
+        assert await asyncio.wait_for(closed, 30)
+        assert not window.isVisible()
+        assert window.tasks.active == []
+        assert not any(c.driver_open for c in window.clients)
+        assert window.tasks.start("late", asyncio.sleep(0)) is None  # refused after close
+
+
+@pytest.mark.neo4j
+@pytest.mark.keyring
+async def test_retry_a_failed_activity(graph: GraphFixture, qtbot: QtBot) -> None:
+    _large_fixture(graph, 20_000)
+    async with open_window() as window:
+        await add_profile(window, graph.server)
+        window.mode_box.setCurrentIndex(window.mode_box.findData("exact"))
+        window.client_class = SlowCensusClient  # the census query times out on the server
+        report = await window.run_extraction()
+        assert report is not None
+        failed = window.run_panel.failed_activities()
+        assert failed, {n: a.status for n, a in report.activities.items()}
+        activity = failed[0]
+        row = window.run_panel.rows[activity]
+        assert row.retry.isVisible() and row.error.isVisible()
+        assert "timeout" in row.error.text().lower()
+        assert "•" in row.error.text()  # the suggestions are listed
+
+        window.client_class = GraphClient  # the fault is gone: the retry can succeed
+        row.retry.click()
+        await wait_for(lambda: window.tasks.running("retry"), 5)
+        await wait_for(lambda: not window.tasks.running("retry"), 120, "retry")
+        assert window.report is not None and window.report is not report
+        assert window.report.activities[activity].status.value == "succeeded"
+        assert row.state == "succeeded" and not row.retry.isVisible()
+        assert not any(c.driver_open for c in window.clients)
+
+
+@pytest.mark.neo4j
+@pytest.mark.keyring
+async def test_screenshot_after_a_run_on_northwind(graph: GraphFixture, qtbot: QtBot) -> None:
+    graph.load_northwind()
+    target = Path(os.environ.get("NEOSENSE_SCREENSHOT") or REPO / "artifacts" / "main-window.png")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    async with open_window() as window:
+        await add_profile(window, graph.server, "Northwind")
+        report = await window.run_extraction()
+        assert report is not None
+        db_labels = graph.run("CALL db.labels() YIELD label RETURN collect(label) AS all")
+        assert sorted(x.name for x in report.labels) == sorted(db_labels[0]["all"])
+        await window.test_connection()
+        window.tabs.setCurrentIndex(1)
+        window.tree.expand(window.proxy.index(1, 0))
+        await asyncio.sleep(0.3)
+        assert window.grab().save(str(target))
+        for index, name in ((0, "overview"), (2, "schema"), (3, "run")):
+            window.tabs.setCurrentIndex(index)
+            await asyncio.sleep(0.2)
+            assert window.grab().save(str(target.with_name(f"{target.stem}-{name}.png")))
+        from PySide6.QtGui import QImage
+
+        shot = QImage(str(target))
+        assert shot.width() >= 1000 and shot.height() >= 700
+        picked = window.schema_view.labels["Product"]
+        assert picked.data(KEY_DATA) == "label:Product"
