@@ -70,12 +70,19 @@ def make_application(argv: list[str]) -> QApplication:
     return app
 
 
+def _prepare(app: QApplication) -> None:
+    # The window closes itself once its tasks are cancelled; letting Qt quit on the last
+    # window would stop the asyncio loop under the coroutine that is still finishing.
+    app.setQuitOnLastWindowClosed(False)
+
+
 async def run_window(app: QApplication, report: Path | None) -> int:
     """Build the services and the window, and run until the window has closed."""
     from .ui.icons import app_icon
     from .ui.log_panel import QtLogHandler
     from .ui.main_window import MainWindow
 
+    _prepare(app)
     app.setWindowIcon(app_icon())
     window = MainWindow(
         profiles=ProfileStore(default_profiles_path()),
@@ -86,6 +93,7 @@ async def run_window(app: QApplication, report: Path | None) -> int:
     handler = QtLogHandler()
     logging.getLogger().addHandler(handler)
     window.log_panel.attach(handler)
+    previous_hook = sys.excepthook
     sys.excepthook = make_excepthook(window.show_error)
     closed = asyncio.Event()
     window.closed.connect(closed.set)
@@ -94,8 +102,13 @@ async def run_window(app: QApplication, report: Path | None) -> int:
     await window.start()
     if report is not None:
         window.tasks.start("open", window.open_report(report))
-    await closed.wait()
-    logging.getLogger().removeHandler(handler)
+    try:
+        await closed.wait()
+    finally:
+        logging.getLogger().removeHandler(handler)
+        sys.excepthook = previous_hook
+        if not window.finished_closing:
+            await window.shutdown()
     return 0
 
 
@@ -112,9 +125,5 @@ def main(args: list[str]) -> int:
     log.info("NeoSense %s starting", __version__)
     app = make_application(args)
     report = Path(options.report) if options.report else None
-    previous_hook = sys.excepthook
-    try:
-        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-            return runner.run(run_window(app, report))
-    finally:
-        sys.excepthook = previous_hook
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        return runner.run(run_window(app, report))

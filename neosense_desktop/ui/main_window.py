@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
         self.act_save = self._action(
             "&Export report…", self.export_clicked, sk.Save, sp.SP_DialogSaveButton
         )
-        self.act_quit = self._action("&Quit", self.close, sk.Quit)
+        self.act_quit = self._action("&Quit", self.close, QKeySequence("Ctrl+Q"))
         self.act_copy = self._action("&Copy", self.copy_selection, sk.Copy)
         self.act_copy_details = self._action(
             "Copy &details", self.copy_details, QKeySequence("Ctrl+Shift+C")
@@ -1130,6 +1130,11 @@ class MainWindow(QMainWindow):
             if self.report is not None:
                 self.schema_view.show_report(self.report, None)
         super().changeEvent(event)
+
+    @property
+    def finished_closing(self) -> bool:
+        """True once shutdown() has cancelled every task and the window has closed."""
+        return self._closed_done
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed_done:

@@ -27,7 +27,11 @@ def _app() -> QApplication:
         return app
     QCoreApplication.setOrganizationName("neosense-desktop-tests")
     QCoreApplication.setApplicationName("NeoSense-tests")
-    return QApplication([])
+    app = QApplication([])
+    # As in the app (app._prepare): the window closes itself after its tasks end, and
+    # Qt quitting on the last window would stop the loop under the running test.
+    app.setQuitOnLastWindowClosed(False)
+    return app
 
 
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, object]:

@@ -88,7 +88,8 @@ async def open_window(secrets: SecretStore | None = None) -> AsyncIterator[Recor
     root.setLevel(logging.INFO)  # as configure_logging() does in the app
     root.addHandler(handler)
     window.log_panel.attach(handler)
-    window.resize(1280, 820)
+    if window.qsettings.value("window/geometry") is None:
+        window.resize(1280, 820)
     window.show()
     try:
         await window.start()
