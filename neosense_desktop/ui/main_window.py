@@ -631,17 +631,39 @@ class MainWindow(QMainWindow):
         return True
 
     async def password_for(self, profile: Profile) -> str:
+        """The profile's password: keyring or session memory, else ask the user once."""
+        from ..core.logging_setup import REDACTOR
+
         password = await self.secrets.aget_password(profile.id)
+        if password is None:
+            password = await self.ask_password(profile)
         if password is None:
             raise NeoSenseError(
                 ErrorCode.AUTH_FAILED,
                 f"No password is known for “{profile.name}”.",
                 suggestions=["Edit the connection and enter its password."],
             )
-        from ..core.logging_setup import REDACTOR
-
         REDACTOR.register(password)
         return password
+
+    async def ask_password(self, profile: Profile) -> str | None:
+        """Ask for a password (window-modal, non-blocking); keep it for this session only."""
+        from PySide6.QtWidgets import QInputDialog
+
+        dialog = QInputDialog(self)
+        dialog.setObjectName("password-dialog")
+        dialog.setWindowTitle("Password")
+        where = profile.connection.address
+        note = "" if self.secrets.available else "\n(No OS keyring: kept for this session only.)"
+        dialog.setLabelText(f"Password for {profile.connection.user} at {where}:{note}")
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        code = await run_dialog(dialog)
+        text = dialog.textValue()
+        dialog.deleteLater()
+        if code != QInputDialog.DialogCode.Accepted or not text:
+            return None
+        self.secrets.remember_for_session(profile.id, text)
+        return text
 
     # ================================================================ probe
     def test_connection_clicked(self) -> None:

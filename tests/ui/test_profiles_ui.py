@@ -176,3 +176,32 @@ async def test_environment_profile_appears_and_connects(
         assert "Connected" in window.connection_status.text()
         assert not default_profiles_path().exists()
     assert os.environ["NEO4J_PASSWORD"] == server.password
+
+
+@pytest.mark.neo4j
+async def test_failed_connection_shows_error_and_suggestions(
+    graph: GraphFixture, qtbot: QtBot
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    async with open_window(SecretStore(fail.Keyring())) as window:
+        profile = await add_profile(window, graph.server, "Wrong password")
+        window.secrets.remember_for_session(profile.id, "not-the-password")
+        assert await window.test_connection() is None
+        text = window.probe_label.text()
+        assert "refused the user name or password" in text
+        assert "- Check the user name and password." in text
+        assert "Connection failed: auth_failed" in window.connection_status.text()
+
+    # A new session with no keyring knows no password: the app asks for it, once.
+    async with open_window(SecretStore(fail.Keyring())) as window:
+        await add_profile(window, graph.server, "Asked")
+        window.secrets.delete_password(window.current_profile().id)  # type: ignore[union-attr]
+        window.test_connection_clicked()
+        dialog = await wait_for_widget(QInputDialog, "password-dialog")
+        assert isinstance(dialog, QInputDialog)
+        assert "session only" in dialog.labelText()
+        dialog.setTextValue(graph.server.password)
+        dialog.accept()
+        await wait_for(lambda: window.last_probe is not None, 20, "probe with typed password")
+        assert window.last_probe is not None and window.last_probe.version.startswith("5.26")
