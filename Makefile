@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test lint neo4j-start neo4j-stop clean
+.PHONY: venv demo test lint bundle check-bundle neo4j-start neo4j-stop clean
 
 venv: $(VENV)/.installed
 
@@ -23,6 +23,12 @@ test: venv
 
 demo: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo
+
+bundle: venv
+	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
+
+check-bundle: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/check-bundle
 
 neo4j-start: venv
 	$(BIN)/python scripts/neo4j-local start
