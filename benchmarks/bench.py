@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -136,8 +137,8 @@ def _neosense(ctx: Context, mode: str) -> cov.Found:
         out = Path(tmp) / "report.json"
         cmd = [
             sys.executable,
-            "-m",
-            "neosense_desktop",
+            "-c",
+            _CLI_WITH_QUERY_LOG,
             "extract",
             "--uri",
             ctx.uri,
@@ -170,7 +171,33 @@ def _neosense(ctx: Context, mode: str) -> cov.Found:
         ]
         log(f"neosense {mode}: report written but activities failed: {failed}")
     _last_reports[mode] = report
+    _last_profiles[mode] = query_profile(proc.stderr)
     return cov.from_neosense_report(report)
+
+
+# The real CLI entry point (neosense_desktop.__main__.main), with only the graph client's
+# logger at DEBUG: one line per query with its time, for the profile, and no driver chatter.
+_CLI_WITH_QUERY_LOG = (
+    "import logging, sys; "
+    "logging.getLogger('neosense_desktop.core.graph_client').setLevel(logging.DEBUG); "
+    "from neosense_desktop.__main__ import main; sys.exit(main(sys.argv[1:]))"
+)
+_QUERY_LINE = re.compile(r"query (\S+): (\d+) rows in ([0-9.]+) s")
+
+
+def query_profile(stderr: str) -> list[dict[str, Any]]:
+    """Per query name: calls, total and max seconds, slowest first (activities overlap)."""
+    acc: dict[str, list[float]] = {}
+    for m in _QUERY_LINE.finditer(stderr):
+        acc.setdefault(m.group(1), []).append(float(m.group(3)))
+    rows = [
+        {"query": k, "calls": len(v), "total_s": round(sum(v), 2), "max_s": round(max(v), 2)}
+        for k, v in acc.items()
+    ]
+    return sorted(rows, key=lambda r: -r["total_s"])
+
+
+_last_profiles: dict[str, list[dict[str, Any]]] = {}
 
 
 _last_reports: dict[str, dict[str, Any]] = {}
@@ -256,8 +283,10 @@ def run_tool(ctx: Context, key: tuple[str, str], runs: int, expected: cov.Found)
 
 
 def markdown(result: dict[str, Any]) -> str:
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
-        f"Graph: {result['nodes']:,} nodes, {result['relationships']:,} relationships",
+        f"Graph: {result['nodes']:,} nodes, {result['relationships']:,} relationships; "
+        f"load average now {load} on {os.cpu_count()} CPUs (shared machines add noise)",
         "",
         "| tool | mode | median s | runs s | labels | types | patterns | property keys "
         "| value types |",
@@ -319,6 +348,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--heap", default="2g")
     p.add_argument("--pagecache", default="2g")
     p.add_argument("--keep-server", action="store_true", help="leave the server running")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a tool was skipped or failed (CI: breakage, never speed)",
+    )
     args = p.parse_args(argv)
 
     t0 = time.monotonic()
@@ -375,12 +409,21 @@ def main(argv: list[str] | None = None) -> int:
     tmp.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, args.output)
     print(markdown(result))
+    for mode, profile in _last_profiles.items():
+        if profile:
+            print(f"\nneosense {mode}, slowest queries of the last run (they overlap in time):")
+            print("| query | calls | total s | max s |\n|---|---:|---:|---:|")
+            for row in profile[:10]:
+                print(f"| {row['query']} | {row['calls']} | {row['total_s']} | {row['max_s']} |")
     for mode, report in _last_reports.items():
         print(
             f"- neosense {mode}: {_label_count_accuracy(report, truth)}; report says "
             f"{(report.get('run') or {}).get('duration_s')} s inside the CLI"
         )
     log(f"wrote {args.output} after {time.monotonic() - t0:.1f} s")
+    if args.strict and result["skipped"]:
+        log("--strict: some tools did not run (see 'skipped' above)")
+        return 1
     return 0
 
 
