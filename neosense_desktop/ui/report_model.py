@@ -562,9 +562,17 @@ class ReportTreeModel(QAbstractItemModel):
 
     # -- QAbstractItemModel ----------------------------------------------------------
     def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        return self.createIndex(row, column, self.node(parent).children[row])
+        # Checked here rather than with hasIndex(), which calls back into rowCount() and
+        # columnCount() in Python: the proxy asks for ~30 indexes per row when it sorts.
+        if parent.isValid():
+            if parent.column() != 0:
+                return QModelIndex()
+            children = parent.internalPointer().children
+        else:
+            children = self._root.children
+        if 0 <= row < len(children) and 0 <= column < len(COLUMNS):
+            return self.createIndex(row, column, children[row])
+        return QModelIndex()
 
     def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
@@ -692,8 +700,15 @@ def _search_text(node: Node) -> str:
     return node.name.casefold()
 
 
-def _property_matches(needle: str, prop: Property) -> bool:
-    return needle in prop.name.casefold() or any(needle in t.casefold() for t in prop.types)
+def _descendants_text(payload: Label | RelationshipType) -> str:
+    """Everything the filter can match below a label or type, as one string.
+
+    NUL separates the parts, so a needle (typed text, never NUL) cannot match across two.
+    """
+    parts = [f"{p.name}\x00{chr(0).join(p.types)}" for p in payload.properties]
+    if isinstance(payload, RelationshipType):
+        parts += [_pattern_name(p, payload.name) for p in payload.patterns]
+    return "\x00".join(parts).casefold()
 
 
 class ReportFilterProxy(QSortFilterProxyModel):
@@ -711,6 +726,9 @@ class ReportFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(False)
         self._needle = ""
         self._subtree_cache: dict[int, bool] = {}
+        # Per label/type: the casefolded text of everything below it (see _descendants_text).
+        self._text_below: dict[int, str] = {}
+        self.modelReset.connect(self._text_below.clear)
 
     @property
     def needle(self) -> str:
@@ -743,12 +761,11 @@ class ReportFilterProxy(QSortFilterProxyModel):
             return cached
         needle = self._needle
         payload = node.payload
-        if node.kind is NodeKind.LABEL and not node.built:
-            found = any(_property_matches(needle, p) for p in payload.properties)
-        elif node.kind is NodeKind.REL_TYPE and not node.built:
-            found = any(_property_matches(needle, p) for p in payload.properties) or any(
-                needle in _pattern_name(p, payload.name).casefold() for p in payload.patterns
-            )
+        if node.kind in (NodeKind.LABEL, NodeKind.REL_TYPE):
+            text = self._text_below.get(id(payload))
+            if text is None:
+                text = self._text_below[id(payload)] = _descendants_text(payload)
+            found = needle in text
         else:
             found = any(self._self_matches(c) or self._descendant_matches(c) for c in node.children)
         self._subtree_cache[key] = found
@@ -765,6 +782,37 @@ class ReportFilterProxy(QSortFilterProxyModel):
             or self._ancestor_matches(node)
             or self._descendant_matches(node)
         )
+
+    def hasChildren(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        # QSortFilterProxyModel answers this by mapping (filtering and sorting) the whole
+        # child list, for every row a view draws: 2,000 labels would build and filter
+        # 100,000 property rows just to paint the expand arrows. Answer from the data.
+        source = self.sourceModel()
+        if not parent.isValid() or not isinstance(source, ReportTreeModel):
+            return super().hasChildren(parent)
+        source_parent = self.mapToSource(parent)
+        if not source.hasChildren(source_parent):
+            return False
+        if not self._needle:
+            return True
+        node = source.node(source_parent)
+        return (
+            self._self_matches(node)
+            or self._ancestor_matches(node)
+            or self._descendant_matches(node)
+        )
+
+    def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
+        # One Python call per comparison instead of two data() calls.
+        source = self.sourceModel()
+        assert isinstance(source, ReportTreeModel)
+        a, b = left.internalPointer(), right.internalPointer()
+        key_a = source._sort_key(a, left.column())
+        key_b = source._sort_key(b, right.column())
+        try:
+            return bool(key_a < key_b)
+        except TypeError:  # mixed kinds in one parent: fall back to text
+            return str(key_a) < str(key_b)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
