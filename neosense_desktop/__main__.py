@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import sys
 
+# Kept here, not imported from core.cli, so that starting the GUI does not first pay for
+# importing the CLI and the whole driver; tests/core/test_cli_commands.py keeps them equal.
+CLI_COMMANDS = ("probe", "extract", "diff", "schema")
+
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from neosense_desktop.core import cli
+    if args and (args[0] in CLI_COMMANDS or args[0] in ("-h", "--help", "--version")):
+        from neosense_desktop.core import cli
 
-    if args and (args[0] in cli.COMMANDS or args[0] in ("-h", "--help", "--version")):
         return cli.main(args)
     import importlib
 

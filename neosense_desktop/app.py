@@ -12,7 +12,9 @@ import argparse
 import asyncio
 import importlib
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -100,6 +102,12 @@ async def run_window(app: QApplication, report: Path | None) -> int:
     app.aboutToQuit.connect(closed.set)
     window.show()
     await window.start()
+    if os.environ.get("NEOSENSE_STARTUP_PROBE"):
+        # scripts/measure-startup: say when the window is up and painted, then quit.
+        await asyncio.sleep(0)
+        app.processEvents()
+        print(f"startup-probe shown_at={time.time():.3f}", flush=True)
+        window.close()
     if report is not None:
         window.tasks.start("open", window.open_report(report))
     try:
