@@ -128,6 +128,10 @@ class RunContext:
         )
         self.rows_by_activity: dict[str, int] = {}
 
+    async def schema_outcome(self) -> SchemaResult | None:
+        """The schema activity's result; shielded so a waiter's cancel leaves it for others."""
+        return await asyncio.shield(self.schema_result)
+
     async def read(
         self,
         activity: str,

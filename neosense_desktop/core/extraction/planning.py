@@ -30,8 +30,11 @@ def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
 
 
 async def count_labels(read: ReadFn, labels: Sequence[str]) -> dict[str, int]:
-    """Node count per label, from the count store, in few round trips."""
-    counts: dict[str, int] = {}
+    """Node count per label, from the count store, in few round trips.
+
+    A label without a token makes its branch return no row at all, hence the default 0.
+    """
+    counts: dict[str, int] = dict.fromkeys(labels, 0)
     for chunk in _chunks(list(labels), COUNT_BATCH):
         branches = [
             f"MATCH (:{escape_name(label)}) RETURN $name_{i} AS name, count(*) AS count"
@@ -44,8 +47,8 @@ async def count_labels(read: ReadFn, labels: Sequence[str]) -> dict[str, int]:
 
 
 async def count_types(read: ReadFn, types: Sequence[str]) -> dict[str, int]:
-    """Relationship count per type, from the count store."""
-    counts: dict[str, int] = {}
+    """Relationship count per type, from the count store (0 for a type without token)."""
+    counts: dict[str, int] = dict.fromkeys(types, 0)
     for chunk in _chunks(list(types), COUNT_BATCH):
         branches = [
             f"MATCH ()-[:{escape_name(t)}]->() RETURN $name_{i} AS name, count(*) AS count"

@@ -125,7 +125,7 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
     _census_findings(census, out, findings, parts)
     progress.advance("label combinations read", findings=len(findings))
 
-    schema = await ctx.schema_result
+    schema = await ctx.schema_outcome()
     if schema is None:
         out.notes.append(
             "Quality: property findings (mixed types, sparse properties, key candidates) and "

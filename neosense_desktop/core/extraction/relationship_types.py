@@ -51,17 +51,18 @@ async def run_relationship_types(ctx: RunContext, out: Report, progress: Activit
     types = ctx.sizes.types
     progress.start(len(types) + 1, "reading relationship type counts")
     counts = await count_types(
-        lambda name, cypher, params: ctx.read(ACTIVITY, name, cypher, params), list(types)
+        lambda name, cypher, params: ctx.read(ACTIVITY, name, cypher, params),
+        list(ctx.sizes.type_counts),
     )
     progress.advance("type counts read", types=len(types))
-    unused = sorted(t for t in ctx.sizes.type_counts if counts.get(t, 0) == 0)
+    unused = sorted(t for t, c in counts.items() if c == 0)
     if unused:
         out.notes.append(
             "Relationship type tokens without relationships (not listed): " + ", ".join(unused)
         )
     entries: dict[str, RelationshipType] = {}
-    for name in sorted(types):
-        if counts.get(name, 0) > 0:
+    for name in sorted(counts):
+        if counts[name] > 0:
             entries[name] = RelationshipType(
                 name=name, count=counts[name], count_provenance=Provenance(method="count_store")
             )

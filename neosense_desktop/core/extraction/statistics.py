@@ -118,7 +118,7 @@ async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgres
 
     # Property key tokens outlive their last use (like labels), so when the schema activity
     # succeeded, the keys it actually saw are the better count.
-    schema = await ctx.schema_result
+    schema = await ctx.schema_outcome()
     if schema is not None:
         labels, rel_types = schema
         owners: list[Label | RelationshipType] = [*labels, *rel_types]
