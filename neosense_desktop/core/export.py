@@ -18,6 +18,10 @@ from pydantic import ValidationError
 from .errors import ErrorCode, NeoSenseError
 from .report import SCHEMA_VERSION, Report, report_json_schema
 
+# A report of 2,000 labels x 50 properties is ~30 MB; anything far beyond that is not a
+# report, and reading it whole would freeze the app and eat the machine's memory.
+MAX_REPORT_BYTES = 512 * 1024 * 1024
+
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write via a temp file in the same folder, fsync, then os.replace: never half a file."""
@@ -102,6 +106,15 @@ def load_report(path: Path | str) -> Report:
     REPORT_INCOMPATIBLE (another major schema_version)."""
     source = Path(path)
     try:
+        size = source.stat().st_size
+        if size > MAX_REPORT_BYTES:
+            raise NeoSenseError(
+                ErrorCode.FILE_CORRUPT,
+                f"{source} is {size / 2**20:,.0f} MB: far larger than any NeoSense report "
+                f"(the limit is {MAX_REPORT_BYTES // 2**20} MB), so it was not opened.",
+                suggestions=["Check that this is the report you meant to open."],
+                context={"path": str(source), "bytes": size},
+            )
         text = source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise NeoSenseError(
@@ -111,6 +124,12 @@ def load_report(path: Path | str) -> Report:
         ) from exc
     try:
         data = json.loads(text)
+    except RecursionError as exc:
+        raise NeoSenseError(
+            ErrorCode.FILE_CORRUPT,
+            f"{source} nests JSON too deeply to be a NeoSense report.",
+            context={"path": str(source)},
+        ) from exc
     except json.JSONDecodeError as exc:
         raise NeoSenseError(
             ErrorCode.FILE_CORRUPT,
