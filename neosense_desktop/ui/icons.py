@@ -160,6 +160,83 @@ def kind_icon(kind: str, severity: str | None = None) -> QIcon:
     return icon
 
 
+ACTION_COLORS = {
+    "run": QColor(0x2E, 0x9D, 0x3A),
+    "cancel": QColor(0xD3, 0x2F, 0x2F),
+    "test": QColor(0x2E, 0x9D, 0x3A),
+    "open": QColor(0xF2, 0xB1, 0x34),
+    "save": QColor(0x1E, 0x88, 0xE5),
+}
+
+
+def _paint_action(p: QPainter, name: str, size: float, dark: bool) -> None:
+    color = ACTION_COLORS.get(name, KIND_COLORS["info"])
+    p.setPen(QPen(_outline(dark), max(1.0, size / 16)))
+    p.setBrush(QBrush(color))
+    m = size * 0.16
+    if name == "run":
+        p.drawPolygon(
+            QPolygonF(
+                [QPointF(m * 1.4, m), QPointF(size - m, size / 2), QPointF(m * 1.4, size - m)]
+            )
+        )
+    elif name == "cancel":
+        p.drawRoundedRect(QRectF(m, m, size - 2 * m, size - 2 * m), size * 0.1, size * 0.1)
+    elif name == "test":
+        path = QPainterPath()
+        path.moveTo(m, size * 0.55)
+        path.lineTo(size * 0.4, size - m * 1.2)
+        path.lineTo(size - m, m * 1.2)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(_outline(dark), size / 5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawPath(path)
+        p.setPen(QPen(color, size / 8, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        p.drawPath(path)
+    elif name == "open":
+        _paint_kind(p, "section", None, size, dark)
+        p.setPen(QPen(_outline(dark), max(1.0, size / 16)))
+        p.setBrush(QBrush(color))
+        p.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(m * 1.6, size * 0.45),
+                    QPointF(size - m * 0.4, size * 0.45),
+                    QPointF(size - m * 1.2, size - m),
+                    QPointF(m, size - m),
+                ]
+            )
+        )
+    elif name == "save":
+        p.drawRoundedRect(QRectF(m, m, size - 2 * m, size - 2 * m), size * 0.08, size * 0.08)
+        p.setBrush(QBrush(QColor("white")))
+        p.drawRect(QRectF(size * 0.3, m, size * 0.4, size * 0.28))
+        p.drawRect(QRectF(size * 0.25, size * 0.58, size * 0.5, size * 0.26))
+
+
+def action_icon(name: str) -> QIcon:
+    """Toolbar/menu icons: run, cancel, test, open, save; coloured, outlined per palette."""
+    dark = palette_is_dark()
+    key = (f"action:{name}", None, dark)
+    icon = _CACHE.get(key)
+    if icon is None:
+        icon = QIcon()
+        for logical in (16, 22, 24, 32):
+            for dpr in (1.0, 2.0):
+                for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled):
+                    px = QPixmap(int(logical * dpr), int(logical * dpr))
+                    px.setDevicePixelRatio(dpr)
+                    px.fill(Qt.GlobalColor.transparent)
+                    painter = QPainter(px)
+                    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+                    if mode == QIcon.Mode.Disabled:
+                        painter.setOpacity(0.35)
+                    _paint_action(painter, name, float(logical), dark)
+                    painter.end()
+                    icon.addPixmap(px, mode)
+        _CACHE[key] = icon
+    return icon
+
+
 def app_icon() -> QIcon:
     """The application icon from resources/icons (SVG scales to any DPI), if shipped."""
     for base in (Path(__file__).resolve().parents[2], Path(__file__).resolve().parents[1]):

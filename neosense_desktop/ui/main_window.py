@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
-    QStyle,
     QTabWidget,
     QTreeView,
     QVBoxLayout,
@@ -68,7 +67,7 @@ from ..core.secrets import SecretStore
 from .charts import OverviewCharts
 from .dialogs import ask_open_path, ask_save_path, confirm, error_box, run_dialog
 from .diff_model import DiffTreeModel
-from .icons import app_icon, clear_cache
+from .icons import action_icon, app_icon, clear_cache
 from .log_panel import LogPanel
 from .profile_editor import ProfileEditor
 from .report_model import ReportFilterProxy, ReportTreeModel, node_details, row_text
@@ -208,10 +207,10 @@ class MainWindow(QMainWindow):
         form.addRow("S&ample size:", self.sample_size)
         form.addRow("Query t&imeout:", self.query_timeout)
         self.run_button = QPushButton("&Run (F5)", pane)
-        self.run_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
+        self.run_button.setIcon(action_icon("run"))
         self.run_button.clicked.connect(self.run_clicked)
         self.cancel_button = QPushButton("Cancel (Esc)", pane)
-        self.cancel_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaStop))
+        self.cancel_button.setIcon(action_icon("cancel"))
         self.cancel_button.clicked.connect(self.cancel_clicked)
         run_row = QHBoxLayout()
         run_row.addWidget(self.run_button)
@@ -335,13 +334,14 @@ class MainWindow(QMainWindow):
         text: str,
         slot: Callable[[], Any],
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-        icon: QStyle.StandardPixmap | None = None,
+        icon: str | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
+            action.setIcon(action_icon(icon))
+            action.setProperty("icon_name", icon)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -350,15 +350,10 @@ class MainWindow(QMainWindow):
         return lambda: self.tabs.setCurrentIndex(index)
 
     def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
         sk = QKeySequence.StandardKey
         self.act_new = self._action("&New connection…", self.new_profile_clicked, sk.New)
-        self.act_open = self._action(
-            "&Open report…", self.open_clicked, sk.Open, sp.SP_DialogOpenButton
-        )
-        self.act_save = self._action(
-            "&Export report…", self.export_clicked, sk.Save, sp.SP_DialogSaveButton
-        )
+        self.act_open = self._action("&Open report…", self.open_clicked, sk.Open, "open")
+        self.act_save = self._action("&Export report…", self.export_clicked, sk.Save, "save")
         self.act_quit = self._action("&Quit", self.close, QKeySequence("Ctrl+Q"))
         self.act_copy = self._action("&Copy", self.copy_selection, sk.Copy)
         self.act_copy_details = self._action(
@@ -369,11 +364,11 @@ class MainWindow(QMainWindow):
         self.act_duplicate = self._action("D&uplicate connection", self.duplicate_profile_clicked)
         self.act_delete = self._action("&Delete connection…", self.delete_profile_clicked)
         self.act_test = self._action(
-            "&Test connection", self.test_connection_clicked, "Ctrl+T", sp.SP_DialogApplyButton
+            "&Test connection", self.test_connection_clicked, "Ctrl+T", "test"
         )
         self.act_plan = self._action("Show &plan", self.plan_clicked, "Ctrl+P")
-        self.act_run = self._action("&Run", self.run_clicked, "F5", sp.SP_MediaPlay)
-        self.act_cancel = self._action("&Cancel run", self.cancel_clicked, "Esc", sp.SP_MediaStop)
+        self.act_run = self._action("&Run", self.run_clicked, "F5", "run")
+        self.act_cancel = self._action("&Cancel run", self.cancel_clicked, "Esc", "cancel")
         self.act_fit = self._action("&Fit schema", self.schema_view.fit, "Ctrl+0")
         self.act_about = self._action("&About NeoSense", self.show_about)
         for i in range(5):
@@ -1149,6 +1144,12 @@ class MainWindow(QMainWindow):
 
         if event.type() == QEvent.Type.PaletteChange:
             clear_cache()
+            for action in self.actions():
+                name = action.property("icon_name")
+                if isinstance(name, str):
+                    action.setIcon(action_icon(name))
+            self.run_button.setIcon(action_icon("run"))
+            self.cancel_button.setIcon(action_icon("cancel"))
             if self.report is not None:
                 self.schema_view.show_report(self.report, None)
         super().changeEvent(event)

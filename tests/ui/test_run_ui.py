@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from neosense_desktop.core.graph_client import GraphClient
@@ -182,7 +184,18 @@ async def test_export_reopen_and_compare_before_and_after_a_change(
 
         # The Compare tab can also pick the two saved runs.
         await window.refresh_recent_runs()
-        assert window.compare_a.count() >= 2
+        saved = [
+            i
+            for i in range(window.compare_a.count())
+            if isinstance(window.compare_a.itemData(i), str)
+        ]
+        assert len(saved) == 2
+        window.compare_a.setCurrentIndex(saved[1])  # the older run
+        window.compare_b.setCurrentIndex(saved[0])
+        window.diff_model.set_changes([])
+        again = await window.compare_choices()
+        assert len(again.changes) == len(diff.changes)
+        assert window.diff_model.change_count == len(diff.changes)
         del profile
 
 
@@ -280,3 +293,38 @@ async def test_screenshot_after_a_run_on_northwind(graph: GraphFixture, qtbot: Q
         assert shot.width() >= 1000 and shot.height() >= 700
         picked = window.schema_view.labels["Product"]
         assert picked.data(KEY_DATA) == "label:Product"
+
+        # The same window in a dark palette, for the reviewer to check icons and charts.
+        qapp = QApplication.instance()
+        assert isinstance(qapp, QApplication)
+        light = qapp.palette()
+        try:
+            qapp.setPalette(_dark_palette())
+            window.tabs.setCurrentIndex(1)
+            await asyncio.sleep(0.3)
+            assert window.grab().save(str(target.with_name(f"{target.stem}-dark.png")))
+            window.tabs.setCurrentIndex(0)
+            await asyncio.sleep(0.2)
+            assert window.grab().save(str(target.with_name(f"{target.stem}-dark-overview.png")))
+        finally:
+            qapp.setPalette(light)
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    roles = QPalette.ColorRole
+    for role, color in (
+        (roles.Window, "#2b2b2b"),
+        (roles.WindowText, "#e8e8e8"),
+        (roles.Base, "#1e1e1e"),
+        (roles.AlternateBase, "#262626"),
+        (roles.Text, "#e8e8e8"),
+        (roles.Button, "#353535"),
+        (roles.ButtonText, "#e8e8e8"),
+        (roles.Highlight, "#2a82da"),
+        (roles.HighlightedText, "#ffffff"),
+        (roles.PlaceholderText, "#9a9a9a"),
+        (roles.Mid, "#555555"),
+    ):
+        p.setColor(role, QColor(color))
+    return p
