@@ -1,0 +1,205 @@
+"""The headless CLI end to end: extract / diff / schema and their exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from neosense_desktop.core import cli
+from neosense_desktop.core.export import load_report
+from neosense_desktop.core.extraction import runner
+from neosense_desktop.core.profiles import Profile, ProfileStore, default_profiles_path
+from neosense_desktop.core.secrets import SecretStore
+from tests.integration.engine_support import settings_for
+from tests.integration.test_extraction_faults import FailingSchemaClient, _factory
+from tests.neo4j_support import GraphFixture, Neo4jServer
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_DATABASE", "NEO4J_PASSWORD")
+    }
+    env.update(
+        NEOSENSE_DATA_DIR=str(tmp_path / "data"),
+        NEOSENSE_CONFIG_DIR=str(tmp_path / "config"),
+        NEOSENSE_LOG_DIR=str(tmp_path / "logs"),
+    )
+    env.update(extra)
+    return env
+
+
+def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "neosense_desktop", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+
+
+def _conn(server: Neo4jServer) -> list[str]:
+    return ["--uri", server.uri, "--user", server.user]
+
+
+@pytest.mark.neo4j
+def test_extract_exact_and_sampled_then_diff(graph: GraphFixture, tmp_path: Path) -> None:
+    graph.load_fixture("engine_mixed.cypher")
+    env = _env(tmp_path, NEO4J_PASSWORD=graph.server.password)
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    done = _cli(["extract", *_conn(graph.server), "--mode", "exact", "--output", str(a)], env)
+    assert done.returncode == 0, done.stderr
+    assert "schema: succeeded" in done.stderr  # progress on stderr
+    assert graph.server.password not in done.stderr + done.stdout
+    report = load_report(a)
+    assert report.run.mode == "exact" and len(report.labels) == 8
+    saved = list((tmp_path / "data" / "runs").glob("*.json"))
+    assert [p.stem for p in saved] == [report.run.id]
+    assert (tmp_path / "data" / "latest.json").exists()
+
+    # Environment variables fill in the missing flags.
+    env2 = dict(env, NEO4J_URI=graph.server.uri, NEO4J_USERNAME=graph.server.user)
+    done = _cli(["extract", "--mode", "sampled", "--sample-size", "2", "-o", str(b), "-q"], env2)
+    assert done.returncode == 0, done.stderr
+    assert load_report(b).run.mode == "sampled"
+
+    same = _cli(["diff", str(a), str(a)], env)
+    assert same.returncode == 0 and "No differences" in same.stdout
+    graph.run("CREATE (:Brand {new: 1})")
+    c = tmp_path / "c.json"
+    assert (
+        _cli(["extract", *_conn(graph.server), "--mode", "exact", "-o", str(c)], env).returncode
+        == 0
+    )
+    differ = _cli(["diff", str(a), str(c)], env)
+    assert differ.returncode == 1
+    assert "label Brand added" in differ.stdout
+    as_json = _cli(["diff", str(a), str(c), "--json"], env)
+    changes = json.loads(as_json.stdout)
+    assert any(
+        ch["category"] == "label" and ch["kind"] == "added" and ch["path"] == ["labels", "Brand"]
+        for ch in changes
+    )
+
+
+@pytest.mark.neo4j
+def test_all_databases_writes_one_report_each(graph: GraphFixture, tmp_path: Path) -> None:
+    graph.run("CREATE (:X)")
+    env = _env(tmp_path, NEO4J_PASSWORD=graph.server.password)
+    out = tmp_path / "reports"
+    done = _cli(["extract", *_conn(graph.server), "--all-databases", "-o", str(out), "-q"], env)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["neo4j.json"]
+    assert load_report(out / "neo4j.json").labels[0].name == "X"
+
+
+@pytest.mark.neo4j
+def test_connection_failures_exit_4(neo4j_server: Neo4jServer, tmp_path: Path) -> None:
+    env = _env(tmp_path, NEO4J_PASSWORD="wrong-password")
+    done = _cli(["extract", *_conn(neo4j_server), "-o", str(tmp_path / "r.json")], env)
+    assert done.returncode == 4
+    assert "auth_failed" in done.stderr and "wrong-password" not in done.stderr
+    env = _env(tmp_path, NEO4J_PASSWORD=neo4j_server.password)
+    done = _cli(
+        ["extract", "--uri", "bolt://127.0.0.1:1", "--user", "neo4j", "-o", str(tmp_path / "r")],
+        env,
+    )
+    assert done.returncode == 4 and "unreachable" in done.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--mode", "fast"], "mode"),
+        (["--sample-size", "-5"], "sample_size"),
+        (["--timeout", "0"], "query_timeout_s"),
+        (["--uri", "http://x:1"], "uri"),
+        (["--user", ""], "user"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_field(tmp_path: Path, args: list[str], words: str) -> None:
+    # A later flag overrides an earlier one, so `args` replaces the valid defaults.
+    base = ["extract", "--uri", "bolt://127.0.0.1:7687", "--user", "neo4j", "-o", "r.json"]
+    done = _cli([*base, *args], _env(tmp_path, NEO4J_PASSWORD="x" * 8))
+    assert done.returncode == 2, done.stderr
+    assert words in done.stderr
+
+
+def test_missing_password_without_terminal_exits_2(tmp_path: Path) -> None:
+    done = _cli(["extract", "--uri", "bolt://h:1", "--user", "u", "-o", "r.json"], _env(tmp_path))
+    assert done.returncode == 2 and "NEO4J_PASSWORD" in done.stderr
+
+
+def test_password_is_never_a_flag(tmp_path: Path) -> None:
+    done = _cli(["extract", "--password", "secret", "-o", "r.json"], _env(tmp_path))
+    assert done.returncode == 2
+
+
+def test_schema_prints_configuration_and_report(tmp_path: Path) -> None:
+    done = _cli(["schema"], _env(tmp_path))
+    assert done.returncode == 0
+    schemas = json.loads(done.stdout)
+    assert set(schemas["configuration"]) == {"connection", "run_options"}
+    assert "mode" in schemas["configuration"]["run_options"]["properties"]
+    assert schemas["report"]["title"] == "Report"
+
+
+def test_diff_of_unreadable_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    done = _cli(["diff", str(bad), str(bad)], _env(tmp_path))
+    assert done.returncode == 2 and "file_corrupt" in done.stderr
+
+
+@pytest.mark.neo4j
+def test_failed_activity_exits_3_with_the_report_written(
+    graph: GraphFixture,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    graph.load_fixture("engine_mixed.cypher")
+    # In process, to inject the fault: every schema query fails.
+    monkeypatch.setattr(runner, "default_client_factory", _factory(FailingSchemaClient))
+    monkeypatch.setenv("NEOSENSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NEO4J_PASSWORD", graph.server.password)
+    out = tmp_path / "r.json"
+    code = cli.main(["extract", *_conn(graph.server), "-q", "-o", str(out)])
+    assert code == 3
+    assert "activity schema failed" in capsys.readouterr().err
+    assert load_report(out).activities["schema"].status.value == "failed"
+
+
+@pytest.mark.neo4j
+@pytest.mark.keyring
+def test_profile_password_from_the_keyring(graph: GraphFixture, tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    os.environ["NEOSENSE_CONFIG_DIR"] = env["NEOSENSE_CONFIG_DIR"]
+    try:
+        store = ProfileStore(default_profiles_path(), include_environment=False)
+        profile = Profile(name="Local test", connection=settings_for(graph.server))
+        store.add(profile)
+    finally:
+        del os.environ["NEOSENSE_CONFIG_DIR"]
+    secrets = SecretStore()
+    assert secrets.available
+    secrets.set_password(profile.id, graph.server.password)
+    try:
+        done = _cli(
+            ["extract", "--profile", "Local test", "-q", "-o", str(tmp_path / "p.json")], env
+        )
+        assert done.returncode == 0, done.stderr
+        assert load_report(tmp_path / "p.json").server.address == graph.server.uri.split("//")[1]
+        missing = _cli(["extract", "--profile", "Nope", "-o", str(tmp_path / "n.json")], env)
+        assert missing.returncode == 2 and "Nope" in missing.stderr
+    finally:
+        secrets.delete_password(profile.id)
