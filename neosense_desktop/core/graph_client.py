@@ -330,7 +330,9 @@ def translate_error(
             context=context,
         )
     scheme = str(uri).split("://", 1)[0]
-    if "handshake" in low and scheme in ("bolt", "neo4j"):
+    # Only while connecting: once queries have run over this scheme, a broken handshake
+    # on a new connection means the network or server went away, not a TLS mismatch.
+    if "handshake" in low and scheme in ("bolt", "neo4j") and not context.get("query"):
         return NeoSenseError(
             ErrorCode.TLS_MISMATCH,
             f"The server at {uri} requires an encrypted connection.",
@@ -340,6 +342,7 @@ def translate_error(
     if isinstance(exc, (ssl.SSLError,)) or (
         isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, OSError))
         and any(h in low for h in _TLS_HINTS)
+        and not context.get("query")  # mid-run, the driver's TLS hint is boilerplate
     ):
         return NeoSenseError(
             ErrorCode.TLS_MISMATCH,
