@@ -26,7 +26,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
 from . import APP_ID, APP_NAME, __version__
-from .core.logging_setup import configure_logging
+from .core.logging_setup import configure_logging, log_file_path
 from .core.paths import runs_dir
 from .core.profiles import ProfileStore, default_profiles_path
 from .core.secrets import SecretStore
@@ -95,6 +95,7 @@ async def run_window(app: QApplication, report: Path | None) -> int:
     handler = QtLogHandler()
     logging.getLogger().addHandler(handler)
     window.log_panel.attach(handler)
+    window.log_panel.file_label.setText(f"Log file: {log_file_path()}")
     previous_hook = sys.excepthook
     sys.excepthook = make_excepthook(window.show_error)
     closed = asyncio.Event()

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.run_history: list[tuple[str, Report]] = []
         self._closing = False
         self._closed_done = False
+        self._shutdown_task: asyncio.Task[None] | None = None
         self._run_started = 0.0
 
         self._build_profiles_pane()
@@ -713,9 +714,15 @@ class MainWindow(QMainWindow):
         )
 
     def run_clicked(self) -> None:
-        if self.current_profile() is not None:
-            self.tasks.start("run", self.run_extraction())
-            self._update_actions()
+        # A second F5 before the button greys out must not restart (cancel) the run.
+        if self.current_profile() is None or self.run_in_progress:
+            return
+        self.tasks.start("run", self.run_extraction())
+        self._update_actions()
+
+    @property
+    def run_in_progress(self) -> bool:
+        return self.tasks.running("run") or self.tasks.running("retry")
 
     def plan_clicked(self) -> None:
         self.tasks.start("plan", self.show_plan_only())
@@ -791,6 +798,8 @@ class MainWindow(QMainWindow):
         return report
 
     def retry_clicked(self, activity: str) -> None:
+        if self.run_in_progress:
+            return
         self.tasks.start("retry", self.retry_activity(activity))
         self._update_actions()
 
@@ -1167,7 +1176,9 @@ class MainWindow(QMainWindow):
         event.ignore()
         if not self._closing:
             self._closing = True
-            asyncio.get_event_loop().create_task(self.shutdown())
+            # Held here: the registry is what shutdown() empties, and a bare task could be
+            # garbage-collected half-way.
+            self._shutdown_task = asyncio.get_event_loop().create_task(self.shutdown())
 
     async def shutdown(self) -> None:
         """Cancel every task (runs close their drivers as they unwind), then close."""

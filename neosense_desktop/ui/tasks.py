@@ -57,6 +57,7 @@ class TaskRegistry:
         return task is not None and not task.done()
 
     def get(self, name: str) -> asyncio.Task[Any] | None:
+        """The latest task started under this name, running or finished."""
         return self._named.get(name)
 
     def cancel(self, name: str) -> bool:
@@ -73,8 +74,7 @@ class TaskRegistry:
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         name = task.get_name()
-        if self._named.get(name) is task:
-            del self._named[name]
+        # The finished task stays in _named (one per name) so callers can read its result.
         if task.cancelled():
             log.debug("task %s cancelled", name)
             return

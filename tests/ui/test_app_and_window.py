@@ -296,3 +296,48 @@ async def test_task_registry_preempts_reports_and_cancels() -> None:
     await reg.cancel_all()
     assert second.cancelled() and reg.active == []
     assert reg.start("late", forever()) is None
+
+
+_DRIVE_MAIN = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from neosense_desktop import app as app_module
+from neosense_desktop.ui.main_window import MainWindow
+
+def close_when_ready():
+    live = [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible()]
+    if live and live[0].report is not None and not live[0].tasks.running("open"):
+        print("LABELS", len(live[0].report.labels))
+        print("LOGLABEL", live[0].log_panel.file_label.text())
+        live[0].close()
+    else:
+        QTimer.singleShot(100, close_when_ready)
+
+QTimer.singleShot(100, close_when_ready)
+print("RC", app_module.main(sys.argv[1:]))
+"""
+
+
+def test_main_starts_logs_to_file_and_exits(tmp_path: Path) -> None:
+    """The real entry point, as `neosense-desktop REPORT.json` runs it, in its own process
+    (one qasync loop per process, as in the app); a timer closes the window."""
+    import subprocess
+
+    from neosense_desktop.core.logging_setup import log_file_path
+
+    path = _saved_report(tmp_path)
+    out = subprocess.run(
+        [sys.executable, "-c", _DRIVE_MAIN, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert "RC 0" in out.stdout, out.stderr[-3000:]
+    assert "LABELS 3" in out.stdout
+    assert f"LOGLABEL Log file: {log_file_path()}" in out.stdout
+    text = log_file_path().read_text()
+    assert "NeoSense" in text and "starting" in text and f"opened report {path}" in text
