@@ -126,10 +126,12 @@ class GraphClient:
         *,
         timeout_s: float | None = None,
         database: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
     ) -> list[Row]:
         """Run one read-only query and return its rows as dicts.
 
         query_name names the query in logs and errors ("labels", "schema.sample", ...).
+        metadata is attached to the transaction (SHOW TRANSACTIONS shows it as metaData).
         """
         timeout = timeout_s if timeout_s is not None else self.query_timeout_s
         db = database if database is not None else self.database
@@ -142,7 +144,9 @@ class GraphClient:
                     fetch_size=10_000,
                 ) as session:
                     result = await session.run(
-                        neo4j.Query(cypher, timeout=timeout),
+                        neo4j.Query(
+                            cypher, timeout=timeout, metadata=dict(metadata) if metadata else None
+                        ),
                         dict(parameters or {}),
                     )
                     rows = [record.data() async for record in result]
