@@ -205,7 +205,13 @@ class SchemaView(QGraphicsView):
         item.setBrush(QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText)))
 
     def clear(self) -> None:
-        self.scene().clear()
+        # clear() deselects items as it deletes them; a selectionChanged slot reading
+        # selectedItems() then would touch half-deleted items.
+        self.scene().blockSignals(True)
+        try:
+            self.scene().clear()
+        finally:
+            self.scene().blockSignals(False)
         self.labels.clear()
         self.edges.clear()
         self.hidden_labels = 0

@@ -212,6 +212,15 @@ async def test_cancel_midway_and_close_during_a_run(graph: GraphFixture, qtbot: 
             30,
             "an activity to run",
         )
+        # The window keeps working during the run: tabs, resizing, scrolling, painting.
+        for tab in (0, 1, 2, 4, 3):
+            window.tabs.setCurrentIndex(tab)
+            await asyncio.sleep(0.02)
+            assert window.tabs.currentIndex() == tab
+        window.resize(1100, 760)
+        window.run_panel.plan_table.scrollToBottom()
+        assert not window.grab().isNull()
+        assert window.tasks.running("run"), "the run ended before it could be cancelled"
         # Esc cancels.
         QTest.keyClick(window, Qt.Key.Key_Escape)
         await wait_for(lambda: not window.tasks.running("run"), 30, "cancel")

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.graph_client import GraphClient, Row
@@ -102,6 +102,8 @@ async def open_window(secrets: SecretStore | None = None) -> AsyncIterator[Recor
         for box in list(window.error_dialogs):
             box.close()
         window.deleteLater()
+        # Delete now, inside this test's loop, rather than in whichever loop runs next.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def server_settings(server: Neo4jServer, **kw: Any) -> ConnectionSettings:
