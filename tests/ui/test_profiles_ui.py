@@ -205,3 +205,27 @@ async def test_failed_connection_shows_error_and_suggestions(
         dialog.accept()
         await wait_for(lambda: window.last_probe is not None, 20, "probe with typed password")
         assert window.last_probe is not None and window.last_probe.version.startswith("5.26")
+
+
+async def test_saving_the_environment_profile_saves_a_copy(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEO4J_URI", "neo4j://env-host:7687")
+    monkeypatch.setenv("NEO4J_USERNAME", "env-user")
+    monkeypatch.setenv("NEO4J_PASSWORD", "env-password-123")
+    async with open_window(SecretStore(fail.Keyring())) as window:
+        env_profile = window.current_profile()
+        assert env_profile is not None and env_profile.transient
+        window.edit_profile_clicked()
+        editor = await wait_for_widget(ProfileEditor, "profile-editor")
+        assert isinstance(editor, ProfileEditor)
+        await wait_for(lambda: editor.password.text() == "env-password-123", 5, "password")
+        _type(qtbot, editor.name, "Saved from env")
+        editor.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        await wait_for(lambda: window.profile_list.count() == 2, 10, "the saved copy")
+        saved = json.loads(default_profiles_path().read_text())["profiles"]
+        assert [p["name"] for p in saved] == ["Saved from env"]
+        assert saved[0]["id"] != ENVIRONMENT_PROFILE_ID
+        assert saved[0]["connection"]["uri"] == "neo4j://env-host:7687"
+        assert "env-password-123" not in default_profiles_path().read_text()
+        assert window.secrets.get_password(saved[0]["id"]) == "env-password-123"
