@@ -97,8 +97,8 @@ async def _steps(scratch: Path, settings: object) -> int:
         profiles=ProfileStore(default_profiles_path()),
         secrets=secrets,
         runs_root=runs_dir(),
-        settings=settings,
-    )  # type: ignore[arg-type]
+        settings=settings,  # type: ignore[arg-type]
+    )
     try:
         window.show()
         await window.start()
