@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -37,7 +38,9 @@ from .tasks import TaskRegistry
 
 ProbeFn = Callable[[ConnectionSettings, str], Awaitable[ProbeResult]]
 
-ERROR_STYLE = "color: palette(highlighted-text); background: #c62828; padding: 2px 4px;"
+# White on red reads on light and dark palettes alike; margins, not CSS padding, so that the
+# word-wrapped label's height-for-width includes them.
+ERROR_STYLE = "color: white; background: #c62828;"
 
 
 class ProfileEditor(QDialog):
@@ -109,7 +112,9 @@ class ProfileEditor(QDialog):
             ("database", "&Database:", self.database),
             ("connection_timeout_s", "Connection &timeout:", self.timeout),
         ):
-            form.addRow(title, self._with_error(key, widget))
+            # The message gets its own row: QFormLayout sizes word-wrapped rows correctly.
+            form.addRow(title, widget)
+            form.addRow("", self._error_label(key))
         form.addRow("", self.save_password)
         form.addRow("", self.keyring_note)
         tls = QGroupBox("TLS", self)
@@ -119,10 +124,13 @@ class ProfileEditor(QDialog):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_paths, 1)
         ca_row.addWidget(self.ca_browse)
-        tls_form.addRow("CA &files:", ca_row)
+        ca_label = QLabel("CA &files:", tls)
+        ca_label.setBuddy(self.ca_paths)
+        tls_form.addRow(ca_label, ca_row)
         tls_error = QLabel(self)
         tls_error.setStyleSheet(ERROR_STYLE)
         tls_error.setWordWrap(True)
+        tls_error.setContentsMargins(4, 2, 4, 2)
         tls_error.hide()
         self.errors["tls"] = tls_error
         tls_form.addRow(tls_error)
@@ -147,6 +155,8 @@ class ProfileEditor(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        # Grow when error messages appear instead of squeezing them.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addLayout(form)
         layout.addWidget(tls)
         test_row = QHBoxLayout()
@@ -176,20 +186,15 @@ class ProfileEditor(QDialog):
         self.validate()
         self.resize(560, self.sizeHint().height())
 
-    def _with_error(self, key: str, widget: QWidget) -> QWidget:
-        box = QWidget(self)
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        error = QLabel(box)
+    def _error_label(self, key: str) -> QLabel:
+        error = QLabel(self)
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
+        error.setContentsMargins(4, 2, 4, 2)
         error.hide()
         error.setObjectName(f"error-{key}")
-        column.addWidget(error)
         self.errors[key] = error
-        return box
+        return error
 
     def _browse_ca(self) -> None:
         dialog = QFileDialog(self, "CA certificate files")
