@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -323,7 +324,12 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(overview, "&Overview")
         self.tabs.addTab(results, "Re&sults")
         self.tabs.addTab(self.schema_view, "Sc&hema")
-        self.tabs.addTab(self.run_panel, "Ru&n")
+        # Scrolls rather than squeezing activity rows and their error messages.
+        run_scroll = QScrollArea(self.tabs)
+        run_scroll.setWidgetResizable(True)
+        run_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        run_scroll.setWidget(self.run_panel)
+        self.tabs.addTab(run_scroll, "Ru&n")
         self.tabs.addTab(compare, "Com&pare")
 
     def _build_log_dock(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -75,7 +76,9 @@ class ActivityRow:
         self.elapsed = QLabel("", panel)
         self.counts = QLabel("", panel)
         self.error = QLabel("", panel)
-        self.error.setWordWrap(True)
+        # One line per sentence, no word wrap: a wrapped label in a grid row gets the
+        # height of one line and its second line is cut off.
+        self.error.setWordWrap(False)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
         self.retry = QPushButton("Retry", panel)
@@ -104,6 +107,15 @@ class ActivityRow:
         self.state_label.setPalette(pal)
         if state == "succeeded":
             self.bar.setValue(1000)
+        bar_palette = self.bar.palette()
+        chunk = STATE_COLORS.get(state) if state in ("failed", "cancelled") else None
+        bar_palette.setColor(
+            QPalette.ColorRole.Highlight,
+            chunk
+            if chunk is not None
+            else self.title.palette().color(QPalette.ColorRole.Highlight),
+        )
+        self.bar.setPalette(bar_palette)
         self.retry.setVisible(state == "failed")
         if state != "failed":
             self.error.hide()
@@ -143,9 +155,13 @@ class RunPanel(QWidget):
         self.plan_table.verticalHeader().hide()
         self.plan_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.plan_table.setAccessibleName("Plan")
+        self.plan_table.setMinimumHeight(160)
         self.plan_summary = QLabel("", self)
         self.plan_summary.setWordWrap(True)
         activities = QGroupBox("Activities", self)
+        # Never squeeze the activity rows (their errors would be cut off): the plan table
+        # below is the part that shrinks and scrolls.
+        activities.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.grid = QGridLayout(activities)
         self.grid.setColumnStretch(1, 1)
         self.rows: dict[str, ActivityRow] = {}

@@ -264,6 +264,11 @@ async def test_retry_a_failed_activity(graph: GraphFixture, qtbot: QtBot) -> Non
         assert row.retry.isVisible() and row.error.isVisible()
         assert "timeout" in row.error.text().lower()
         assert "•" in row.error.text()  # the suggestions are listed
+        shot = Path(os.environ.get("NEOSENSE_SCREENSHOT") or REPO / "artifacts" / "main-window.png")
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        window.tabs.setCurrentIndex(3)
+        await asyncio.sleep(0.2)
+        assert window.grab().save(str(shot.with_name(f"{shot.stem}-failed-activity.png")))
 
         window.client_class = GraphClient  # the fault is gone: the retry can succeed
         row.retry.click()
