@@ -127,3 +127,28 @@ def test_overall_fraction() -> None:
     }
     assert overall_fraction(events) == pytest.approx(0.5)
     assert overall_fraction({}) == 0.0
+
+
+def test_choose_sample_prefers_seeks_for_big_labels_and_windows_for_rare_ones() -> None:
+    from neosense_desktop.core.extraction.sampling import IdSample, Windows, choose_sample
+
+    big = choose_sample(300_000, 1000, 1_000_000, "seed")
+    assert isinstance(big, IdSample)
+    assert big.limit == 1000 and len(big.ids) >= 1000 / 0.3
+    assert len(set(big.ids)) == len(big.ids) and max(big.ids) < 1_000_000
+    assert choose_sample(300_000, 1000, 1_000_000, "seed") == big  # reproducible per seed
+    rare = choose_sample(3_000, 1000, 10_000_000, "seed")
+    assert isinstance(rare, Windows)
+    assert isinstance(choose_sample(300_000, 1000, 0, "seed"), Windows)  # id space unknown
+
+
+def test_id_sample_source_limits_and_escapes() -> None:
+    from neosense_desktop.core.extraction.sampling import IdSample, relationship_source
+
+    cypher, params = node_source("a`b", IdSample((5, 3, 9), 2))
+    assert cypher == (
+        "MATCH (n:`a``b`) WHERE id(n) IN $sample_ids WITH n ORDER BY rand() LIMIT $sample_limit"
+    )
+    assert params == {"sample_ids": [5, 3, 9], "sample_limit": 2}
+    cypher, _ = relationship_source("T", IdSample((1,), 1), with_ends=True)
+    assert "WHERE id(r) IN $sample_ids WITH a, r, b ORDER BY rand() LIMIT $sample_limit" in cypher

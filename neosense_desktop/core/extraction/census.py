@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .context import RunContext
 from .planning import census_is_exact, census_sample_size
-from .sampling import node_source, windows_for
+from .sampling import node_source
 
 
 @dataclass
@@ -50,7 +50,9 @@ class Census:
 async def node_census(ctx: RunContext, activity: str) -> Census:
     sizes = ctx.sizes
     exact = census_is_exact(ctx.options, sizes)
-    windows = None if exact else windows_for(sizes.node_count, census_sample_size(ctx.options))
+    windows = (
+        None if exact else ctx.node_sample(None, sizes.node_count, census_sample_size(ctx.options))
+    )
     source, params = node_source(None, windows)
     rows = await ctx.read(
         activity,

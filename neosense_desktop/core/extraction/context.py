@@ -3,8 +3,10 @@
 RunContext wraps GraphClient.read with
 - a semaphore, so all activities together keep at most `max_concurrent_queries` queries on
   the server (each in its own session from the one driver's pool);
-- a marker comment naming the run, so a cancelled run can find and terminate its own
-  transactions on the server (SHOW TRANSACTIONS shows the query text);
+- transaction metadata naming the run ({"neosense_run": id}), so a cancelled run can find
+  and terminate its own transactions on the server (SHOW TRANSACTIONS shows metaData);
+  plus a constant comment (QUERY_TAG) that marks NeoSense queries in the server's query
+  log without changing per run, so the server's plan cache still serves repeated runs;
 - per-activity row counts for the structured log.
 """
 
@@ -21,10 +23,12 @@ from ..graph_client import GraphClient, Row
 from ..report import Label, RelationshipType
 from .options import RunOptions
 from .progress import ActivityState, ProgressCallback, ProgressEvent
+from .sampling import Sample, choose_sample
 
 log = logging.getLogger("neosense_desktop.core.extraction")
 
 T = TypeVar("T")
+QUERY_TAG = "/* neosense-run: */"
 SchemaResult = tuple[list[Label], list[RelationshipType]]
 
 
@@ -37,6 +41,8 @@ class Sizes:
     label_counts: dict[str, int]  # every label token, including unused ones (count 0)
     type_counts: dict[str, int]  # every relationship type token, including unused ones
     property_keys: list[str] = field(default_factory=list)
+    node_id_high: int = 0  # one past the highest node id in use (probed), 0 if unknown
+    relationship_id_high: int = 0
 
     @property
     def labels(self) -> dict[str, int]:
@@ -110,14 +116,15 @@ class RunContext:
         options: RunOptions,
         sizes: Sizes,
         caps: Capabilities,
-        marker: str,
+        run_id: str,
         on_progress: ProgressCallback | None = None,
     ) -> None:
         self.client = client
         self.options = options
         self.sizes = sizes
         self.caps = caps
-        self.marker = marker
+        self.run_id = run_id
+        self.marker = f"neosense-run:{run_id}"  # seeds the samplers
         self.on_progress = on_progress
         self._semaphore = asyncio.Semaphore(options.max_concurrent_queries)
         self._shared: dict[str, asyncio.Task[Any]] = {}
@@ -127,6 +134,23 @@ class RunContext:
             asyncio.get_running_loop().create_future()
         )
         self.rows_by_activity: dict[str, int] = {}
+
+    def node_sample(self, label: str | None, count: int, size: int | None = None) -> Sample:
+        """The spread sample of a label's nodes (label None: of all nodes)."""
+        return choose_sample(
+            count,
+            size or self.options.sample_size,
+            self.sizes.node_id_high,
+            f"{self.marker}:node:{label}",
+        )
+
+    def relationship_sample(self, rel_type: str, count: int) -> Sample:
+        return choose_sample(
+            count,
+            self.options.sample_size,
+            self.sizes.relationship_id_high,
+            f"{self.marker}:rel:{rel_type}",
+        )
 
     async def schema_outcome(self) -> SchemaResult | None:
         """The schema activity's result; shielded so a waiter's cancel leaves it for others."""
@@ -140,7 +164,13 @@ class RunContext:
         parameters: Mapping[str, Any] | None = None,
     ) -> list[Row]:
         async with self._semaphore:
-            rows = await self.client.read(query_name, f"/* {self.marker} */ {cypher}", parameters)
+            rows = await self.client.read(
+                query_name,
+                f"{QUERY_TAG} {cypher}",
+                parameters,
+                timeout_s=self.options.query_timeout_s,
+                metadata={"neosense_run": self.run_id},
+            )
         self.rows_by_activity[activity] = self.rows_by_activity.get(activity, 0) + len(rows)
         return rows
 

@@ -15,7 +15,7 @@ from ..graph_client import Row
 from ..report import PlanItem
 from .context import Sizes
 from .options import RunOptions
-from .sampling import windows_for
+from .sampling import describe_sample
 
 ReadFn = Callable[[str, str, Mapping[str, Any] | None], Awaitable[list[Row]]]
 
@@ -29,61 +29,90 @@ def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-async def count_labels(read: ReadFn, labels: Sequence[str]) -> dict[str, int]:
-    """Node count per label, from the count store, in few round trips.
+async def count_store_counts(read: ReadFn, query_name: str, patterns: Sequence[str]) -> list[int]:
+    """count(*) of each MATCH pattern, from the count store, in few round trips.
 
-    A label without a token makes its branch return no row at all, hence the default 0.
+    Each count sits alone in its own CALL subquery with a bare `RETURN count(*)`: only that
+    shape is answered by NodeCountFromCountStore / RelationshipCountFromCountStore. Adding
+    any other column to the RETURN (e.g. the label's name) silently turns it into a label
+    scan, and a pattern naming a label without a token would then return no row at all.
     """
-    counts: dict[str, int] = dict.fromkeys(labels, 0)
-    for chunk in _chunks(list(labels), COUNT_BATCH):
-        branches = [
-            f"MATCH (:{escape_name(label)}) RETURN $name_{i} AS name, count(*) AS count"
-            for i, label in enumerate(chunk)
-        ]
-        params = {f"name_{i}": label for i, label in enumerate(chunk)}
-        for row in await read("count_store.labels", " UNION ALL ".join(branches), params):
-            counts[row["name"]] = int(row["count"])
+    counts: list[int] = []
+    for chunk in _chunks(list(patterns), COUNT_BATCH):
+        calls = " ".join(
+            f"CALL {{ MATCH {pattern} RETURN count(*) AS c{i} }}" for i, pattern in enumerate(chunk)
+        )
+        columns = ", ".join(f"c{i}" for i in range(len(chunk)))
+        rows = await read(query_name, f"{calls} RETURN {columns}", None)
+        row = rows[0] if rows else {}
+        counts.extend(int(row.get(f"c{i}") or 0) for i in range(len(chunk)))
     return counts
+
+
+async def count_labels(read: ReadFn, labels: Sequence[str]) -> dict[str, int]:
+    """Node count per label, from the count store."""
+    names = list(labels)
+    patterns = [f"(:{escape_name(label)})" for label in names]
+    return dict(
+        zip(names, await count_store_counts(read, "count_store.labels", patterns), strict=True)
+    )
 
 
 async def count_types(read: ReadFn, types: Sequence[str]) -> dict[str, int]:
-    """Relationship count per type, from the count store (0 for a type without token)."""
-    counts: dict[str, int] = dict.fromkeys(types, 0)
-    for chunk in _chunks(list(types), COUNT_BATCH):
-        branches = [
-            f"MATCH ()-[:{escape_name(t)}]->() RETURN $name_{i} AS name, count(*) AS count"
-            for i, t in enumerate(chunk)
-        ]
-        params = {f"name_{i}": t for i, t in enumerate(chunk)}
-        for row in await read("count_store.types", " UNION ALL ".join(branches), params):
-            counts[row["name"]] = int(row["count"])
-    return counts
+    """Relationship count per type, from the count store."""
+    names = list(types)
+    patterns = [f"()-[:{escape_name(t)}]->()" for t in names]
+    return dict(
+        zip(names, await count_store_counts(read, "count_store.types", patterns), strict=True)
+    )
 
 
 async def count_type_ends(
     read: ReadFn, rel_type: str, labels: Sequence[str]
 ) -> tuple[dict[str, int], dict[str, int]]:
     """For one type: per label, relationships starting at it and ending at it (count store)."""
-    starts: dict[str, int] = {}
-    ends: dict[str, int] = {}
     t = escape_name(rel_type)
-    for chunk in _chunks(list(labels), COUNT_BATCH // 2):
-        branches = []
-        params: dict[str, Any] = {}
-        for i, label in enumerate(chunk):
-            lab = escape_name(label)
-            params[f"name_{i}"] = label
-            branches.append(
-                f"MATCH (:{lab})-[:{t}]->() RETURN $name_{i} AS name, 'start' AS side, "
-                "count(*) AS count"
-            )
-            branches.append(
-                f"MATCH ()-[:{t}]->(:{lab}) RETURN $name_{i} AS name, 'end' AS side, "
-                "count(*) AS count"
-            )
-        for row in await read("count_store.type_ends", " UNION ALL ".join(branches), params):
-            (starts if row["side"] == "start" else ends)[row["name"]] = int(row["count"])
+    names = list(labels)
+    patterns = [f"(:{escape_name(label)})-[:{t}]->()" for label in names] + [
+        f"()-[:{t}]->(:{escape_name(label)})" for label in names
+    ]
+    counts = await count_store_counts(read, "count_store.type_ends", patterns)
+    starts = dict(zip(names, counts[: len(names)], strict=True))
+    ends = dict(zip(names, counts[len(names) :], strict=True))
     return starts, ends
+
+
+ID_PROBE_FACTORS = (0.5, 0.9, 1.0, 1.02, 1.05, 1.1, 1.25, 1.5, 2, 3, 5, 10, 30, 100)
+ID_REFINE_PROBES = 512
+
+
+async def probe_id_high(read: ReadFn, kind: str, count: int) -> int:
+    """One past the highest id in use, estimated with two O(1)-sized id seeks.
+
+    Random-id sampling needs the id space. Ids are dense after an import and reused after
+    deletes, so the highest id is near the count; probe a spread of candidates above it,
+    then refine between the highest hit and the next miss. Error <= (gap / 512) ids, which
+    only shaves a sliver off the top of the id space from the sampling.
+    """
+    if count <= 0:
+        return 0
+    query = (
+        "MATCH (n) WHERE id(n) IN $ids RETURN max(id(n)) AS high"
+        if kind == "nodes"
+        else "MATCH ()-[r]->() WHERE id(r) IN $ids RETURN max(id(r)) AS high"
+    )
+    probes = sorted({max(0, int(count * f)) for f in ID_PROBE_FACTORS} | {count - 1})
+    rows = await read(f"id_space.{kind}", query, {"ids": probes})
+    high = rows[0]["high"] if rows and rows[0]["high"] is not None else count - 1
+    above = [p for p in probes if p > high]
+    if above:
+        step = max(1, (above[0] - high) // ID_REFINE_PROBES)
+        refine = list(range(high + 1, above[0], step))[:ID_REFINE_PROBES]
+        if refine:
+            rows = await read(f"id_space.{kind}", query, {"ids": refine})
+            if rows and rows[0]["high"] is not None:
+                high = max(high, int(rows[0]["high"]))
+    return int(high) + 1
 
 
 async def read_sizes(read: ReadFn) -> Sizes:
@@ -110,9 +139,13 @@ async def read_sizes(read: ReadFn) -> Sizes:
     )
     label_counts = await count_labels(read, labels)
     type_counts = await count_types(read, types)
+    node_count = int(totals[0]["nodes"]) if totals else 0
+    relationship_count = int(totals[0]["relationships"]) if totals else 0
     return Sizes(
-        node_count=int(totals[0]["nodes"]) if totals else 0,
-        relationship_count=int(totals[0]["relationships"]) if totals else 0,
+        node_id_high=await probe_id_high(read, "nodes", node_count),
+        relationship_id_high=await probe_id_high(read, "relationships", relationship_count),
+        node_count=node_count,
+        relationship_count=relationship_count,
         label_counts={name: label_counts.get(name, 0) for name in sorted(labels)},
         type_counts={name: type_counts.get(name, 0) for name in sorted(types)},
         property_keys=sorted(keys),
@@ -128,7 +161,9 @@ def census_sample_size(options: RunOptions) -> int:
     return max(options.sample_size, CENSUS_MIN_SAMPLE)
 
 
-def _item(activity: str, subject: str, size: int, options: RunOptions, reason: str) -> PlanItem:
+def _item(
+    activity: str, subject: str, size: int, options: RunOptions, reason: str, id_high: int
+) -> PlanItem:
     if options.is_exact(size):
         return PlanItem(
             activity=activity,
@@ -137,13 +172,9 @@ def _item(activity: str, subject: str, size: int, options: RunOptions, reason: s
             estimated_rows=size,
             reason=f"{size} {reason} read in full",
         )
-    sample = windows_for(size, options.sample_size).sample_size
+    sample, how = describe_sample(size, options.sample_size, id_high, reason)
     return PlanItem(
-        activity=activity,
-        subject=subject,
-        method="sampled",
-        estimated_rows=sample,
-        reason=f"{sample} of {size} {reason}, in spread windows",
+        activity=activity, subject=subject, method="sampled", estimated_rows=sample, reason=how
     )
 
 
@@ -163,17 +194,37 @@ def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
         )
     if "relationship_types" in wanted:
         for name, count in sizes.types.items():
-            plan.append(_item("relationship_types", f"[:{name}]", count, options, "relationships"))
+            plan.append(
+                _item(
+                    "relationship_types",
+                    f"[:{name}]",
+                    count,
+                    options,
+                    "relationships",
+                    sizes.relationship_id_high,
+                )
+            )
     if "schema" in wanted:
         for name, count in sizes.labels.items():
-            plan.append(_item("schema", f"(:{name})", count, options, "nodes"))
+            plan.append(_item("schema", f"(:{name})", count, options, "nodes", sizes.node_id_high))
         for name, count in sizes.types.items():
-            plan.append(_item("schema", f"[:{name}]", count, options, "relationships"))
+            plan.append(
+                _item(
+                    "schema",
+                    f"[:{name}]",
+                    count,
+                    options,
+                    "relationships",
+                    sizes.relationship_id_high,
+                )
+            )
     census_exact = census_is_exact(options, sizes)
-    census_rows = (
-        sizes.node_count
+    census_rows, census_how = (
+        (sizes.node_count, f"every one of {sizes.node_count} nodes")
         if census_exact
-        else windows_for(sizes.node_count, census_sample_size(options)).sample_size
+        else describe_sample(
+            sizes.node_count, census_sample_size(options), sizes.node_id_high, "nodes"
+        )
     )
     for activity in ("quality_and_context", "statistics_and_indexes"):
         if activity in wanted:
@@ -183,9 +234,8 @@ def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
                     subject="*",
                     method="exact" if census_exact else "sampled",
                     estimated_rows=census_rows,
-                    reason="node census: label sets and degrees "
-                    + ("of every node" if census_exact else f"of {census_rows} spread nodes")
-                    + (" (shared by quality and statistics)"),
+                    reason=f"node census (label sets and degrees), shared by quality and "
+                    f"statistics: {census_how}",
                 )
             )
     return plan

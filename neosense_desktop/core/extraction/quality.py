@@ -23,7 +23,7 @@ from ..report import (
 )
 from .census import Census, shared_census
 from .context import ActivityProgress, RunContext
-from .sampling import node_source, windows_for
+from .sampling import node_source
 from .statistics import read_constraints, read_indexes
 
 ACTIVITY = "quality_and_context"
@@ -296,7 +296,7 @@ async def _key_candidates(
             continue
         checked += 1
         exact = ctx.options.is_exact(label.count)
-        windows = None if exact else windows_for(label.count, ctx.options.sample_size)
+        windows = None if exact else ctx.node_sample(label.name, label.count)
         source, params = node_source(label.name, windows)
         params = dict(params)
         distinct = []

@@ -31,7 +31,7 @@ from ..errors import NeoSenseError
 from ..report import Pattern, Provenance, RelationshipType, Report
 from .context import ActivityProgress, RunContext
 from .planning import count_type_ends, count_types
-from .sampling import relationship_source, windows_for
+from .sampling import relationship_source
 
 ACTIVITY = "relationship_types"
 
@@ -106,7 +106,7 @@ async def _exact_patterns(ctx: RunContext, rel_type: str) -> list[Pattern]:
 
 
 async def _sampled_patterns(ctx: RunContext, out: Report, entry: RelationshipType) -> list[Pattern]:
-    windows = windows_for(entry.count, ctx.options.sample_size)
+    windows = ctx.relationship_sample(entry.name, entry.count)
     source, params = relationship_source(entry.name, windows, with_ends=True)
     rows = await ctx.read(
         ACTIVITY,
@@ -119,11 +119,15 @@ async def _sampled_patterns(ctx: RunContext, out: Report, entry: RelationshipTyp
     for row in rows:
         for pair in expand_pairs(row["starts"], row["ends"]):
             seen[pair] += int(row["count"])
-    all_labels = sorted(ctx.sizes.labels)
+    # Count-store bounds only for the labels the sample met (a few O(1) counts).
+    seen_labels = sorted({x for pair in seen for x in pair if x is not None})
     starts, ends = await count_type_ends(
-        lambda name, cypher, p: ctx.read(ACTIVITY, name, cypher, p), entry.name, all_labels
+        lambda name, cypher, p: ctx.read(ACTIVITY, name, cypher, p), entry.name, seen_labels
     )
-    _note_uncovered(out, entry.name, seen, starts, ends)
+    end_labels = await ctx.shared("type_end_labels", lambda: _type_end_labels(ctx))
+    known = end_labels.get(entry.name)
+    if known is not None:
+        _note_uncovered(out, entry.name, seen, *known)
 
     patterns: list[Pattern] = []
     for (s, e), hits in seen.items():
@@ -180,13 +184,39 @@ async def _exact_pair_count_if_affordable(
     return int(rows[0]["count"]) if rows else 0
 
 
+async def _type_end_labels(ctx: RunContext) -> dict[str, tuple[set[str], set[str]]]:
+    """Per type, the labels the count store says start it and end it (O(1)).
+
+    db.schema.visualization() is count-store based: it links every start label of a type to
+    every end label, so its pairs can be false, but its start and end label SETS are exact,
+    which is what the coverage check needs. Unavailable (permissions): no coverage notes.
+    """
+    try:
+        rows = await ctx.read(
+            ACTIVITY,
+            "schema_visualization",
+            "CALL db.schema.visualization() YIELD relationships RETURN relationships",
+        )
+    except NeoSenseError:
+        return {}
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    for row in rows:
+        for start, rel_type, end in row["relationships"]:
+            starts, ends = out.setdefault(str(rel_type), (set(), set()))
+            if isinstance(start, dict) and start.get("name"):
+                starts.add(str(start["name"]))
+            if isinstance(end, dict) and end.get("name"):
+                ends.add(str(end["name"]))
+    return out
+
+
 def _note_uncovered(
-    out: Report, rel_type: str, seen: Counter[Pair], starts: dict[str, int], ends: dict[str, int]
+    out: Report, rel_type: str, seen: Counter[Pair], starts: set[str], ends: set[str]
 ) -> None:
     seen_starts = {s for s, _ in seen}
     seen_ends = {e for _, e in seen}
-    missing_starts = sorted(k for k, v in starts.items() if v > 0 and k not in seen_starts)
-    missing_ends = sorted(k for k, v in ends.items() if v > 0 and k not in seen_ends)
+    missing_starts = sorted(starts - seen_starts)
+    missing_ends = sorted(ends - seen_ends)
     if missing_starts or missing_ends:
         parts = []
         if missing_starts:

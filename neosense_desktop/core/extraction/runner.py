@@ -277,7 +277,7 @@ class ExtractionRun:
             self.options,
             self._sizes,
             self._capabilities(),
-            marker=f"neosense-run:{self.run_id}",
+            run_id=self.run_id,
             on_progress=self.on_progress,
         )
         if "schema" not in activities:
@@ -362,14 +362,14 @@ class ExtractionRun:
         """
         client = ctx.client
         find = (
-            "SHOW TRANSACTIONS YIELD transactionId, currentQuery "
-            "WHERE currentQuery CONTAINS $marker RETURN transactionId"
+            "SHOW TRANSACTIONS YIELD transactionId, metaData "
+            "WHERE metaData.neosense_run = $run RETURN transactionId"
         )
         try:
             async with asyncio.timeout(TERMINATE_GRACE_S):
                 while True:
                     rows = await client.read(
-                        "cancel.find_transactions", find, {"marker": ctx.marker}, timeout_s=2.0
+                        "cancel.find_transactions", find, {"run": ctx.run_id}, timeout_s=2.0
                     )
                     ids = [r["transactionId"] for r in rows]
                     if not ids:

@@ -1,8 +1,8 @@
 """Activity schema: per label and per relationship type, every property with ALL its types.
 
-One query per label or type reads each entity once:
-    MATCH (n:L) UNWIND [null] + keys(n) AS k
-    RETURN k, collect(DISTINCT valueType(n[k])) AS types, count(*) AS holders
+One query per label or type reads each entity's properties once:
+    MATCH (n:L) WITH properties(n) AS p UNWIND [null] + keys(p) AS k
+    RETURN k, collect(DISTINCT valueType(p[k])) AS types, count(*) AS holders
 The row with k = null counts the entities read, so fill rate = holders / entities read, from
 the same snapshot. Exact labels read every node (provenance "scan"); sampled ones read the
 spread windows (provenance "sample" with the number of entities read).
@@ -19,7 +19,7 @@ from collections import defaultdict
 from ..errors import NeoSenseError
 from ..report import Label, Property, Provenance, RelationshipType, Report
 from .context import ActivityProgress, RunContext
-from .sampling import Windows, node_source, relationship_source, windows_for
+from .sampling import Sample, node_source, relationship_source
 from .value_types import normalise_value_type, python_value_type
 
 ACTIVITY = "schema"
@@ -42,9 +42,7 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
     async def one_label(name: str, count: int) -> None:
         entry = Label(name=name, count=count, count_provenance=Provenance(method="count_store"))
         out.labels.append(entry)
-        windows = (
-            None if ctx.options.is_exact(count) else windows_for(count, ctx.options.sample_size)
-        )
+        windows = None if ctx.options.is_exact(count) else ctx.node_sample(name, count)
         source, params = node_source(name, windows)
         try:
             entry.properties = await _properties(ctx, source, params, "n", windows)
@@ -58,9 +56,7 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             name=name, count=count, count_provenance=Provenance(method="count_store")
         )
         out.relationship_types.append(entry)
-        windows = (
-            None if ctx.options.is_exact(count) else windows_for(count, ctx.options.sample_size)
-        )
+        windows = None if ctx.options.is_exact(count) else ctx.relationship_sample(name, count)
         source, params = relationship_source(name, windows)
         try:
             entry.properties = await _properties(ctx, source, params, "r", windows)
@@ -80,15 +76,17 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
 
 
 async def _properties(
-    ctx: RunContext, source: str, params: dict[str, object], var: str, windows: Windows | None
+    ctx: RunContext, source: str, params: dict[str, object], var: str, windows: Sample | None
 ) -> list[Property]:
     if ctx.caps.value_type:
+        # properties() reads each entity's property chain once; `n[k]` per key would walk
+        # it again for every key (quadratic in the number of properties).
         rows = await ctx.read(
             ACTIVITY,
             "schema.sample" if windows else "schema.scan",
-            f"{source} UNWIND [null] + keys({var}) AS k "
-            f"RETURN k, collect(DISTINCT CASE WHEN k IS NULL THEN null "
-            f"ELSE valueType({var}[k]) END) AS types, count(*) AS holders",
+            f"{source} WITH properties({var}) AS p UNWIND [null] + keys(p) AS k "
+            "RETURN k, collect(DISTINCT CASE WHEN k IS NULL THEN null "
+            "ELSE valueType(p[k]) END) AS types, count(*) AS holders",
             params,
         )
         read_count = 0

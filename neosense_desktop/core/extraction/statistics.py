@@ -24,13 +24,22 @@ from ..report import (
 from .census import shared_census
 from .context import ActivityProgress, RunContext
 from .planning import census_is_exact, census_sample_size
-from .sampling import node_source, windows_for
+from .sampling import node_source
 
 ACTIVITY = "statistics_and_indexes"
 TOP_SUPERNODES = 10
 
 
 async def read_indexes(ctx: RunContext, activity: str) -> list[Index]:
+    """SHOW INDEXES, read once per run for both activities that need it."""
+    return await ctx.shared("indexes", lambda: _read_indexes(ctx, activity))
+
+
+async def read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
+    return await ctx.shared("constraints", lambda: _read_constraints(ctx, activity))
+
+
+async def _read_indexes(ctx: RunContext, activity: str) -> list[Index]:
     rows = await ctx.read(activity, "indexes", "SHOW INDEXES YIELD *")
     indexes = [
         Index(
@@ -50,7 +59,7 @@ async def read_indexes(ctx: RunContext, activity: str) -> list[Index]:
     return sorted(indexes, key=lambda i: i.name)
 
 
-async def read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
+async def _read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
     rows = await ctx.read(activity, "constraints", "SHOW CONSTRAINTS YIELD *")
     constraints = [
         Constraint(
@@ -141,7 +150,11 @@ async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgres
 
 async def _supernodes(ctx: RunContext) -> list[Supernode]:
     exact = census_is_exact(ctx.options, ctx.sizes)
-    windows = None if exact else windows_for(ctx.sizes.node_count, census_sample_size(ctx.options))
+    windows = (
+        None
+        if exact
+        else ctx.node_sample(None, ctx.sizes.node_count, census_sample_size(ctx.options))
+    )
     source, params = node_source(None, windows)
     params = {**params, "top": TOP_SUPERNODES}
     rows = await ctx.read(
