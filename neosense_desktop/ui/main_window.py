@@ -274,7 +274,9 @@ class MainWindow(QMainWindow):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.tree.header().resizeSection(0, 280)
+        header = self.tree.header()
+        for column, width in enumerate((280, 90, 80, 300, 140)):
+            header.resizeSection(column, width)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
         self.details = QPlainTextEdit(results)
         self.details.setReadOnly(True)

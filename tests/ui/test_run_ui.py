@@ -294,8 +294,11 @@ async def test_screenshot_after_a_run_on_northwind(graph: GraphFixture, qtbot: Q
         assert sorted(x.name for x in report.labels) == sorted(db_labels[0]["all"])
         await window.test_connection()
         window.tabs.setCurrentIndex(1)
-        window.tree.expand(window.proxy.index(1, 0))
+        window.tree.collapse(window.proxy.index(0, 0))
+        assert window.select_in_tree("label:Order")
+        window.tree.expand(window.tree.currentIndex())
         await asyncio.sleep(0.3)
+        assert '"name": "Order"' in window.details.toPlainText()
         assert window.grab().save(str(target))
         for index, name in ((0, "overview"), (2, "schema"), (3, "run")):
             window.tabs.setCurrentIndex(index)
