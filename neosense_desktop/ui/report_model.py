@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ..core.report import (
@@ -39,6 +39,7 @@ from ..core.report import (
     Report,
     Severity,
 )
+from .icons import kind_icon
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -48,6 +49,12 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 3
 
 COLUMNS = ("Name", "Count", "Fill rate", "Types", "Provenance")
 COL_NAME, COL_COUNT, COL_FILL, COL_TYPES, COL_PROVENANCE = range(len(COLUMNS))
+
+
+def _bold_font() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 class NodeKind(StrEnum):
@@ -638,19 +645,13 @@ class ReportTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_COUNT, COL_FILL):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole and col == COL_NAME:
-            from .icons import kind_icon
-
             return kind_icon(node.kind.value, node.severity.value if node.severity else None)
         if role == KIND_ROLE:
             return node.kind.value
         if role == KEY_ROLE:
             return node.key
         if role == Qt.ItemDataRole.FontRole and node.kind is NodeKind.SECTION:
-            from PySide6.QtGui import QFont
-
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _bold_font()
         if role == Qt.ItemDataRole.BackgroundRole and node.kind is NodeKind.SECTION:
             app = QApplication.instance()
             if isinstance(app, QApplication):
