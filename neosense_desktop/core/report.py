@@ -121,6 +121,9 @@ class Supernode(_Model):
     labels: list[str] = Field(default_factory=list)
     element_id: str | None = None
     degree: int = Field(ge=0)
+    same_degree_count: int | None = Field(
+        default=None, ge=0, description="nodes with these labels and this degree (one shown)"
+    )
 
 
 class LabelCombination(_Model):

@@ -1,9 +1,10 @@
 """The node census: label set and degree of every node (or of spread sample windows).
 
-One pass, grouped server-side into a small histogram of (label set, degree) -> nodes, from
-which both quality (unlabeled, orphans, label combinations) and statistics (degree
-percentiles) are computed; the run computes it once and shares it. Degree is
-COUNT { (n)--() }, which reads the stored degree instead of walking relationships.
+One pass, grouped server-side into a small histogram of (label set, degree) -> nodes (plus
+one example node id per group), from which quality (unlabeled, orphans, label combinations)
+and statistics (degree percentiles, supernodes) are computed; the run computes it once and
+shares it. Degree is COUNT { (n)--() }, which reads the stored degree instead of walking
+relationships.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ class Census:
     degrees: Counter[int] = field(default_factory=Counter)
     orphans_read: int = 0
     unlabeled_read: int = 0
+    # One example node id per (label set, degree) group: the supernodes come from the
+    # highest-degree groups without a second pass over the nodes.
+    examples: dict[tuple[tuple[str, ...], int], tuple[int, int]] = field(default_factory=dict)
 
     @property
     def scale(self) -> float:
@@ -57,8 +61,8 @@ async def node_census(ctx: RunContext, activity: str) -> Census:
     rows = await ctx.read(
         activity,
         "census.scan" if exact else "census.sample",
-        f"{source} WITH labels(n) AS labels, COUNT {{ (n)--() }} AS degree "
-        "RETURN labels, degree, count(*) AS nodes",
+        f"{source} WITH n, labels(n) AS labels, COUNT {{ (n)--() }} AS degree "
+        "RETURN labels, degree, count(*) AS nodes, min(id(n)) AS example",
         params,
     )
     census = Census(exact=exact, nodes_read=0, node_count=sizes.node_count)
@@ -73,6 +77,8 @@ async def node_census(ctx: RunContext, activity: str) -> Census:
             census.orphans_read += nodes
         if not labels:
             census.unlabeled_read += nodes
+        if row.get("example") is not None:
+            census.examples[(labels, degree)] = (int(row["example"]), nodes)
     if exact:
         # The count store and the scan can differ by concurrent writes; the scan is what was
         # measured, so it is the total the percentages refer to.

@@ -7,6 +7,7 @@ RelationshipCountFromCountStore).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -84,10 +85,11 @@ async def count_type_ends(
 
 ID_PROBE_FACTORS = (0.5, 0.9, 1.0, 1.02, 1.05, 1.1, 1.25, 1.5, 2, 3, 5, 10, 30, 100)
 ID_REFINE_PROBES = 512
+ID_DENSITY_CHECKS = 2000
 
 
 async def probe_id_high(read: ReadFn, kind: str, count: int) -> int:
-    """One past the highest id in use, estimated with two O(1)-sized id seeks.
+    """One past the highest id in use (0 if unknown), from three O(1)-sized id seeks.
 
     Random-id sampling needs the id space. Ids are dense after an import and reused after
     deletes, so the highest id is near the count; probe a spread of candidates above it,
@@ -112,7 +114,25 @@ async def probe_id_high(read: ReadFn, kind: str, count: int) -> int:
             rows = await read(f"id_space.{kind}", query, {"ids": refine})
             if rows and rows[0]["high"] is not None:
                 high = max(high, int(rows[0]["high"]))
-    return int(high) + 1
+    high = int(high) + 1
+    # Ids freed by deletes may not be reused yet, so live ids can sit far above the count
+    # where no probe lands. Check the estimate: random ids below `high` must hit about
+    # count/high of the time, else random-id sampling would come back short or empty.
+    checks = min(high, ID_DENSITY_CHECKS)
+    expected = checks * count / high
+    if expected >= 10:
+        ids = random.Random(f"{kind}:{count}:{high}").sample(range(high), checks)
+        rows = await read(
+            f"id_space.{kind}",
+            "MATCH (n) WHERE id(n) IN $ids RETURN count(n) AS hits"
+            if kind == "nodes"
+            else "MATCH ()-[r]->() WHERE id(r) IN $ids RETURN count(r) AS hits",
+            {"ids": ids},
+        )
+        hits = int(rows[0]["hits"]) if rows else 0
+        if hits < expected / 2:
+            return 0  # unknown: the samplers fall back to windows
+    return high
 
 
 async def read_sizes(read: ReadFn) -> Sizes:

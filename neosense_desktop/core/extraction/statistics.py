@@ -21,10 +21,8 @@ from ..report import (
     Statistics,
     Supernode,
 )
-from .census import shared_census
+from .census import Census, shared_census
 from .context import ActivityProgress, RunContext
-from .planning import census_is_exact, census_sample_size
-from .sampling import node_source
 
 ACTIVITY = "statistics_and_indexes"
 TOP_SUPERNODES = 10
@@ -121,7 +119,7 @@ async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgres
     )
     progress.advance("degree distribution read", nodes_read=census.nodes_read)
 
-    stats.supernodes = await _supernodes(ctx)
+    stats.supernodes = await _supernodes(ctx, census)
     stats.provenance["supernodes"] = census_prov
     progress.advance("supernodes found", supernodes=len(stats.supernodes))
 
@@ -148,26 +146,34 @@ async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgres
         )
 
 
-async def _supernodes(ctx: RunContext) -> list[Supernode]:
-    exact = census_is_exact(ctx.options, ctx.sizes)
-    windows = (
-        None
-        if exact
-        else ctx.node_sample(None, ctx.sizes.node_count, census_sample_size(ctx.options))
+async def _supernodes(ctx: RunContext, census: Census) -> list[Supernode]:
+    """The highest-degree nodes, one example per (label set, degree) group of the census.
+
+    Several nodes can share a top degree; `same_degree_count` says how many (in the nodes
+    read). Only the up to TOP_SUPERNODES example ids are looked up again, by id seek.
+    """
+    groups = sorted(
+        ((labels, degree, example) for (labels, degree), example in census.examples.items()),
+        key=lambda g: (-g[1], g[0]),
     )
-    source, params = node_source(None, windows)
-    params = {**params, "top": TOP_SUPERNODES}
+    top = [g for g in groups if g[1] > 0][:TOP_SUPERNODES]
+    if not top:
+        return []
     rows = await ctx.read(
         ACTIVITY,
         "supernodes",
-        f"{source} WITH n, COUNT {{ (n)--() }} AS degree WHERE degree > 0 "
-        "WITH n, degree ORDER BY degree DESC LIMIT $top "
-        "RETURN labels(n) AS labels, elementId(n) AS element_id, degree",
-        params,
+        "MATCH (n) WHERE id(n) IN $ids RETURN id(n) AS id, elementId(n) AS element_id",
+        {"ids": [example for _, _, (example, _) in top]},
     )
+    element_ids = {int(r["id"]): str(r["element_id"]) for r in rows}
     return [
-        Supernode(labels=sorted(r["labels"]), element_id=r["element_id"], degree=int(r["degree"]))
-        for r in rows
+        Supernode(
+            labels=list(labels),
+            element_id=element_ids.get(example),
+            degree=degree,
+            same_degree_count=census.estimate(count),
+        )
+        for labels, degree, (example, count) in top
     ]
 
 
