@@ -192,7 +192,7 @@ class SchemaView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Schema picture")
-        self.setToolTip("")
+        self.setToolTip("Drag to pan, wheel or +/- to zoom, 0 to fit; ←/→ step through the labels.")
         self.labels: dict[str, LabelItem] = {}
         self.edges: list[EdgeItem] = []
         self.hidden_labels = 0
@@ -303,8 +303,21 @@ class SchemaView(QGraphicsView):
             self.zoom(0.8)
         elif key == Qt.Key.Key_0:
             self.fit()
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_Left) and self.labels:
+            self.step_label(1 if key == Qt.Key.Key_Right else -1)
         else:
             super().keyPressEvent(event)
+
+    def step_label(self, step: int) -> str:
+        """Select the next (or previous) label, largest first: the picture by keyboard."""
+        order = list(self.labels)  # inserted largest first (schema_graph sorts by count)
+        selected = [i for i, n in enumerate(order) if self.labels[n].isSelected()]
+        index = (selected[0] + step) % len(order) if selected else (0 if step > 0 else -1)
+        name = order[index]
+        self.scene().clearSelection()
+        self.labels[name].setSelected(True)  # emits item_activated via selectionChanged
+        self.ensureVisible(self.labels[name], 40, 40)
+        return name
 
     def select_key(self, key: str) -> None:
         """Highlight the item for a tree key, without emitting item_activated."""

@@ -109,3 +109,17 @@ def test_large_schemas_show_the_biggest_labels_and_say_so(qtbot: QtBot) -> None:
     view.show_report(make_report(labels=120, properties=0), None)
     assert len(view.labels) == 80 and view.hidden_labels == 40
     assert "Label0" in view.labels and "Label119" not in view.labels
+
+
+def test_arrow_keys_step_through_labels(qtbot: QtBot) -> None:
+    view = SchemaView()
+    qtbot.addWidget(view)
+    view.show_report(make_report(labels=3), None)
+    seen: list[str] = []
+    view.item_activated.connect(seen.append)
+    right = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier)
+    left = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Left, Qt.KeyboardModifier.NoModifier)
+    view.keyPressEvent(right)
+    view.keyPressEvent(right)
+    view.keyPressEvent(left)
+    assert seen == ["label:Label0", "label:Label1", "label:Label0"]
