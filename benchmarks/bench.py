@@ -259,7 +259,7 @@ def measure_ui(ctx: Context, graph_dir: Path) -> dict[str, float] | None:
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
         log(f"--ui failed, ui stays null: {exc}")
         return None
-    log(f"ui phases: {json.dumps(full.get('phases'))}")
+    log(f"ui detail: {json.dumps(full)}")
     return {k: float(full[k]) for k in ("max_stall_ms", "p99_stall_ms", "peak_rss_mb")}
 
 
