@@ -1,14 +1,16 @@
 """UI responsiveness for scripts/bench --ui: the real main window, offscreen, in a child process.
 
-Two phases, one 5 ms heartbeat (a precise QTimer) over both:
-  1. a real extraction run on the benchmark graph (the server scripts/bench started);
-  2. opening a 2,000-label x 50-property report into the tree and the schema picture, then
-     expanding, scrolling and filtering it.
+One 5 ms heartbeat (a precise QTimer) over every phase:
+  1. a real extraction run on the benchmark graph (the server scripts/bench started), when
+     --uri is given;
+  2. a 2,000-label x 50-property report: showing it in the tree, charts and schema picture,
+     expanding, scrolling, filtering, sorting, switching to the picture, selecting from it.
 Every gap between heartbeats is kept; the largest and the 99th percentile are the stalls.
 Peak RSS is the child's ru_maxrss: the whole app, Qt included.
 
-The child is `python -m benchmarks.ui_bench --uri URI --json-out FILE`; the password comes
-in NEOSENSE_UI_BENCH_PASSWORD, never on the command line.
+The child is `python -m benchmarks.ui_bench [--uri URI] [--json-out FILE]`; the password
+comes in NEOSENSE_UI_BENCH_PASSWORD, never on the command line. Run alone (offscreen), it
+prints the JSON, with each phase's time, largest and p99 stall.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
     from neosense_desktop.core.profiles import Profile, ProfileStore
     from neosense_desktop.core.secrets import SecretStore
     from neosense_desktop.ui.main_window import MainWindow
+    from neosense_desktop.ui.report_model import COL_COUNT
     from tests.ui.report_factory import make_report
 
     gaps: list[float] = []
@@ -114,35 +117,34 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
         rss_after[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         return result
 
-    password = os.environ.get(PASSWORD_ENV, "")
-    profile = Profile(name="bench", connection=ConnectionSettings(uri=args.uri, user=args.user))
-    await window.save_profile(profile, password)
-    if hasattr(window, "query_timeout"):
-        window.query_timeout.setValue(min(window.query_timeout.maximum(), 1800))
-    report = await phase("extraction run", window.run_extraction)
+    report = None
+    if args.uri:
+        password = os.environ.get(PASSWORD_ENV, "")
+        connection = ConnectionSettings(uri=args.uri, user=args.user)
+        await window.save_profile(Profile(name="bench", connection=connection), password)
+        if hasattr(window, "query_timeout"):
+            window.query_timeout.setValue(min(window.query_timeout.maximum(), 1800))
+        report = await phase("extraction run", window.run_extraction)
     labels_found = len(report.labels) if report is not None else 0
 
     big = make_report(labels=args.labels, properties=args.properties, types=40)
-
-    async def open_big() -> None:
-        window.tabs.setCurrentIndex(1)
-        await window.show_report(big, "ui bench")
-        await asyncio.sleep(0.05)
-        label_root = window.proxy.index(1, 0)
-        window.tree.expand(label_root)
-        await asyncio.sleep(0.05)
-        window.tree.expand(window.proxy.index(0, 0, label_root))
-        await asyncio.sleep(0.05)
-        window.tree.scrollToBottom()
-        await asyncio.sleep(0.05)
-        window.proxy.set_filter_text("prop49")
-        await asyncio.sleep(0.05)
-        window.proxy.set_filter_text("")
-        await asyncio.sleep(0.05)
-        window.tabs.setCurrentIndex(2)  # the schema picture
-        await asyncio.sleep(0.2)
-
-    await phase(f"open {args.labels}x{args.properties} report", open_big)
+    window.tabs.setCurrentIndex(1)
+    await phase(
+        f"show {args.labels}x{args.properties} report", lambda: window.show_report(big, "ui bench")
+    )
+    labels = window.proxy.index(1, 0)
+    await phase("expand Labels", lambda: window.tree.expand(labels))
+    await phase("expand one label", lambda: window.tree.expand(window.proxy.index(0, 0, labels)))
+    await phase("scroll to the end", window.tree.scrollToBottom)
+    await phase("filter 'prop49'", lambda: window.proxy.set_filter_text("prop49"))
+    await phase("filter 'label1999'", lambda: window.proxy.set_filter_text("label1999"))
+    await phase("clear filter", lambda: window.proxy.set_filter_text(""))
+    await phase(
+        "sort by count",
+        lambda: window.tree.header().setSortIndicator(COL_COUNT, Qt.SortOrder.DescendingOrder),
+    )
+    await phase("schema tab", lambda: window.tabs.setCurrentIndex(2))
+    await phase("select from schema", lambda: window.select_in_tree("label:Label7"))
     heartbeat.stop()
     run_mode = str(window.mode_box.currentData()) if hasattr(window, "mode_box") else None
     await window.shutdown()
@@ -173,18 +175,24 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     p = argparse.ArgumentParser(prog="ui_bench")
-    p.add_argument("--uri", required=True)
+    p.add_argument(
+        "--uri", help=f"also time a real run on this server (password in ${PASSWORD_ENV})"
+    )
     p.add_argument("--user", default="neo4j")
     p.add_argument("--labels", type=int, default=2000)
     p.add_argument("--properties", type=int, default=50)
-    p.add_argument("--json-out", type=Path, required=True)
+    p.add_argument("--json-out", type=Path, help="write the figures here as JSON")
     args = p.parse_args()
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         result = runner.run(_child(args))
-    args.json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    text = json.dumps(result, indent=2) + "\n"
+    if args.json_out:
+        args.json_out.write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
     return 0
 
 
