@@ -15,8 +15,8 @@ from neosense_desktop.core.export import load_report
 from neosense_desktop.core.extraction import runner
 from neosense_desktop.core.profiles import Profile, ProfileStore, default_profiles_path
 from neosense_desktop.core.secrets import SecretStore
+from tests.fault_clients import FailingSchemaClient, client_factory
 from tests.integration.engine_support import settings_for
-from tests.integration.test_extraction_faults import FailingSchemaClient, _factory
 from tests.neo4j_support import GraphFixture, Neo4jServer
 
 
@@ -169,7 +169,7 @@ def test_failed_activity_exits_3_with_the_report_written(
 ) -> None:
     graph.load_fixture("engine_mixed.cypher")
     # In process, to inject the fault: every schema query fails.
-    monkeypatch.setattr(runner, "default_client_factory", _factory(FailingSchemaClient))
+    monkeypatch.setattr(runner, "default_client_factory", client_factory(FailingSchemaClient))
     monkeypatch.setenv("NEOSENSE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("NEO4J_PASSWORD", graph.server.password)
     out = tmp_path / "r.json"

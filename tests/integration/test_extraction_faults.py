@@ -11,55 +11,16 @@ from typing import Any
 
 import pytest
 
-from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
 from neosense_desktop.core.graph_client import GraphClient, Row
+from tests.fault_clients import FailingSchemaClient, SlowCensusClient, client_factory
 from tests.integration.engine_support import settings_for
 from tests.neo4j_support import GraphFixture
 
 pytestmark = pytest.mark.neo4j
 
 MARKER = "neosense-run:"
-
-
-class FailingSchemaClient(GraphClient):
-    """The real client, except that every schema query fails as a broken query would."""
-
-    async def read(
-        self,
-        query_name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        **kw: Any,
-    ) -> list[Row]:
-        if query_name.startswith("schema."):
-            raise NeoSenseError(
-                ErrorCode.QUERY_FAILED,
-                f"injected failure in {query_name}",
-                context=self.context(query=query_name),
-            )
-        return await super().read(query_name, cypher, parameters, **kw)
-
-
-class SlowCensusClient(GraphClient):
-    """The real client; the node census becomes a query that runs far past a 0.5 s timeout,
-    so the server itself stops it (its transaction monitor checks every ~2 s)."""
-
-    async def read(
-        self,
-        query_name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        **kw: Any,
-    ) -> list[Row]:
-        if query_name.startswith("census."):
-            kw["timeout_s"] = 0.5
-            cypher = (
-                "UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 "
-                "RETURN [] AS labels, 0 AS degree, count(*) AS nodes"
-            )
-        return await super().read(query_name, cypher, parameters, **kw)
 
 
 class GhostTokenClient(GraphClient):
@@ -80,13 +41,6 @@ class GhostTokenClient(GraphClient):
         return rows
 
 
-def _factory(cls: type[GraphClient]):  # type: ignore[no-untyped-def]
-    def make(settings: ConnectionSettings, password: str, timeout: float) -> GraphClient:
-        return cls(settings, password, query_timeout_s=timeout)
-
-    return make
-
-
 async def test_failed_activity_leaves_others_and_rerun_merges(graph: GraphFixture) -> None:
     graph.load_fixture("engine_mixed.cypher")
     settings = settings_for(graph.server)
@@ -94,7 +48,7 @@ async def test_failed_activity_leaves_others_and_rerun_merges(graph: GraphFixtur
         settings,
         graph.server.password,
         RunOptions(mode="exact"),
-        client_factory=_factory(FailingSchemaClient),
+        client_factory=client_factory(FailingSchemaClient),
     ) as run:
         report = await run.run()
     status = {k: v.status.value for k, v in report.activities.items()}
@@ -130,7 +84,7 @@ async def test_real_timeout_fails_only_the_census_users(graph: GraphFixture) -> 
         settings_for(graph.server),
         graph.server.password,
         RunOptions(mode="exact"),
-        client_factory=_factory(SlowCensusClient),
+        client_factory=client_factory(SlowCensusClient),
     ) as run:
         report = await run.run()
     acts = report.activities
@@ -152,7 +106,7 @@ async def test_unused_tokens_are_not_labels(graph: GraphFixture) -> None:
         settings_for(graph.server),
         graph.server.password,
         RunOptions(),
-        client_factory=_factory(GhostTokenClient),
+        client_factory=client_factory(GhostTokenClient),
     ) as run:
         report = await run.run()
     assert [x.name for x in report.labels] == ["Real"]

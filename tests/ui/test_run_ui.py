@@ -19,9 +19,10 @@ from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.report import Report
 from neosense_desktop.ui.report_model import COL_COUNT, COL_FILL, SECTION_NAMES
 from neosense_desktop.ui.schema_view import KEY_DATA
+from tests.fault_clients import SlowCensusClient
 from tests.neo4j_support import REPO, GraphFixture
 from tests.ui.helpers import wait_for
-from tests.ui.window_support import SlowCensusClient, add_profile, open_window
+from tests.ui.window_support import add_profile, open_window
 
 SMALL = """
 CREATE (a:Person {name: 'Ada', born: 1815})-[:KNOWS {since: 1833}]->(b:Person {name: 'Charles'}),

@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
 from neosense_desktop.core.connection import ConnectionSettings
-from neosense_desktop.core.graph_client import GraphClient, Row
+from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.paths import runs_dir
 from neosense_desktop.core.profiles import Profile, ProfileStore, default_profiles_path
 from neosense_desktop.core.secrets import SecretStore
 from neosense_desktop.ui.log_panel import QtLogHandler
 from neosense_desktop.ui.main_window import MainWindow
 from tests.neo4j_support import Neo4jServer
-
-
-class SlowCensusClient(GraphClient):
-    """The real client, with one injected fault: the node census becomes a query that runs
-    far past a 0.5 s timeout, so the server itself stops it with a real timeout error (its
-    transaction monitor checks every ~2 s, so a tiny timeout alone needs a huge graph)."""
-
-    async def read(
-        self,
-        query_name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        **kw: Any,
-    ) -> list[Row]:
-        if query_name.startswith("census."):
-            kw["timeout_s"] = 0.5
-            cypher = (
-                "UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 "
-                "RETURN [] AS labels, 0 AS degree, count(*) AS nodes"
-            )
-        return await super().read(query_name, cypher, parameters, **kw)
 
 
 class RecordingWindow(MainWindow):

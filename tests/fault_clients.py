@@ -1,0 +1,64 @@
+"""The real GraphClient with one injected fault each, for tests of failure handling.
+
+Each talks to the real server; only the named queries are changed, so the rest of a run
+behaves exactly as in production.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from neosense_desktop.core.connection import ConnectionSettings
+from neosense_desktop.core.errors import ErrorCode, NeoSenseError
+from neosense_desktop.core.graph_client import GraphClient, Row
+
+
+class FailingSchemaClient(GraphClient):
+    """The real client, except that every schema query fails as a broken query would."""
+
+    async def read(
+        self,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> list[Row]:
+        if query_name.startswith("schema."):
+            raise NeoSenseError(
+                ErrorCode.QUERY_FAILED,
+                f"injected failure in {query_name}",
+                context=self.context(query=query_name),
+            )
+        return await super().read(query_name, cypher, parameters, **kw)
+
+
+class SlowCensusClient(GraphClient):
+    """The real client; the node census becomes a query that runs far past a 0.5 s timeout,
+    so the server itself stops it (its transaction monitor checks every ~2 s)."""
+
+    async def read(
+        self,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> list[Row]:
+        if query_name.startswith("census."):
+            kw["timeout_s"] = 0.5
+            cypher = (
+                "UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 "
+                "RETURN [] AS labels, 0 AS degree, count(*) AS nodes"
+            )
+        return await super().read(query_name, cypher, parameters, **kw)
+
+
+def client_factory(
+    cls: type[GraphClient],
+) -> Callable[[ConnectionSettings, str, float], GraphClient]:
+    """An ExtractionRun client_factory that makes `cls` clients."""
+
+    def make(settings: ConnectionSettings, password: str, timeout: float) -> GraphClient:
+        return cls(settings, password, query_timeout_s=timeout)
+
+    return make
