@@ -84,6 +84,7 @@ async def test_a_full_session_writes_the_password_nowhere(
     assert any(p.is_relative_to(log_dir()) for p in files), "no log file was written"
     assert any(p.suffix == ".ini" for p in files), "no QSettings file was written"
     assert len(files) >= 5
+    print(f"secret scan: {len(files)} files, {sum(p.stat().st_size for p in files):,} bytes")
     assert _leaks(files, password) == []
     assert _leaks(files, password + "-wrong") == []
 
