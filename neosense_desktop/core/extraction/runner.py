@@ -210,6 +210,8 @@ class ExtractionRun:
     # -- the run -----------------------------------------------------------------------
     async def run(self) -> Report:
         """Run every chosen activity concurrently; return the report (see module doc)."""
+        if self.report is not None:
+            self.run_id = new_run_id()  # a second run of this object is a new run
         started_at = datetime.now(UTC)
         t0 = time.monotonic()
         log.info(
