@@ -7,6 +7,7 @@ RelationshipCountFromCountStore).
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -136,39 +137,41 @@ async def probe_id_high(read: ReadFn, kind: str, count: int) -> int:
 
 
 async def read_sizes(read: ReadFn) -> Sizes:
-    """Tokens and counts: labels, types, property keys, totals. All O(1)."""
-    labels = [r["label"] for r in await read("tokens.labels", "CALL db.labels() YIELD label", None)]
-    types = [
-        r["relationshipType"]
-        for r in await read(
-            "tokens.types", "CALL db.relationshipTypes() YIELD relationshipType", None
-        )
-    ]
-    keys = [
-        r["propertyKey"]
-        for r in await read(
-            "tokens.property_keys", "CALL db.propertyKeys() YIELD propertyKey", None
-        )
-    ]
-    totals = await read(
-        "count_store.totals",
-        "CALL { MATCH (n) RETURN count(n) AS nodes } "
-        "CALL { MATCH ()-[r]->() RETURN count(r) AS relationships } "
-        "RETURN nodes, relationships",
-        None,
+    """Tokens and counts: labels, types, property keys, totals, id spaces. All O(1).
+
+    Independent reads run concurrently (one session each from the driver's pool): the
+    sizing is latency-bound, not server-bound.
+    """
+    label_rows, type_rows, key_rows, totals = await asyncio.gather(
+        read("tokens.labels", "CALL db.labels() YIELD label", None),
+        read("tokens.types", "CALL db.relationshipTypes() YIELD relationshipType", None),
+        read("tokens.property_keys", "CALL db.propertyKeys() YIELD propertyKey", None),
+        read(
+            "count_store.totals",
+            "CALL { MATCH (n) RETURN count(n) AS nodes } "
+            "CALL { MATCH ()-[r]->() RETURN count(r) AS relationships } "
+            "RETURN nodes, relationships",
+            None,
+        ),
     )
-    label_counts = await count_labels(read, labels)
-    type_counts = await count_types(read, types)
+    labels = [r["label"] for r in label_rows]
+    types = [r["relationshipType"] for r in type_rows]
     node_count = int(totals[0]["nodes"]) if totals else 0
     relationship_count = int(totals[0]["relationships"]) if totals else 0
+    label_counts, type_counts, node_id_high, relationship_id_high = await asyncio.gather(
+        count_labels(read, labels),
+        count_types(read, types),
+        probe_id_high(read, "nodes", node_count),
+        probe_id_high(read, "relationships", relationship_count),
+    )
     return Sizes(
-        node_id_high=await probe_id_high(read, "nodes", node_count),
-        relationship_id_high=await probe_id_high(read, "relationships", relationship_count),
+        node_id_high=node_id_high,
+        relationship_id_high=relationship_id_high,
         node_count=node_count,
         relationship_count=relationship_count,
         label_counts={name: label_counts.get(name, 0) for name in sorted(labels)},
         type_counts={name: type_counts.get(name, 0) for name in sorted(types)},
-        property_keys=sorted(keys),
+        property_keys=sorted(r["propertyKey"] for r in key_rows),
     )
 
 
