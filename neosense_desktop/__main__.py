@@ -15,7 +15,10 @@ CLI_COMMANDS = ("probe", "extract", "diff", "schema")
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and (args[0] in CLI_COMMANDS or args[0] in ("-h", "--help", "--version")):
+    # The first word that is not an option decides: `neosense-desktop -v extract ...` is the
+    # CLI, `neosense-desktop report.json` the GUI.
+    first_word = next((a for a in args if not a.startswith("-")), None)
+    if first_word in CLI_COMMANDS or (args and args[0] in ("-h", "--help", "--version")):
         from neosense_desktop.core import cli
 
         return cli.main(args)
