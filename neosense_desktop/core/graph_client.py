@@ -155,7 +155,7 @@ class GraphClient:
         except TimeoutError as exc:
             raise NeoSenseError(
                 ErrorCode.TIMEOUT,
-                f"The query '{query_name}' got no answer within {timeout + CLIENT_GRACE_S:.0f} s.",
+                f"The query '{query_name}' got no answer within {timeout + CLIENT_GRACE_S:g} s.",
                 context=self.context(query=query_name, elapsed_s=round(time.monotonic() - t0, 3)),
             ) from exc
         except Exception as exc:  # every driver failure becomes a typed, explained error
@@ -192,7 +192,7 @@ class GraphClient:
         return NeoSenseError(
             ErrorCode.TIMEOUT,
             f"The server at {self.settings.address} did not answer within "
-            f"{self.settings.connection_timeout_s:.0f} s.",
+            f"{self.settings.connection_timeout_s:g} s.",
             suggestions=[
                 "Is the server overloaded or the network slow? Raise the connection "
                 "timeout in the profile.",
@@ -302,7 +302,7 @@ def translate_error(
             context=context,
         )
     if "TransactionTimedOut" in code or ("Transaction.Terminated" in code and "timeout" in low):
-        limit = f" of {timeout_s:.0f} s" if timeout_s else ""
+        limit = f" of {timeout_s:g} s" if timeout_s else ""
         return NeoSenseError(
             ErrorCode.TIMEOUT,
             f"The query '{context.get('query', '?')}' ran past its "
