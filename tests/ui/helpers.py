@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QApplication, QWidget
 
 
@@ -38,3 +39,20 @@ async def wait_for_widget(
 
 async def settle(seconds: float = 0.05) -> None:
     await asyncio.sleep(seconds)
+
+
+def child_names(model: object, parent: QModelIndex = QModelIndex()) -> list[str]:  # noqa: B008
+    """The first-column texts of parent's children in a tree model (or proxy)."""
+    return [
+        model.index(r, 0, parent).data()  # type: ignore[attr-defined]
+        for r in range(model.rowCount(parent))  # type: ignore[attr-defined]
+    ]
+
+
+def child_named(model: object, parent: QModelIndex, name: str) -> QModelIndex:
+    """The child of parent whose first column reads name; fails the test if there is none."""
+    for r in range(model.rowCount(parent)):  # type: ignore[attr-defined]
+        index = model.index(r, 0, parent)  # type: ignore[attr-defined]
+        if index.data() == name:
+            return index
+    raise AssertionError(f"{name!r} not under {parent.data()!r}: {child_names(model, parent)}")

@@ -17,22 +17,8 @@ from neosense_desktop.ui.report_model import (
     ReportFilterProxy,
     ReportTreeModel,
 )
+from tests.ui.helpers import child_named, child_names
 from tests.ui.report_factory import make_report
-
-
-def _names(model: object, parent: QModelIndex = QModelIndex()) -> list[str]:  # noqa: B008
-    return [
-        model.index(r, 0, parent).data()  # type: ignore[attr-defined]
-        for r in range(model.rowCount(parent))  # type: ignore[attr-defined]
-    ]
-
-
-def _child(model: object, parent: QModelIndex, name: str) -> QModelIndex:
-    for r in range(model.rowCount(parent)):  # type: ignore[attr-defined]
-        index = model.index(r, 0, parent)  # type: ignore[attr-defined]
-        if index.data() == name:
-            return index
-    raise AssertionError(f"{name} not under {parent.data()}: {_names(model, parent)}")
 
 
 def test_model_passes_qt_model_tester(qtmodeltester: ModelTester) -> None:
@@ -59,34 +45,34 @@ def test_sections_and_children_mirror_the_report() -> None:
     report = make_report(labels=3, properties=4, types=2)
     model = ReportTreeModel()
     model.set_report(report)
-    assert _names(model) == list(SECTION_NAMES)
-    labels = _child(model, QModelIndex(), "Labels")
-    assert _names(model, labels) == ["Label0", "Label1", "Label2"]
-    label0 = _child(model, labels, "Label0")
+    assert child_names(model) == list(SECTION_NAMES)
+    labels = child_named(model, QModelIndex(), "Labels")
+    assert child_names(model, labels) == ["Label0", "Label1", "Label2"]
+    label0 = child_named(model, labels, "Label0")
     assert model.index(label0.row(), COL_COUNT, labels).data() == "100,000"
-    assert _names(model, label0) == ["prop0", "prop1", "prop2", "prop3"]
-    prop1 = _child(model, label0, "prop1")
+    assert child_names(model, label0) == ["prop0", "prop1", "prop2", "prop3"]
+    prop1 = child_named(model, label0, "prop1")
     assert model.index(prop1.row(), COL_FILL, label0).data() == "80.0%"
-    types = _child(model, QModelIndex(), "Relationship types")
-    rel = _child(model, types, "REL_1")
-    patterns = _child(model, rel, "Patterns")
-    assert _names(model, patterns) == [
+    types = child_named(model, QModelIndex(), "Relationship types")
+    rel = child_named(model, types, "REL_1")
+    patterns = child_named(model, rel, "Patterns")
+    assert child_names(model, patterns) == [
         "(:Label0)-[:REL_1]->(:Label2)",
         "(:Label0)-[:REL_1]->(:Label0)",
     ]
-    findings = _child(model, QModelIndex(), "Quality findings")
-    assert _names(model, findings) == ["Error", "Warning", "Info"]
-    assert _names(model, _child(model, findings, "Error")) == ["Label0.prop0"]
+    findings = child_named(model, QModelIndex(), "Quality findings")
+    assert child_names(model, findings) == ["Error", "Warning", "Info"]
+    assert child_names(model, child_named(model, findings, "Error")) == ["Label0.prop0"]
 
 
 def test_children_are_built_lazily() -> None:
     model = ReportTreeModel()
     model.set_report(make_report(labels=50, properties=20))
-    labels = _child(model, QModelIndex(), "Labels")
+    labels = child_named(model, QModelIndex(), "Labels")
     label_nodes = model.node(labels).children
     assert not any(n.built for n in label_nodes)
     assert model.hasChildren(model.index(0, 0, labels))  # known without building
-    _names(model, model.index(0, 0, labels))
+    child_names(model, model.index(0, 0, labels))
     assert [n.built for n in label_nodes[:2]] == [True, False]
 
 
@@ -96,16 +82,16 @@ def test_filter_keeps_matching_descendants_and_their_parents() -> None:
     proxy = ReportFilterProxy()
     proxy.setSourceModel(model)
     proxy.set_filter_text("PROP2")  # case-insensitive
-    assert _names(proxy) == ["Labels", "Quality findings"]
-    labels = _child(proxy, QModelIndex(), "Labels")
-    assert _names(proxy, labels) == ["Label0", "Label1", "Label2"]
-    assert _names(proxy, _child(proxy, labels, "Label1")) == ["prop2"]
+    assert child_names(proxy) == ["Labels", "Quality findings"]
+    labels = child_named(proxy, QModelIndex(), "Labels")
+    assert child_names(proxy, labels) == ["Label0", "Label1", "Label2"]
+    assert child_names(proxy, child_named(proxy, labels, "Label1")) == ["prop2"]
     # A matching parent keeps all of its children.
     proxy.set_filter_text("label1")
-    label1 = _child(proxy, _child(proxy, QModelIndex(), "Labels"), "Label1")
-    assert _names(proxy, label1) == ["prop0", "prop1", "prop2"]
+    label1 = child_named(proxy, child_named(proxy, QModelIndex(), "Labels"), "Label1")
+    assert child_names(proxy, label1) == ["prop0", "prop1", "prop2"]
     proxy.set_filter_text("")
-    assert _names(proxy) == list(SECTION_NAMES)
+    assert child_names(proxy) == list(SECTION_NAMES)
 
 
 def test_sort_by_count_and_fill_rate_keeps_section_order() -> None:
@@ -113,19 +99,19 @@ def test_sort_by_count_and_fill_rate_keeps_section_order() -> None:
     model.set_report(make_report(labels=4, properties=4))
     proxy = ReportFilterProxy()
     proxy.setSourceModel(model)
-    labels = _child(proxy, QModelIndex(), "Labels")
+    labels = child_named(proxy, QModelIndex(), "Labels")
     proxy.sort(COL_COUNT, Qt.SortOrder.AscendingOrder)
-    assert _names(proxy) == list(SECTION_NAMES)
-    labels = _child(proxy, QModelIndex(), "Labels")
-    assert _names(proxy, labels) == ["Label3", "Label2", "Label1", "Label0"]
+    assert child_names(proxy) == list(SECTION_NAMES)
+    labels = child_named(proxy, QModelIndex(), "Labels")
+    assert child_names(proxy, labels) == ["Label3", "Label2", "Label1", "Label0"]
     proxy.sort(COL_FILL, Qt.SortOrder.DescendingOrder)
-    assert _names(proxy) == list(SECTION_NAMES)
-    labels = _child(proxy, QModelIndex(), "Labels")
-    label0 = _child(proxy, labels, "Label0")
-    assert _names(proxy, label0) == ["prop0", "prop1", "prop2", "prop3"]
+    assert child_names(proxy) == list(SECTION_NAMES)
+    labels = child_named(proxy, QModelIndex(), "Labels")
+    label0 = child_named(proxy, labels, "Label0")
+    assert child_names(proxy, label0) == ["prop0", "prop1", "prop2", "prop3"]
     proxy.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
-    labels = _child(proxy, QModelIndex(), "Labels")
-    assert _names(proxy, labels) == ["Label3", "Label2", "Label1", "Label0"]
+    labels = child_named(proxy, QModelIndex(), "Labels")
+    assert child_names(proxy, labels) == ["Label3", "Label2", "Label1", "Label0"]
 
 
 def test_find_by_key_reaches_labels_and_patterns() -> None:
@@ -147,19 +133,19 @@ def test_large_report_stays_fast(qtmodeltester: ModelTester) -> None:
     model.set_report(report)
     proxy = ReportFilterProxy()
     proxy.setSourceModel(model)
-    labels = _child(proxy, QModelIndex(), "Labels")
+    labels = child_named(proxy, QModelIndex(), "Labels")
     assert proxy.rowCount(labels) == 2000
     first_show = time.perf_counter() - t0
     t0 = time.perf_counter()
     proxy.set_filter_text("prop49")
-    labels = _child(proxy, QModelIndex(), "Labels")
+    labels = child_named(proxy, QModelIndex(), "Labels")
     assert proxy.rowCount(labels) == 2000
     assert proxy.rowCount(proxy.index(0, 0, labels)) == 1
     filter_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     proxy.set_filter_text("")
     proxy.sort(COL_COUNT, Qt.SortOrder.DescendingOrder)
-    labels = _child(proxy, QModelIndex(), "Labels")
+    labels = child_named(proxy, QModelIndex(), "Labels")
     assert proxy.index(0, 0, labels).data() == "Label0"
     sort_s = time.perf_counter() - t0
     print(f"\nshow {first_show:.3f}s filter {filter_s:.3f}s sort {sort_s:.3f}s")

@@ -21,7 +21,7 @@ from neosense_desktop.ui.report_model import COL_COUNT, COL_FILL, SECTION_NAMES
 from neosense_desktop.ui.schema_view import KEY_DATA
 from tests.fault_clients import SlowCensusClient
 from tests.neo4j_support import REPO, GraphFixture
-from tests.ui.helpers import wait_for
+from tests.ui.helpers import child_named, child_names, wait_for
 from tests.ui.window_support import add_profile, open_window
 
 SMALL = """
@@ -29,21 +29,6 @@ CREATE (a:Person {name: 'Ada', born: 1815})-[:KNOWS {since: 1833}]->(b:Person {n
        (a)-[:WROTE]->(:Paper {title: 'Notes'}),
        (:Person:Author {name: 'Mary', born: 1797})
 """
-
-
-def _names(model: object, parent: QModelIndex = QModelIndex()) -> list[str]:  # noqa: B008
-    return [
-        model.index(r, 0, parent).data()  # type: ignore[attr-defined]
-        for r in range(model.rowCount(parent))  # type: ignore[attr-defined]
-    ]
-
-
-def _child(model: object, parent: QModelIndex, name: str) -> QModelIndex:
-    for r in range(model.rowCount(parent)):  # type: ignore[attr-defined]
-        index = model.index(r, 0, parent)  # type: ignore[attr-defined]
-        if index.data() == name:
-            return index
-    raise AssertionError(f"{name!r} not in {_names(model, parent)}")
 
 
 def _large_fixture(graph: GraphFixture, nodes: int) -> None:
@@ -80,25 +65,25 @@ async def test_run_fills_the_tree_as_the_database_says(graph: GraphFixture, qtbo
 
         # The tree against the database.
         model = window.proxy
-        assert _names(model) == list(SECTION_NAMES)
-        labels = _child(model, QModelIndex(), "Labels")
+        assert child_names(model) == list(SECTION_NAMES)
+        labels = child_named(model, QModelIndex(), "Labels")
         db_labels = {
             r["label"]: r["n"]
             for r in graph.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n")
         }
-        assert sorted(_names(model, labels)) == sorted(db_labels)
+        assert sorted(child_names(model, labels)) == sorted(db_labels)
         for name, count in db_labels.items():
-            row = _child(model, labels, name)
+            row = child_named(model, labels, name)
             assert model.index(row.row(), COL_COUNT, labels).data() == f"{count:,}"
-        person = _child(model, labels, "Person")
-        assert sorted(_names(model, person)) == ["born", "name"]
-        born = _child(model, person, "born")
+        person = child_named(model, labels, "Person")
+        assert sorted(child_names(model, person)) == ["born", "name"]
+        born = child_named(model, person, "born")
         assert model.index(born.row(), COL_FILL, person).data() == "66.7%"
-        types = _child(model, QModelIndex(), "Relationship types")
-        assert sorted(_names(model, types)) == ["KNOWS", "WROTE"]
-        knows = _child(model, types, "KNOWS")
-        patterns = _child(model, knows, "Patterns")
-        assert _names(model, patterns) == ["(:Person)-[:KNOWS]->(:Person)"]
+        types = child_named(model, QModelIndex(), "Relationship types")
+        assert sorted(child_names(model, types)) == ["KNOWS", "WROTE"]
+        knows = child_named(model, types, "KNOWS")
+        patterns = child_named(model, knows, "Patterns")
+        assert child_names(model, patterns) == ["(:Person)-[:KNOWS]->(:Person)"]
 
         # The picture: one disc per label, arrows with type and count; a click selects.
         assert set(window.schema_view.labels) == set(db_labels)
@@ -111,16 +96,18 @@ async def test_run_fills_the_tree_as_the_database_says(graph: GraphFixture, qtbo
         # The filter keeps matching descendants and their parents.
         window.filter_edit.setText("born")
         await wait_for(lambda: window.proxy.needle == "born", 3, "debounced filter")
-        labels = _child(model, QModelIndex(), "Labels")
-        assert sorted(_names(model, labels)) == ["Author", "Person"]
-        assert _names(model, _child(model, labels, "Person")) == ["born"]
-        assert "Relationship types" not in _names(model)
+        labels = child_named(model, QModelIndex(), "Labels")
+        assert sorted(child_names(model, labels)) == ["Author", "Person"]
+        assert child_names(model, child_named(model, labels, "Person")) == ["born"]
+        assert "Relationship types" not in child_names(model)
         window.filter_edit.clear()
         await wait_for(lambda: window.proxy.needle == "", 3)
 
         # Copy puts the selected row on the clipboard.
         window.tree.setFocus()
-        window.tree.setCurrentIndex(_child(model, _child(model, QModelIndex(), "Labels"), "Paper"))
+        window.tree.setCurrentIndex(
+            child_named(model, child_named(model, QModelIndex(), "Labels"), "Paper")
+        )
         window.copy_selection()
         from PySide6.QtGui import QGuiApplication
 
@@ -155,9 +142,9 @@ async def test_export_reopen_and_compare_before_and_after_a_change(
         # Reopen the export offline: the tree shows the first run again.
         reopened = await window.open_report(exported)
         assert isinstance(reopened, Report) and reopened.run.id == first.run.id
-        labels = _child(window.proxy, QModelIndex(), "Labels")
-        assert "Paper" in _names(window.proxy, labels)
-        assert "Company" not in _names(window.proxy, labels)
+        labels = child_named(window.proxy, QModelIndex(), "Labels")
+        assert "Paper" in child_names(window.proxy, labels)
+        assert "Company" not in child_names(window.proxy, labels)
         assert str(exported) in window.overview_text.text()
 
         diff = await window.compare(reopened, second)
