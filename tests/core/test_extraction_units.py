@@ -1,4 +1,4 @@
-"""Pure parts of the engine: options validation, sampling windows, type names, progress."""
+"""Pure parts of the engine: options validation, samplers, type names, progress."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from pydantic import ValidationError
 
 from neosense_desktop.core.extraction import ProgressEvent, RunOptions, overall_fraction
 from neosense_desktop.core.extraction.relationship_types import expand_pairs
-from neosense_desktop.core.extraction.sampling import node_source, windows_for
+from neosense_desktop.core.extraction.sampling import (
+    HASH_MULTIPLIER,
+    HASH_PRIME,
+    HashSample,
+    hash_sample,
+    node_source,
+)
 from neosense_desktop.core.extraction.value_types import (
     normalise_value_type,
     python_value_type,
@@ -57,27 +63,54 @@ def test_is_exact_per_mode() -> None:
     assert auto.is_exact(99_999) and not auto.is_exact(100_000)
 
 
-def test_windows_are_disjoint_spread_and_sized() -> None:
-    w = windows_for(1_000_000, 1000)
-    assert w.sample_size >= 1000
-    assert len(w.offsets) == 8
-    ends = [o + w.size for o in w.offsets]
-    assert all(e <= n for e, n in zip(ends, w.offsets[1:], strict=False))  # disjoint
-    assert w.offsets[0] > 0 and ends[-1] < 1_000_000  # neither end favoured
-    assert w.offsets[-1] > 800_000  # reaches the last part of the label
+def _hash_selected(ids: range | list[int], sample: HashSample) -> list[int]:
+    # The same arithmetic the Cypher filter does (sampling._hashed).
+    return [
+        i
+        for i in ids
+        if ((i % HASH_PRIME) * HASH_MULTIPLIER + sample.offset) % HASH_PRIME < sample.below
+    ]
 
 
-def test_windows_small_and_empty() -> None:
-    assert windows_for(0, 1000).sample_size == 0
-    w = windows_for(10, 1000)
-    assert w.sample_size == 10 and w.offsets[0] == 0
-    assert max(o + w.size for o in w.offsets) <= 10
+@pytest.mark.parametrize("stride", [1, 2, 7, 64, 1000])
+def test_hash_sample_spreads_evenly_over_consecutive_and_periodic_ids(stride: int) -> None:
+    # A label whose ids are every `stride`-th id (an import interleaving labels) must be
+    # sampled at the same rate in every part of the label: no part left out.
+    ids = list(range(0, 200_000 * stride, stride))
+    sample = hash_sample(len(ids), 2000, offset=12_345)
+    chosen = _hash_selected(ids, sample)
+    assert 2000 <= len(chosen) <= 2600  # 15% margin, then LIMIT 2000 in the query
+    tenth = len(ids) // 10
+    per_tenth = [0] * 10
+    for i in chosen:
+        per_tenth[min(9, (i // stride) // tenth)] += 1  # i // stride: position in label
+    assert min(per_tenth) >= 180 and max(per_tenth) <= 280, per_tenth
+
+
+def test_hash_sample_reaches_a_contiguous_block_between_any_windows() -> None:
+    # 7,149 consecutive relationships of 71,489 (the benchmark's rare COMMENTED_ON->Review
+    # block): spread windows missed it; the hashed scan samples it at the label's rate.
+    sample = hash_sample(71_489, 1000, offset=99)
+    hits = _hash_selected(range(883_023, 883_023 + 7_149), sample)
+    assert 70 <= len(hits) <= 160
+
+
+def test_hash_sample_small_and_empty() -> None:
+    assert hash_sample(0, 1000, 1).sample_size == 0
+    whole = hash_sample(10, 1000, 1)
+    assert whole.sample_size == 10 and whole.below >= HASH_PRIME  # every entity passes
+    assert len(_hash_selected(range(10), whole)) == 10
 
 
 def test_node_source_escapes_the_label() -> None:
-    cypher, params = node_source("a`b) DETACH DELETE n //", windows_for(100, 10))
-    assert "(n:`a``b) DETACH DELETE n //`)" in cypher
-    assert params["window_size"] == 2 and "offset_4" in params
+    cypher, params = node_source("a`b) DETACH DELETE n //", hash_sample(100, 10, 5))
+    assert cypher.startswith("MATCH (n:`a``b) DETACH DELETE n //`) WHERE ((id(n) % ")
+    assert cypher.endswith("WITH n ORDER BY rand() LIMIT $sample_limit")
+    assert params == {
+        "hash_offset": 5,
+        "hash_below": hash_sample(100, 10, 5).below,
+        "sample_limit": 10,
+    }
 
 
 @pytest.mark.parametrize(
@@ -129,17 +162,20 @@ def test_overall_fraction() -> None:
     assert overall_fraction({}) == 0.0
 
 
-def test_choose_sample_prefers_seeks_for_big_labels_and_windows_for_rare_ones() -> None:
-    from neosense_desktop.core.extraction.sampling import IdSample, Windows, choose_sample
+def test_choose_sample_prefers_seeks_for_big_labels_and_hashed_scans_for_rare_ones() -> None:
+    from neosense_desktop.core.extraction.sampling import IdSample, choose_sample
 
-    big = choose_sample(300_000, 1000, 1_000_000, "seed")
+    big = choose_sample(3_000_000, 1000, 10_000_000, "seed", "nodes")
     assert isinstance(big, IdSample)
     assert big.limit == 1000 and len(big.ids) >= 1000 / 0.3
-    assert len(set(big.ids)) == len(big.ids) and max(big.ids) < 1_000_000
-    assert choose_sample(300_000, 1000, 1_000_000, "seed") == big  # reproducible per seed
-    rare = choose_sample(3_000, 1000, 10_000_000, "seed")
-    assert isinstance(rare, Windows)
-    assert isinstance(choose_sample(300_000, 1000, 0, "seed"), Windows)  # id space unknown
+    assert len(set(big.ids)) == len(big.ids) and max(big.ids) < 10_000_000
+    assert choose_sample(3_000_000, 1000, 10_000_000, "seed", "nodes") == big  # per seed
+    rare = choose_sample(3_000, 1000, 10_000_000, "seed", "nodes")
+    assert isinstance(rare, HashSample) and rare.limit == 1000
+    # Mid-size: scanning 30k nodes is cheaper than seeking 130k random ids.
+    assert isinstance(choose_sample(30_000, 1000, 1_000_000, "seed", "nodes"), HashSample)
+    unknown = choose_sample(3_000_000, 1000, 0, "seed", "nodes")  # id space unknown
+    assert isinstance(unknown, HashSample)
 
 
 def test_id_sample_source_limits_and_escapes() -> None:

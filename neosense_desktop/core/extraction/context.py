@@ -142,6 +142,7 @@ class RunContext:
             size or self.options.sample_size,
             self.sizes.node_id_high,
             f"{self.marker}:node:{label}",
+            "nodes",
         )
 
     def relationship_sample(self, rel_type: str, count: int) -> Sample:
@@ -150,6 +151,7 @@ class RunContext:
             self.options.sample_size,
             self.sizes.relationship_id_high,
             f"{self.marker}:rel:{rel_type}",
+            "relationships",
         )
 
     async def schema_outcome(self) -> SchemaResult | None:

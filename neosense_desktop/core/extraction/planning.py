@@ -17,7 +17,7 @@ from ..graph_client import Row
 from ..report import PlanItem
 from .context import Sizes
 from .options import RunOptions
-from .sampling import describe_sample
+from .sampling import Kind, describe_sample
 
 ReadFn = Callable[[str, str, Mapping[str, Any] | None], Awaitable[list[Row]]]
 
@@ -185,7 +185,7 @@ def census_sample_size(options: RunOptions) -> int:
 
 
 def _item(
-    activity: str, subject: str, size: int, options: RunOptions, reason: str, id_high: int
+    activity: str, subject: str, size: int, options: RunOptions, reason: Kind, id_high: int
 ) -> PlanItem:
     if options.is_exact(size):
         return PlanItem(
