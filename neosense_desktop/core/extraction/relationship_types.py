@@ -3,26 +3,32 @@
 Patterns are never the count store's cross product (db.schema.visualization() links every
 start label to every end label of a type and can invent patterns). Provenance per pattern:
 
-- exact (type planned exact): one scan of the type's relationships groups them by
-  (labels(start), labels(end)); each relationship counts once under every (start label,
-  end label) pair of its end nodes, null for an unlabeled node. Provenance "scan".
-- sampled: spread windows of the type's relationships give the pairs that really occur.
-  Each pair's count is then
+- exact (type planned exact): the run's one scan of the type (type_reading.py, shared
+  with schema) groups its relationships by (labels(start), labels(end)); each counts once
+  under every (start label, end label) pair of its end nodes, null for an unlabeled node.
+  Provenance "scan".
+- sampled: the type's spread sample (same shared reading) gives the pairs that really
+  occur. Each pair's count is then
+  * exact from the count store when an equality of O(1) counts proves it: if every
+    relationship of T ends at B, each start label A has exactly (:A)-[:T]->() of them to B
+    (and the other way round). Provenance "count_store".
   * exact, `MATCH (:A)-[:T]->(:B) RETURN count(*)`, when mode is auto and the count store
-    says that query is affordable: it expands from the smaller of (:A)-[:T]->() and
-    ()-[:T]->(:B), both O(1) counts, and that side must stay under exact_threshold.
-    Provenance "scan".
+    says that query is affordable (the smaller side under exact_threshold). "scan".
   * otherwise an estimate, type count x the pair's share of the sample, clamped to the
     count-store upper bound min((:A)-[:T]->(), ()-[:T]->(:B)). Provenance "sample" with the
     sample size; `upper_bound` carries the bound.
-  In sampled mode nothing beyond the windows and O(1) counts is read, so a pattern rarer
-  than 1 / sample size can be missed; labels the count store says start or end the type
-  but no sampled pattern covers are named in the notes.
+  Then the pairs the sample missed: with GRAPH COUNTS (the whole count store in one call,
+  admin accounts) every (start label x end label) candidate whose smaller side has at most
+  PROBE_MAX_RELATIONSHIPS relationships is counted exactly in one query per type, so rare
+  patterns are found too; patterns with an unlabeled end are counted exactly from the
+  unlabeled nodes (one query per run, up to UNLABELED_SCAN_MAX_NODES nodes). Labels the
+  count store says start or end the type but no pattern covers are named in the notes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from collections.abc import Iterable
 
@@ -31,9 +37,16 @@ from ..errors import NeoSenseError
 from ..report import Pattern, Provenance, RelationshipType, Report
 from .context import ActivityProgress, RunContext
 from .planning import count_type_ends, count_types
-from .sampling import relationship_source
+from .type_reading import TypeReading, read_type
+
+log = logging.getLogger(__name__)
 
 ACTIVITY = "relationship_types"
+# A candidate pair the sample missed is counted exactly when the smaller of its count-store
+# sides has at most this many relationships (~30 ms of expansion on the benchmark server).
+PROBE_MAX_RELATIONSHIPS = 100_000
+MAX_PROBES_PER_TYPE = 32
+UNLABELED_SCAN_MAX_NODES = 20_000_000
 
 Pair = tuple[str | None, str | None]
 
@@ -74,10 +87,11 @@ async def run_relationship_types(ctx: RunContext, out: Report, progress: Activit
     async def one(entry: RelationshipType) -> None:
         nonlocal patterns_found
         try:
-            if ctx.options.is_exact(entry.count):
-                entry.patterns = await _exact_patterns(ctx, entry.name)
+            reading = await read_type(ctx, ACTIVITY, entry.name, entry.count)
+            if reading.sample is None:
+                entry.patterns = _exact_patterns(reading)
             else:
-                entry.patterns = await _sampled_patterns(ctx, out, entry)
+                entry.patterns = await _sampled_patterns(ctx, out, entry, reading)
         except NeoSenseError as exc:
             errors.append(exc.with_context(subject=f"[:{entry.name}]"))
         patterns_found += len(entry.patterns)
@@ -88,74 +102,209 @@ async def run_relationship_types(ctx: RunContext, out: Report, progress: Activit
         raise errors[0]
 
 
-async def _exact_patterns(ctx: RunContext, rel_type: str) -> list[Pattern]:
-    rows = await ctx.read(
-        ACTIVITY,
-        "patterns.exact",
-        f"MATCH (a)-[:{escape_name(rel_type)}]->(b) "
-        "RETURN labels(a) AS starts, labels(b) AS ends, count(*) AS count",
-    )
+def _pairs(reading: TypeReading) -> Counter[Pair]:
     counter: Counter[Pair] = Counter()
-    for row in rows:
-        for pair in expand_pairs(row["starts"], row["ends"]):
-            counter[pair] += int(row["count"])
+    for (starts, ends), c in reading.ends.items():
+        for pair in expand_pairs(list(starts), list(ends)):
+            counter[pair] += c
+    return counter
+
+
+def _exact_patterns(reading: TypeReading) -> list[Pattern]:
     return _sorted_patterns(
         Pattern(start=s, end=e, count=c, provenance=Provenance(method="scan"))
-        for (s, e), c in counter.items()
+        for (s, e), c in _pairs(reading).items()
     )
 
 
-async def _sampled_patterns(ctx: RunContext, out: Report, entry: RelationshipType) -> list[Pattern]:
-    windows = ctx.relationship_sample(entry.name, entry.count)
-    source, params = relationship_source(entry.name, windows, with_ends=True)
+async def _sampled_patterns(
+    ctx: RunContext, out: Report, entry: RelationshipType, reading: TypeReading
+) -> list[Pattern]:
+    sample_size = reading.read
+    seen = _pairs(reading)
+    ends_counts = await type_end_counts(ctx)
+    if ends_counts is not None:
+        starts, ends = ends_counts.get(entry.name, ({}, {}))
+    else:
+        # Without GRAPH COUNTS: count-store bounds for the labels the sample met only.
+        seen_labels = sorted({x for pair in seen for x in pair if x is not None})
+        starts, ends = await count_type_ends(
+            lambda name, cypher, p: ctx.read(ACTIVITY, name, cypher, p), entry.name, seen_labels
+        )
+    derived = _patterns_implied_by_counts(entry.count, starts, ends)
+    patterns: dict[Pair, Pattern] = {}
+    for (s, e), hits in seen.items():
+        bound = _bound(s, e, starts, ends)
+        if (s, e) in derived:
+            pattern = derived[(s, e)]
+        else:
+            exact_count = await _exact_pair_count_if_affordable(ctx, entry.name, s, e, starts, ends)
+            if exact_count is not None:
+                pattern = Pattern(
+                    start=s, end=e, count=exact_count, provenance=Provenance(method="scan")
+                )
+            else:
+                estimate = round(entry.count * hits / sample_size) if sample_size else 0
+                if bound is not None:
+                    estimate = min(estimate, bound)
+                pattern = Pattern(
+                    start=s,
+                    end=e,
+                    count=max(estimate, 1),  # seen in the sample, so at least one exists
+                    provenance=Provenance(method="sample", sample_size=sample_size),
+                )
+                pattern.upper_bound = bound
+        patterns[(s, e)] = pattern
+    # What the sample missed: pairs the count store proves, pairs with an unlabeled end
+    # (counted exactly from the unlabeled nodes' side), then candidate pairs (a label that
+    # starts the type x a label that ends it) cheap enough to count exactly.
+    for pair, pattern in derived.items():
+        patterns.setdefault(pair, pattern)
+    unlabeled = await ctx.shared("unlabeled_ends", lambda: _unlabeled_ends(ctx))
+    for pair, c in unlabeled.get(entry.name, {}).items():
+        patterns[pair] = Pattern(
+            start=pair[0], end=pair[1], count=c, provenance=Provenance(method="scan")
+        )
+    if ends_counts is not None:
+        candidates = [
+            (s, e)
+            for s in sorted(starts)
+            for e in sorted(ends)
+            if (s, e) not in patterns and min(starts[s], ends[e]) <= PROBE_MAX_RELATIONSHIPS
+        ]
+        for (s, e), c in (await _count_pairs(ctx, entry.name, candidates)).items():
+            if c > 0:
+                patterns[(s, e)] = Pattern(
+                    start=s, end=e, count=c, provenance=Provenance(method="scan")
+                )
+        _note_uncovered(out, entry.name, patterns, set(starts), set(ends))
+    else:
+        end_labels = await ctx.shared("type_end_labels", lambda: _type_end_labels(ctx))
+        known = end_labels.get(entry.name)
+        if known is not None:
+            _note_uncovered(out, entry.name, patterns, *known)
+    return _sorted_patterns(patterns.values())
+
+
+def _bound(
+    s: str | None, e: str | None, starts: dict[str, int], ends: dict[str, int]
+) -> int | None:
+    if s is not None and e is not None:
+        return min(starts.get(s, 0), ends.get(e, 0))
+    if s is not None:
+        return starts.get(s, 0)
+    if e is not None:
+        return ends.get(e, 0)
+    return None
+
+
+def _patterns_implied_by_counts(
+    total: int, starts: dict[str, int], ends: dict[str, int]
+) -> dict[Pair, Pattern]:
+    """Patterns the count store proves, with exact counts.
+
+    When every relationship of the type ends at label B (()-[:T]->(:B) equals the type's
+    count), each start label A has exactly (:A)-[:T]->() relationships to B, so (A, B) is a
+    pattern with that count; the same holds the other way round. Nothing is guessed: a
+    pair is derived only from an equality of O(1) counts.
+    """
+    found: dict[Pair, Pattern] = {}
+    for end, n in ends.items():
+        if n == total:
+            for start, c in starts.items():
+                if c > 0:
+                    found[(start, end)] = Pattern(
+                        start=start, end=end, count=c, provenance=Provenance(method="count_store")
+                    )
+    for start, n in starts.items():
+        if n == total:
+            for end, c in ends.items():
+                if c > 0:
+                    found[(start, end)] = Pattern(
+                        start=start, end=end, count=c, provenance=Provenance(method="count_store")
+                    )
+    return found
+
+
+async def _count_pairs(
+    ctx: RunContext, rel_type: str, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """Exact counts of (:A)-[:T]->(:B) for a few candidate pairs, in one query."""
+    if not pairs:
+        return {}
+    t = escape_name(rel_type)
+    calls = " ".join(
+        f"CALL {{ MATCH (:{escape_name(s)})-[:{t}]->(:{escape_name(e)}) RETURN count(*) AS c{i} }}"
+        for i, (s, e) in enumerate(pairs[:MAX_PROBES_PER_TYPE])
+    )
+    columns = ", ".join(f"c{i}" for i in range(min(len(pairs), MAX_PROBES_PER_TYPE)))
+    rows = await ctx.read(ACTIVITY, "patterns.candidates", f"{calls} RETURN {columns}")
+    row = rows[0] if rows else {}
+    return {pair: int(row.get(f"c{i}") or 0) for i, pair in enumerate(pairs[:MAX_PROBES_PER_TYPE])}
+
+
+async def _unlabeled_ends(ctx: RunContext) -> dict[str, Counter[Pair]]:
+    """Per type, exact counts of the patterns with an unlabeled end, in one query.
+
+    The count store cannot show them (it counts by label) and a sample misses them when
+    they are rare. Reading them from the unlabeled nodes' side costs one scan of all node
+    ids (~0.2 s per million nodes) plus their relationships; above UNLABELED_SCAN_MAX_NODES
+    nodes it is skipped and only the sample's unlabeled patterns are listed.
+    """
+    if ctx.sizes.node_count > UNLABELED_SCAN_MAX_NODES:
+        return {}
     rows = await ctx.read(
         ACTIVITY,
-        "patterns.sample",
-        f"{source} RETURN labels(a) AS starts, labels(b) AS ends, count(*) AS count",
-        params,
+        "patterns.unlabeled",
+        "MATCH (a) WHERE isEmpty(labels(a)) CALL (a) { "
+        "MATCH (a)-[r]->(b) RETURN type(r) AS t, true AS outgoing, labels(b) AS other "
+        "UNION ALL "
+        "MATCH (a)<-[r]-(b) WHERE NOT isEmpty(labels(b)) "  # unlabeled-unlabeled: once
+        "RETURN type(r) AS t, false AS outgoing, labels(b) AS other "
+        "} RETURN t, outgoing, other, count(*) AS c",
     )
-    sample_size = sum(int(r["count"]) for r in rows)
-    seen: Counter[Pair] = Counter()
+    out: dict[str, Counter[Pair]] = {}
     for row in rows:
-        for pair in expand_pairs(row["starts"], row["ends"]):
-            seen[pair] += int(row["count"])
-    # Count-store bounds only for the labels the sample met (a few O(1) counts).
-    seen_labels = sorted({x for pair in seen for x in pair if x is not None})
-    starts, ends = await count_type_ends(
-        lambda name, cypher, p: ctx.read(ACTIVITY, name, cypher, p), entry.name, seen_labels
-    )
-    end_labels = await ctx.shared("type_end_labels", lambda: _type_end_labels(ctx))
-    known = end_labels.get(entry.name)
-    if known is not None:
-        _note_uncovered(out, entry.name, seen, *known)
+        counter = out.setdefault(str(row["t"]), Counter())
+        others: list[str | None] = list(row["other"]) or [None]
+        for other in others:
+            counter[(None, other) if row["outgoing"] else (other, None)] += int(row["c"])
+    return out
 
-    patterns: list[Pattern] = []
-    for (s, e), hits in seen.items():
-        bound: int | None = None
-        if s is not None and e is not None:
-            bound = min(starts.get(s, 0), ends.get(e, 0))
-        elif s is not None:
-            bound = starts.get(s, 0)
-        elif e is not None:
-            bound = ends.get(e, 0)
-        exact_count = await _exact_pair_count_if_affordable(ctx, entry.name, s, e, starts, ends)
-        if exact_count is not None:
-            pattern = Pattern(
-                start=s, end=e, count=exact_count, provenance=Provenance(method="scan")
-            )
-        else:
-            estimate = round(entry.count * hits / sample_size) if sample_size else 0
-            if bound is not None:
-                estimate = min(estimate, bound)
-            pattern = Pattern(
-                start=s,
-                end=e,
-                count=max(estimate, 1),  # seen in the sample, so at least one exists
-                provenance=Provenance(method="sample", sample_size=sample_size),
-            )
-        pattern.upper_bound = bound
-        patterns.append(pattern)
-    return _sorted_patterns(patterns)
+
+async def type_end_counts(
+    ctx: RunContext,
+) -> dict[str, tuple[dict[str, int], dict[str, int]]] | None:
+    """Per type: relationships per start label and per end label, for every label, O(1).
+
+    db.stats.retrieve('GRAPH COUNTS') returns the whole count store in one call; it needs
+    admin rights, so a read-only account gets None and the per-type count queries instead.
+    """
+    return await ctx.shared("graph_counts", lambda: _graph_counts(ctx))
+
+
+async def _graph_counts(ctx: RunContext) -> dict[str, tuple[dict[str, int], dict[str, int]]] | None:
+    try:
+        rows = await ctx.read(
+            ACTIVITY,
+            "count_store.graph_counts",
+            "CALL db.stats.retrieve('GRAPH COUNTS') YIELD data RETURN data.relationships AS rels",
+        )
+    except NeoSenseError as exc:
+        log.info("GRAPH COUNTS unavailable (%s); using per-type count queries", exc.code)
+        return None
+    out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+    for row in rows:
+        for item in row.get("rels") or []:
+            rel_type = item.get("relationshipType")
+            if rel_type is None:
+                continue
+            starts, ends = out.setdefault(str(rel_type), ({}, {}))
+            if item.get("startLabel") is not None:
+                starts[str(item["startLabel"])] = int(item["count"])
+            elif item.get("endLabel") is not None:
+                ends[str(item["endLabel"])] = int(item["count"])
+    return out
 
 
 async def _exact_pair_count_if_affordable(
@@ -211,12 +360,11 @@ async def _type_end_labels(ctx: RunContext) -> dict[str, tuple[set[str], set[str
 
 
 def _note_uncovered(
-    out: Report, rel_type: str, seen: Counter[Pair], starts: set[str], ends: set[str]
+    out: Report, rel_type: str, covered: Iterable[Pair], starts: set[str], ends: set[str]
 ) -> None:
-    seen_starts = {s for s, _ in seen}
-    seen_ends = {e for _, e in seen}
-    missing_starts = sorted(starts - seen_starts)
-    missing_ends = sorted(ends - seen_ends)
+    pairs = list(covered)
+    missing_starts = sorted(starts - {s for s, _ in pairs if s is not None})
+    missing_ends = sorted(ends - {e for _, e in pairs if e is not None})
     if missing_starts or missing_ends:
         parts = []
         if missing_starts:

@@ -1,11 +1,13 @@
 """Activity schema: per label and per relationship type, every property with ALL its types.
 
-One query per label or type reads each entity's properties once:
+One query per label reads each node's properties once:
     MATCH (n:L) WITH properties(n) AS p UNWIND [null] + keys(p) AS k
-    RETURN k, collect(DISTINCT valueType(p[k])) AS types, count(*) AS holders
-The row with k = null counts the entities read, so fill rate = holders / entities read, from
-the same snapshot. Exact labels read every node (provenance "scan"); sampled ones read the
-spread windows (provenance "sample" with the number of entities read).
+    RETURN k, valueType(p[k]) AS t, count(*) AS c
+The row with k = null counts the nodes read, so fill rate = holders / nodes read, from the
+same snapshot. Relationship types come from the run's one reading of each type
+(type_reading.py), which relationship_types shares. Exact labels and types are read in
+full (provenance "scan"); sampled ones through a spread sample (sampling.py; provenance
+"sample" with the number of entities read).
 
 On servers without valueType() (before 5.13) the same entities' properties are returned and
 typed on the client with the same names (value_types.python_value_type); a note says so.
@@ -14,12 +16,13 @@ typed on the client with the same names (value_types.python_value_type); a note 
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import Counter
 
 from ..errors import NeoSenseError
 from ..report import Label, Property, Provenance, RelationshipType, Report
 from .context import ActivityProgress, RunContext
-from .sampling import Sample, node_source, relationship_source
+from .sampling import Sample, node_source
+from .type_reading import read_type
 from .value_types import normalise_value_type, python_value_type
 
 ACTIVITY = "schema"
@@ -42,10 +45,11 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
     async def one_label(name: str, count: int) -> None:
         entry = Label(name=name, count=count, count_provenance=Provenance(method="count_store"))
         out.labels.append(entry)
-        windows = None if ctx.options.is_exact(count) else ctx.node_sample(name, count)
-        source, params = node_source(name, windows)
+        sample = None if ctx.options.is_exact(count) else ctx.node_sample(name, count)
+        source, params = node_source(name, sample)
         try:
-            entry.properties = await _properties(ctx, source, params, "n", windows)
+            read, key_types, holders = await _node_properties(ctx, source, params, sample)
+            entry.properties = _properties(read, key_types, holders, sample)
         except NeoSenseError as exc:
             errors.append(exc.with_context(subject=f"(:{name})"))
         totals["properties"] += len(entry.properties)
@@ -56,10 +60,11 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             name=name, count=count, count_provenance=Provenance(method="count_store")
         )
         out.relationship_types.append(entry)
-        windows = None if ctx.options.is_exact(count) else ctx.relationship_sample(name, count)
-        source, params = relationship_source(name, windows)
         try:
-            entry.properties = await _properties(ctx, source, params, "r", windows)
+            reading = await read_type(ctx, ACTIVITY, name, count)
+            entry.properties = _properties(
+                reading.read, reading.key_types, reading.key_holders, reading.sample
+            )
         except NeoSenseError as exc:
             errors.append(exc.with_context(subject=f"[:{name}]"))
         totals["properties"] += len(entry.properties)
@@ -75,57 +80,65 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
         raise errors[0]
 
 
-async def _properties(
-    ctx: RunContext, source: str, params: dict[str, object], var: str, windows: Sample | None
-) -> list[Property]:
+async def _node_properties(
+    ctx: RunContext, source: str, params: dict[str, object], sample: Sample | None
+) -> tuple[int, dict[str, set[str]], Counter[str]]:
+    """(nodes read, value types per key, holders per key) of the nodes `source` binds."""
+    read_count = 0
+    key_types: dict[str, set[str]] = {}
+    holders: Counter[str] = Counter()
     if ctx.caps.value_type:
-        # properties() reads each entity's property chain once; `n[k]` per key would walk
-        # it again for every key (quadratic in the number of properties).
+        # properties() reads each node's property chain once (`n[k]` per key would walk it
+        # again for every key), and grouping by (key, type) is ~25% cheaper on the server
+        # than collect(DISTINCT type) per key.
         rows = await ctx.read(
             ACTIVITY,
-            "schema.sample" if windows else "schema.scan",
-            f"{source} WITH properties({var}) AS p UNWIND [null] + keys(p) AS k "
-            "RETURN k, collect(DISTINCT CASE WHEN k IS NULL THEN null "
-            "ELSE valueType(p[k]) END) AS types, count(*) AS holders",
+            "schema.sample" if sample else "schema.scan",
+            f"{source} WITH properties(n) AS p UNWIND [null] + keys(p) AS k "
+            "RETURN k, CASE WHEN k IS NULL THEN null ELSE valueType(p[k]) END AS t, "
+            "count(*) AS c",
             params,
         )
-        read_count = 0
-        found: dict[str, tuple[set[str], int]] = {}
         for row in rows:
-            if row["k"] is None:
-                read_count = int(row["holders"])
+            key = row["k"]
+            if key is None:
+                read_count = int(row["c"])
             else:
-                found[row["k"]] = (
-                    {normalise_value_type(t) for t in row["types"] if t},
-                    int(row["holders"]),
-                )
+                holders[key] += int(row["c"])
+                key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
     else:
         rows = await ctx.read(
             ACTIVITY,
-            "schema.legacy_sample" if windows else "schema.legacy_scan",
-            f"{source} RETURN properties({var}) AS p",
+            "schema.legacy_sample" if sample else "schema.legacy_scan",
+            f"{source} RETURN properties(n) AS p",
             params,
         )
         read_count = len(rows)
-        kinds: dict[str, set[str]] = defaultdict(set)
-        holders: dict[str, int] = defaultdict(int)
         for row in rows:
             for key, value in row["p"].items():
-                kinds[key].add(python_value_type(value))
+                key_types.setdefault(key, set()).add(python_value_type(value))
                 holders[key] += 1
-        found = {k: (kinds[k], holders[k]) for k in kinds}
+    return read_count, key_types, holders
+
+
+def _properties(
+    read_count: int,
+    key_types: dict[str, set[str]],
+    holders: Counter[str],
+    sample: Sample | None,
+) -> list[Property]:
     provenance = (
         Provenance(method="sample", sample_size=read_count)
-        if windows is not None
+        if sample is not None
         else Provenance(method="scan")
     )
     return [
         Property(
             name=key,
-            types=sorted(kinds_),
-            fill_rate=min(1.0, holders_ / read_count) if read_count else 0.0,
+            types=sorted(key_types[key]),
+            fill_rate=min(1.0, holders[key] / read_count) if read_count else 0.0,
             provenance=provenance,
-            observed=holders_,
+            observed=holders[key],
         )
-        for key, (kinds_, holders_) in sorted(found.items())
+        for key in sorted(key_types)
     ]

@@ -1,0 +1,78 @@
+"""One read per relationship type, shared by the schema and relationship_types activities.
+
+Both need the same relationships: schema their properties, relationship_types the labels at
+their ends. One query reads both, grouped server-side by (start labels, end labels, key,
+value type), so a type costs one scan (exact) or one sample (sampled) per run instead of
+two:
+    <relationships of T> WITH labels(a) AS s, labels(b) AS e, properties(r) AS p
+    UNWIND [null] + keys(p) AS k
+    RETURN s, e, k, valueType(p[k]) AS t, count(*) AS c
+Rows with k = null count the relationships per end-label pair. On servers without
+valueType() the properties are returned per relationship and typed on the client.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .context import RunContext
+from .sampling import Sample, relationship_source
+from .value_types import normalise_value_type, python_value_type
+
+LabelSets = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+@dataclass
+class TypeReading:
+    """What one scan or sample of a relationship type saw."""
+
+    sample: Sample | None  # None: every relationship of the type was read
+    read: int = 0
+    ends: Counter[LabelSets] = field(default_factory=Counter)  # (start, end) label sets
+    key_types: dict[str, set[str]] = field(default_factory=dict)
+    key_holders: Counter[str] = field(default_factory=Counter)
+
+
+async def read_type(ctx: RunContext, activity: str, rel_type: str, count: int) -> TypeReading:
+    """The run's one reading of `rel_type`, made by whichever activity asks first."""
+    return await ctx.shared(f"type:{rel_type}", lambda: _read(ctx, activity, rel_type, count))
+
+
+async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> TypeReading:
+    sample = None if ctx.options.is_exact(count) else ctx.relationship_sample(rel_type, count)
+    source, params = relationship_source(rel_type, sample, with_ends=True)
+    reading = TypeReading(sample=sample)
+    if ctx.caps.value_type:
+        rows = await ctx.read(
+            activity,
+            "type.sample" if sample else "type.scan",
+            f"{source} WITH labels(a) AS s, labels(b) AS e, properties(r) AS p "
+            "UNWIND [null] + keys(p) AS k "
+            "RETURN s, e, k, CASE WHEN k IS NULL THEN null ELSE valueType(p[k]) END AS t, "
+            "count(*) AS c",
+            params,
+        )
+        for row in rows:
+            c = int(row["c"])
+            key = row["k"]
+            if key is None:
+                reading.read += c
+                reading.ends[(tuple(row["s"]), tuple(row["e"]))] += c
+            else:
+                reading.key_holders[key] += c
+                reading.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
+    else:
+        rows = await ctx.read(
+            activity,
+            "type.legacy_sample" if sample else "type.legacy_scan",
+            f"{source} RETURN labels(a) AS s, labels(b) AS e, properties(r) AS p",
+            params,
+        )
+        for row in rows:
+            reading.read += 1
+            reading.ends[(tuple(row["s"]), tuple(row["e"]))] += 1
+            for key, value in row["p"].items():
+                reading.key_holders[key] += 1
+                reading.key_types.setdefault(key, set()).add(python_value_type(value))
+    return reading
