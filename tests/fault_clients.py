@@ -53,6 +53,26 @@ class SlowCensusClient(GraphClient):
         return await super().read(query_name, cypher, parameters, **kw)
 
 
+class NoAdminProceduresClient(GraphClient):
+    """The real client, except that admin-only procedures are refused, as they are for a
+    read-only account (Community has no roles, so no such account can be made on it)."""
+
+    async def read(
+        self,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> list[Row]:
+        if "db.stats." in cypher:
+            raise NeoSenseError(
+                ErrorCode.PERMISSION_DENIED,
+                "Executing admin procedure 'db.stats.retrieve' permission has not been granted",
+                context=self.context(query=query_name),
+            )
+        return await super().read(query_name, cypher, parameters, **kw)
+
+
 def client_factory(
     cls: type[GraphClient],
 ) -> Callable[[ConnectionSettings, str, float], GraphClient]:

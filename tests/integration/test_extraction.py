@@ -11,6 +11,7 @@ from neosense_desktop.core.cypher import escape_name
 from neosense_desktop.core.export import load_report, save_report
 from neosense_desktop.core.extraction import ExtractionRun, ProgressEvent, RunOptions
 from neosense_desktop.core.report import ACTIVITY_NAMES, Report
+from tests.fault_clients import NoAdminProceduresClient, client_factory
 from tests.integration.engine_support import (
     builtin_schema,
     extract,
@@ -170,6 +171,44 @@ async def test_patterns_are_never_the_count_store_cross_product(graph: GraphFixt
             assert pats == {("A", "B"): 300, ("C", "D"): 300}, mode
         else:
             assert all(0 < c <= 300 for c in pats.values())
+
+
+RARE_PATTERNS = """
+UNWIND range(1, 600) AS i CREATE (:A)-[:T]->(:B);
+UNWIND range(1, 3) AS i CREATE (:C)-[:T]->(:D);
+UNWIND range(1, 2) AS i CREATE ()-[:T]->(:B);
+UNWIND range(1, 400) AS i CREATE (:P)-[:U]->(:X);
+UNWIND range(1, 2) AS i CREATE (:Q)-[:U]->(:X)
+"""
+
+
+@pytest.mark.parametrize("graph_counts", [True, False], ids=["admin", "read_only"])
+async def test_sampled_patterns_include_rare_ones(graph: GraphFixture, graph_counts: bool) -> None:
+    # A 20-relationship sample of T (605 relationships) almost never meets C->D (3) or the
+    # unlabeled start (2); of U, Q->X (2). They are still reported, with exact counts:
+    # U's pairs follow from count-store equalities (every U ends at X), C->D from a probe of
+    # the count store's candidate pairs, the unlabeled start from the unlabeled nodes.
+    # The read-only variant has no db.stats (admin only) and counts label ends per type.
+    for statement in RARE_PATTERNS.split(";"):
+        graph.run(statement)
+    factory = None if graph_counts else client_factory(NoAdminProceduresClient)
+    async with ExtractionRun(
+        settings_for(graph.server),
+        graph.server.password,
+        RunOptions(mode="sampled", sample_size=20),
+        client_factory=factory,
+    ) as run:
+        report = await run.run()
+    _all_succeeded(report)
+    pats = _patterns(report)
+    assert pats["U"] == {("P", "X"): 400, ("Q", "X"): 2}
+    by_pair = {(p.start, p.end): p for t in report.relationship_types for p in t.patterns}
+    assert by_pair[("Q", "X")].provenance.method == "count_store"
+    # With GRAPH COUNTS (admin) or per-label count queries (read-only) alike.
+    assert set(pats["T"]) == {("A", "B"), ("C", "D"), (None, "B")}
+    assert pats["T"][("C", "D")] == 3 and pats["T"][(None, "B")] == 2
+    assert by_pair[("C", "D")].provenance.method == "scan"
+    assert not set(pats["T"]) & {("A", "D"), ("C", "B")}  # never the cross product
 
 
 async def test_odd_names_cannot_change_a_query(graph: GraphFixture) -> None:

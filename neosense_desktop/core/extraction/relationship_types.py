@@ -46,6 +46,9 @@ ACTIVITY = "relationship_types"
 # sides has at most this many relationships (~30 ms of expansion on the benchmark server).
 PROBE_MAX_RELATIONSHIPS = 100_000
 MAX_PROBES_PER_TYPE = 32
+# Without GRAPH COUNTS, start/end counts of every label are read per type (2 x labels O(1)
+# counts in one query) up to this many labels.
+FALLBACK_ALL_LABELS = 50
 UNLABELED_SCAN_MAX_NODES = 20_000_000
 
 Pair = tuple[str | None, str | None]
@@ -123,14 +126,21 @@ async def _sampled_patterns(
     sample_size = reading.read
     seen = _pairs(reading)
     ends_counts = await type_end_counts(ctx)
+    complete = True  # starts/ends name every label at either end of the type
     if ends_counts is not None:
         starts, ends = ends_counts.get(entry.name, ({}, {}))
     else:
-        # Without GRAPH COUNTS: count-store bounds for the labels the sample met only.
-        seen_labels = sorted({x for pair in seen for x in pair if x is not None})
+        # Without GRAPH COUNTS: per-label count-store queries, for every label when there
+        # are few (one query), else for the labels the sample met only.
+        labels = sorted(ctx.sizes.labels)
+        if len(labels) > FALLBACK_ALL_LABELS:
+            labels = sorted({x for pair in seen for x in pair if x is not None})
+            complete = False
         starts, ends = await count_type_ends(
-            lambda name, cypher, p: ctx.read(ACTIVITY, name, cypher, p), entry.name, seen_labels
+            lambda name, cypher, p: ctx.read(ACTIVITY, name, cypher, p), entry.name, labels
         )
+        starts = {k: v for k, v in starts.items() if v > 0}
+        ends = {k: v for k, v in ends.items() if v > 0}
     derived = _patterns_implied_by_counts(entry.count, starts, ends)
     patterns: dict[Pair, Pattern] = {}
     for (s, e), hits in seen.items():
@@ -165,7 +175,7 @@ async def _sampled_patterns(
         patterns[pair] = Pattern(
             start=pair[0], end=pair[1], count=c, provenance=Provenance(method="scan")
         )
-    if ends_counts is not None:
+    if complete:
         candidates = [
             (s, e)
             for s in sorted(starts)
