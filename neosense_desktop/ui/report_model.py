@@ -21,7 +21,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
@@ -164,6 +163,14 @@ class Node:
     @property
     def built(self) -> bool:
         return self._children is not None
+
+    def adopt(self, children: list[Node]) -> None:
+        """Take children made elsewhere (by the same builder, in a worker thread)."""
+        for i, child in enumerate(children):
+            child.parent = self
+            child.row = i
+        self._children = children
+        self._build = None
 
 
 def provenance_text(p: Provenance | None) -> str:
@@ -498,6 +505,36 @@ def build_root(report: Report | None) -> Node:
     return root
 
 
+_EMPTY_ROOT = build_root(None)
+
+
+def _release(root: Node) -> None:
+    """Break the parent/children cycles of a tree no longer shown.
+
+    The window freezes the garbage collector's view of long-lived objects (gc.freeze) when
+    it shows a report; a frozen cycle would never be collected, so the old tree goes by
+    reference counting instead.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        children = node._children
+        if children:
+            stack.extend(children)
+        node._children = [] if children is not None else None
+        node.parent = None
+
+
+def prebuild(report: Report) -> dict[str, list[Node]]:
+    """The children of the Labels and Relationship types sections, made as their builders
+    would. Plain Python (no Qt), so a worker thread can make them; ReportTreeModel.adopt()
+    installs them while the same report is shown."""
+    return {
+        "Labels": [_label_node(x) for x in report.labels],
+        "Relationship types": [_rel_type_node(x) for x in report.relationship_types],
+    }
+
+
 class ReportTreeModel(QAbstractItemModel):
     """A read-only tree over one Report (or none). Replace it with set_report()."""
 
@@ -505,8 +542,6 @@ class ReportTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._report: Report | None = None
         self._root = build_root(None)
-        # The proxy tells us its sort direction so sections can keep their order.
-        self.sections_descending = False
 
     # -- content ---------------------------------------------------------------------
     @property
@@ -515,9 +550,11 @@ class ReportTreeModel(QAbstractItemModel):
 
     def set_report(self, report: Report | None) -> None:
         self.beginResetModel()
+        old = self._root
         self._report = report
         self._root = build_root(report)
         self.endResetModel()
+        _release(old)
 
     def node(self, index: ModelIndex) -> Node:
         if not index.isValid():
@@ -525,6 +562,15 @@ class ReportTreeModel(QAbstractItemModel):
         node = index.internalPointer()
         assert isinstance(node, Node)
         return node
+
+    def adopt(self, report: Report, built: dict[str, list[Node]]) -> None:
+        """Install prebuild(report) for the sections not built yet, if report is shown."""
+        if report is not self._report:
+            return
+        for section in self._root.children:
+            children = built.get(section.name)
+            if children is not None and not section.built:
+                section.adopt(children)
 
     def build_all(self) -> int:
         """Materialise every node (done once before filtering); returns the node count."""
@@ -602,96 +648,121 @@ class ReportTreeModel(QAbstractItemModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return len(COLUMNS)
 
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
+        return _header_data(section, orientation, role)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        node = self.node(index)
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(node, col)
-        if role == SORT_ROLE:
-            return self._sort_key(node, col)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if node.kind is NodeKind.FINDING and col in (COL_NAME, COL_TYPES):
-                return node.types
-            text = self._display(node, col)
-            return text if text and len(text) > 40 else None
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and node.severity is not None
-            and col
-            in (
-                COL_NAME,
-                COL_TYPES,
-            )
-        ):
-            return QBrush(SEVERITY_COLORS[node.severity])
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_COUNT, COL_FILL):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole and col == COL_NAME:
+        return node_data(index.internalPointer(), index.column(), role)
+
+    def index_for(self, node: Node, column: int = 0) -> QModelIndex:
+        """The index of a node of this model (invalid for the root)."""
+        if node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.row, column, node)
+
+
+# data() runs for every role of every cell a view paints: plain ints, no enum arithmetic.
+# (flags() is not overridden: Qt's default, enabled and selectable, is what the tree wants,
+# and a Python flags() would be called twice per row each time the view lays out its rows.)
+_COLUMN_COUNT = len(COLUMNS)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_SORT = int(SORT_ROLE)
+_KIND = int(KIND_ROLE)
+_KEY = int(KEY_ROLE)
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_BOLD: list[QFont] = []  # made on first use (a QFont wants the application)
+
+
+def _header_data(section: int, orientation: Qt.Orientation, role: int) -> Any:
+    if (
+        orientation == Qt.Orientation.Horizontal
+        and role == _DISPLAY
+        and 0 <= section < len(COLUMNS)
+    ):
+        return COLUMNS[section]
+    return None
+
+
+def node_data(node: Node, col: int, role: int) -> Any:
+    """ReportTreeModel.data() for a node (the proxy shows the same nodes)."""
+    if role == _DISPLAY:
+        return _display(node, col)
+    if role == _DECORATION:
+        if col == COL_NAME:
             return kind_icon(node.kind.value, node.severity.value if node.severity else None)
-        if role == KIND_ROLE:
-            return node.kind.value
-        if role == KEY_ROLE:
-            return node.key
-        if role == Qt.ItemDataRole.FontRole and node.kind is NodeKind.SECTION:
-            return _bold_font()
-        if role == Qt.ItemDataRole.BackgroundRole and node.kind is NodeKind.SECTION:
+        return None
+    if role == _FONT:
+        if node.kind is NodeKind.SECTION:
+            if not _BOLD:
+                _BOLD.append(_bold_font())
+            return _BOLD[0]
+        return None
+    if role == _ALIGNMENT:
+        return _RIGHT_ALIGNED if col in (COL_COUNT, COL_FILL) else None
+    if role == _FOREGROUND:
+        if node.severity is not None and col in (COL_NAME, COL_TYPES):
+            return QBrush(SEVERITY_COLORS[node.severity])
+        return None
+    if role == _BACKGROUND:
+        if node.kind is NodeKind.SECTION:
             app = QApplication.instance()
             if isinstance(app, QApplication):
                 return app.palette().brush(QPalette.ColorRole.AlternateBase)
         return None
-
-    @staticmethod
-    def _display(node: Node, col: int) -> str:
-        if col == COL_NAME:
-            return node.name
-        if col == COL_COUNT:
-            if node.count is None:
-                return ""
-            if isinstance(node.count, float) and not node.count.is_integer():
-                return f"{node.count:,.2f}"
-            return f"{int(node.count):,}"
-        if col == COL_FILL:
-            return "" if node.fill_rate is None else f"{node.fill_rate:.1%}"
-        if col == COL_TYPES:
+    if role == _TOOLTIP:
+        if node.kind is NodeKind.FINDING and col in (COL_NAME, COL_TYPES):
             return node.types
-        if col == COL_PROVENANCE:
-            return node.provenance
-        return ""
+        text = _display(node, col)
+        return text if text and len(text) > 40 else None
+    if role == _SORT:
+        return sort_key(node, col)
+    if role == _KIND:
+        return node.kind.value
+    if role == _KEY:
+        return node.key
+    return None
 
-    def _sort_key(self, node: Node, col: int) -> Any:
-        parent = node.parent
-        if node.kind in (NodeKind.SECTION, NodeKind.SEVERITY) or (
-            parent is not None
-            and parent.kind is NodeKind.SECTION
-            and parent.name in ("Overview", "Statistics")
-        ):
-            # Fixed order whatever the column and direction.
-            return -node.order if self.sections_descending else node.order
-        if col == COL_COUNT:
-            return float(node.count) if node.count is not None else -1.0
-        if col == COL_FILL:
-            return node.fill_rate if node.fill_rate is not None else -1.0
-        if col == COL_NAME:
-            return node.name.casefold()
-        return self._display(node, col).casefold()
+
+def _display(node: Node, col: int) -> str:
+    if col == COL_NAME:
+        return node.name
+    if col == COL_COUNT:
+        if node.count is None:
+            return ""
+        if isinstance(node.count, float) and not node.count.is_integer():
+            return f"{node.count:,.2f}"
+        return f"{int(node.count):,}"
+    if col == COL_FILL:
+        return "" if node.fill_rate is None else f"{node.fill_rate:.1%}"
+    if col == COL_TYPES:
+        return node.types
+    if col == COL_PROVENANCE:
+        return node.provenance
+    return ""
+
+
+def sort_key(node: Node, col: int) -> Any:
+    """What SORT_ROLE returns: numbers for count and fill rate, case-folded text otherwise;
+    the report's order for rows that keep it (sections, severities, overview, statistics)."""
+    if _fixed_order(node):
+        return node.order
+    if col == COL_COUNT:
+        return float(node.count) if node.count is not None else -1.0
+    if col == COL_FILL:
+        return node.fill_rate if node.fill_rate is not None else -1.0
+    if col == COL_NAME:
+        return node.name.casefold()
+    return _display(node, col).casefold()
 
 
 def _search_text(node: Node) -> str:
@@ -701,36 +772,123 @@ def _search_text(node: Node) -> str:
     return node.name.casefold()
 
 
+def _property_search_text(prop: Property) -> str:
+    """_search_text of the node _property_node(prop) would make, without making it."""
+    return f"{prop.name}\n{', '.join(prop.types)}\n{provenance_text(prop.provenance)}".casefold()
+
+
 def _descendants_text(payload: Label | RelationshipType) -> str:
-    """Everything the filter can match below a label or type, as one string.
+    """The search texts of every node below a label or type, as one string.
 
-    NUL separates the parts, so a needle (typed text, never NUL) cannot match across two.
+    The same texts the nodes would give (_search_text), so "a descendant matches" is one
+    substring test without building the nodes. NUL separates them: a needle (typed text,
+    never NUL) cannot match across two.
     """
-    parts = [f"{p.name}\x00{chr(0).join(p.types)}" for p in payload.properties]
+    parts = [_property_search_text(p) for p in payload.properties]
     if isinstance(payload, RelationshipType):
-        parts += [_pattern_name(p, payload.name) for p in payload.patterns]
-    return "\x00".join(parts).casefold()
+        if payload.patterns:
+            parts.append("patterns")
+            parts += [_pattern_name(p, payload.name).casefold() for p in payload.patterns]
+        if payload.properties:
+            parts.append("properties")
+    return "\x00".join(parts)
 
 
-class ReportFilterProxy(QSortFilterProxyModel):
-    """Case-insensitive filter that keeps matching rows, their parents and their children.
+def search_texts(report: Report) -> dict[int, str]:
+    """_descendants_text of every label and type, by id() of the payload.
 
-    Qt's own recursive filtering would ask Python about every one of 100,000 rows on each
-    keystroke. Here the proxy decides per row with the same semantics, but only for rows
-    whose parent is shown: "has a matching descendant" is answered from the report data
-    (label and type properties) without building those rows, and cached per filter text.
+    Plain Python on the report, so it runs in a worker thread; the result goes to
+    ReportFilterProxy.add_search_texts() while the same report is shown.
+    """
+    texts = {id(x): _descendants_text(x) for x in report.labels}
+    texts.update((id(x), _descendants_text(x)) for x in report.relationship_types)
+    return texts
+
+
+def _fixed_order(node: Node) -> bool:
+    """Sections, severities and the Overview/Statistics rows keep their order in any sort."""
+    if node.kind in (NodeKind.SECTION, NodeKind.SEVERITY):
+        return True
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.kind is NodeKind.SECTION
+        and parent.name in ("Overview", "Statistics")
+    )
+
+
+class ReportFilterProxy(QAbstractItemModel):
+    """A ReportTreeModel filtered and sorted: the model the results tree shows.
+
+    Filtering is case-insensitive and keeps matching rows, their parents and their children.
+    It is a plain Python model over the source's nodes rather than a QSortFilterProxyModel,
+    which calls Python (filterAcceptsRow, lessThan, index) for every one of the source rows
+    on every change. Here a node's shown children are worked out only when a view asks for
+    them, with one list comprehension and one sorted(); "has a matching descendant" for a
+    label or type is one substring test in its search text (search_texts(), made in a
+    worker thread when a report is shown). A filter or sort change is one layoutChanged
+    with the persistent indexes (expanded rows, selection) moved to their new rows.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setDynamicSortFilter(False)
+        self._source: ReportTreeModel | None = None
         self._needle = ""
-        self._subtree_cache: dict[int, bool] = {}
-        # Per label/type: the casefolded text of everything below it (see _descendants_text).
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        # id(node) -> its shown children, in order, and id(child) -> its row among them.
+        self._shown: dict[int, list[Node]] = {}
+        self._rows: dict[int, int] = {}
+        # id(node) -> whether something below it matches the current needle.
+        self._below: dict[int, bool] = {}
+        # id(label or type payload) -> _descendants_text(payload).
         self._text_below: dict[int, str] = {}
-        self.modelReset.connect(self._text_below.clear)
 
+    # -- source ----------------------------------------------------------------------
+    def setSourceModel(self, model: ReportTreeModel) -> None:
+        self.beginResetModel()
+        if self._source is not None:
+            self._source.modelAboutToBeReset.disconnect(self._source_about_to_reset)
+            self._source.modelReset.disconnect(self._source_reset)
+        self._source = model
+        model.modelAboutToBeReset.connect(self._source_about_to_reset)
+        model.modelReset.connect(self._source_reset)
+        self._forget(texts=True)
+        self.endResetModel()
+
+    def sourceModel(self) -> ReportTreeModel | None:
+        return self._source
+
+    def _source_about_to_reset(self) -> None:
+        self.beginResetModel()
+
+    def _source_reset(self) -> None:
+        self._forget(texts=True)
+        self.endResetModel()
+
+    def _forget(self, *, texts: bool = False) -> None:
+        self._shown = {}
+        self._rows = {}
+        self._below = {}
+        if texts:
+            self._text_below = {}
+
+    def _root(self) -> Node:
+        return self._source._root if self._source is not None else _EMPTY_ROOT
+
+    def add_search_texts(self, texts: dict[int, str]) -> None:
+        """Install search_texts(report), made in a worker thread, for the report shown now."""
+        self._text_below.update(texts)
+
+    def search_texts_ready(self) -> bool:
+        """True when no label or type of the shown report needs its search text made."""
+        report = self._source.report if self._source is not None else None
+        if report is None:
+            return True
+        texts = self._text_below
+        return all(id(x) in texts for x in (*report.labels, *report.relationship_types))
+
+    # -- filter and sort -------------------------------------------------------------
     @property
     def needle(self) -> str:
         return self._needle
@@ -739,10 +897,35 @@ class ReportFilterProxy(QSortFilterProxyModel):
         needle = text.strip().casefold()
         if needle == self._needle:
             return
-        self.beginFilterChange()
-        self._needle = needle
-        self._subtree_cache = {}
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._relayout(lambda: setattr(self, "_needle", needle))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort every level by column (-1: the report's order); sections keep their order."""
+        column = column if 0 <= column < _COLUMN_COUNT else -1
+        if column == self._sort_column and (column < 0 or order == self._sort_order):
+            return
+
+        def change() -> None:
+            self._sort_column, self._sort_order = column, order
+
+        self._relayout(change)
+
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    def sort_order(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def _relayout(self, change: Callable[[], None]) -> None:
+        """Apply a filter or sort change: rows move, appear and vanish in one layoutChanged."""
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        where = [(i.internalPointer(), i.column()) for i in old]
+        change()
+        self._forget()
+        new = [self._index_of(node, column) for node, column in where]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
 
     def _self_matches(self, node: Node) -> bool:
         return node.kind is not NodeKind.SECTION and self._needle in _search_text(node)
@@ -757,69 +940,165 @@ class ReportFilterProxy(QSortFilterProxyModel):
 
     def _descendant_matches(self, node: Node) -> bool:
         key = id(node)
-        cached = self._subtree_cache.get(key)
-        if cached is not None:
-            return cached
-        needle = self._needle
-        payload = node.payload
+        found = self._below.get(key)
+        if found is not None:
+            return found
         if node.kind in (NodeKind.LABEL, NodeKind.REL_TYPE):
+            payload = node.payload
             text = self._text_below.get(id(payload))
-            if text is None:
+            if text is None:  # not made in the worker yet: make it here
                 text = self._text_below[id(payload)] = _descendants_text(payload)
-            found = needle in text
+            found = self._needle in text
         else:
             found = any(self._self_matches(c) or self._descendant_matches(c) for c in node.children)
-        self._subtree_cache[key] = found
+        self._below[key] = found
         return found
 
-    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
-        if not self._needle:
-            return True
-        source = self.sourceModel()
-        assert isinstance(source, ReportTreeModel)
-        node = source.node(source_parent).children[source_row]
+    def _inherits_match(self, node: Node) -> bool:
+        return self._self_matches(node) or self._ancestor_matches(node)
+
+    def _accepts(self, node: Node) -> bool:
         return (
             self._self_matches(node)
             or self._ancestor_matches(node)
             or self._descendant_matches(node)
         )
 
+    def _children(self, node: Node) -> list[Node]:
+        """The children of node the view shows, filtered and sorted (cached until a change)."""
+        shown = self._shown.get(id(node))
+        if shown is not None:
+            return shown
+        children = node.children
+        # All children are shown when the node or an ancestor matches; else those that match
+        # or have a match below.
+        if self._needle and children and not self._inherits_match(node):
+            children = [c for c in children if self._self_matches(c) or self._descendant_matches(c)]
+        column = self._sort_column
+        if column >= 0 and len(children) > 1 and not _fixed_order(children[0]):
+            children = self._sorted(children, column)
+        self._shown[id(node)] = children
+        rows = self._rows
+        for row, child in enumerate(children):
+            rows[id(child)] = row
+        return children
+
+    def _sorted(self, children: list[Node], column: int) -> list[Node]:
+        keys = [sort_key(c, column) for c in children]
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        try:
+            order = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+        except TypeError:  # mixed kinds in one parent: compare as text
+            texts = [str(k) for k in keys]
+            order = sorted(range(len(keys)), key=texts.__getitem__, reverse=descending)
+        return [children[i] for i in order]
+
+    def _row(self, node: Node) -> int:
+        """node's row in the view, or -1 when it is filtered out."""
+        row = self._rows.get(id(node))
+        if row is None:
+            parent = node.parent
+            if parent is None:
+                return -1
+            if parent.parent is not None and self._row(parent) < 0:
+                return -1
+            self._children(parent)
+            row = self._rows.get(id(node))
+            if row is None:
+                return -1
+        return row
+
+    def _index_of(self, node: Any, column: int) -> QModelIndex:
+        if not isinstance(node, Node) or node.parent is None:
+            return QModelIndex()
+        row = self._row(node)
+        return self.createIndex(row, column, node) if row >= 0 else QModelIndex()
+
+    # -- mapping (the QSortFilterProxyModel names the window uses) --------------------
+    def mapToSource(self, index: ModelIndex) -> QModelIndex:
+        if not index.isValid() or self._source is None:
+            return QModelIndex()
+        return self._source.index_for(index.internalPointer(), index.column())
+
+    def mapFromSource(self, index: ModelIndex) -> QModelIndex:
+        if not index.isValid():
+            return QModelIndex()
+        return self._index_of(index.internalPointer(), index.column())
+
+    def node(self, index: ModelIndex) -> Node:
+        if not index.isValid():
+            return self._root()
+        node = index.internalPointer()
+        assert isinstance(node, Node)
+        return node
+
+    # -- QAbstractItemModel ----------------------------------------------------------
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid():
+            if parent.column() != 0:
+                return QModelIndex()
+            node = parent.internalPointer()
+        else:
+            node = self._root()
+        children = self._shown.get(id(node))
+        if children is None:
+            children = self._children(node)
+        if 0 <= row < len(children) and 0 <= column < _COLUMN_COUNT:
+            return self.createIndex(row, column, children[row])
+        return QModelIndex()
+
+    def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid():
+            return QModelIndex()
+        parent = index.internalPointer().parent
+        if parent is None or parent.parent is None:
+            return QModelIndex()
+        row = self._rows.get(id(parent))
+        if row is None:
+            row = self._row(parent)
+            if row < 0:
+                return QModelIndex()
+        return self.createIndex(row, 0, parent)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid():
+            if parent.column() != 0:
+                return 0
+            node = parent.internalPointer()
+        else:
+            node = self._root()
+        return len(self._children(node))
+
     def hasChildren(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        # QSortFilterProxyModel answers this by mapping (filtering and sorting) the whole
-        # child list, for every row a view draws: 2,000 labels would build and filter
-        # 100,000 property rows just to paint the expand arrows. Answer from the data.
-        source = self.sourceModel()
-        if not parent.isValid() or not isinstance(source, ReportTreeModel):
-            return super().hasChildren(parent)
-        source_parent = self.mapToSource(parent)
-        if not source.hasChildren(source_parent):
+        # Answered from the data: building and filtering children only to draw an expand
+        # arrow would build 100,000 property rows for 2,000 labels.
+        if not parent.isValid():
+            return bool(self._children(self._root()))
+        if parent.column() != 0:
+            return False
+        node = parent.internalPointer()
+        if not node.has_children:
             return False
         if not self._needle:
             return True
-        node = source.node(source_parent)
-        return (
-            self._self_matches(node)
-            or self._ancestor_matches(node)
-            or self._descendant_matches(node)
-        )
+        shown = self._shown.get(id(node))
+        if shown is not None:
+            return bool(shown)
+        # Shown because it or an ancestor matches (all children shown) or a descendant does.
+        return self._accepts(node)
 
-    def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
-        # One Python call per comparison instead of two data() calls.
-        source = self.sourceModel()
-        assert isinstance(source, ReportTreeModel)
-        a, b = left.internalPointer(), right.internalPointer()
-        key_a = source._sort_key(a, left.column())
-        key_b = source._sort_key(b, right.column())
-        try:
-            return bool(key_a < key_b)
-        except TypeError:  # mixed kinds in one parent: fall back to text
-            return str(key_a) < str(key_b)
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return _COLUMN_COUNT
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        source = self.sourceModel()
-        if isinstance(source, ReportTreeModel):
-            source.sections_descending = order == Qt.SortOrder.DescendingOrder
-        super().sort(column, order)
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        return _header_data(section, orientation, role)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        return node_data(index.internalPointer(), index.column(), role)
 
 
 def node_details(node: Node) -> str:
@@ -839,4 +1118,4 @@ def node_details(node: Node) -> str:
 
 def row_text(node: Node) -> str:
     """One row as tab-separated text, for copy."""
-    return "\t".join(ReportTreeModel._display(node, c) for c in range(len(COLUMNS))).rstrip("\t")
+    return "\t".join(_display(node, c) for c in range(len(COLUMNS))).rstrip("\t")

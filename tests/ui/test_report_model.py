@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from neosense_desktop.ui.diff_model import DiffTreeModel
@@ -14,8 +14,13 @@ from neosense_desktop.ui.report_model import (
     COL_NAME,
     KEY_ROLE,
     SECTION_NAMES,
+    Node,
+    NodeKind,
     ReportFilterProxy,
     ReportTreeModel,
+    _search_text,
+    prebuild,
+    search_texts,
 )
 from tests.ui.helpers import child_named, child_names
 from tests.ui.report_factory import make_report
@@ -163,3 +168,86 @@ def test_diff_model_passes_model_tester(qtmodeltester: ModelTester) -> None:
     model.set_changes(diff.changes)
     assert model.change_count == len(diff.changes) > 0
     qtmodeltester.check(model, force_py=True)
+
+
+def _shown(model: object, parent: QModelIndex = QModelIndex()) -> dict[str, object]:  # noqa: B008
+    """The tree a model shows, fully expanded, as {name: {child name: ...}}."""
+    return {
+        name: _shown(model, model.index(r, 0, parent))  # type: ignore[attr-defined]
+        for r, name in enumerate(child_names(model, parent))
+    }
+
+
+def _walk_filter(node: Node, needle: str, inherited: bool = False) -> dict[str, object]:
+    """The filter's rule, applied by brute force to every node of a fully built tree."""
+
+    def self_matches(n: Node) -> bool:
+        return n.kind is not NodeKind.SECTION and needle in _search_text(n)
+
+    def below(n: Node) -> bool:
+        return any(self_matches(c) or below(c) for c in n.children)
+
+    shown = {}
+    for child in node.children:
+        keep = inherited or self_matches(child) or below(child)
+        if keep:
+            shown[child.name] = _walk_filter(child, needle, inherited or self_matches(child))
+    return shown
+
+
+def test_filter_shows_what_a_walk_over_every_node_would() -> None:
+    """The proxy answers "a descendant matches" from search texts, without building the
+    rows below; it must agree with the plain rule on every node (names, types and
+    provenance of properties, group and pattern names under relationship types)."""
+    report = make_report(labels=6, properties=4, types=3)
+    reference = ReportTreeModel()
+    reference.set_report(report)
+    reference.build_all()
+    for needle in (
+        "prop3",
+        "label4",
+        "propert",
+        "patterns",
+        "rel_2",
+        "full scan",
+        "sample of",
+        "integer",
+        "(:label0)-[:rel_1]",
+        "warning",
+        "prop2 is set",
+        "zzz",
+    ):
+        for precomputed in (False, True):
+            model = ReportTreeModel()
+            model.set_report(report)
+            proxy = ReportFilterProxy()
+            proxy.setSourceModel(model)
+            if precomputed:  # as the window does, from a worker thread
+                proxy.add_search_texts(search_texts(report))
+                model.adopt(report, prebuild(report))
+            proxy.set_filter_text(needle.upper())
+            expected = _walk_filter(reference.node(QModelIndex()), needle)
+            assert _shown(proxy) == expected, (needle, precomputed)
+
+
+def test_sort_and_filter_move_persistent_indexes_with_their_rows() -> None:
+    """Expanded rows and the selection are persistent indexes: they follow their row."""
+    model = ReportTreeModel()
+    model.set_report(make_report(labels=4, properties=3))
+    proxy = ReportFilterProxy()
+    proxy.setSourceModel(model)
+    labels = child_named(proxy, QModelIndex(), "Labels")
+    label2 = QPersistentModelIndex(child_named(proxy, labels, "Label2"))
+    prop1 = QPersistentModelIndex(child_named(proxy, proxy.index(label2.row(), 0, labels), "prop1"))
+    proxy.sort(COL_COUNT, Qt.SortOrder.AscendingOrder)  # Label3, Label2, Label1, Label0
+    assert (label2.row(), label2.data()) == (1, "Label2")
+    assert prop1.parent() == QModelIndex(label2) and prop1.data() == "prop1"
+    proxy.set_filter_text("label2")
+    assert (label2.row(), label2.data()) == (0, "Label2")
+    assert prop1.isValid() and prop1.data() == "prop1"
+    proxy.set_filter_text("label3")
+    assert not label2.isValid() and not prop1.isValid()
+    proxy.set_filter_text("")
+    proxy.sort(-1)
+    labels = child_named(proxy, QModelIndex(), "Labels")
+    assert child_names(proxy, labels) == ["Label0", "Label1", "Label2", "Label3"]
