@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +73,14 @@ from .diff_model import DiffTreeModel
 from .icons import action_icon, app_icon, clear_cache
 from .log_panel import LogPanel
 from .profile_editor import ProfileEditor
-from .report_model import ReportFilterProxy, ReportTreeModel, node_details, row_text
+from .report_model import (
+    ReportFilterProxy,
+    ReportTreeModel,
+    node_details,
+    prebuild,
+    row_text,
+    search_texts,
+)
 from .run_panel import RunPanel
 from .schema_view import SchemaView, compute_layout
 from .tasks import TaskRegistry
@@ -101,10 +110,12 @@ def default_report_name(profile_name: str, database: str, when: datetime) -> str
 class MainWindow(QMainWindow):
     """Signals:
     report_shown(object): a report is now displayed (after a run, open or retry).
+    filter_applied(str): the results tree now shows this filter (casefolded; "" for none).
     closed(): the window finished closing (tasks cancelled, drivers closed).
     """
 
     report_shown = Signal(object)
+    filter_applied = Signal(str)
     closed = Signal()
 
     def __init__(
@@ -892,14 +903,31 @@ class MainWindow(QMainWindow):
 
     # ================================================================ showing a report
     async def show_report(self, report: Report, source: str) -> None:
-        """Fill the tree, overview, charts and schema picture with a report."""
+        """Fill the tree, overview, charts and schema picture with a report.
+
+        The window keeps painting throughout: the steps on the event loop are short and yield
+        in between, the slow parts run in a worker thread (the search texts the filter needs,
+        the label and type rows, the schema layout), and the picture is drawn a few items at a
+        time. Returns once everything is shown (or a newer report took over).
+        """
+        # A report is about ten objects per property (a million for 2,000 labels of 50
+        # properties) that live as long as the window shows it or keeps it in run_history.
+        # Frozen, the cyclic garbage collector stops walking them all on some later
+        # allocation: that walk holds the GIL, so it froze the window for ~0.5 s.
+        gc.freeze()
         self.report = report
         self.report_source = source
+        self.tasks.cancel("filter")
         self.filter_edit.clear()
+        self._filter_timer.stop()
         self.proxy.set_filter_text("")
         self.tree_model.set_report(report)
         self.tree.expand(self.proxy.index(0, 0))
         self.details.clear()
+        prepared = self.tasks.start("prepare-report", self._prepare_report(report))
+        await asyncio.sleep(0)
+        if self.report is not report:
+            return
         self.charts.show_report(report)
         self.overview_text.setText(_overview_html(report, source))
         self.report_status.setText(
@@ -909,22 +937,71 @@ class MainWindow(QMainWindow):
         self.run_history.append((source, report))
         self._refresh_compare_choices()
         self._update_actions()
+        if prepared is not None:
+            await asyncio.wait([prepared])
         loop = asyncio.get_running_loop()
         layout = await loop.run_in_executor(None, compute_layout, report)
-        if self.report is report:
-            self.schema_view.show_report(report, layout)
+        if self.report is not report:
+            return
+        for _ in self.schema_view.draw_steps(report, layout):
+            await asyncio.sleep(0)
+            if self.report is not report:  # a newer report is being drawn
+                return
         self.report_shown.emit(report)
 
-    def apply_filter(self) -> None:
-        self.proxy.set_filter_text(self.filter_edit.text())
-        if self.proxy.needle:
-            self.tree.expandAll() if self.proxy.rowCount() < 50 else self._expand_matches()
+    async def _prepare_report(self, report: Report) -> None:
+        """The filter's search texts and the label and type rows, made in a worker thread."""
+        loop = asyncio.get_running_loop()
+        texts, built = await loop.run_in_executor(
+            None, lambda: (search_texts(report), prebuild(report))
+        )
+        if self.report is report and self.tree_model.report is report:
+            self.proxy.add_search_texts(texts)
+            self.tree_model.adopt(report, built)
 
-    def _expand_matches(self) -> None:
-        # Expand sections and their direct children only; expandAll on 100k rows is slow.
-        for r in range(self.proxy.rowCount()):
-            section = self.proxy.index(r, 0)
-            self.tree.expand(section)
+    def apply_filter(self) -> None:
+        self.tasks.start("filter", self.filter_tree(self.filter_edit.text()))
+
+    async def filter_tree(self, text: str) -> str:
+        """Filter the results tree by text and open what matches; returns the needle shown.
+
+        Waits for the search texts of the report (made in a worker thread when it was shown)
+        rather than making them on the event loop. A newer filter cancels this one (the
+        "filter" task is preemptive), so the tree always ends with the latest text.
+        """
+        while (prepared := self.tasks.get("prepare-report")) is not None and not prepared.done():
+            await asyncio.wait([prepared])
+        self.proxy.set_filter_text(text)
+        if self.proxy.needle:
+            self._expand_matches()
+        self.filter_applied.emit(self.proxy.needle)
+        return self.proxy.needle
+
+    def _expand_matches(self, budget: int = 200) -> None:
+        """Open every section with a match, then each deeper level whole while the rows
+        shown stay within budget.
+
+        expandAll on a filter that matches a property of 2,000 labels would build and lay
+        out 100,000 rows; a narrow filter ("born") still opens all the way down.
+        """
+        proxy, tree = self.proxy, self.tree
+        level = [proxy.index(r, 0) for r in range(proxy.rowCount())]
+        shown = len(level)
+        first = True
+        while level:
+            parents = [i for i in level if proxy.hasChildren(i)]
+            if not first and shown + len(parents) > budget:
+                return  # each of them would add a row at least: no need to count
+            counts = [proxy.rowCount(i) for i in parents]
+            if not first and shown + sum(counts) > budget:
+                return
+            for index in parents:
+                tree.expand(index)
+            shown += sum(counts)
+            level = [
+                proxy.index(r, 0, i) for i, n in zip(parents, counts, strict=True) for r in range(n)
+            ]
+            first = False
 
     def focus_filter(self) -> None:
         self.tabs.setCurrentIndex(TAB_RESULTS)
@@ -942,8 +1019,10 @@ class MainWindow(QMainWindow):
 
     def select_in_tree(self, key: str) -> bool:
         """Select the tree item with this key (from a click in the schema picture)."""
-        if self.proxy.needle:
+        if self.proxy.needle or self.tasks.running("filter"):
+            self.tasks.cancel("filter")
             self.filter_edit.clear()
+            self._filter_timer.stop()
             self.proxy.set_filter_text("")
         source = self.tree_model.find(key)
         if not source.isValid():
@@ -1192,6 +1271,7 @@ class MainWindow(QMainWindow):
         """Cancel every task (runs close their drivers as they unwind), then close."""
         self._closing = True
         await self.tasks.cancel_all()
+        gc.unfreeze()  # see show_report: what this window froze can be collected again
         self.log_panel.detach()
         for box in list(self.error_dialogs):
             box.close()
@@ -1259,8 +1339,6 @@ def _overview_html(report: Report, source: str) -> str:
         rows.append(
             ("Incomplete", ", ".join(f"{n} ({report.activities[n].status.value})" for n in failed))
         )
-    from html import escape
-
     body = "".join(
         f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>" for k, v in rows
     )

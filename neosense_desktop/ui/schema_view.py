@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -218,6 +219,18 @@ class SchemaView(QGraphicsView):
 
     def show_report(self, report: Report | None, layout: dict[str, LaidOutNode] | None) -> None:
         """Draw a report with a layout from compute_layout() (None: compute it here)."""
+        for _ in self.draw_steps(report, layout):
+            pass
+
+    def draw_steps(
+        self, report: Report | None, layout: dict[str, LaidOutNode] | None, chunk: int = 12
+    ) -> Iterator[None]:
+        """show_report() a few items at a time: yields after every `chunk` labels or arrows.
+
+        The window runs the steps with the event loop turning in between, so an 80-label
+        picture never holds the loop for the whole ~30 ms it takes to make. Stop iterating
+        (and call draw_steps again) to abandon a picture half-way.
+        """
         self.clear()
         if report is None:
             self._placeholder("Run an extraction or open a report to see the schema.")
@@ -230,10 +243,15 @@ class SchemaView(QGraphicsView):
             layout = layout_schema(nodes, [(a, b, c) for a, b, _t, c in edges])
         palette = self.palette()
         counts = dict(nodes)
+        scene = self.scene()
+        made = 0
         for name, laid in layout.items():
             item = LabelItem(laid, counts.get(name, 0), palette)
-            self.scene().addItem(item)
+            scene.addItem(item)
             self.labels[name] = item
+            made += 1
+            if made % chunk == 0:
+                yield
         bends: dict[tuple[str, str], int] = defaultdict(int)
         for start, end, rel_type, count in edges:
             if start not in layout or end not in layout:
@@ -248,15 +266,18 @@ class SchemaView(QGraphicsView):
             elif start > end:
                 bend = -bend
             edge = EdgeItem(layout[start], layout[end], rel_type, count, bend, palette)
-            self.scene().addItem(edge)
+            scene.addItem(edge)
             self.edges.append(edge)
+            made += 1
+            if made % chunk == 0:
+                yield
         self.hidden_labels = max(0, len(report.labels) - len(layout))
         if self.hidden_labels:
-            note = self.scene().addSimpleText(
+            note = scene.addSimpleText(
                 f"Showing the {len(layout)} largest labels; {self.hidden_labels} more are in "
                 "the tree."
             )
-            rect = self.scene().itemsBoundingRect()
+            rect = scene.itemsBoundingRect()
             note.setPos(rect.left(), rect.top() - 30)
         self.fit()
 

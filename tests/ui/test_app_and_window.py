@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import QMimeData, QPoint, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QSettings, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -34,7 +34,7 @@ from neosense_desktop.ui import icons
 from neosense_desktop.ui.about import AboutDialog
 from neosense_desktop.ui.main_window import MainWindow, default_report_name
 from neosense_desktop.ui.tasks import TaskRegistry
-from tests.ui.helpers import wait_for, wait_for_widget
+from tests.ui.helpers import child_named, child_names, wait_for, wait_for_widget
 from tests.ui.report_factory import make_report
 from tests.ui.window_support import open_window
 
@@ -242,6 +242,42 @@ async def test_standard_shortcuts_and_keyboard_reachability() -> None:
         assert tab_keys <= shortcuts
         window.focus_filter()
         assert window.tabs.currentIndex() == 1
+
+
+async def test_a_filter_typed_while_the_report_is_prepared_ends_with_the_latest_text() -> None:
+    """Filtering waits for the search texts made in a worker thread; a newer filter cancels
+    the one still waiting, and the tree ends filtered by the latest text, opened to it."""
+    async with open_window(SecretStore(fail.Keyring())) as window:
+        report = make_report(labels=1500, properties=20)
+        reset = asyncio.Event()
+        window.tree_model.modelReset.connect(reset.set)
+        showing = asyncio.ensure_future(window.show_report(report, "test"))
+        await reset.wait()
+        prepared = window.tasks.get("prepare-report")
+        assert prepared is not None and not prepared.done()
+        window.filter_edit.setText("prop7")
+        window.apply_filter()
+        first = window.tasks.get("filter")
+        window.filter_edit.setText(" Label99 ")
+        window.apply_filter()
+        latest = window.tasks.get("filter")
+        assert first is not None and latest is not None and latest is not first
+        assert await latest == "label99"
+        assert first.cancelled() and prepared.done()
+        assert window.proxy.needle == "label99"
+        proxy = window.proxy
+        assert child_names(proxy) == ["Labels"]
+        labels = child_named(proxy, QModelIndex(), "Labels")
+        assert child_names(proxy, labels) == ["Label99", *(f"Label{i}" for i in range(990, 1000))]
+        # 11 labels of 20 properties would be 231 rows: over the budget, so they stay shut.
+        assert window.tree.isExpanded(labels)
+        assert not window.tree.isExpanded(proxy.index(0, 0, labels))
+        await showing
+        # A narrow filter opens all the way down.
+        assert await window.filter_tree("label1499") == "label1499"
+        labels = child_named(proxy, QModelIndex(), "Labels")
+        assert window.tree.isExpanded(proxy.index(0, 0, labels))
+        assert child_names(proxy, proxy.index(0, 0, labels))[:2] == ["prop0", "prop1"]
 
 
 def test_icons_follow_a_dark_palette(qapp: QApplication) -> None:
