@@ -77,12 +77,13 @@ from .report_model import (
     ReportFilterProxy,
     ReportTreeModel,
     node_details,
-    prebuild,
+    prebuild_steps,
     row_text,
-    search_texts,
+    search_texts_steps,
 )
 from .run_panel import RunPanel
-from .schema_view import SchemaView, compute_layout
+from .schema_view import SchemaView, compute_layout_steps
+from .slices import run_sliced
 from .tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
@@ -905,10 +906,11 @@ class MainWindow(QMainWindow):
     async def show_report(self, report: Report, source: str) -> None:
         """Fill the tree, overview, charts and schema picture with a report.
 
-        The window keeps painting throughout: the steps on the event loop are short and yield
-        in between, the slow parts run in a worker thread (the search texts the filter needs,
-        the label and type rows, the schema layout), and the picture is drawn a few items at a
-        time. Returns once everything is shown (or a newer report took over).
+        The window keeps painting throughout: every step is short and yields to the loop; the
+        slow parts (the search texts the filter needs, the label and type rows, the schema
+        layout) run in slices of a few ms (slices.py: not in a worker thread, whose GIL
+        contention made each paint meanwhile take 0.2 s), and the picture is drawn a few
+        items at a time. Returns once everything is shown (or a newer report took over).
         """
         # A report is about ten objects per property (a million for 2,000 labels of 50
         # properties) that live as long as the window shows it or keeps it in run_history.
@@ -939,8 +941,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if prepared is not None:
             await asyncio.wait([prepared])
-        loop = asyncio.get_running_loop()
-        layout = await loop.run_in_executor(None, compute_layout, report)
+        layout = await run_sliced(compute_layout_steps(report))
         if self.report is not report:
             return
         for _ in self.schema_view.draw_steps(report, layout):
@@ -950,11 +951,9 @@ class MainWindow(QMainWindow):
         self.report_shown.emit(report)
 
     async def _prepare_report(self, report: Report) -> None:
-        """The filter's search texts and the label and type rows, made in a worker thread."""
-        loop = asyncio.get_running_loop()
-        texts, built = await loop.run_in_executor(
-            None, lambda: (search_texts(report), prebuild(report))
-        )
+        """The filter's search texts and the label and type rows, made in slices."""
+        texts = await run_sliced(search_texts_steps(report))
+        built = await run_sliced(prebuild_steps(report))
         if self.report is report and self.tree_model.report is report:
             self.proxy.add_search_texts(texts)
             self.tree_model.adopt(report, built)
@@ -965,8 +964,8 @@ class MainWindow(QMainWindow):
     async def filter_tree(self, text: str) -> str:
         """Filter the results tree by text and open what matches; returns the needle shown.
 
-        Waits for the search texts of the report (made in a worker thread when it was shown)
-        rather than making them on the event loop. A newer filter cancels this one (the
+        Waits for the search texts of the report (made in slices when it was shown) rather
+        than making them all at once. A newer filter cancels this one (the
         "filter" task is preemptive), so the tree always ends with the latest text.
         """
         while (prepared := self.tasks.get("prepare-report")) is not None and not prepared.done():

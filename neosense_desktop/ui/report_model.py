@@ -39,6 +39,7 @@ from ..core.report import (
     Severity,
 )
 from .icons import kind_icon
+from .slices import Steps, drain
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -106,6 +107,7 @@ class Node:
         "payload",
         "provenance",
         "row",
+        "search",
         "severity",
         "types",
     )
@@ -138,6 +140,7 @@ class Node:
         self.order = order
         self.parent: Node | None = None
         self.row = 0
+        self.search: str | None = None  # _search_text(self), made on first use
         self._build = build
         self._children: list[Node] | None = None if build else []
         self.child_count_hint = child_count_hint if build else 0
@@ -165,7 +168,7 @@ class Node:
         return self._children is not None
 
     def adopt(self, children: list[Node]) -> None:
-        """Take children made elsewhere (by the same builder, in a worker thread)."""
+        """Take children made ahead by the same builder (prebuild)."""
         for i, child in enumerate(children):
             child.parent = self
             child.row = i
@@ -527,12 +530,20 @@ def _release(root: Node) -> None:
 
 def prebuild(report: Report) -> dict[str, list[Node]]:
     """The children of the Labels and Relationship types sections, made as their builders
-    would. Plain Python (no Qt), so a worker thread can make them; ReportTreeModel.adopt()
-    installs them while the same report is shown."""
-    return {
-        "Labels": [_label_node(x) for x in report.labels],
-        "Relationship types": [_rel_type_node(x) for x in report.relationship_types],
-    }
+    would, ahead of the first expand; ReportTreeModel.adopt() installs them while the same
+    report is shown."""
+    return drain(prebuild_steps(report))
+
+
+def prebuild_steps(report: Report, per_step: int = 50) -> Steps[dict[str, list[Node]]]:
+    """prebuild() a few rows per step (for run_sliced)."""
+    labels: list[Node] = []
+    for i, label in enumerate(report.labels, 1):
+        labels.append(_label_node(label))
+        if i % per_step == 0:
+            yield
+    types = [_rel_type_node(x) for x in report.relationship_types]
+    return {"Labels": labels, "Relationship types": types}
 
 
 class ReportTreeModel(QAbstractItemModel):
@@ -756,6 +767,10 @@ def sort_key(node: Node, col: int) -> Any:
     the report's order for rows that keep it (sections, severities, overview, statistics)."""
     if _fixed_order(node):
         return node.order
+    return _column_key(node, col)
+
+
+def _column_key(node: Node, col: int) -> Any:
     if col == COL_COUNT:
         return float(node.count) if node.count is not None else -1.0
     if col == COL_FILL:
@@ -765,11 +780,22 @@ def sort_key(node: Node, col: int) -> Any:
     return _display(node, col).casefold()
 
 
+_TEXT_KINDS = frozenset((NodeKind.PROPERTY, NodeKind.INDEX, NodeKind.CONSTRAINT, NodeKind.FINDING))
+
+
 def _search_text(node: Node) -> str:
-    """What the filter matches for a node: its name, plus types/message where meaningful."""
-    if node.kind in (NodeKind.PROPERTY, NodeKind.INDEX, NodeKind.CONSTRAINT, NodeKind.FINDING):
-        return f"{node.name}\n{node.types}\n{node.provenance}".casefold()
-    return node.name.casefold()
+    """What the filter matches for a node: its name, plus types/message where meaningful.
+    Sections match nothing (their names would keep every row)."""
+    text = node.search
+    if text is None:
+        if node.kind is NodeKind.SECTION:
+            text = "\x00"  # no needle (typed text) contains NUL
+        elif node.kind in _TEXT_KINDS:
+            text = f"{node.name}\n{node.types}\n{node.provenance}".casefold()
+        else:
+            text = node.name.casefold()
+        node.search = text
+    return text
 
 
 def _property_search_text(prop: Property) -> str:
@@ -797,11 +823,19 @@ def _descendants_text(payload: Label | RelationshipType) -> str:
 def search_texts(report: Report) -> dict[int, str]:
     """_descendants_text of every label and type, by id() of the payload.
 
-    Plain Python on the report, so it runs in a worker thread; the result goes to
-    ReportFilterProxy.add_search_texts() while the same report is shown.
+    The result goes to ReportFilterProxy.add_search_texts() while the same report is shown.
     """
-    texts = {id(x): _descendants_text(x) for x in report.labels}
-    texts.update((id(x), _descendants_text(x)) for x in report.relationship_types)
+    return drain(search_texts_steps(report))
+
+
+def search_texts_steps(report: Report) -> Steps[dict[int, str]]:
+    """search_texts() one label or type per step (for run_sliced: ~0.2 s for 100,000
+    properties, too long to hold the event loop)."""
+    texts: dict[int, str] = {}
+    payloads: list[Label | RelationshipType] = [*report.labels, *report.relationship_types]
+    for payload in payloads:
+        texts[id(payload)] = _descendants_text(payload)
+        yield
     return texts
 
 
@@ -817,6 +851,9 @@ def _fixed_order(node: Node) -> bool:
     )
 
 
+_TEXT_BELOW_KINDS = frozenset((NodeKind.LABEL, NodeKind.REL_TYPE))
+
+
 class ReportFilterProxy(QAbstractItemModel):
     """A ReportTreeModel filtered and sorted: the model the results tree shows.
 
@@ -825,8 +862,8 @@ class ReportFilterProxy(QAbstractItemModel):
     which calls Python (filterAcceptsRow, lessThan, index) for every one of the source rows
     on every change. Here a node's shown children are worked out only when a view asks for
     them, with one list comprehension and one sorted(); "has a matching descendant" for a
-    label or type is one substring test in its search text (search_texts(), made in a
-    worker thread when a report is shown). A filter or sort change is one layoutChanged
+    label or type is one substring test in its search text (search_texts(), made in
+    slices when a report is shown). A filter or sort change is one layoutChanged
     with the persistent indexes (expanded rows, selection) moved to their new rows.
     """
 
@@ -877,7 +914,7 @@ class ReportFilterProxy(QAbstractItemModel):
         return self._source._root if self._source is not None else _EMPTY_ROOT
 
     def add_search_texts(self, texts: dict[int, str]) -> None:
-        """Install search_texts(report), made in a worker thread, for the report shown now."""
+        """Install search_texts(report), made ahead in slices, for the report shown now."""
         self._text_below.update(texts)
 
     def search_texts_ready(self) -> bool:
@@ -928,7 +965,7 @@ class ReportFilterProxy(QAbstractItemModel):
         self.layoutChanged.emit()
 
     def _self_matches(self, node: Node) -> bool:
-        return node.kind is not NodeKind.SECTION and self._needle in _search_text(node)
+        return self._needle in _search_text(node)
 
     def _ancestor_matches(self, node: Node) -> bool:
         parent = node.parent
@@ -939,18 +976,17 @@ class ReportFilterProxy(QAbstractItemModel):
         return False
 
     def _descendant_matches(self, node: Node) -> bool:
+        if node.kind in _TEXT_BELOW_KINDS:  # one substring test, not worth caching
+            payload = node.payload
+            text = self._text_below.get(id(payload))
+            if text is None:  # not made ahead (yet): make it here
+                text = self._text_below[id(payload)] = _descendants_text(payload)
+            return self._needle in text
         key = id(node)
         found = self._below.get(key)
         if found is not None:
             return found
-        if node.kind in (NodeKind.LABEL, NodeKind.REL_TYPE):
-            payload = node.payload
-            text = self._text_below.get(id(payload))
-            if text is None:  # not made in the worker yet: make it here
-                text = self._text_below[id(payload)] = _descendants_text(payload)
-            found = self._needle in text
-        else:
-            found = any(self._self_matches(c) or self._descendant_matches(c) for c in node.children)
+        found = any(self._self_matches(c) or self._descendant_matches(c) for c in node.children)
         self._below[key] = found
         return found
 
@@ -972,8 +1008,10 @@ class ReportFilterProxy(QAbstractItemModel):
         children = node.children
         # All children are shown when the node or an ancestor matches; else those that match
         # or have a match below.
-        if self._needle and children and not self._inherits_match(node):
-            children = [c for c in children if self._self_matches(c) or self._descendant_matches(c)]
+        needle = self._needle
+        if needle and children and not self._inherits_match(node):
+            below = self._descendant_matches
+            children = [c for c in children if needle in _search_text(c) or below(c)]
         column = self._sort_column
         if column >= 0 and len(children) > 1 and not _fixed_order(children[0]):
             children = self._sorted(children, column)
@@ -984,7 +1022,7 @@ class ReportFilterProxy(QAbstractItemModel):
         return children
 
     def _sorted(self, children: list[Node], column: int) -> list[Node]:
-        keys = [sort_key(c, column) for c in children]
+        keys = [_column_key(c, column) for c in children]
         descending = self._sort_order == Qt.SortOrder.DescendingOrder
         try:
             order = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
@@ -1071,21 +1109,12 @@ class ReportFilterProxy(QAbstractItemModel):
 
     def hasChildren(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
         # Answered from the data: building and filtering children only to draw an expand
-        # arrow would build 100,000 property rows for 2,000 labels.
+        # arrow would build 100,000 property rows for 2,000 labels. A node the view shows
+        # passed the filter: it or an ancestor matches (all its children show) or something
+        # below it does (that child shows), so it has children shown if it has any.
         if not parent.isValid():
             return bool(self._children(self._root()))
-        if parent.column() != 0:
-            return False
-        node = parent.internalPointer()
-        if not node.has_children:
-            return False
-        if not self._needle:
-            return True
-        shown = self._shown.get(id(node))
-        if shown is not None:
-            return bool(shown)
-        # Shown because it or an ancestor matches (all children shown) or a descendant does.
-        return self._accepts(node)
+        return parent.column() == 0 and parent.internalPointer().has_children
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return _COLUMN_COUNT

@@ -1,14 +1,17 @@
 """Where to draw each label in the schema picture: a force-directed layout, no Qt.
 
-Plain Python so it runs in a worker thread, off the paint path. Deterministic: labels start
-on a circle ordered by size, then a Fruchterman-Reingold pass pulls connected labels
-together and pushes all apart, and a last pass removes overlaps between the discs.
+Deterministic: labels start on a circle ordered by size, then a Fruchterman-Reingold pass
+pulls connected labels together and pushes all apart, and a last pass removes overlaps
+between the discs. layout_steps() is the same work in small steps, which the window runs in
+slices on the event loop (slices.py says why not in a worker thread).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from .slices import Steps, drain
 
 MIN_RADIUS = 16.0
 MAX_RADIUS = 52.0
@@ -42,13 +45,23 @@ def layout_schema(
     Connected labels get the force-directed layout; labels with no relationship to another
     label are packed in a grid below it, so they neither drift off nor crowd the graph.
     """
+    return drain(layout_steps(nodes, edges, iterations=iterations))
+
+
+def layout_steps(
+    nodes: list[tuple[str, int]],
+    edges: list[tuple[str, str, int]],
+    *,
+    iterations: int = 250,
+) -> Steps[dict[str, LaidOutNode]]:
+    """layout_schema() one force iteration or overlap pass per step (for run_sliced)."""
     if not nodes:
         return {}
     largest = max(c for _, c in nodes)
     linked = {a for a, b, _ in edges if a != b} | {b for a, b, _ in edges if a != b}
     connected = [(n, c) for n, c in nodes if n in linked]
     isolated = sorted(((n, c) for n, c in nodes if n not in linked), key=lambda nc: (-nc[1], nc[0]))
-    placed = _force_layout(connected, edges, largest, iterations) if connected else {}
+    placed = (yield from _force_layout(connected, edges, largest, iterations)) if connected else {}
     if isolated:
         placed.update(_grid_below(isolated, largest, placed))
     return placed
@@ -79,7 +92,7 @@ def _force_layout(
     edges: list[tuple[str, str, int]],
     largest: int,
     iterations: int,
-) -> dict[str, LaidOutNode]:
+) -> Steps[dict[str, LaidOutNode]]:
     order = sorted(nodes, key=lambda nc: (-nc[1], nc[0]))
     radius = {n: node_radius(c, largest) for n, c in order}
     n = len(order)
@@ -132,14 +145,16 @@ def _force_layout(
             p[0] += dx / length * move
             p[1] += dy / length * move
         temperature = max(1.0, temperature * (1 - step / iterations) ** 0.5 * 0.98)
-    _remove_overlaps(names, pos, radius)
+        yield
+    yield from _remove_overlaps(names, pos, radius)
     return {name: LaidOutNode(name, pos[name][0], pos[name][1], radius[name]) for name in names}
 
 
 def _remove_overlaps(
     names: list[str], pos: dict[str, list[float]], radius: dict[str, float], margin: float = 24.0
-) -> None:
+) -> Steps[None]:
     for _ in range(60):
+        yield
         moved = False
         for i, a in enumerate(names):
             for b in names[i + 1 :]:
