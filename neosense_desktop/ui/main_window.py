@@ -81,6 +81,7 @@ from .report_model import (
     row_text,
     search_texts_steps,
 )
+from .results_tree import ResultsTree
 from .run_panel import RunPanel
 from .schema_view import SchemaView, compute_layout_steps
 from .slices import run_sliced
@@ -277,7 +278,7 @@ class MainWindow(QMainWindow):
         self.tree_model = ReportTreeModel(self)
         self.proxy = ReportFilterProxy(self)
         self.proxy.setSourceModel(self.tree_model)
-        self.tree = QTreeView(results)
+        self.tree = ResultsTree(results)
         self.tree.setObjectName("results-tree")
         self.tree.setModel(self.proxy)
         self.tree.setSortingEnabled(True)

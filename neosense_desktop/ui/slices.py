@@ -19,7 +19,7 @@ from typing import TypeVar
 T = TypeVar("T")
 Steps = Generator[None, None, T]
 
-SLICE_S = 0.004
+SLICE_S = 0.002
 
 
 def drain(steps: Steps[T]) -> T:

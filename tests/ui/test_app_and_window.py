@@ -280,6 +280,31 @@ async def test_a_filter_typed_while_the_report_is_prepared_ends_with_the_latest_
         assert child_names(proxy, proxy.index(0, 0, labels))[:2] == ["prop0", "prop1"]
 
 
+async def test_results_tree_paints_on_the_loop_turn_after_laying_out_rows() -> None:
+    """Laying out 2,000 rows and painting them are two turns of the loop, not one block:
+    the viewport holds its repaint while rows are laid out, then repaints."""
+    async with open_window(SecretStore(fail.Keyring())) as window:
+        window.tabs.setCurrentIndex(1)
+        await window.show_report(make_report(labels=2000, properties=2), "test")
+        await asyncio.sleep(0.05)
+        viewport = window.tree.viewport()
+        assert viewport.updatesEnabled()
+        labels = child_named(window.proxy, QModelIndex(), "Labels")
+        window.tree.expand(labels)
+        assert window.tree.isExpanded(labels) and not viewport.updatesEnabled()
+        await asyncio.sleep(0)
+        await asyncio.sleep(0.02)
+        assert viewport.updatesEnabled()
+        window.proxy.sort(1, Qt.SortOrder.AscendingOrder)  # a relayout, on a timer
+        states = []
+        for _ in range(50):  # loop turns: laid out on one, painted on a later one
+            await asyncio.sleep(0)
+            states.append(viewport.updatesEnabled())
+        assert False in states and states[-1]
+        assert window.tree.visualRect(window.proxy.index(0, 0, labels)).isValid()
+        assert window.proxy.index(0, 0, labels).data() == "Label1999"
+
+
 def test_icons_follow_a_dark_palette(qapp: QApplication) -> None:
     light = qapp.palette()
     try:
