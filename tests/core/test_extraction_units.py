@@ -188,3 +188,31 @@ def test_id_sample_source_limits_and_escapes() -> None:
     assert params == {"sample_ids": [5, 3, 9], "sample_limit": 2}
     cypher, _ = relationship_source("T", IdSample((1,), 1), with_ends=True)
     assert "WHERE id(r) IN $sample_ids WITH a, r, b ORDER BY rand() LIMIT $sample_limit" in cypher
+
+
+async def test_priority_gate_serves_waiters_by_priority_then_arrival() -> None:
+    import asyncio
+
+    from neosense_desktop.core.extraction.context import PriorityGate
+
+    gate = PriorityGate(1)
+    await gate.acquire(0)  # the one slot is taken
+    order: list[str] = []
+
+    async def wait(name: str, priority: int) -> None:
+        await gate.acquire(priority)
+        order.append(name)
+        gate.release()
+
+    tasks = [
+        asyncio.create_task(wait(name, prio))
+        for name, prio in (("short-1", 0), ("short-2", 0), ("scan", -2), ("shared", -1))
+    ]
+    cancelled = asyncio.create_task(wait("cancelled", -5))
+    await asyncio.sleep(0)
+    cancelled.cancel()  # a cancelled waiter must not take or lose the slot
+    await asyncio.sleep(0)
+    gate.release()
+    await asyncio.gather(*tasks)
+    assert order == ["scan", "shared", "short-1", "short-2"]
+    await asyncio.wait_for(gate.acquire(0), 1)  # the slot came back

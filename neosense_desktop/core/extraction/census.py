@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .context import RunContext
+from .context import PRIORITY_LONG_SCAN, RunContext
 from .planning import census_is_exact, census_sample_size
 from .sampling import node_source
 
@@ -64,6 +64,7 @@ async def node_census(ctx: RunContext, activity: str) -> Census:
         f"{source} WITH n, labels(n) AS labels, COUNT {{ (n)--() }} AS degree "
         "RETURN labels, degree, count(*) AS nodes, min(id(n)) AS example",
         params,
+        priority=PRIORITY_LONG_SCAN,
     )
     census = Census(exact=exact, nodes_read=0, node_count=sizes.node_count)
     for row in rows:

@@ -1,8 +1,10 @@
 """What every activity of one run shares: the client, the options, the sizes, progress.
 
 RunContext wraps GraphClient.read with
-- a semaphore, so all activities together keep at most `max_concurrent_queries` queries on
-  the server (each in its own session from the one driver's pool);
+- a gate, so all activities together keep at most `max_concurrent_queries` queries on
+  the server (each in its own session from the one driver's pool); waiting queries go in
+  priority order, so the few long whole-store scans (census, builtins, unlabeled nodes)
+  start first instead of queueing behind dozens of short samples and ending the run last;
 - transaction metadata naming the run ({"neosense_run": id}), so a cancelled run can find
   and terminate its own transactions on the server (SHOW TRANSACTIONS shows metaData);
   plus a constant comment (QUERY_TAG) that marks NeoSense queries in the server's query
@@ -13,6 +15,8 @@ RunContext wraps GraphClient.read with
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -107,6 +111,42 @@ class ActivityProgress:
         self.emit("running", message)
 
 
+# Query priorities: lower goes first. Long scans that other work waits for start early.
+PRIORITY_LONG_SCAN = -2
+PRIORITY_SHARED = -1
+PRIORITY_NORMAL = 0
+
+
+class PriorityGate:
+    """A semaphore whose waiters are served by (priority, arrival), not arrival alone."""
+
+    def __init__(self, slots: int) -> None:
+        self._free = slots
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    async def acquire(self, priority: int) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (priority, next(self._seq), waiter))
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # granted and cancelled at once: pass the slot on
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            _, _, waiter = heapq.heappop(self._waiters)
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+
 class RunContext:
     """Shared state of one run (or one re-run of an activity)."""
 
@@ -126,7 +166,7 @@ class RunContext:
         self.run_id = run_id
         self.marker = f"neosense-run:{run_id}"  # seeds the samplers
         self.on_progress = on_progress
-        self._semaphore = asyncio.Semaphore(options.max_concurrent_queries)
+        self._gate = PriorityGate(options.max_concurrent_queries)
         self._shared: dict[str, asyncio.Task[Any]] = {}
         # The schema activity's labels and types, for quality; None when schema did not
         # succeed. The runner resolves it.
@@ -164,8 +204,11 @@ class RunContext:
         query_name: str,
         cypher: str,
         parameters: Mapping[str, Any] | None = None,
+        *,
+        priority: int = PRIORITY_NORMAL,
     ) -> list[Row]:
-        async with self._semaphore:
+        await self._gate.acquire(priority)
+        try:
             rows = await self.client.read(
                 query_name,
                 f"{QUERY_TAG} {cypher}",
@@ -173,8 +216,15 @@ class RunContext:
                 timeout_s=self.options.query_timeout_s,
                 metadata={"neosense_run": self.run_id},
             )
+        finally:
+            self._gate.release()
         self.rows_by_activity[activity] = self.rows_by_activity.get(activity, 0) + len(rows)
         return rows
+
+    def prefetch(self, name: str, factory: Callable[[], Awaitable[Any]]) -> None:
+        """Start shared work now, so it is under way before anyone awaits it."""
+        if name not in self._shared:
+            self._shared[name] = asyncio.ensure_future(_await(factory))
 
     async def shared(self, name: str, factory: Callable[[], Awaitable[T]]) -> T:
         """Run `factory` once per run however many activities need its result.
@@ -184,11 +234,7 @@ class RunContext:
         """
         task = self._shared.get(name)
         if task is None:
-
-            async def _run() -> T:
-                return await factory()
-
-            task = asyncio.ensure_future(_run())
+            task = asyncio.ensure_future(_await(factory))
             self._shared[name] = task
         result: T = await asyncio.shield(task)
         return result
@@ -202,3 +248,7 @@ class RunContext:
         for t in self._shared.values():
             if t.done() and not t.cancelled():
                 t.exception()  # mark retrieved, so asyncio does not log it as lost
+
+
+async def _await(factory: Callable[[], Awaitable[T]]) -> T:
+    return await factory()

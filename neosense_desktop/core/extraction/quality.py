@@ -21,7 +21,7 @@ from ..report import (
     Report,
     Severity,
 )
-from .census import Census, shared_census
+from .census import Census, node_census, shared_census
 from .context import ActivityProgress, RunContext
 from .sampling import node_source
 from .statistics import read_constraints, read_indexes
@@ -61,6 +61,7 @@ def _subject_type(rel_type: str, prop: str | None = None) -> str:
 
 async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
     progress.start(4, "checking indexes")
+    ctx.prefetch("census", lambda: node_census(ctx, ACTIVITY))  # the longest read: start now
     findings: list[Finding] = []
     parts: dict[str, float] = {}
 

@@ -21,8 +21,8 @@ from ..report import (
     Statistics,
     Supernode,
 )
-from .census import Census, shared_census
-from .context import ActivityProgress, RunContext
+from .census import Census, node_census, shared_census
+from .context import PRIORITY_SHARED, ActivityProgress, RunContext
 
 ACTIVITY = "statistics_and_indexes"
 TOP_SUPERNODES = 10
@@ -38,7 +38,7 @@ async def read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
 
 
 async def _read_indexes(ctx: RunContext, activity: str) -> list[Index]:
-    rows = await ctx.read(activity, "indexes", "SHOW INDEXES YIELD *")
+    rows = await ctx.read(activity, "indexes", "SHOW INDEXES YIELD *", priority=PRIORITY_SHARED)
     indexes = [
         Index(
             name=r["name"],
@@ -58,7 +58,9 @@ async def _read_indexes(ctx: RunContext, activity: str) -> list[Index]:
 
 
 async def _read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
-    rows = await ctx.read(activity, "constraints", "SHOW CONSTRAINTS YIELD *")
+    rows = await ctx.read(
+        activity, "constraints", "SHOW CONSTRAINTS YIELD *", priority=PRIORITY_SHARED
+    )
     constraints = [
         Constraint(
             name=r["name"],
@@ -75,6 +77,7 @@ async def _read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
 
 async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
     progress.start(4, "reading totals")
+    ctx.prefetch("census", lambda: node_census(ctx, ACTIVITY))  # the longest read: start now
     sizes = ctx.sizes
     count_store = Provenance(method="count_store")
     stats = Statistics(
