@@ -73,6 +73,26 @@ class NoAdminProceduresClient(GraphClient):
         return await super().read(query_name, cypher, parameters, **kw)
 
 
+class NoSchemaProceduresClient(GraphClient):
+    """The real client, except that db.schema.* procedures are refused (revoked from the
+    account), so an exact run must type values itself."""
+
+    async def read(
+        self,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> list[Row]:
+        if "db.schema." in cypher:
+            raise NeoSenseError(
+                ErrorCode.PERMISSION_DENIED,
+                "Executing procedure is not allowed for user 'reader'",
+                context=self.context(query=query_name),
+            )
+        return await super().read(query_name, cypher, parameters, **kw)
+
+
 def client_factory(
     cls: type[GraphClient],
 ) -> Callable[[ConnectionSettings, str, float], GraphClient]:

@@ -3,6 +3,7 @@ sampled lists every label and type with its exact count, patterns are real, name
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,11 @@ from neosense_desktop.core.cypher import escape_name
 from neosense_desktop.core.export import load_report, save_report
 from neosense_desktop.core.extraction import ExtractionRun, ProgressEvent, RunOptions
 from neosense_desktop.core.report import ACTIVITY_NAMES, Report
-from tests.fault_clients import NoAdminProceduresClient, client_factory
+from tests.fault_clients import (
+    NoAdminProceduresClient,
+    NoSchemaProceduresClient,
+    client_factory,
+)
 from tests.integration.engine_support import (
     builtin_schema,
     extract,
@@ -171,6 +176,56 @@ async def test_patterns_are_never_the_count_store_cross_product(graph: GraphFixt
             assert pats == {("A", "B"): 300, ("C", "D"): 300}, mode
         else:
             assert all(0 < c <= 300 for c in pats.values())
+
+
+def _schema_with_fill(report: Report) -> dict[str, dict[str, tuple[list[str], float, int]]]:
+    out = {}
+    for entry in [*report.labels, *report.relationship_types]:
+        kind = "node" if isinstance(entry, type(report.labels[0])) else "rel"
+        out[f"{kind}:{entry.name}"] = {
+            p.name: (p.types, round(p.fill_rate, 6), p.observed) for p in entry.properties
+        }
+    return out
+
+
+async def test_exact_types_from_the_builtins_equal_the_value_type_scan(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Exact runs type values with db.schema.*TypeProperties() and count keys themselves;
+    # where those procedures are refused they type every value with valueType(). Both
+    # must give the same properties, types, fill rates and holders (the query names show
+    # which path ran).
+    graph.load_fixture("engine_mixed.cypher")
+    graph.run("CREATE (:Sparse {a: 1}), (:Sparse {a: 'x', b: [1, 2]}), (:Sparse)")
+    reports = {}
+    queries = {}
+    for name, factory in (("builtins", None), ("value_type", NoSchemaProceduresClient)):
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
+            async with ExtractionRun(
+                settings_for(graph.server),
+                graph.server.password,
+                RunOptions(mode="exact"),
+                client_factory=client_factory(factory) if factory else None,
+            ) as run:
+                reports[name] = await run.run()
+        queries[name] = {m.split(":")[0].removeprefix("query ") for m in caplog.messages}
+        _all_succeeded(reports[name])
+    assert {"builtin.node_type_properties", "schema.key_scan", "type.scan_counts"} <= queries[
+        "builtins"
+    ]
+    assert {"schema.scan", "type.scan"} <= queries["value_type"]
+    assert "schema.scan" not in queries["builtins"]
+    assert _schema_with_fill(reports["builtins"]) == _schema_with_fill(reports["value_type"])
+    sparse = {
+        p.name: p
+        for p in next(x for x in reports["builtins"].labels if x.name == "Sparse").properties
+    }
+    assert sparse["a"].types == ["INTEGER", "STRING"] and sparse["a"].observed == 2
+    assert sparse["b"].types == ["LIST<INTEGER>"] and sparse["b"].fill_rate == pytest.approx(1 / 3)
+    assert (
+        _patterns(reports["builtins"]) == _patterns(reports["value_type"]) == real_patterns(graph)
+    )
 
 
 RARE_PATTERNS = """

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from ..cypher import escape_name
 from ..errors import NeoSenseError
 from ..report import Pattern, Provenance, RelationshipType, Report
-from .context import ActivityProgress, RunContext
+from .context import PRIORITY_LONG_SCAN, PRIORITY_SHARED, ActivityProgress, RunContext
 from .planning import count_type_ends, count_types
 from .type_reading import TypeReading, read_type
 
@@ -66,6 +66,10 @@ def expand_pairs(start_labels: list[str], end_labels: list[str]) -> Iterable[Pai
 async def run_relationship_types(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
     types = ctx.sizes.types
     progress.start(len(types) + 1, "reading relationship type counts")
+    if not all(ctx.options.is_exact(c) for c in types.values()):
+        # Sampled types complete their patterns from these; start them before the samples.
+        ctx.prefetch("graph_counts", lambda: _graph_counts(ctx))
+        ctx.prefetch("unlabeled_ends", lambda: _unlabeled_ends(ctx))
     counts = await count_types(
         lambda name, cypher, params: ctx.read(ACTIVITY, name, cypher, params),
         list(ctx.sizes.type_counts),
@@ -272,6 +276,7 @@ async def _unlabeled_ends(ctx: RunContext) -> dict[str, Counter[Pair]]:
         "MATCH (a)<-[r]-(b) WHERE NOT isEmpty(labels(b)) "  # unlabeled-unlabeled: once
         "RETURN type(r) AS t, false AS outgoing, labels(b) AS other "
         "} RETURN t, outgoing, other, count(*) AS c",
+        priority=PRIORITY_LONG_SCAN,
     )
     out: dict[str, Counter[Pair]] = {}
     for row in rows:
@@ -299,6 +304,7 @@ async def _graph_counts(ctx: RunContext) -> dict[str, tuple[dict[str, int], dict
             ACTIVITY,
             "count_store.graph_counts",
             "CALL db.stats.retrieve('GRAPH COUNTS') YIELD data RETURN data.relationships AS rels",
+            priority=PRIORITY_SHARED,
         )
     except NeoSenseError as exc:
         log.info("GRAPH COUNTS unavailable (%s); using per-type count queries", exc.code)

@@ -8,7 +8,9 @@ two:
     UNWIND [null] + keys(p) AS k
     RETURN s, e, k, valueType(p[k]) AS t, count(*) AS c
 Rows with k = null count the relationships per end-label pair. On servers without
-valueType() the properties are returned per relationship and typed on the client.
+valueType() the properties are returned per relationship and typed on the client. Exact
+runs that read everything take types from db.schema.relTypeProperties() and only count
+ends and non-mandatory keys (builtin_schema.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everything
 from .context import RunContext
 from .sampling import Sample, relationship_source
 from .value_types import normalise_value_type, python_value_type
@@ -43,6 +46,13 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
     sample = None if ctx.options.is_exact(count) else ctx.relationship_sample(rel_type, count)
     source, params = relationship_source(rel_type, sample, with_ends=True)
     reading = TypeReading(sample=sample)
+    if sample is None and reads_everything(ctx):
+        builtin = await builtin_relationship_schema(ctx, activity)
+        if builtin is not None:
+            await _read_with_builtin_types(
+                ctx, activity, source, builtin.get(rel_type, {}), reading
+            )
+            return reading
     if ctx.caps.value_type:
         rows = await ctx.read(
             activity,
@@ -76,3 +86,33 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
                 reading.key_holders[key] += 1
                 reading.key_types.setdefault(key, set()).add(python_value_type(value))
     return reading
+
+
+async def _read_with_builtin_types(
+    ctx: RunContext, activity: str, source: str, keys: dict[str, KeyInfo], reading: TypeReading
+) -> None:
+    """Exact reading with types from db.schema.relTypeProperties(): one scan groups the
+    relationships by end labels and counts only the keys not every relationship has."""
+    counted = sorted(k for k, info in keys.items() if not info.mandatory)
+    params = {f"key_{i}": key for i, key in enumerate(counted)}
+    # A parameter names each key (no escaping); properties() reads the chain once, where
+    # r[$key] per key would walk it again for every key.
+    columns = "".join(f", count(p[$key_{i}]) AS c_{i}" for i in range(len(counted)))
+    props = ", properties(r) AS p" if counted else ""
+    rows = await ctx.read(
+        activity,
+        "type.scan_counts",
+        f"{source} WITH labels(a) AS s, labels(b) AS e{props} RETURN s, e, count(*) AS c{columns}",
+        params,
+    )
+    for row in rows:
+        c = int(row["c"])
+        reading.read += c
+        reading.ends[(tuple(row["s"]), tuple(row["e"]))] += c
+        for i, key in enumerate(counted):
+            reading.key_holders[key] += int(row[f"c_{i}"])
+    for key, info in keys.items():
+        if info.mandatory:
+            reading.key_holders[key] = reading.read
+        if reading.key_holders[key] > 0:
+            reading.key_types[key] = set(info.types)
