@@ -215,6 +215,7 @@ def test_filter_shows_what_a_walk_over_every_node_would() -> None:
         "(:label0)-[:rel_1]",
         "warning",
         "prop2 is set",
+        "prop1\nstring\nfull",  # across the lines of one property's text
         "zzz",
     ):
         for precomputed in (False, True):
