@@ -261,8 +261,13 @@ async def test_sampled_patterns_include_rare_ones(graph: GraphFixture, graph_cou
     assert by_pair[("Q", "X")].provenance.method == "count_store"
     # With GRAPH COUNTS (admin) or per-label count queries (read-only) alike.
     assert set(pats["T"]) == {("A", "B"), ("C", "D"), (None, "B")}
-    assert pats["T"][("C", "D")] == 3 and pats["T"][(None, "B")] == 2
-    assert by_pair[("C", "D")].provenance.method == "scan"
+    assert pats["T"][(None, "B")] == 2
+    c_d = by_pair[("C", "D")]
+    assert c_d.provenance is not None
+    if c_d.provenance.method == "scan":  # missed by the sample (~90% of runs): probed
+        assert c_d.count == 3
+    else:  # met by the sample: estimated within the count-store bound
+        assert c_d.provenance.method == "sample" and 1 <= c_d.count <= 3
     assert not set(pats["T"]) & {("A", "D"), ("C", "B")}  # never the cross product
 
 

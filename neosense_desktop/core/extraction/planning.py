@@ -8,16 +8,21 @@ RelationshipCountFromCountStore).
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..cypher import escape_name
+from ..errors import NeoSenseError
 from ..graph_client import Row
 from ..report import PlanItem
-from .context import Sizes
+from .context import PRIORITY_SHARED, RunContext, Sizes
 from .options import RunOptions
 from .sampling import Kind, describe_sample
+
+log = logging.getLogger(__name__)
 
 ReadFn = Callable[[str, str, Mapping[str, Any] | None], Awaitable[list[Row]]]
 
@@ -84,6 +89,57 @@ async def count_type_ends(
     return starts, ends
 
 
+@dataclass
+class GraphCounts:
+    """The whole count store from one db.stats.retrieve('GRAPH COUNTS') call."""
+
+    node_count: int = 0
+    relationship_count: int = 0
+    label_counts: dict[str, int] = field(default_factory=dict)
+    type_counts: dict[str, int] = field(default_factory=dict)
+    # type -> label -> relationships of the type starting (ending) at a node with the label
+    starts: dict[str, dict[str, int]] = field(default_factory=dict)
+    ends: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+async def graph_counts(read: ReadFn) -> GraphCounts | None:
+    """Every count-store count in one O(1) call, or None when the account may not call it.
+
+    It needs admin rights (read-only accounts fall back to per-label count queries). One
+    call instead of ~2 x labels x types count subqueries also saves their planning, which
+    dominates on a cold server (3-4 s for the 21-label count query at 1M nodes).
+    """
+    try:
+        rows = await read(
+            "count_store.graph_counts",
+            "CALL db.stats.retrieve('GRAPH COUNTS') YIELD data "
+            "RETURN data.nodes AS nodes, data.relationships AS relationships",
+            None,
+        )
+    except NeoSenseError as exc:
+        log.info("GRAPH COUNTS unavailable (%s); using count queries", exc.code)
+        return None
+    counts = GraphCounts()
+    for row in rows:
+        for item in row.get("nodes") or []:
+            if item.get("label") is None:
+                counts.node_count = int(item["count"])
+            else:
+                counts.label_counts[str(item["label"])] = int(item["count"])
+        for item in row.get("relationships") or []:
+            rel_type, c = item.get("relationshipType"), int(item["count"])
+            if rel_type is None:
+                if item.get("startLabel") is None and item.get("endLabel") is None:
+                    counts.relationship_count = c
+            elif item.get("startLabel") is not None:
+                counts.starts.setdefault(str(rel_type), {})[str(item["startLabel"])] = c
+            elif item.get("endLabel") is not None:
+                counts.ends.setdefault(str(rel_type), {})[str(item["endLabel"])] = c
+            else:
+                counts.type_counts[str(rel_type)] = c
+    return counts
+
+
 ID_PROBE_FACTORS = (0.5, 0.9, 1.0, 1.02, 1.05, 1.1, 1.25, 1.5, 2, 3, 5, 10, 30, 100)
 ID_REFINE_PROBES = 512
 ID_DENSITY_CHECKS = 2000
@@ -142,7 +198,7 @@ async def read_sizes(read: ReadFn) -> Sizes:
     Independent reads run concurrently (one session each from the driver's pool): the
     sizing is latency-bound, not server-bound.
     """
-    label_rows, type_rows, key_rows, totals = await asyncio.gather(
+    label_rows, type_rows, key_rows, totals, counts = await asyncio.gather(
         read("tokens.labels", "CALL db.labels() YIELD label", None),
         read("tokens.types", "CALL db.relationshipTypes() YIELD relationshipType", None),
         read("tokens.property_keys", "CALL db.propertyKeys() YIELD propertyKey", None),
@@ -153,14 +209,15 @@ async def read_sizes(read: ReadFn) -> Sizes:
             "RETURN nodes, relationships",
             None,
         ),
+        graph_counts(read),
     )
     labels = [r["label"] for r in label_rows]
     types = [r["relationshipType"] for r in type_rows]
     node_count = int(totals[0]["nodes"]) if totals else 0
     relationship_count = int(totals[0]["relationships"]) if totals else 0
     label_counts, type_counts, node_id_high, relationship_id_high = await asyncio.gather(
-        count_labels(read, labels),
-        count_types(read, types),
+        _known(counts.label_counts) if counts else count_labels(read, labels),
+        _known(counts.type_counts) if counts else count_types(read, types),
         probe_id_high(read, "nodes", node_count),
         probe_id_high(read, "relationships", relationship_count),
     )
@@ -173,6 +230,19 @@ async def read_sizes(read: ReadFn) -> Sizes:
         type_counts={name: type_counts.get(name, 0) for name in sorted(types)},
         property_keys=sorted(r["propertyKey"] for r in key_rows),
     )
+
+
+async def shared_graph_counts(ctx: RunContext, activity: str) -> GraphCounts | None:
+    """The run's one GRAPH COUNTS read, for every activity that needs counts."""
+
+    def read(name: str, cypher: str, params: Mapping[str, Any] | None) -> Awaitable[list[Row]]:
+        return ctx.read(activity, name, cypher, params, priority=PRIORITY_SHARED)
+
+    return await ctx.shared("graph_counts", lambda: graph_counts(read))
+
+
+async def _known(counts: dict[str, int]) -> dict[str, int]:
+    return counts
 
 
 def census_is_exact(options: RunOptions, sizes: Sizes) -> bool:

@@ -35,8 +35,8 @@ from collections.abc import Iterable
 from ..cypher import escape_name
 from ..errors import NeoSenseError
 from ..report import Pattern, Provenance, RelationshipType, Report
-from .context import PRIORITY_LONG_SCAN, PRIORITY_SHARED, ActivityProgress, RunContext
-from .planning import count_type_ends, count_types
+from .context import PRIORITY_LONG_SCAN, ActivityProgress, RunContext
+from .planning import count_type_ends, count_types, shared_graph_counts
 from .type_reading import TypeReading, read_type
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,15 @@ async def run_relationship_types(ctx: RunContext, out: Report, progress: Activit
     progress.start(len(types) + 1, "reading relationship type counts")
     if not all(ctx.options.is_exact(c) for c in types.values()):
         # Sampled types complete their patterns from these; start them before the samples.
-        ctx.prefetch("graph_counts", lambda: _graph_counts(ctx))
         ctx.prefetch("unlabeled_ends", lambda: _unlabeled_ends(ctx))
-    counts = await count_types(
-        lambda name, cypher, params: ctx.read(ACTIVITY, name, cypher, params),
-        list(ctx.sizes.type_counts),
-    )
+    graph = await shared_graph_counts(ctx, ACTIVITY)
+    if graph is not None:
+        counts = {name: graph.type_counts.get(name, 0) for name in ctx.sizes.type_counts}
+    else:
+        counts = await count_types(
+            lambda name, cypher, params: ctx.read(ACTIVITY, name, cypher, params),
+            list(ctx.sizes.type_counts),
+        )
     progress.advance("type counts read", types=len(types))
     unused = sorted(t for t, c in counts.items() if c == 0)
     if unused:
@@ -129,10 +132,10 @@ async def _sampled_patterns(
 ) -> list[Pattern]:
     sample_size = reading.read
     seen = _pairs(reading)
-    ends_counts = await type_end_counts(ctx)
+    graph = await shared_graph_counts(ctx, ACTIVITY)
     complete = True  # starts/ends name every label at either end of the type
-    if ends_counts is not None:
-        starts, ends = ends_counts.get(entry.name, ({}, {}))
+    if graph is not None:
+        starts, ends = graph.starts.get(entry.name, {}), graph.ends.get(entry.name, {})
     else:
         # Without GRAPH COUNTS: per-label count-store queries, for every label when there
         # are few (one query), else for the labels the sample met only.
@@ -284,42 +287,6 @@ async def _unlabeled_ends(ctx: RunContext) -> dict[str, Counter[Pair]]:
         others: list[str | None] = list(row["other"]) or [None]
         for other in others:
             counter[(None, other) if row["outgoing"] else (other, None)] += int(row["c"])
-    return out
-
-
-async def type_end_counts(
-    ctx: RunContext,
-) -> dict[str, tuple[dict[str, int], dict[str, int]]] | None:
-    """Per type: relationships per start label and per end label, for every label, O(1).
-
-    db.stats.retrieve('GRAPH COUNTS') returns the whole count store in one call; it needs
-    admin rights, so a read-only account gets None and the per-type count queries instead.
-    """
-    return await ctx.shared("graph_counts", lambda: _graph_counts(ctx))
-
-
-async def _graph_counts(ctx: RunContext) -> dict[str, tuple[dict[str, int], dict[str, int]]] | None:
-    try:
-        rows = await ctx.read(
-            ACTIVITY,
-            "count_store.graph_counts",
-            "CALL db.stats.retrieve('GRAPH COUNTS') YIELD data RETURN data.relationships AS rels",
-            priority=PRIORITY_SHARED,
-        )
-    except NeoSenseError as exc:
-        log.info("GRAPH COUNTS unavailable (%s); using per-type count queries", exc.code)
-        return None
-    out: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
-    for row in rows:
-        for item in row.get("rels") or []:
-            rel_type = item.get("relationshipType")
-            if rel_type is None:
-                continue
-            starts, ends = out.setdefault(str(rel_type), ({}, {}))
-            if item.get("startLabel") is not None:
-                starts[str(item["startLabel"])] = int(item["count"])
-            elif item.get("endLabel") is not None:
-                ends[str(item["endLabel"])] = int(item["count"])
     return out
 
 
