@@ -13,6 +13,7 @@ Exit code 0 when every step passed, 1 otherwise; one line per step on stdout.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
 import shutil
@@ -69,6 +70,16 @@ def _run(scratch: Path) -> int:
         return runner.run(_steps(scratch, settings))
 
 
+def _driver_codec() -> str:
+    """'rust' when the driver's compiled packstream codec (neo4j-rust-ext) is present: a
+    bundle that lost it still works, only slower, so check-bundle looks for it."""
+    try:
+        importlib.import_module("neo4j._rust")
+    except ImportError:
+        return "python"
+    return "rust"
+
+
 async def _steps(scratch: Path, settings: object) -> int:
     from ..core.paths import runs_dir
     from ..core.profiles import ENVIRONMENT_PROFILE_ID, ProfileStore, default_profiles_path
@@ -79,6 +90,7 @@ async def _steps(scratch: Path, settings: object) -> int:
     failures = 0
     t0 = time.monotonic()
     secrets = SecretStore()
+    _say("driver codec", True, _driver_codec())
     _say("keyring backend", True, secrets.backend_name)
     if secrets.available:
         probe_id = f"self-test-{uuid.uuid4().hex}"

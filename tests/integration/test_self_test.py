@@ -35,6 +35,7 @@ def test_self_test_passes_against_the_real_server(
     lines = [x for x in out.stdout.splitlines() if x.startswith("self-test:")]
     assert any("extraction: ok - 1 labels, 1 types" in x for x in lines), lines
     assert any("report matches schema: ok" in x for x in lines), lines
+    assert "self-test: driver codec: ok - rust" in lines, lines  # neo4j-rust-ext installed
     assert lines[-1].startswith("self-test: done: ok")
     assert neo4j_server.password not in out.stdout + out.stderr
 
