@@ -211,9 +211,11 @@ async def test_exact_types_from_the_builtins_equal_the_value_type_scan(
                 reports[name] = await run.run()
         queries[name] = {m.split(":")[0].removeprefix("query ") for m in caplog.messages}
         _all_succeeded(reports[name])
-    assert {"builtin.node_type_properties", "schema.key_scan", "type.scan_counts"} <= queries[
-        "builtins"
-    ]
+    assert {
+        "builtin.node_type_properties",
+        "builtin.rel_type_properties",
+        "schema.key_scan",
+    } <= queries["builtins"]
     assert {"schema.scan", "type.scan"} <= queries["value_type"]
     assert "schema.scan" not in queries["builtins"]
     assert _schema_with_fill(reports["builtins"]) == _schema_with_fill(reports["value_type"])
@@ -226,6 +228,39 @@ async def test_exact_types_from_the_builtins_equal_the_value_type_scan(
     assert (
         _patterns(reports["builtins"]) == _patterns(reports["value_type"]) == real_patterns(graph)
     )
+
+
+async def test_exact_patterns_from_count_store_equalities(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every ONE_END relationship ends at :B (B is its only end label): its patterns follow
+    # from the count store plus the unlabeled start, and only its optional key is counted.
+    # MULTI has two start labels and also ends at nodes labelled :B:X: it must be read.
+    graph.run("UNWIND range(1, 5) AS i CREATE (:A)-[:ONE_END {w: i}]->(:B)")
+    graph.run("UNWIND range(1, 2) AS i CREATE (:C:A2)-[:ONE_END]->(:B)")
+    graph.run("CREATE ()-[:ONE_END {w: 0}]->(:B)")
+    graph.run("UNWIND range(1, 3) AS i CREATE (:A)-[:MULTI]->(:B:X)")
+    graph.run("CREATE (:D)-[:MULTI]->(:B)")
+    with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
+        report = await extract(graph.server, mode="exact")
+    _all_succeeded(report)
+    assert _patterns(report) == real_patterns(graph)
+    assert _patterns(report)["ONE_END"] == {
+        ("A", "B"): 5,
+        ("C", "B"): 2,
+        ("A2", "B"): 2,
+        (None, "B"): 1,
+    }
+    one_end = next(t for t in report.relationship_types if t.name == "ONE_END")
+    assert {p.provenance.method for p in one_end.patterns if p.provenance} == {
+        "count_store",
+        "scan",  # the unlabeled start, from the unlabeled nodes
+    }
+    (w,) = one_end.properties
+    assert w.types == ["INTEGER"] and w.observed == 6 and w.fill_rate == pytest.approx(6 / 8)
+    queries = [m for m in caplog.messages if m.startswith("query type.")]
+    assert sum("type.scan_counts" in m for m in queries) == 1  # MULTI only
+    assert sum("type.key_counts" in m for m in queries) == 1  # ONE_END's optional `w`
 
 
 RARE_PATTERNS = """

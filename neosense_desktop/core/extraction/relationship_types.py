@@ -35,8 +35,15 @@ from collections.abc import Iterable
 from ..cypher import escape_name
 from ..errors import NeoSenseError
 from ..report import Pattern, Provenance, RelationshipType, Report
-from .context import PRIORITY_LONG_SCAN, ActivityProgress, RunContext
-from .planning import count_type_ends, count_types, shared_graph_counts
+from .context import ActivityProgress, RunContext
+from .pattern_counts import (
+    Pair,
+    patterns_implied_by_counts,
+    prefetch_unlabeled_ends,
+    type_end_counts,
+    unlabeled_ends,
+)
+from .planning import count_types, shared_graph_counts
 from .type_reading import TypeReading, read_type
 
 log = logging.getLogger(__name__)
@@ -46,12 +53,6 @@ ACTIVITY = "relationship_types"
 # sides has at most this many relationships (~30 ms of expansion on the benchmark server).
 PROBE_MAX_RELATIONSHIPS = 100_000
 MAX_PROBES_PER_TYPE = 32
-# Without GRAPH COUNTS, start/end counts of every label are read per type (2 x labels O(1)
-# counts in one query) up to this many labels.
-FALLBACK_ALL_LABELS = 50
-UNLABELED_SCAN_MAX_NODES = 20_000_000
-
-Pair = tuple[str | None, str | None]
 
 
 def expand_pairs(start_labels: list[str], end_labels: list[str]) -> Iterable[Pair]:
@@ -66,9 +67,9 @@ def expand_pairs(start_labels: list[str], end_labels: list[str]) -> Iterable[Pai
 async def run_relationship_types(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
     types = ctx.sizes.types
     progress.start(len(types) + 1, "reading relationship type counts")
-    if not all(ctx.options.is_exact(c) for c in types.values()):
-        # Sampled types complete their patterns from these; start them before the samples.
-        ctx.prefetch("unlabeled_ends", lambda: _unlabeled_ends(ctx))
+    # Sampled types complete their patterns with it and exact ones derive theirs from the
+    # count store plus it: start the scan before the samples queue up.
+    prefetch_unlabeled_ends(ctx, ACTIVITY)
     graph = await shared_graph_counts(ctx, ACTIVITY)
     if graph is not None:
         counts = {name: graph.type_counts.get(name, 0) for name in ctx.sizes.type_counts}
@@ -99,7 +100,11 @@ async def run_relationship_types(ctx: RunContext, out: Report, progress: Activit
         try:
             reading = await read_type(ctx, ACTIVITY, entry.name, entry.count)
             if reading.sample is None:
-                entry.patterns = _exact_patterns(reading)
+                entry.patterns = (
+                    _sorted_patterns(reading.patterns)
+                    if reading.patterns is not None
+                    else _exact_patterns(reading)
+                )
             else:
                 entry.patterns = await _sampled_patterns(ctx, out, entry, reading)
         except NeoSenseError as exc:
@@ -132,23 +137,9 @@ async def _sampled_patterns(
 ) -> list[Pattern]:
     sample_size = reading.read
     seen = _pairs(reading)
-    graph = await shared_graph_counts(ctx, ACTIVITY)
-    complete = True  # starts/ends name every label at either end of the type
-    if graph is not None:
-        starts, ends = graph.starts.get(entry.name, {}), graph.ends.get(entry.name, {})
-    else:
-        # Without GRAPH COUNTS: per-label count-store queries, for every label when there
-        # are few (one query), else for the labels the sample met only.
-        labels = sorted(ctx.sizes.labels)
-        if len(labels) > FALLBACK_ALL_LABELS:
-            labels = sorted({x for pair in seen for x in pair if x is not None})
-            complete = False
-        starts, ends = await count_type_ends(
-            lambda name, cypher, p: ctx.read(ACTIVITY, name, cypher, p), entry.name, labels
-        )
-        starts = {k: v for k, v in starts.items() if v > 0}
-        ends = {k: v for k, v in ends.items() if v > 0}
-    derived = _patterns_implied_by_counts(entry.count, starts, ends)
+    seen_labels = {x for pair in seen for x in pair if x is not None}
+    starts, ends, complete = await type_end_counts(ctx, ACTIVITY, entry.name, seen_labels)
+    derived = patterns_implied_by_counts(entry.count, starts, ends)
     patterns: dict[Pair, Pattern] = {}
     for (s, e), hits in seen.items():
         bound = _bound(s, e, starts, ends)
@@ -177,7 +168,7 @@ async def _sampled_patterns(
     # starts the type x a label that ends it) cheap enough to count exactly.
     for pair, pattern in derived.items():
         patterns.setdefault(pair, pattern)
-    unlabeled = await ctx.shared("unlabeled_ends", lambda: _unlabeled_ends(ctx))
+    unlabeled = await unlabeled_ends(ctx, ACTIVITY) or {}
     for pair, c in unlabeled.get(entry.name, {}).items():
         patterns[pair] = Pattern(
             start=pair[0], end=pair[1], count=c, provenance=Provenance(method="scan")
@@ -215,34 +206,6 @@ def _bound(
     return None
 
 
-def _patterns_implied_by_counts(
-    total: int, starts: dict[str, int], ends: dict[str, int]
-) -> dict[Pair, Pattern]:
-    """Patterns the count store proves, with exact counts.
-
-    When every relationship of the type ends at label B (()-[:T]->(:B) equals the type's
-    count), each start label A has exactly (:A)-[:T]->() relationships to B, so (A, B) is a
-    pattern with that count; the same holds the other way round. Nothing is guessed: a
-    pair is derived only from an equality of O(1) counts.
-    """
-    found: dict[Pair, Pattern] = {}
-    for end, n in ends.items():
-        if n == total:
-            for start, c in starts.items():
-                if c > 0:
-                    found[(start, end)] = Pattern(
-                        start=start, end=end, count=c, provenance=Provenance(method="count_store")
-                    )
-    for start, n in starts.items():
-        if n == total:
-            for end, c in ends.items():
-                if c > 0:
-                    found[(start, end)] = Pattern(
-                        start=start, end=end, count=c, provenance=Provenance(method="count_store")
-                    )
-    return found
-
-
 async def _count_pairs(
     ctx: RunContext, rel_type: str, pairs: list[tuple[str, str]]
 ) -> dict[tuple[str, str], int]:
@@ -258,36 +221,6 @@ async def _count_pairs(
     rows = await ctx.read(ACTIVITY, "patterns.candidates", f"{calls} RETURN {columns}")
     row = rows[0] if rows else {}
     return {pair: int(row.get(f"c{i}") or 0) for i, pair in enumerate(pairs[:MAX_PROBES_PER_TYPE])}
-
-
-async def _unlabeled_ends(ctx: RunContext) -> dict[str, Counter[Pair]]:
-    """Per type, exact counts of the patterns with an unlabeled end, in one query.
-
-    The count store cannot show them (it counts by label) and a sample misses them when
-    they are rare. Reading them from the unlabeled nodes' side costs one scan of all node
-    ids (~0.2 s per million nodes) plus their relationships; above UNLABELED_SCAN_MAX_NODES
-    nodes it is skipped and only the sample's unlabeled patterns are listed.
-    """
-    if ctx.sizes.node_count > UNLABELED_SCAN_MAX_NODES:
-        return {}
-    rows = await ctx.read(
-        ACTIVITY,
-        "patterns.unlabeled",
-        "MATCH (a) WHERE isEmpty(labels(a)) CALL (a) { "
-        "MATCH (a)-[r]->(b) RETURN type(r) AS t, true AS outgoing, labels(b) AS other "
-        "UNION ALL "
-        "MATCH (a)<-[r]-(b) WHERE NOT isEmpty(labels(b)) "  # unlabeled-unlabeled: once
-        "RETURN type(r) AS t, false AS outgoing, labels(b) AS other "
-        "} RETURN t, outgoing, other, count(*) AS c",
-        priority=PRIORITY_LONG_SCAN,
-    )
-    out: dict[str, Counter[Pair]] = {}
-    for row in rows:
-        counter = out.setdefault(str(row["t"]), Counter())
-        others: list[str | None] = list(row["other"]) or [None]
-        for other in others:
-            counter[(None, other) if row["outgoing"] else (other, None)] += int(row["c"])
-    return out
 
 
 async def _exact_pair_count_if_affordable(

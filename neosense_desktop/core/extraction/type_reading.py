@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..report import Pattern
 from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everything
 from .context import RunContext
+from .pattern_counts import all_patterns_from_counts, type_end_counts, unlabeled_ends
 from .sampling import Sample, relationship_source
 from .value_types import normalise_value_type, python_value_type
 
@@ -35,6 +37,8 @@ class TypeReading:
     ends: Counter[LabelSets] = field(default_factory=Counter)  # (start, end) label sets
     key_types: dict[str, set[str]] = field(default_factory=dict)
     key_holders: Counter[str] = field(default_factory=Counter)
+    # Exact patterns the count store determined (pattern_counts.py); `ends` is then empty.
+    patterns: list[Pattern] | None = None
 
 
 async def read_type(ctx: RunContext, activity: str, rel_type: str, count: int) -> TypeReading:
@@ -49,9 +53,20 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
     if sample is None and reads_everything(ctx):
         builtin = await builtin_relationship_schema(ctx, activity)
         if builtin is not None:
-            await _read_with_builtin_types(
-                ctx, activity, source, builtin.get(rel_type, {}), reading
+            keys = builtin.get(rel_type, {})
+            starts, ends, complete = await type_end_counts(ctx, activity, rel_type)
+            unlabeled = await unlabeled_ends(ctx, activity)
+            reading.patterns = all_patterns_from_counts(
+                count,
+                starts,
+                ends,
+                complete,
+                None if unlabeled is None else unlabeled.get(rel_type, Counter()),
             )
+            if reading.patterns is not None:
+                await _count_keys(ctx, activity, rel_type, count, keys, reading)
+            else:
+                await _read_with_builtin_types(ctx, activity, source, keys, reading)
             return reading
     if ctx.caps.value_type:
         rows = await ctx.read(
@@ -86,6 +101,38 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
                 reading.key_holders[key] += 1
                 reading.key_types.setdefault(key, set()).add(python_value_type(value))
     return reading
+
+
+async def _count_keys(
+    ctx: RunContext,
+    activity: str,
+    rel_type: str,
+    count: int,
+    keys: dict[str, KeyInfo],
+    reading: TypeReading,
+) -> None:
+    """Fill rates when the patterns came from the count store: only keys that not every
+    relationship has are counted, with no end nodes read; none at all costs no scan."""
+    counted = sorted(k for k, info in keys.items() if not info.mandatory)
+    reading.read = count
+    if counted:
+        source, _ = relationship_source(rel_type, None)
+        columns = ", ".join(f"count(p[$key_{i}]) AS c_{i}" for i in range(len(counted)))
+        rows = await ctx.read(
+            activity,
+            "type.key_counts",
+            f"{source} WITH properties(r) AS p RETURN count(*) AS c, {columns}",
+            {f"key_{i}": key for i, key in enumerate(counted)},
+        )
+        row = rows[0] if rows else {}
+        reading.read = int(row.get("c") or 0)
+        for i, key in enumerate(counted):
+            reading.key_holders[key] = int(row.get(f"c_{i}") or 0)
+    for key, info in keys.items():
+        if info.mandatory:
+            reading.key_holders[key] = reading.read
+        if reading.key_holders[key] > 0:
+            reading.key_types[key] = set(info.types)
 
 
 async def _read_with_builtin_types(
