@@ -167,9 +167,16 @@ def test_choose_sample_prefers_seeks_for_big_labels_and_hashed_scans_for_rare_on
 
     big = choose_sample(3_000_000, 1000, 10_000_000, "seed", "nodes")
     assert isinstance(big, IdSample)
-    assert big.limit == 1000 and len(big.ids) >= 1000 / 0.3
-    assert len(set(big.ids)) == len(big.ids) and max(big.ids) < 10_000_000
+    ids = big.ids()
+    assert big.limit == 1000 and len(ids) >= 1000 / 0.3
+    assert len(set(ids)) == len(ids) and min(ids) >= 0 and max(ids) < 10_000_000
+    # Spread: every tenth of the id space gets its share of the ids.
+    tenths = [0] * 10
+    for i in ids:
+        tenths[i * 10 // 10_000_000] += 1
+    assert min(tenths) >= len(ids) / 10 * 0.9, tenths
     assert choose_sample(3_000_000, 1000, 10_000_000, "seed", "nodes") == big  # per seed
+    assert choose_sample(3_000_000, 1000, 10_000_000, "other", "nodes") != big
     rare = choose_sample(3_000, 1000, 10_000_000, "seed", "nodes")
     assert isinstance(rare, HashSample) and rare.limit == 1000
     # Mid-size: scanning 30k nodes is cheaper than seeking 130k random ids.
@@ -181,13 +188,34 @@ def test_choose_sample_prefers_seeks_for_big_labels_and_hashed_scans_for_rare_on
 def test_id_sample_source_limits_and_escapes() -> None:
     from neosense_desktop.core.extraction.sampling import IdSample, relationship_source
 
-    cypher, params = node_source("a`b", IdSample((5, 3, 9), 2))
+    cypher, params = node_source("a`b", IdSample(offset=5, step=7, high=10, count=3, limit=2))
     assert cypher == (
-        "MATCH (n:`a``b`) WHERE id(n) IN $sample_ids WITH n ORDER BY rand() LIMIT $sample_limit"
+        "MATCH (n:`a``b`) WHERE id(n) IN "
+        "[i IN range(0, $seek_count - 1) | ($seek_offset + i * $seek_step) % $seek_high] "
+        "WITH n ORDER BY rand() LIMIT $sample_limit"
     )
-    assert params == {"sample_ids": [5, 3, 9], "sample_limit": 2}
-    cypher, _ = relationship_source("T", IdSample((1,), 1), with_ends=True)
-    assert "WHERE id(r) IN $sample_ids WITH a, r, b ORDER BY rand() LIMIT $sample_limit" in cypher
+    assert params == {
+        "seek_offset": 5,
+        "seek_step": 7,
+        "seek_high": 10,
+        "seek_count": 3,
+        "sample_limit": 2,
+    }
+    assert IdSample(5, 7, 10, 3, 2).ids() == [5, 2, 9]
+    cypher, _ = relationship_source("T", IdSample(0, 1, 2, 1, 1), with_ends=True)
+    assert "WITH a, r, b ORDER BY rand() LIMIT $sample_limit" in cypher
+
+
+def test_weyl_step_is_coprime_so_ids_are_distinct() -> None:
+    from math import gcd
+
+    from neosense_desktop.core.extraction.sampling import weyl_step
+
+    for high in (1, 2, 10, 1_000_086, 2_099_067, 2**20):
+        step = weyl_step(high)
+        assert gcd(step, high) == 1
+        n = min(high, 5000)
+        assert len({(i * step) % high for i in range(n)}) == n
 
 
 async def test_priority_gate_serves_waiters_by_priority_then_arrival() -> None:
