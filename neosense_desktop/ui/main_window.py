@@ -55,8 +55,13 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__
 from ..core.connection import ConnectionSettings
+from ..core.diff import diff_reports
 from ..core.errors import ErrorCode, NeoSenseError
+from ..core.export import load_report, save_report
+from ..core.extraction.options import RunOptions
+from ..core.extraction.runner import ExtractionRun
 from ..core.graph_client import GraphClient
+from ..core.logging_setup import REDACTOR
 from ..core.probe import ProbeResult, probe_connection
 from ..core.profiles import (
     ENVIRONMENT_PROFILE_ID,
@@ -66,7 +71,9 @@ from ..core.profiles import (
     environment_password,
 )
 from ..core.report import ACTIVITY_NAMES, Report
+from ..core.runs import RunStore
 from ..core.secrets import SecretStore
+from . import preload  # noqa: F401  (before the first run, not during it: see preload.py)
 from .charts import OverviewCharts
 from .dialogs import ask_open_path, ask_save_path, confirm, error_box, run_dialog
 from .diff_model import DiffTreeModel
@@ -435,8 +442,6 @@ class MainWindow(QMainWindow):
         await self.reload_profiles()
         env_password = environment_password()
         if env_password and any(p.id == ENVIRONMENT_PROFILE_ID for p in self.profiles):
-            from ..core.logging_setup import REDACTOR
-
             REDACTOR.register(env_password)
             self.secrets.remember_for_session(ENVIRONMENT_PROFILE_ID, env_password)
         if not self.secrets.available:
@@ -592,7 +597,6 @@ class MainWindow(QMainWindow):
         self, profile: Profile, password: str, *, remember: bool = True
     ) -> Profile:
         """Write the profile to the file and its password to the keyring (both off-thread)."""
-        from ..core.logging_setup import REDACTOR
 
         REDACTOR.register(password)
         loop = asyncio.get_running_loop()
@@ -649,7 +653,6 @@ class MainWindow(QMainWindow):
 
     async def password_for(self, profile: Profile) -> str:
         """The profile's password: keyring or session memory, else ask the user once."""
-        from ..core.logging_setup import REDACTOR
 
         password = await self.secrets.aget_password(profile.id)
         if password is None:
@@ -716,8 +719,6 @@ class MainWindow(QMainWindow):
 
     # ================================================================ run
     def run_options(self) -> Any:
-        from ..core.extraction.options import RunOptions
-
         return RunOptions(
             mode=self.mode_box.currentData(),
             sample_size=self.sample_size.value(),
@@ -725,8 +726,6 @@ class MainWindow(QMainWindow):
         )
 
     def make_run(self, settings: ConnectionSettings, password: str, options: Any) -> Any:
-        from ..core.extraction.runner import ExtractionRun
-
         return ExtractionRun(
             settings,
             password,
@@ -851,7 +850,6 @@ class MainWindow(QMainWindow):
     async def save_run(self, report: Report) -> None:
         if self.runs_root is None:
             return
-        from ..core.runs import RunStore
 
         store = RunStore(self.runs_root)
         loop = asyncio.get_running_loop()
@@ -864,10 +862,6 @@ class MainWindow(QMainWindow):
 
     async def refresh_recent_runs(self) -> None:
         if self.runs_root is None:
-            return
-        try:
-            from ..core.runs import RunStore
-        except ImportError:
             return
         store = RunStore(self.runs_root)
         loop = asyncio.get_running_loop()
@@ -895,7 +889,6 @@ class MainWindow(QMainWindow):
         self.tasks.start("open", self.open_run(str(item.data(Qt.ItemDataRole.UserRole))))
 
     async def open_run(self, run_id: str) -> Report | None:
-        from ..core.runs import RunStore
 
         store = RunStore(self.runs_root or Path("."))
         loop = asyncio.get_running_loop()
@@ -1081,7 +1074,6 @@ class MainWindow(QMainWindow):
         return await self.export_report(Path(path))
 
     async def export_report(self, path: Path) -> Path:
-        from ..core.export import save_report
 
         if self.report is None:
             raise NeoSenseError(ErrorCode.INVALID_INPUT, "There is no report to export yet.")
@@ -1103,7 +1095,6 @@ class MainWindow(QMainWindow):
 
     async def open_report(self, path: Path) -> Report:
         """Load a saved report and show it offline."""
-        from ..core.export import load_report
 
         loop = asyncio.get_running_loop()
         report: Report = await loop.run_in_executor(None, load_report, path)
@@ -1153,7 +1144,6 @@ class MainWindow(QMainWindow):
     async def _resolve_choice(self, data: Any) -> Report:
         if isinstance(data, Report):
             return data
-        from ..core.runs import RunStore
 
         store = RunStore(self.runs_root or Path("."))
         loop = asyncio.get_running_loop()
@@ -1168,7 +1158,6 @@ class MainWindow(QMainWindow):
         return await self.compare(await self._resolve_choice(a), await self._resolve_choice(b))
 
     async def compare(self, before: Report, after: Report) -> Any:
-        from ..core.diff import diff_reports
 
         loop = asyncio.get_running_loop()
         diff = await loop.run_in_executor(None, diff_reports, before, after)
