@@ -1,4 +1,4 @@
-"""The node census: label set and degree of every node (or of spread sample windows).
+"""The node census: label set and degree of every node (or of a spread sample of nodes).
 
 One pass, grouped server-side into a small histogram of (label set, degree) -> nodes (plus
 one example node id per group), from which quality (unlabeled, orphans, label combinations)
@@ -54,10 +54,10 @@ class Census:
 async def node_census(ctx: RunContext, activity: str) -> Census:
     sizes = ctx.sizes
     exact = census_is_exact(ctx.options, sizes)
-    windows = (
+    sample = (
         None if exact else ctx.node_sample(None, sizes.node_count, census_sample_size(ctx.options))
     )
-    source, params = node_source(None, windows)
+    source, params = node_source(None, sample)
     rows = await ctx.read(
         activity,
         "census.scan" if exact else "census.sample",

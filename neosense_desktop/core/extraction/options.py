@@ -67,6 +67,6 @@ class RunOptions(BaseModel):
         if self.mode == "exact":
             return True
         if self.mode == "sampled":
-            # A sample as large as the whole label is the whole label: no reason to window it.
+            # A sample as large as the whole label is the whole label: read it in full.
             return size <= self.sample_size
         return size < self.exact_threshold or size <= self.sample_size

@@ -188,7 +188,7 @@ async def probe_id_high(read: ReadFn, kind: str, count: int) -> int:
         )
         hits = int(rows[0]["hits"]) if rows else 0
         if hits < expected / 2:
-            return 0  # unknown: the samplers fall back to windows
+            return 0  # unknown: the samplers fall back to the hashed scan
     return high
 
 

@@ -297,8 +297,8 @@ async def _key_candidates(
             continue
         checked += 1
         exact = ctx.options.is_exact(label.count)
-        windows = None if exact else ctx.node_sample(label.name, label.count)
-        source, params = node_source(label.name, windows)
+        sample = None if exact else ctx.node_sample(label.name, label.count)
+        source, params = node_source(label.name, sample)
         params = dict(params)
         distinct = []
         for i, key in enumerate(candidates):
