@@ -14,8 +14,14 @@ from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient, Row
 
 
-class FailingSchemaClient(GraphClient):
-    """The real client, except that every schema query fails as a broken query would."""
+class RefusingClient(GraphClient):
+    """The real client, except that the queries `refuses` picks fail with `error`."""
+
+    code = ErrorCode.QUERY_FAILED
+    message = "injected failure"
+
+    def refuses(self, query_name: str, cypher: str) -> bool:
+        raise NotImplementedError
 
     async def read(
         self,
@@ -24,13 +30,40 @@ class FailingSchemaClient(GraphClient):
         parameters: Mapping[str, Any] | None = None,
         **kw: Any,
     ) -> list[Row]:
-        if query_name.startswith("schema."):
+        if self.refuses(query_name, cypher):
             raise NeoSenseError(
-                ErrorCode.QUERY_FAILED,
-                f"injected failure in {query_name}",
-                context=self.context(query=query_name),
+                self.code, f"{self.message} ({query_name})", context=self.context(query=query_name)
             )
         return await super().read(query_name, cypher, parameters, **kw)
+
+
+class FailingSchemaClient(RefusingClient):
+    """Every schema query fails as a broken query would."""
+
+    def refuses(self, query_name: str, cypher: str) -> bool:
+        return query_name.startswith("schema.")
+
+
+class NoAdminProceduresClient(RefusingClient):
+    """Admin-only procedures are refused, as they are for a read-only account (Community
+    has no roles, so no such account can be made on it)."""
+
+    code = ErrorCode.PERMISSION_DENIED
+    message = "Executing admin procedure 'db.stats.retrieve' permission has not been granted"
+
+    def refuses(self, query_name: str, cypher: str) -> bool:
+        return "db.stats." in cypher
+
+
+class NoSchemaProceduresClient(RefusingClient):
+    """db.schema.* procedures are refused (revoked from the account), so an exact run must
+    type values itself."""
+
+    code = ErrorCode.PERMISSION_DENIED
+    message = "Executing procedure is not allowed for user 'reader'"
+
+    def refuses(self, query_name: str, cypher: str) -> bool:
+        return "db.schema." in cypher
 
 
 class SlowCensusClient(GraphClient):
@@ -49,46 +82,6 @@ class SlowCensusClient(GraphClient):
             cypher = (
                 "UNWIND range(1, 2000000000) AS x WITH x WHERE x < 0 "
                 "RETURN [] AS labels, 0 AS degree, count(*) AS nodes"
-            )
-        return await super().read(query_name, cypher, parameters, **kw)
-
-
-class NoAdminProceduresClient(GraphClient):
-    """The real client, except that admin-only procedures are refused, as they are for a
-    read-only account (Community has no roles, so no such account can be made on it)."""
-
-    async def read(
-        self,
-        query_name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        **kw: Any,
-    ) -> list[Row]:
-        if "db.stats." in cypher:
-            raise NeoSenseError(
-                ErrorCode.PERMISSION_DENIED,
-                "Executing admin procedure 'db.stats.retrieve' permission has not been granted",
-                context=self.context(query=query_name),
-            )
-        return await super().read(query_name, cypher, parameters, **kw)
-
-
-class NoSchemaProceduresClient(GraphClient):
-    """The real client, except that db.schema.* procedures are refused (revoked from the
-    account), so an exact run must type values itself."""
-
-    async def read(
-        self,
-        query_name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        **kw: Any,
-    ) -> list[Row]:
-        if "db.schema." in cypher:
-            raise NeoSenseError(
-                ErrorCode.PERMISSION_DENIED,
-                "Executing procedure is not allowed for user 'reader'",
-                context=self.context(query=query_name),
             )
         return await super().read(query_name, cypher, parameters, **kw)
 

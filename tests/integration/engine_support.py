@@ -7,35 +7,11 @@ from typing import Any
 
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
+from neosense_desktop.core.extraction.builtin_schema import builtin_type
 from neosense_desktop.core.report import Report
 from tests.neo4j_support import GraphFixture, Neo4jServer
 
-# db.schema.*TypeProperties() type names -> Cypher's valueType() names.
-BUILTIN_TYPES = {
-    "String": "STRING",
-    "Long": "INTEGER",
-    "Integer": "INTEGER",
-    "Short": "INTEGER",
-    "Byte": "INTEGER",
-    "Double": "FLOAT",
-    "Float": "FLOAT",
-    "Boolean": "BOOLEAN",
-    "Date": "DATE",
-    "LocalDateTime": "LOCAL DATETIME",
-    "DateTime": "ZONED DATETIME",
-    "LocalTime": "LOCAL TIME",
-    "Time": "ZONED TIME",
-    "Duration": "DURATION",
-    "Point": "POINT",
-}
-
 Schema = dict[str, dict[str, set[str]]]
-
-
-def builtin_type(name: str) -> str:
-    if name.endswith("Array"):
-        return f"LIST<{BUILTIN_TYPES[name.removesuffix('Array')]}>"
-    return BUILTIN_TYPES[name]
 
 
 def _rel_type_name(rel_type: str) -> str:

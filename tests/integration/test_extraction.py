@@ -212,8 +212,8 @@ async def test_exact_types_from_the_builtins_equal_the_value_type_scan(
         queries[name] = {m.split(":")[0].removeprefix("query ") for m in caplog.messages}
         _all_succeeded(reports[name])
     assert {
-        "builtin.node_type_properties",
-        "builtin.rel_type_properties",
+        "builtin.nodeTypeProperties",
+        "builtin.relTypeProperties",
         "schema.key_scan",
     } <= queries["builtins"]
     assert {"schema.scan", "type.scan"} <= queries["value_type"]

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import NeoSenseError
+from ..graph_client import Row
 from .context import PRIORITY_LONG_SCAN, RunContext
 
 log = logging.getLogger(__name__)
@@ -69,23 +70,29 @@ async def builtin_relationship_schema(ctx: RunContext, activity: str) -> Builtin
     return await ctx.shared("builtin_relationships", lambda: _relationships(ctx, activity))
 
 
+async def _call(ctx: RunContext, activity: str, procedure: str, owner: str) -> list[Row] | None:
+    """Rows of db.schema.<procedure>(), or None when the account may not call it."""
+    columns = f"{owner}, propertyName, propertyTypes, mandatory"
+    try:
+        return await ctx.read(
+            activity,
+            f"builtin.{procedure}",
+            f"CALL db.schema.{procedure}() YIELD {columns} RETURN {columns}",
+            priority=PRIORITY_LONG_SCAN,
+        )
+    except NeoSenseError as exc:
+        log.info("db.schema.%s unavailable (%s): valueType scan", procedure, exc.code)
+        return None
+
+
 def prefetch_builtins(ctx: RunContext, activity: str) -> None:
     ctx.prefetch("builtin_nodes", lambda: _nodes(ctx, activity))
     ctx.prefetch("builtin_relationships", lambda: _relationships(ctx, activity))
 
 
 async def _nodes(ctx: RunContext, activity: str) -> BuiltinSchema | None:
-    try:
-        rows = await ctx.read(
-            activity,
-            "builtin.node_type_properties",
-            "CALL db.schema.nodeTypeProperties() "
-            "YIELD nodeLabels, propertyName, propertyTypes, mandatory "
-            "RETURN nodeLabels, propertyName, propertyTypes, mandatory",
-            priority=PRIORITY_LONG_SCAN,
-        )
-    except NeoSenseError as exc:
-        log.info("db.schema.nodeTypeProperties unavailable (%s): valueType scan", exc.code)
+    rows = await _call(ctx, activity, "nodeTypeProperties", "nodeLabels")
+    if rows is None:
         return None
     # A label is in several label combinations; a key is mandatory for the label only when
     # every combination holding the label has it as mandatory.
@@ -115,17 +122,8 @@ _REL_TYPE = re.compile(r":`(.*)`", re.S)
 
 
 async def _relationships(ctx: RunContext, activity: str) -> BuiltinSchema | None:
-    try:
-        rows = await ctx.read(
-            activity,
-            "builtin.rel_type_properties",
-            "CALL db.schema.relTypeProperties() "
-            "YIELD relType, propertyName, propertyTypes, mandatory "
-            "RETURN relType, propertyName, propertyTypes, mandatory",
-            priority=PRIORITY_LONG_SCAN,
-        )
-    except NeoSenseError as exc:
-        log.info("db.schema.relTypeProperties unavailable (%s): valueType scan", exc.code)
+    rows = await _call(ctx, activity, "relTypeProperties", "relType")
+    if rows is None:
         return None
     out: BuiltinSchema = {}
     for row in rows:
