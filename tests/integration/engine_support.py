@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
-from neosense_desktop.core.extraction.builtin_schema import builtin_type
+from neosense_desktop.core.extraction.builtin_schema import builtin_type, rel_type_name
 from neosense_desktop.core.report import Report
 from tests.neo4j_support import GraphFixture, Neo4jServer
 
 Schema = dict[str, dict[str, set[str]]]
-
-
-def _rel_type_name(rel_type: str) -> str:
-    # relTypeProperties spells a type as :`NAME` with inner backticks doubled.
-    match = re.fullmatch(r":`(.*)`", rel_type, re.S)
-    assert match, rel_type
-    return match.group(1).replace("``", "`")
 
 
 def builtin_schema(graph: GraphFixture) -> tuple[Schema, Schema]:
@@ -34,7 +26,9 @@ def builtin_schema(graph: GraphFixture) -> tuple[Schema, Schema]:
                 )
     types: Schema = {}
     for row in graph.run("CALL db.schema.relTypeProperties()"):
-        props = types.setdefault(_rel_type_name(str(row["relType"])), {})
+        name = rel_type_name(str(row["relType"]))
+        assert name is not None, row["relType"]
+        props = types.setdefault(name, {})
         if row["propertyName"] is not None:
             props.setdefault(str(row["propertyName"]), set()).update(
                 builtin_type(str(t))

@@ -121,17 +121,22 @@ async def _nodes(ctx: RunContext, activity: str) -> BuiltinSchema | None:
 _REL_TYPE = re.compile(r":`(.*)`", re.S)
 
 
+def rel_type_name(text: str) -> str | None:
+    """':`KNOWS`' (how relTypeProperties spells a type, backticks doubled) -> 'KNOWS'."""
+    match = _REL_TYPE.fullmatch(text)
+    return match.group(1).replace("``", "`") if match else None
+
+
 async def _relationships(ctx: RunContext, activity: str) -> BuiltinSchema | None:
     rows = await _call(ctx, activity, "relTypeProperties", "relType")
     if rows is None:
         return None
     out: BuiltinSchema = {}
     for row in rows:
-        match = _REL_TYPE.fullmatch(str(row["relType"]))
-        if match is None:
+        rel_type = rel_type_name(str(row["relType"]))
+        if rel_type is None:
             log.warning("unexpected relType %r from db.schema.relTypeProperties", row["relType"])
             return None
-        rel_type = match.group(1).replace("``", "`")
         keys = out.setdefault(rel_type, {})
         key = row["propertyName"]
         if key is not None:

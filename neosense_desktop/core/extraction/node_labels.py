@@ -9,22 +9,14 @@ from __future__ import annotations
 
 from ..report import Label, Provenance, Report
 from .context import ActivityProgress, RunContext
-from .planning import count_labels, shared_graph_counts
+from .planning import current_label_counts
 
 ACTIVITY = "node_labels"
 
 
 async def run_node_labels(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
     progress.start(1, "reading label counts from the count store")
-    # Re-read rather than reuse the plan's numbers: the plan may be minutes old.
-    graph = await shared_graph_counts(ctx, ACTIVITY)
-    if graph is not None:
-        counts = {name: graph.label_counts.get(name, 0) for name in ctx.sizes.label_counts}
-    else:
-        counts = await count_labels(
-            lambda name, cypher, params: ctx.read(ACTIVITY, name, cypher, params),
-            list(ctx.sizes.label_counts),
-        )
+    counts = await current_label_counts(ctx, ACTIVITY)
     for name in sorted(counts):
         if counts[name] > 0:
             out.labels.append(

@@ -241,6 +241,28 @@ async def shared_graph_counts(ctx: RunContext, activity: str) -> GraphCounts | N
     return await ctx.shared("graph_counts", lambda: graph_counts(read))
 
 
+async def current_label_counts(ctx: RunContext, activity: str) -> dict[str, int]:
+    """Node count per label token, read again now (the plan may be minutes old)."""
+    graph = await shared_graph_counts(ctx, activity)
+    tokens = list(ctx.sizes.label_counts)
+    if graph is not None:
+        return {name: graph.label_counts.get(name, 0) for name in tokens}
+    return await count_labels(_activity_read(ctx, activity), tokens)
+
+
+async def current_type_counts(ctx: RunContext, activity: str) -> dict[str, int]:
+    """Relationship count per type token, read again now."""
+    graph = await shared_graph_counts(ctx, activity)
+    tokens = list(ctx.sizes.type_counts)
+    if graph is not None:
+        return {name: graph.type_counts.get(name, 0) for name in tokens}
+    return await count_types(_activity_read(ctx, activity), tokens)
+
+
+def _activity_read(ctx: RunContext, activity: str) -> ReadFn:
+    return lambda name, cypher, params: ctx.read(activity, name, cypher, params)
+
+
 async def _known(counts: dict[str, int]) -> dict[str, int]:
     return counts
 

@@ -43,7 +43,7 @@ from .pattern_counts import (
     type_end_counts,
     unlabeled_ends,
 )
-from .planning import count_types, shared_graph_counts
+from .planning import current_type_counts
 from .type_reading import TypeReading, read_type
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ ACTIVITY = "relationship_types"
 # A candidate pair the sample missed is counted exactly when the smaller of its count-store
 # sides has at most this many relationships (~30 ms of expansion on the benchmark server).
 PROBE_MAX_RELATIONSHIPS = 100_000
-MAX_PROBES_PER_TYPE = 32
+MAX_CANDIDATES_PER_TYPE = 32
+PAIRS_PER_QUERY = 32
 
 
 def expand_pairs(start_labels: list[str], end_labels: list[str]) -> Iterable[Pair]:
@@ -70,14 +71,7 @@ async def run_relationship_types(ctx: RunContext, out: Report, progress: Activit
     # Sampled types complete their patterns with it and exact ones derive theirs from the
     # count store plus it: start the scan before the samples queue up.
     prefetch_unlabeled_ends(ctx, ACTIVITY)
-    graph = await shared_graph_counts(ctx, ACTIVITY)
-    if graph is not None:
-        counts = {name: graph.type_counts.get(name, 0) for name in ctx.sizes.type_counts}
-    else:
-        counts = await count_types(
-            lambda name, cypher, params: ctx.read(ACTIVITY, name, cypher, params),
-            list(ctx.sizes.type_counts),
-        )
+    counts = await current_type_counts(ctx, ACTIVITY)
     progress.advance("type counts read", types=len(types))
     unused = sorted(t for t, c in counts.items() if c == 0)
     if unused:
@@ -140,51 +134,57 @@ async def _sampled_patterns(
     seen_labels = {x for pair in seen for x in pair if x is not None}
     starts, ends, complete = await type_end_counts(ctx, ACTIVITY, entry.name, seen_labels)
     derived = patterns_implied_by_counts(entry.count, starts, ends)
+    # Counted exactly, all in one batch: pairs the sample met that auto mode can afford,
+    # and the candidate pairs (a label that starts the type x a label that ends it) the
+    # sample missed whose smaller side is small.
+    affordable = [
+        (s, e)
+        for s, e in seen
+        if s is not None
+        and e is not None
+        and (s, e) not in derived
+        and _affordable(ctx, s, e, starts, ends)
+    ]
+    candidates = [
+        (s, e)
+        for s in sorted(starts)
+        for e in sorted(ends)
+        if complete
+        and (s, e) not in seen
+        and (s, e) not in derived
+        and min(starts[s], ends[e]) <= PROBE_MAX_RELATIONSHIPS
+    ][:MAX_CANDIDATES_PER_TYPE]
+    exact = await _count_pairs(ctx, entry.name, affordable + candidates)
+
     patterns: dict[Pair, Pattern] = {}
     for (s, e), hits in seen.items():
-        bound = _bound(s, e, starts, ends)
         if (s, e) in derived:
-            pattern = derived[(s, e)]
+            patterns[(s, e)] = derived[(s, e)]
+        elif (s, e) in exact:
+            patterns[(s, e)] = _scanned(s, e, exact[(s, e)])
         else:
-            exact_count = await _exact_pair_count_if_affordable(ctx, entry.name, s, e, starts, ends)
-            if exact_count is not None:
-                pattern = Pattern(
-                    start=s, end=e, count=exact_count, provenance=Provenance(method="scan")
-                )
-            else:
-                estimate = round(entry.count * hits / sample_size) if sample_size else 0
-                if bound is not None:
-                    estimate = min(estimate, bound)
-                pattern = Pattern(
-                    start=s,
-                    end=e,
-                    count=max(estimate, 1),  # seen in the sample, so at least one exists
-                    provenance=Provenance(method="sample", sample_size=sample_size),
-                )
-                pattern.upper_bound = bound
-        patterns[(s, e)] = pattern
+            bound = _bound(s, e, starts, ends)
+            estimate = round(entry.count * hits / sample_size) if sample_size else 0
+            if bound is not None:
+                estimate = min(estimate, bound)
+            patterns[(s, e)] = Pattern(
+                start=s,
+                end=e,
+                count=max(estimate, 1),  # seen in the sample, so at least one exists
+                provenance=Provenance(method="sample", sample_size=sample_size),
+                upper_bound=bound,
+            )
     # What the sample missed: pairs the count store proves, pairs with an unlabeled end
-    # (counted exactly from the unlabeled nodes' side), then candidate pairs (a label that
-    # starts the type x a label that ends it) cheap enough to count exactly.
+    # (counted exactly from the unlabeled nodes' side), candidates that exist.
     for pair, pattern in derived.items():
         patterns.setdefault(pair, pattern)
     unlabeled = await unlabeled_ends(ctx, ACTIVITY) or {}
-    for pair, c in unlabeled.get(entry.name, {}).items():
-        patterns[pair] = Pattern(
-            start=pair[0], end=pair[1], count=c, provenance=Provenance(method="scan")
-        )
+    for (s, e), c in unlabeled.get(entry.name, {}).items():
+        patterns[(s, e)] = _scanned(s, e, c)
+    for s, e in candidates:
+        if exact[(s, e)] > 0:
+            patterns[(s, e)] = _scanned(s, e, exact[(s, e)])
     if complete:
-        candidates = [
-            (s, e)
-            for s in sorted(starts)
-            for e in sorted(ends)
-            if (s, e) not in patterns and min(starts[s], ends[e]) <= PROBE_MAX_RELATIONSHIPS
-        ]
-        for (s, e), c in (await _count_pairs(ctx, entry.name, candidates)).items():
-            if c > 0:
-                patterns[(s, e)] = Pattern(
-                    start=s, end=e, count=c, provenance=Provenance(method="scan")
-                )
         _note_uncovered(out, entry.name, patterns, set(starts), set(ends))
     else:
         end_labels = await ctx.shared("type_end_labels", lambda: _type_end_labels(ctx))
@@ -192,6 +192,23 @@ async def _sampled_patterns(
         if known is not None:
             _note_uncovered(out, entry.name, patterns, *known)
     return _sorted_patterns(patterns.values())
+
+
+def _scanned(start: str | None, end: str | None, count: int) -> Pattern:
+    return Pattern(start=start, end=end, count=count, provenance=Provenance(method="scan"))
+
+
+def _affordable(
+    ctx: RunContext, start: str, end: str, starts: dict[str, int], ends: dict[str, int]
+) -> bool:
+    """Auto mode counts a sampled pair exactly when the planner's cheaper side, a label's
+    nodes plus their T relationships, stays under exact_threshold."""
+    if ctx.options.mode != "auto":
+        return False
+    labels = ctx.sizes.labels
+    cost_from_start = labels.get(start, 0) + starts.get(start, 0)
+    cost_from_end = labels.get(end, 0) + ends.get(end, 0)
+    return min(cost_from_start, cost_from_end) < ctx.options.exact_threshold
 
 
 def _bound(
@@ -208,45 +225,22 @@ def _bound(
 
 async def _count_pairs(
     ctx: RunContext, rel_type: str, pairs: list[tuple[str, str]]
-) -> dict[tuple[str, str], int]:
-    """Exact counts of (:A)-[:T]->(:B) for a few candidate pairs, in one query."""
-    if not pairs:
-        return {}
+) -> dict[Pair, int]:
+    """Exact counts of (:A)-[:T]->(:B) per pair, PAIRS_PER_QUERY pairs per query."""
     t = escape_name(rel_type)
-    calls = " ".join(
-        f"CALL {{ MATCH (:{escape_name(s)})-[:{t}]->(:{escape_name(e)}) RETURN count(*) AS c{i} }}"
-        for i, (s, e) in enumerate(pairs[:MAX_PROBES_PER_TYPE])
-    )
-    columns = ", ".join(f"c{i}" for i in range(min(len(pairs), MAX_PROBES_PER_TYPE)))
-    rows = await ctx.read(ACTIVITY, "patterns.candidates", f"{calls} RETURN {columns}")
-    row = rows[0] if rows else {}
-    return {pair: int(row.get(f"c{i}") or 0) for i, pair in enumerate(pairs[:MAX_PROBES_PER_TYPE])}
-
-
-async def _exact_pair_count_if_affordable(
-    ctx: RunContext,
-    rel_type: str,
-    start: str | None,
-    end: str | None,
-    starts: dict[str, int],
-    ends: dict[str, int],
-) -> int | None:
-    if ctx.options.mode != "auto" or start is None or end is None:
-        return None
-    limit = ctx.options.exact_threshold
-    label_counts = ctx.sizes.labels
-    # The planner expands from one side: it reads that label's nodes and their T edges.
-    cost_from_start = label_counts.get(start, 0) + starts.get(start, 0)
-    cost_from_end = label_counts.get(end, 0) + ends.get(end, 0)
-    if min(cost_from_start, cost_from_end) >= limit:
-        return None
-    rows = await ctx.read(
-        ACTIVITY,
-        "patterns.pair_count",
-        f"MATCH (:{escape_name(start)})-[:{escape_name(rel_type)}]->(:{escape_name(end)}) "
-        "RETURN count(*) AS count",
-    )
-    return int(rows[0]["count"]) if rows else 0
+    counts: dict[Pair, int] = {}
+    for start in range(0, len(pairs), PAIRS_PER_QUERY):
+        chunk = pairs[start : start + PAIRS_PER_QUERY]
+        calls = " ".join(
+            f"CALL {{ MATCH (:{escape_name(s)})-[:{t}]->(:{escape_name(e)}) "
+            f"RETURN count(*) AS c{i} }}"
+            for i, (s, e) in enumerate(chunk)
+        )
+        columns = ", ".join(f"c{i}" for i in range(len(chunk)))
+        rows = await ctx.read(ACTIVITY, "patterns.pair_counts", f"{calls} RETURN {columns}")
+        row = rows[0] if rows else {}
+        counts.update({pair: int(row.get(f"c{i}") or 0) for i, pair in enumerate(chunk)})
+    return counts
 
 
 async def _type_end_labels(ctx: RunContext) -> dict[str, tuple[set[str], set[str]]]:
