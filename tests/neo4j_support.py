@@ -19,7 +19,7 @@ import neo4j
 REPO = Path(__file__).resolve().parent.parent
 NEO4J_LOCAL = REPO / "scripts" / "neo4j-local"
 FIXTURES = REPO / "tests" / "fixtures"
-NORTHWIND = REPO.parent / "shared" / "datasets" / "northwind"
+NORTHWIND = FIXTURES / "northwind"
 
 
 @dataclass
