@@ -23,8 +23,10 @@ from typing import Any
 
 from .errors import ErrorCode, NeoSenseError
 
-# A JSON string as written (escapes included), captured so re.split keeps it.
-_STRING = re.compile(rb'("[^"\\]*(?:\\.[^"\\]*)*")')
+# A JSON string as written (escapes included), captured so re.split keeps it. The closing
+# quote is optional so that a string cut by the end of a slice is consumed in one match:
+# with it required, the regex would retry from every escaped quote inside (quadratic).
+_STRING = re.compile(rb'("[^"\\]*(?:\\.[^"\\]*)*"?)')
 _ALL_BUT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 # An empty container: each pass removes every innermost one, so passes = nesting depth.
 _INNERMOST = re.compile(rb"\[\]|\{\}")
@@ -76,15 +78,13 @@ class _Scanner:
         strings = parts[1::2]
         if strings and max(map(len, strings)) > limits.max_string_bytes + 2:
             raise self._long_string()
-        tail = parts[-1]
-        quote = tail.find(b'"')
-        if quote >= 0 and not final:
-            # Each slice starts outside a string, so the regex pairs quotes correctly.
-            self.carry, parts[-1] = tail[quote:], tail[:quote]
-            if len(self.carry) > limits.max_string_bytes + 2:
-                raise self._long_string()
-        else:
-            self.carry = b""
+        self.carry = b""
+        if len(parts) > 1 and not parts[-1] and not final:
+            # The slice ends in (or right after) a string: it may go on in the next slice,
+            # so scan it again from its opening quote then. Each slice thus starts outside
+            # a string, and the regex pairs quotes correctly.
+            self.carry = parts[-2]
+            del parts[-2:]
         structure = b"".join(parts[0::2])
         opens = structure.count(b"[") + structure.count(b"{")
         self.opens += opens
