@@ -175,7 +175,15 @@ class _FileLock:
     def _flock(self) -> Iterator[None]:
         import fcntl
 
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            # A read-only folder: an existing lock file still locks (flock needs no write
+            # access), so profiles stay readable; writing then fails with a typed error.
+            try:
+                fd = os.open(self.path, os.O_RDONLY)
+            except OSError:
+                raise FileWriteError(self.path, exc) from exc
         try:
             deadline = time.monotonic() + self.timeout_s
             while True:
