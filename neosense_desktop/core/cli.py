@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument(
         "--no-save",
         action="store_true",
-        help="do not also keep the run in the user data dir (runs/, latest.json)",
+        help="do not also keep the run in the run history (<data dir>/runs/)",
     )
     se.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
