@@ -24,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
         return cli.main(args)
     import importlib
 
+    if "--self-test" in args:  # before app: self_test builds its window through app
+        try:
+            self_test = importlib.import_module("neosense_desktop.ui.self_test")
+        except ImportError as exc:
+            print(f"self-test unavailable: {exc}", file=sys.stderr)
+            return 2
+        return int(self_test.run_self_test())
     try:
         app = importlib.import_module("neosense_desktop.app")
     except ImportError as exc:  # the GUI is optional for headless use
