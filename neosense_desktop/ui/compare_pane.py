@@ -75,7 +75,7 @@ class ComparePane(QWidget):
 
     def refresh_choices(self) -> None:
         choices: list[tuple[str, Choice]] = [
-            (f"{source} ({report.run.started_at:%Y-%m-%d %H:%M:%S})", report)
+            (f"{source} ({report.run.started_at:%Y-%m-%d %H:%M:%S}, {report.run.id})", report)
             for source, report in reversed(self.results.history)
         ]
         choices += [

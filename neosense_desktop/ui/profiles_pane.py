@@ -104,9 +104,8 @@ class ProfilesPane(QWidget):
         self.probe_label = self.probe_view.message
         self.probe_label.setObjectName("probe-result")
         self.probe_label.setMinimumHeight(3 * self.probe_label.fontMetrics().lineSpacing())
-        self.probe_label.setSizePolicy(
-            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding
-        )
+        # Never squeezed (its last lines were cut off): the profile list above gives way.
+        self.probe_view.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

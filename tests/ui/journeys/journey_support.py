@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from neosense_desktop.core.graph_client import GraphClient, Row
 from neosense_desktop.ui.main_window import MainWindow
@@ -30,6 +30,12 @@ def press(
     key: Qt.Key,
     modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
 ) -> None:
+    """A key press as a person makes it: on the active window (a closed dialog leaves
+    none active offscreen, and Qt delivers shortcuts to the active window only)."""
+    top = widget.window()
+    if not top.isActiveWindow():
+        top.activateWindow()
+        QApplication.processEvents()
     QTest.keyClick(widget, key, modifiers)
 
 
