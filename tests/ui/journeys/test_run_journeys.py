@@ -7,7 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
+from neosense_desktop.core.errors import NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient
+from neosense_desktop.core.profiles import Profile
 from tests.fault_clients import SlowCensusClient
 from tests.neo4j_support import GraphFixture
 from tests.ui.helpers import wait_for, wait_for_widget
@@ -20,7 +22,12 @@ from tests.ui.journeys.journey_support import (
     wait_run_ends,
     wait_running,
 )
-from tests.ui.window_support import RecordingClients, add_profile, open_window
+from tests.ui.window_support import (
+    RecordingClients,
+    add_profile,
+    open_window,
+    server_settings,
+)
 
 SMALL = """
 CREATE (a:Person {name: 'Ada', born: 1815})-[:KNOWS {since: 1833}]->(b:Person {name: 'Charles'}),
@@ -202,3 +209,37 @@ async def test_journey_close_mid_run_then_reopen(graph: GraphFixture) -> None:
         await wait_for(lambda: window.tabs.currentIndex() == 1, 5, "Results tab")
         assert window.results.proxy.rowCount() > 0
         await screenshot(window, "close-mid-run-reopen")
+
+
+async def test_journey_retry_refused_for_another_server_and_reset_on_switch(
+    graph: GraphFixture,
+) -> None:
+    graph.run("UNWIND range(1, 20000) AS i CREATE (:Big {a: i})-[:NEXT]->(:Small {x: i})")
+    clients = RecordingClients()
+    async with open_window(clients=clients) as window:
+        await add_profile(window, graph.server, "Here")
+        elsewhere = server_settings(graph.server).model_copy(
+            update={"uri": "bolt://127.0.0.1:7759"}
+        )
+        await window.profiles.save_profile(Profile(name="Elsewhere", connection=elsewhere), "x")
+        window.profiles.select_profile(window.profiles.profiles[0].id)
+        window.runs.mode_box.setCurrentIndex(window.runs.mode_box.findData("exact"))
+        clients.client_class = SlowCensusClient
+        press(window, Qt.Key.Key_F5)
+        await wait_run_ends(window)
+        failed = window.runs.panel.failed_activities()
+        assert failed
+        row = window.runs.panel.rows[failed[0]]
+        # Another profile selected: the Retry buttons are gone (they would retry elsewhere).
+        window.profiles.select_profile(window.profiles.profiles[1].id)
+        assert not row.retry.isVisible()
+        # Back on the report's own server, a refusal cannot happen; on another one it does.
+        window.profiles.select_profile(window.profiles.profiles[0].id)
+        report = window.results.report
+        assert report is not None
+        window.profiles.select_profile(window.profiles.profiles[1].id)
+        with pytest.raises(NeoSenseError, match="Retry runs only against the report's own"):
+            window.runs.retry_target(report)
+        await screenshot(window, "retry-reset-on-switch")
+        log_text = window.log_panel.text.toPlainText()
+        assert "Traceback" not in log_text
