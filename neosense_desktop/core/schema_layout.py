@@ -11,9 +11,8 @@ slices on the event loop (ui/slices.py says why not in a worker thread).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-
 from collections.abc import Generator
+from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -29,6 +28,7 @@ def drain(steps: Steps[T]) -> T:
             next(steps)
         except StopIteration as done:
             return done.value  # type: ignore[no-any-return]
+
 
 MIN_RADIUS = 16.0
 MAX_RADIUS = 52.0
