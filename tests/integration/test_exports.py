@@ -9,6 +9,7 @@ the indexes and constraints on an empty database.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import subprocess
@@ -302,3 +303,39 @@ def test_html_export_of_northwind_in_chromium(graph: GraphFixture, tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert shot.stat().st_size > 20_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.neo4j
+def test_cli_extract_writes_the_asked_format(graph: GraphFixture, tmp_path: Path) -> None:
+    graph.load_fixture("engine_mixed.cypher")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")},
+        "NEO4J_PASSWORD": graph.server.password,
+        "NEOSENSE_DATA_DIR": str(tmp_path / "data"),
+        "NEOSENSE_CONFIG_DIR": str(tmp_path / "config"),
+        "NEOSENSE_LOG_DIR": str(tmp_path / "logs"),
+    }
+    base = [sys.executable, "-m", "neosense_desktop", "extract", "--uri", graph.server.uri]
+    base += ["--user", graph.server.user, "--mode", "exact", "--quiet"]
+    page = tmp_path / "report.md"
+    done = subprocess.run(
+        [*base, "--format", "markdown", "--output", str(page)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "### :Label With Spaces" in page.read_text(encoding="utf-8")
+    done = subprocess.run(
+        [*base, "--format", "llm", "--output", "-"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Node properties:\n")
+    assert "(:`Back``tick`)-[:`Back``tick REL`]->(:`Ünïcødé 名前`) // 1" in done.stdout
