@@ -1,6 +1,6 @@
 """`neosense-desktop` and `python -m neosense_desktop`.
 
-With a CLI command (probe, extract, diff, schema) it runs headless on the core engine;
+With a CLI command (probe, extract, export, diff, schema) it runs headless on the core engine;
 otherwise it starts the desktop app (optionally opening a report file given as argument).
 """
 
@@ -10,7 +10,7 @@ import sys
 
 # Kept here, not imported from core.cli, so that starting the GUI does not first pay for
 # importing the CLI and the whole driver; tests/core/test_cli_commands.py keeps them equal.
-CLI_COMMANDS = ("probe", "extract", "diff", "schema")
+CLI_COMMANDS = ("probe", "extract", "export", "diff", "schema")
 
 
 def main(argv: list[str] | None = None) -> int:
