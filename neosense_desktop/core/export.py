@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import ErrorCode, NeoSenseError
-from .files import atomic_write_text
+from .files import atomic_write_text as atomic_write_text  # re-exported: formats uses it
 from .report import SCHEMA_VERSION, Report, report_json_schema
 from .report_limits import DEFAULT_LIMITS, parse_report_json, read_report_json_bytes
 
