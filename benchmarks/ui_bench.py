@@ -65,7 +65,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
     from neosense_desktop.core.profiles import Profile, ProfileStore
     from neosense_desktop.core.secrets import SecretStore
     from neosense_desktop.ui.main_window import MainWindow
-    from neosense_desktop.ui.report_model import COL_COUNT
+    from neosense_desktop.ui.report_nodes import COL_COUNT
     from tests.ui.report_factory import make_report
 
     gaps: list[float] = []
@@ -144,7 +144,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
         lambda: window.tree.header().setSortIndicator(COL_COUNT, Qt.SortOrder.DescendingOrder),
     )
     await phase("schema tab", lambda: window.tabs.setCurrentIndex(2))
-    await phase("select from schema", lambda: window.select_in_tree("label:Label7"))
+    await phase("select from schema", lambda: window.select_in_tree(("label", "Label7")))
     heartbeat.stop()
     run_mode = str(window.mode_box.currentData()) if hasattr(window, "mode_box") else None
     await window.shutdown()

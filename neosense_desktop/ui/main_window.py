@@ -80,14 +80,10 @@ from .diff_model import DiffTreeModel
 from .icons import action_icon, app_icon, clear_cache
 from .log_panel import LogPanel
 from .profile_editor import ProfileEditor
-from .report_model import (
-    ReportFilterProxy,
-    ReportTreeModel,
-    node_details,
-    prebuild_steps,
-    row_text,
-    search_texts_steps,
-)
+from .report_filter import ReportFilterProxy, search_texts_steps
+from .report_nodes import NodeKey, is_schema_key, node_details, row_text
+from .report_sections import prebuild_steps
+from .report_tree_model import ReportTreeModel
 from .results_tree import ResultsTree
 from .run_panel import RunPanel
 from .schema_view import SchemaView, compute_layout_steps
@@ -1007,10 +1003,10 @@ class MainWindow(QMainWindow):
             return
         node = self.tree_model.node(self.proxy.mapToSource(current))
         self.details.setPlainText(node_details(node))
-        if node.key.startswith(("label:", "pattern:")):
+        if is_schema_key(node.key):
             self.schema_view.select_key(node.key)
 
-    def select_in_tree(self, key: str) -> bool:
+    def select_in_tree(self, key: NodeKey) -> bool:
         """Select the tree item with this key (from a click in the schema picture)."""
         if self.proxy.needle or self.tasks.running("filter"):
             self.tasks.cancel("filter")

@@ -8,20 +8,17 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from neosense_desktop.ui.diff_model import DiffTreeModel
-from neosense_desktop.ui.report_model import (
+from neosense_desktop.ui.report_filter import ReportFilterProxy, search_text, search_texts
+from neosense_desktop.ui.report_nodes import (
     COL_COUNT,
     COL_FILL,
     COL_NAME,
-    KEY_ROLE,
     SECTION_NAMES,
     Node,
     NodeKind,
-    ReportFilterProxy,
-    ReportTreeModel,
-    _search_text,
-    prebuild,
-    search_texts,
 )
+from neosense_desktop.ui.report_sections import prebuild
+from neosense_desktop.ui.report_tree_model import KEY_ROLE, ReportTreeModel
 from tests.ui.helpers import child_named, child_names
 from tests.ui.report_factory import make_report
 
@@ -122,12 +119,12 @@ def test_sort_by_count_and_fill_rate_keeps_section_order() -> None:
 def test_find_by_key_reaches_labels_and_patterns() -> None:
     model = ReportTreeModel()
     model.set_report(make_report())
-    index = model.find("label:Label2")
+    index = model.find(("label", "Label2"))
     assert index.isValid() and index.data() == "Label2"
-    assert index.data(KEY_ROLE) == "label:Label2"
-    pattern = model.find("pattern:Label0|REL_0|Label1")
+    assert tuple(index.data(KEY_ROLE)) == ("label", "Label2")
+    pattern = model.find(("pattern", "Label0", "REL_0", "Label1"))
     assert pattern.data() == "(:Label0)-[:REL_0]->(:Label1)"
-    assert not model.find("label:Nope").isValid()
+    assert not model.find(("label", "Nope")).isValid()
 
 
 def test_large_report_stays_fast(qtmodeltester: ModelTester) -> None:
@@ -182,7 +179,7 @@ def _walk_filter(node: Node, needle: str, inherited: bool = False) -> dict[str, 
     """The filter's rule, applied by brute force to every node of a fully built tree."""
 
     def self_matches(n: Node) -> bool:
-        return n.kind is not NodeKind.SECTION and needle in _search_text(n)
+        return n.kind is not NodeKind.SECTION and needle in search_text(n)
 
     def below(n: Node) -> bool:
         return any(self_matches(c) or below(c) for c in n.children)
