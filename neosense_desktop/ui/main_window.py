@@ -726,7 +726,7 @@ class MainWindow(QMainWindow):
             settings,
             password,
             options,
-            on_progress=self.run_panel.on_progress,  # type: ignore[arg-type]
+            on_progress=self.run_panel.on_progress,
         )
 
     def run_clicked(self) -> None:

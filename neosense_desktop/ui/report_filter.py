@@ -101,8 +101,6 @@ def search_texts_steps(report: Report) -> Steps[dict[int, str]]:
     return texts
 
 
-
-
 class ReportFilterProxy(QAbstractItemModel):
     """A ReportTreeModel filtered and sorted: the model the results tree shows.
 

@@ -7,8 +7,6 @@ order whichever way a column is sorted.
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from ..core.report import Report, Severity
 from .icons import kind_icon
+from .plain_text import plain_tooltip
 from .report_nodes import (
     COL_COUNT,
     COL_FILL,
@@ -215,13 +214,6 @@ def header_data(section: int, orientation: Qt.Orientation, role: int) -> str | N
     ):
         return COLUMNS[section]
     return None
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows text as it is: Qt guesses rich text for tooltips (a name like
-    `<img src=...>` would be rendered and its file read), so the text is escaped inside a
-    paragraph, which Qt always takes as rich text."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
 def _bold_font() -> QFont:

@@ -7,8 +7,7 @@ its suggestions, with a Retry button that emits `retry_requested(activity)`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -27,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.report import ACTIVITY_NAMES, ActivityError, PlanItem
+from ..core.extraction.progress import ProgressEvent
+from ..core.report import ACTIVITY_NAMES, ActivityError, ActivityResult, PlanItem
 
 STATE_TEXT = {
     "waiting": "waiting",
@@ -49,15 +49,6 @@ ACTIVITY_TITLES = {
     "quality_and_context": "Quality and context",
     "statistics_and_indexes": "Statistics and indexes",
 }
-
-
-class ProgressLike(Protocol):
-    activity: str
-    state: str
-    fraction: float
-    message: str
-    counts: dict[str, int]
-    elapsed_s: float
 
 
 class ActivityRow:
@@ -191,7 +182,7 @@ class RunPanel(QWidget):
         exact = sampled = 0
         rows_total = 0
         for i, item in enumerate(plan):
-            values: list[Any] = [
+            values: list[str] = [
                 ACTIVITY_TITLES.get(item.activity, item.activity),
                 item.subject,
                 item.method,
@@ -199,7 +190,7 @@ class RunPanel(QWidget):
                 item.reason,
             ]
             for col, value in enumerate(values):
-                cell = QTableWidgetItem(str(value))
+                cell = QTableWidgetItem(value)
                 if col == 3:
                     cell.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -216,7 +207,7 @@ class RunPanel(QWidget):
             f"about {rows_total:,} entities to read."
         )
 
-    def on_progress(self, event: ProgressLike) -> None:
+    def on_progress(self, event: ProgressEvent) -> None:
         row = self.rows.get(event.activity)
         if row is None:
             return
@@ -240,13 +231,13 @@ class RunPanel(QWidget):
         )
         self.overall.setValue(int(done / len(active) * 1000))
 
-    def show_activity_errors(self, activities: dict[str, Any]) -> None:
+    def show_activity_errors(self, activities: Mapping[str, ActivityResult]) -> None:
         """From a finished report: mark each activity's final state, with errors."""
         for name, result in activities.items():
             row = self.rows.get(name)
             if row is None:
                 continue
-            state = str(getattr(result.status, "value", result.status))
+            state = result.status.value
             row.set_state(state)
             row.elapsed.setText(f"{result.duration_s:.1f} s")
             if state == "failed":
