@@ -949,6 +949,9 @@ class MainWindow(QMainWindow):
             self.tree_model.adopt(report, built)
 
     def apply_filter(self) -> None:
+        # The text applied now is the latest: a debounce still pending would apply it
+        # again and cancel this filter while it waits for the report to be prepared.
+        self._filter_timer.stop()
         self.tasks.start("filter", self.filter_tree(self.filter_edit.text()))
 
     async def filter_tree(self, text: str) -> str:

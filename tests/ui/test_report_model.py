@@ -24,23 +24,38 @@ from tests.ui.report_factory import make_report
 
 
 def test_model_passes_qt_model_tester(qtmodeltester: ModelTester) -> None:
+    """The tester stays connected: it re-checks the model on each reset below."""
     model = ReportTreeModel()
     model.set_report(make_report())
     qtmodeltester.check(model, force_py=True)
     model.set_report(None)
-    qtmodeltester.check(model, force_py=True)
+    model.set_report(make_report(labels=5, properties=2))
 
 
 def test_proxy_passes_qt_model_tester_while_filtering_and_sorting(
     qtmodeltester: ModelTester,
 ) -> None:
+    """Attached before any change, the tester sees every relayout (layoutAboutToBeChanged /
+    layoutChanged, with the persistent indexes it holds) and every source reset, and
+    re-checks the whole model after each."""
     model = ReportTreeModel()
     model.set_report(make_report())
     proxy = ReportFilterProxy()
     proxy.setSourceModel(model)
+    layouts: list[str] = []
+    proxy.layoutChanged.connect(lambda *_a: layouts.append("layout"))
+    proxy.modelReset.connect(lambda: layouts.append("reset"))
+    qtmodeltester.check(proxy, force_py=True)
     proxy.set_filter_text("prop1")
     proxy.sort(COL_COUNT, Qt.SortOrder.DescendingOrder)
-    qtmodeltester.check(proxy, force_py=True)
+    proxy.set_filter_text("label1")  # narrower: sections vanish
+    proxy.sort(COL_NAME, Qt.SortOrder.AscendingOrder)
+    proxy.set_filter_text("nothing matches this")
+    proxy.set_filter_text("")
+    proxy.sort(-1)
+    model.set_report(make_report(labels=6, properties=2))
+    proxy.set_filter_text("rel_")
+    assert layouts == ["layout"] * 7 + ["reset", "layout"]
 
 
 def test_sections_and_children_mirror_the_report() -> None:
