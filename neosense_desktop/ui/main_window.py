@@ -427,8 +427,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         self.connection_status = QLabel("Not connected", self)
+        self.connection_status.setTextFormat(Qt.TextFormat.PlainText)
         self.connection_status.setObjectName("connection-status")
         self.report_status = QLabel("", self)
+        self.report_status.setTextFormat(Qt.TextFormat.PlainText)
         self.statusBar().addWidget(self.connection_status, 1)
         self.statusBar().addPermanentWidget(self.report_status)
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..core.extraction.progress import ProgressEvent
 from ..core.report import ACTIVITY_NAMES, ActivityError, ActivityResult, PlanItem
+from .plain_text import plain_label
 
 STATE_TEXT = {
     "waiting": "waiting",
@@ -58,15 +58,15 @@ class ActivityRow:
         self.activity = activity
         self.state = "waiting"
         self.fraction = 0.0
-        self.title = QLabel(ACTIVITY_TITLES.get(activity, activity), panel)
+        self.title = plain_label(ACTIVITY_TITLES.get(activity, activity), panel)
         self.bar = QProgressBar(panel)
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
         self.bar.setAccessibleName(f"{self.title.text()} progress")
-        self.state_label = QLabel("waiting", panel)
-        self.elapsed = QLabel("", panel)
-        self.counts = QLabel("", panel)
-        self.error = QLabel("", panel)
+        self.state_label = plain_label("waiting", panel)
+        self.elapsed = plain_label("", panel)
+        self.counts = plain_label("", panel)
+        self.error = plain_label("", panel)  # server errors, names
         # One line per sentence, no word wrap: a wrapped label in a grid row gets the
         # height of one line and its second line is cut off.
         self.error.setWordWrap(False)
@@ -135,7 +135,8 @@ class RunPanel(QWidget):
         self.overall.setRange(0, 1000)
         self.overall.setFormat("%p%")
         self.overall.setAccessibleName("Overall progress")
-        self.status = QLabel("Press F5 to run an extraction on the selected connection.", self)
+        # Progress messages hold label and type names ("properties of (:Name)").
+        self.status = plain_label("Press F5 to run an extraction on the selected connection.", self)
         self.status.setWordWrap(True)
         self.status.setObjectName("run-status")
         self.plan_table = QTableWidget(0, 5, self)
@@ -147,7 +148,7 @@ class RunPanel(QWidget):
         self.plan_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.plan_table.setAccessibleName("Plan")
         self.plan_table.setMinimumHeight(160)
-        self.plan_summary = QLabel("", self)
+        self.plan_summary = plain_label("", self)
         self.plan_summary.setWordWrap(True)
         activities = QGroupBox("Activities", self)
         # Never squeeze the activity rows (their errors would be cut off): the plan table

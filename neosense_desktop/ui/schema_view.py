@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from ..core.report import Report
 from .icons import KIND_COLORS
+from .plain_text import plain_tooltip
 from .report_nodes import NodeKey, label_key, pattern_key
 from .schema_layout import LaidOutNode, layout_schema, layout_steps
 from .slices import Steps, drain
@@ -82,7 +83,7 @@ class LabelItem(QGraphicsEllipseItem):
         self.setPen(QPen(palette.color(QPalette.ColorRole.WindowText), 1.2))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.key: NodeKey = label_key(node.name)
-        self.setToolTip(f":{node.name}\n{count:,} nodes")
+        self.setToolTip(plain_tooltip(f":{node.name}\n{count:,} nodes"))
         self.setZValue(2)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         text = QGraphicsSimpleTextItem(node.name, self)
@@ -116,7 +117,9 @@ class EdgeItem(QGraphicsPathItem):
         self.setPen(QPen(color, 1.6))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.key: NodeKey = pattern_key(a.name, rel_type, b.name)
-        self.setToolTip(f"(:{a.name})-[:{rel_type}]->(:{b.name})\n{count:,} relationships")
+        self.setToolTip(
+            plain_tooltip(f"(:{a.name})-[:{rel_type}]->(:{b.name})\n{count:,} relationships")
+        )
         self.setZValue(1)
         path = QPainterPath()
         if a.name == b.name:
