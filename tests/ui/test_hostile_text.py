@@ -329,14 +329,16 @@ async def test_a_hostile_report_opened_in_the_window_is_shown_as_plain_text(
         await wait_for(lambda: not window.error_dialogs, 5, "the error box to close")
         await _open_with_ctrl_o(window, path)
         await wait_for(
-            lambda: window.report is not None or window.error_dialogs, 20, "the report to open"
+            lambda: window.results.report is not None or window.error_dialogs,
+            20,
+            "the report to open",
         )
         assert not window.error_dialogs, [b.text() for b in window.error_dialogs]
-        await wait_for(lambda: bool(window.schema_view.labels), 20, "the schema picture")
-        labels = child_named(window.proxy, QModelIndex(), "Labels")
-        window.tree.expand(labels)
-        window.tree.setCurrentIndex(window.proxy.index(0, 0, labels))
-        assert payload in window.details.toPlainText()
+        await wait_for(lambda: bool(window.results.schema_view.labels), 20, "the schema picture")
+        labels = child_named(window.results.proxy, QModelIndex(), "Labels")
+        window.results.tree.expand(labels)
+        window.results.tree.setCurrentIndex(window.results.proxy.index(0, 0, labels))
+        assert payload in window.results.details.toPlainText()
         await check_window(window, fifo, payload, min_shown=10)
         window.tabs.setCurrentIndex(1)
         await settle(0.1)
@@ -385,15 +387,15 @@ async def test_an_extraction_of_hostile_names_is_shown_as_plain_text(
         QTest.keyClick(window, Qt.Key.Key_F5)
         await wait_for(lambda: window.tasks.running("run"), 10, "the run to start")
         await wait_for(lambda: not window.tasks.running("run"), 120, "the run to finish")
-        report = window.report
+        report = window.results.report
         assert report is not None
         assert label in {x.name for x in report.labels}
         assert rel in {x.name for x in report.relationship_types}
         assert any(ix.name == "ix " + payload for ix in report.indexes)
-        await wait_for(lambda: label in window.schema_view.labels, 20, "the schema picture")
-        labels = child_named(window.proxy, QModelIndex(), "Labels")
-        window.tree.expand(labels)
-        window.tree.setCurrentIndex(child_named(window.proxy, labels, label))
+        await wait_for(lambda: label in window.results.schema_view.labels, 20, "the schema picture")
+        labels = child_named(window.results.proxy, QModelIndex(), "Labels")
+        window.results.tree.expand(labels)
+        window.results.tree.setCurrentIndex(child_named(window.results.proxy, labels, label))
         await check_window(window, fifo, payload, min_shown=5)
         window.tabs.setCurrentIndex(2)
         await settle(0.1)
