@@ -66,7 +66,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
     from neosense_desktop.core.runs import RunStore
     from neosense_desktop.core.secrets import SecretStore
     from neosense_desktop.ui.main_window import MainWindow
-    from neosense_desktop.ui.report_model import COL_COUNT
+    from neosense_desktop.ui.report_nodes import COL_COUNT
     from neosense_desktop.ui.services import WindowServices
     from tests.ui.report_factory import make_report
 
@@ -153,7 +153,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
         ),
     )
     await phase("schema tab", lambda: window.tabs.setCurrentIndex(2))
-    await phase("select from schema", lambda: window.results.select_in_tree("label:Label7"))
+    await phase("select from schema", lambda: window.results.select_in_tree(("label", "Label7")))
     heartbeat.stop()
     run_mode = str(window.runs.mode_box.currentData()) if hasattr(window, "mode_box") else None
     await window.shutdown()
