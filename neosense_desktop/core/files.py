@@ -45,7 +45,12 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def atomic_write_text(path: Path | str, text: str) -> None:
-    """Write text to path via a temp file in the same folder: write, fsync the file,
+    """atomic_write_bytes of the text as UTF-8 (line breaks written as they are)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+    """Write data to path via a temp file in the same folder: write, fsync the file,
     os.replace, fsync the folder. Readers see the old or the new file, never a mix.
 
     The new file is 0600 (mkstemp's mode). Raises FileWriteError on any OSError (full
@@ -57,8 +62,8 @@ def atomic_write_text(path: Path | str, text: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         tmp = Path(tmp_name)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -116,7 +116,7 @@ class ResultsPane(QObject):
         r_layout.addWidget(self.filter_edit)
         r_layout.addWidget(self.splitter, 1)
 
-        self.schema_view = SchemaView(parent)
+        self.schema_view = SchemaView(parent, self.tasks)
         self.schema_view.item_activated.connect(self.select_in_tree)
 
         # Lives in the window's status bar; it names the server and database of the report.

@@ -1,9 +1,12 @@
 """SchemaView: the schema as a picture. Labels are discs sized by count, patterns are arrows.
 
-The layout (schema_layout.py, plain Python) is computed by the caller, in slices on the event
-loop (compute_layout_steps); this view only places items. Pan by dragging, zoom with the
-wheel or +/-, 0 fits. Clicking a label or an arrow emits `item_activated` with the tree
-key of that item.
+The layout (core/schema_layout.py, plain Python, shared with the HTML export) is computed by
+the caller, in slices on the event loop (compute_layout_steps); this view only places items.
+Each label has its colour from core/label_palette.py (the exports use the same), and a
+legend names them. Hovering a disc lists its properties; selecting a label dims everything
+but its relationships and neighbours. Pan by dragging, zoom with the wheel or +/-, 0 fits.
+Clicking a label or an arrow emits `item_activated` with the tree key of that item. The
+picture saves as PNG or SVG (the button at the top right, or the context menu).
 """
 
 from __future__ import annotations
@@ -11,15 +14,30 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QLineF,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
+    QAction,
     QBrush,
     QColor,
     QFont,
+    QImage,
     QKeyEvent,
     QPainter,
     QPainterPath,
+    QPainterPathStroker,
     QPalette,
     QPen,
     QPolygonF,
@@ -27,24 +45,50 @@ from PySide6.QtGui import (
     QShowEvent,
     QWheelEvent,
 )
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
     QGraphicsEllipseItem,
     QGraphicsItem,
     QGraphicsPathItem,
+    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QMainWindow,
+    QMenu,
+    QStyle,
+    QStyleOptionGraphicsItem,
+    QToolButton,
     QWidget,
 )
 
-from ..core.report import Report
-from .icons import KIND_COLORS
+from ..core.errors import ErrorCode, NeoSenseError
+from ..core.files import atomic_write_bytes
+from ..core.formats.picture import report_label_colours
+from ..core.label_palette import text_colour_on
+from ..core.report import Label, Report
+from ..core.schema_layout import LaidOutNode, layout_schema, layout_steps
+from .dialogs import run_dialog
 from .plain_text import plain_tooltip
 from .report_nodes import NodeKey, label_key, pattern_key
-from .schema_layout import LaidOutNode, layout_schema, layout_steps
 from .slices import Steps, drain
+from .tasks import TaskRegistry
 
 MAX_LABELS_DRAWN = 80
+MAX_TOOLTIP_PROPERTIES = 25
+EDGE_COLOUR = QColor(0x70, 0x70, 0x70)
+DIMMED_OPACITY = 0.15
+# Parallel arrows between the same two labels bend this far apart (scene px per step).
+PARALLEL_SPREAD = 56.0
+# Self-loops grow by this much per further type on the same label.
+LOOP_STEP = 30.0
+LEGEND_ROW = 20.0
+PictureFormat = Literal["png", "svg"]
+# The PNG is rendered at twice the scene's size, but never beyond this many pixels a side.
+PNG_SCALE = 2.0
+PNG_MAX_SIDE = 8000
 
 
 def schema_graph(
@@ -73,17 +117,46 @@ def compute_layout_steps(report: Report) -> Steps[dict[str, LaidOutNode]]:
     return (yield from layout_steps(nodes, [(a, b, c) for a, b, _t, c in edges]))
 
 
+def label_tooltip_text(name: str, count: int, label: Label | None) -> str:
+    """A label's hover text: its count and its properties with types and fill rates."""
+    lines = [f":{name}", f"{count:,} {'node' if count == 1 else 'nodes'}"]
+    properties = sorted(label.properties, key=lambda p: p.name) if label else []
+    if not properties:
+        lines.append("No properties")
+    else:
+        lines.append(f"{len(properties)} {'property' if len(properties) == 1 else 'properties'}:")
+        for prop in properties[:MAX_TOOLTIP_PROPERTIES]:
+            types = " | ".join(prop.types) or "?"
+            lines.append(f"  {prop.name}: {types} · {prop.fill_rate:.0%} filled")
+        if len(properties) > MAX_TOOLTIP_PROPERTIES:
+            lines.append(f"  … and {len(properties) - MAX_TOOLTIP_PROPERTIES} more (in the tree)")
+    return "\n".join(lines)
+
+
+def _unselected(option: QStyleOptionGraphicsItem) -> QStyleOptionGraphicsItem:
+    """The option without the Selected state: Qt's dashed selection box would cover the
+    picture (and end up in a saved file); selection shows as a thicker outline instead."""
+    plain = QStyleOptionGraphicsItem(option)
+    plain.state &= ~QStyle.StateFlag.State_Selected
+    return plain
+
+
 class LabelItem(QGraphicsEllipseItem):
-    def __init__(self, node: LaidOutNode, count: int, palette: QPalette) -> None:
+    def __init__(
+        self, node: LaidOutNode, count: int, colour: str, tooltip: str, palette: QPalette
+    ) -> None:
         r = node.radius
         super().__init__(-r, -r, 2 * r, 2 * r)
+        self.name = node.name
+        self.colour = QColor(colour)
         self.setPos(node.x, node.y)
-        color = KIND_COLORS["label"]
-        self.setBrush(QBrush(color.lighter(115)))
-        self.setPen(QPen(palette.color(QPalette.ColorRole.WindowText), 1.2))
+        self.setBrush(QBrush(self.colour))
+        self._pen = QPen(palette.color(QPalette.ColorRole.WindowText), 1.2)
+        self.setPen(self._pen)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.key: NodeKey = label_key(node.name)
-        self.setToolTip(plain_tooltip(f":{node.name}\n{count:,} nodes"))
+        self.tooltip_text = tooltip
+        self.setToolTip(plain_tooltip(tooltip))
         self.setZValue(2)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         text = QGraphicsSimpleTextItem(node.name, self)
@@ -93,16 +166,35 @@ class LabelItem(QGraphicsEllipseItem):
         text.setBrush(QBrush(palette.color(QPalette.ColorRole.WindowText)))
         br = text.boundingRect()
         text.setPos(-br.width() / 2, r + 2)
+        self.name_text = text
         count_text = QGraphicsSimpleTextItem(f"{count:,}", self)
-        count_text.setBrush(QBrush(QColor(0x10, 0x10, 0x10)))
+        count_text.setBrush(QBrush(QColor(text_colour_on(colour))))
         cr = count_text.boundingRect()
         if cr.width() < 2 * r - 4:
             count_text.setPos(-cr.width() / 2, -cr.height() / 2)
         else:
             count_text.setVisible(False)
 
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            pen = QPen(self._pen)
+            pen.setWidthF(3.5 if value else 1.2)
+            self.setPen(pen)
+        return super().itemChange(change, value)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().paint(painter, _unselected(option), widget)
+
 
 class EdgeItem(QGraphicsPathItem):
+    """One pattern's arrow. `nth` counts earlier arrows between the same two labels (or on
+    the same label, for a self-loop): each bends further out, so none is drawn over another."""
+
     def __init__(
         self,
         a: LaidOutNode,
@@ -110,11 +202,13 @@ class EdgeItem(QGraphicsPathItem):
         rel_type: str,
         count: int,
         bend: float,
+        nth: int,
         palette: QPalette,
     ) -> None:
         super().__init__()
-        color = KIND_COLORS["relationship_type"]
-        self.setPen(QPen(color, 1.6))
+        self.start_name, self.end_name = a.name, b.name
+        self._pen = QPen(EDGE_COLOUR, 1.6)
+        self.setPen(self._pen)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.key: NodeKey = pattern_key(a.name, rel_type, b.name)
         self.setToolTip(
@@ -122,20 +216,20 @@ class EdgeItem(QGraphicsPathItem):
         )
         self.setZValue(1)
         path = QPainterPath()
+        # Where along the curve the type's name may go, best first (see place_label).
+        self.label_spots: list[QPointF] = []
         if a.name == b.name:
-            # A loop above the disc.
+            # A loop above the disc, each further loop taller and wider.
             top = QPointF(a.x, a.y - a.radius)
-            h = 40 + bend * 24
+            h = 36 + nth * LOOP_STEP
             start = QPointF(a.x - a.radius * 0.5, a.y - a.radius * 0.85)
             end = QPointF(a.x + a.radius * 0.5, a.y - a.radius * 0.85)
+            c1 = QPointF(a.x - a.radius - h / 2, top.y() - h)
+            c2 = QPointF(a.x + a.radius + h / 2, top.y() - h)
             path.moveTo(start)
-            path.cubicTo(
-                QPointF(a.x - a.radius - h / 2, top.y() - h),
-                QPointF(a.x + a.radius + h / 2, top.y() - h),
-                end,
-            )
-            label_at = QPointF(a.x, top.y() - h * 0.8)
-            tip, direction = end, QPointF(0.3, 1.0)
+            path.cubicTo(c1, c2, end)
+            self.label_spots = [path.pointAtPercent(0.5)]
+            tip, direction = end, QPointF(end.x() - c2.x(), end.y() - c2.y())
         else:
             p1, p2 = QPointF(a.x, a.y), QPointF(b.x, b.y)
             line = QLineF(p1, p2)
@@ -144,13 +238,14 @@ class EdgeItem(QGraphicsPathItem):
             start = QPointF(p1.x() + ux * a.radius, p1.y() + uy * a.radius)
             end = QPointF(p2.x() - ux * b.radius, p2.y() - uy * b.radius)
             mid = QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
-            ctrl = QPointF(mid.x() - uy * bend * 40, mid.y() + ux * bend * 40)
+            ctrl = QPointF(
+                mid.x() - uy * bend * PARALLEL_SPREAD, mid.y() + ux * bend * PARALLEL_SPREAD
+            )
             path.moveTo(start)
             path.quadTo(ctrl, end)
-            label_at = QPointF(
-                0.25 * start.x() + 0.5 * ctrl.x() + 0.25 * end.x(),
-                0.25 * start.y() + 0.5 * ctrl.y() + 0.25 * end.y(),
-            )
+            self.label_spots = [
+                path.pointAtPercent(t) for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)
+            ]
             tip, direction = end, QPointF(end.x() - ctrl.x(), end.y() - ctrl.y())
         self.setPath(path)
         # Arrow head.
@@ -168,23 +263,84 @@ class EdgeItem(QGraphicsPathItem):
         head_path.addPolygon(head)
         head_path.closeSubpath()
         head_item.setPath(head_path)
-        head_item.setBrush(QBrush(color))
-        head_item.setPen(QPen(color, 1))
+        head_item.setBrush(QBrush(EDGE_COLOUR))
+        head_item.setPen(QPen(EDGE_COLOUR, 1))
+        self.head = head_item
         text = QGraphicsSimpleTextItem(f"{rel_type} ({count:,})", self)
         text.setBrush(QBrush(palette.color(QPalette.ColorRole.WindowText)))
         small = QFont()
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
         text.setFont(small)
-        br = text.boundingRect()
-        text.setPos(label_at.x() - br.width() / 2, label_at.y() - br.height() / 2)
+        self.text = text
+        self.place_label([])
+
+    def place_label(self, taken: list[QRectF]) -> QRectF:
+        """Put the type's name at the first spot along the curve where it overlaps none of
+        the `taken` rectangles (the names of the other arrows between the same labels)."""
+        br = self.text.boundingRect()
+        rect = QRectF()
+        for spot in self.label_spots:
+            rect = QRectF(
+                spot.x() - br.width() / 2, spot.y() - br.height() / 2, br.width(), br.height()
+            )
+            if not any(rect.intersects(other) for other in taken):
+                break
+        self.text.setPos(rect.topLeft())
+        return rect
+
+    def set_emphasis(self, strong: bool) -> None:
+        pen = QPen(self._pen)
+        pen.setWidthF(3.0 if strong else 1.6)
+        self.setPen(pen)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().paint(painter, _unselected(option), widget)
 
     def shape(self) -> QPainterPath:
         # A wider hit area than the 1.6 px line, so clicks land.
-        from PySide6.QtGui import QPainterPathStroker
-
         stroker = QPainterPathStroker()
         stroker.setWidth(10)
         return stroker.createStroke(self.path())
+
+
+class LegendItem(QGraphicsRectItem):
+    """The colour key: a swatch and the name of each label drawn, in columns."""
+
+    def __init__(self, entries: list[tuple[str, int, str]], rows: int, palette: QPalette) -> None:
+        super().__init__()
+        self.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        self.setBrush(QBrush(palette.color(QPalette.ColorRole.Base)))
+        self.setZValue(3)
+        self.entries: dict[str, tuple[QGraphicsRectItem, QGraphicsSimpleTextItem]] = {}
+        title = QGraphicsSimpleTextItem("Labels", self)
+        bold = QFont()
+        bold.setBold(True)
+        title.setFont(bold)
+        title.setBrush(QBrush(palette.color(QPalette.ColorRole.WindowText)))
+        title.setPos(8, 6)
+        x, y0 = 8.0, 6 + LEGEND_ROW + 4
+        column_width = 0.0
+        bottom = y0
+        for i, (name, count, colour) in enumerate(entries):
+            if i and i % rows == 0:
+                x += column_width + 16
+                column_width = 0.0
+            y = y0 + (i % rows) * LEGEND_ROW
+            swatch = QGraphicsRectItem(x, y + 3, 12, 12, self)
+            swatch.setBrush(QBrush(QColor(colour)))
+            swatch.setPen(QPen(palette.color(QPalette.ColorRole.WindowText), 0.8))
+            text = QGraphicsSimpleTextItem(f"{name}  {count:,}", self)
+            text.setBrush(QBrush(palette.color(QPalette.ColorRole.WindowText)))
+            text.setPos(x + 18, y)
+            column_width = max(column_width, 18 + text.boundingRect().width())
+            bottom = max(bottom, y + LEGEND_ROW)
+            self.entries[name] = (swatch, text)
+        self.setRect(0, 0, x + column_width + 8, bottom + 6)
 
 
 class SchemaView(QGraphicsView):
@@ -193,9 +349,11 @@ class SchemaView(QGraphicsView):
     """
 
     item_activated = Signal(object)
+    picture_saved = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, tasks: TaskRegistry | None = None) -> None:
         super().__init__(parent)
+        self.tasks = tasks
         self.setScene(QGraphicsScene(self))
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
@@ -206,7 +364,31 @@ class SchemaView(QGraphicsView):
         self.setToolTip("Drag to pan, wheel or +/- to zoom, 0 to fit; ←/→ step through the labels.")
         self.labels: dict[str, LabelItem] = {}
         self.edges: list[EdgeItem] = []
+        self.legend: LegendItem | None = None
+        self.colours: dict[str, str] = {}
         self.hidden_labels = 0
+        # The label or arrow whose neighbourhood is highlighted (None: nothing dimmed).
+        self.focus: NodeKey | None = None
+        self.database = ""
+        self.act_save_png = QAction("Save picture as &PNG…", self)
+        self.act_save_png.triggered.connect(lambda: self.save_clicked("png"))
+        self.act_save_svg = QAction("Save picture as &SVG…", self)
+        self.act_save_svg.triggered.connect(lambda: self.save_clicked("svg"))
+        for action in (self.act_save_png, self.act_save_svg):
+            action.setEnabled(False)
+            self.addAction(action)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.save_button = QToolButton(self)
+        self.save_button.setObjectName("save-picture-button")
+        self.save_button.setText("Save picture")
+        self.save_button.setAccessibleName("Save picture")
+        self.save_button.setToolTip("Save the schema picture as PNG or SVG")
+        self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.save_button)
+        menu.addAction(self.act_save_png)
+        menu.addAction(self.act_save_svg)
+        self.save_button.setMenu(menu)
+        self.save_button.setEnabled(False)
         self._needs_fit = True
         # PySide's first viewport() resolves the widget's Python type, making ~40 enum
         # classes on the way (~10 ms): done here, not when the tab is first shown.
@@ -228,7 +410,16 @@ class SchemaView(QGraphicsView):
             self.scene().blockSignals(False)
         self.labels.clear()
         self.edges.clear()
+        self.legend = None
+        self.colours = {}
+        self.focus = None
         self.hidden_labels = 0
+        self._set_savable(False)
+
+    def _set_savable(self, savable: bool) -> None:
+        for action in (self.act_save_png, self.act_save_svg):
+            action.setEnabled(savable)
+        self.save_button.setEnabled(savable)
 
     def show_report(self, report: Report | None, layout: dict[str, LaidOutNode] | None) -> None:
         """Draw a report with a layout from compute_layout() (None: compute it here)."""
@@ -254,36 +445,43 @@ class SchemaView(QGraphicsView):
         nodes, edges = schema_graph(report)
         if layout is None:
             layout = layout_schema(nodes, [(a, b, c) for a, b, _t, c in edges])
+        self.database = report.server.database
         palette = self.palette()
         counts = dict(nodes)
+        by_name = {lb.name: lb for lb in report.labels}
+        self.colours = report_label_colours(report)
         scene = self.scene()
         made = 0
         for name, laid in layout.items():
-            item = LabelItem(laid, counts.get(name, 0), palette)
+            count = counts.get(name, 0)
+            tooltip = label_tooltip_text(name, count, by_name.get(name))
+            item = LabelItem(laid, count, self.colours[name], tooltip, palette)
             scene.addItem(item)
             self.labels[name] = item
             made += 1
             if made % chunk == 0:
                 yield
         bends: dict[tuple[str, str], int] = defaultdict(int)
+        names_taken: dict[tuple[str, str], list[QRectF]] = defaultdict(list)
         for start, end, rel_type, count in edges:
             if start not in layout or end not in layout:
                 continue
             pair = (min(start, end), max(start, end))
             n = bends[pair]
             bends[pair] += 1
-            # Parallel edges fan out: 0, +1, -1, +2, -2...
-            bend = 0.0 if n == 0 else ((n + 1) // 2) * (1 if n % 2 else -1)
-            if start == end:
-                bend = float(n)
-            elif start > end:
+            # Parallel edges fan out: 0, +1, -1, +2, -2... (in the pair's own direction,
+            # so A->B and B->A bend to opposite sides rather than onto each other).
+            bend = 0.0 if n == 0 else float(((n + 1) // 2) * (1 if n % 2 else -1))
+            if start > end:
                 bend = -bend
-            edge = EdgeItem(layout[start], layout[end], rel_type, count, bend, palette)
+            edge = EdgeItem(layout[start], layout[end], rel_type, count, bend, n, palette)
+            names_taken[pair].append(edge.place_label(names_taken[pair]))
             scene.addItem(edge)
             self.edges.append(edge)
             made += 1
             if made % chunk == 0:
                 yield
+        self._add_legend(nodes, layout, palette)
         self.hidden_labels = max(0, len(report.labels) - len(layout))
         if self.hidden_labels:
             note = scene.addSimpleText(
@@ -292,7 +490,30 @@ class SchemaView(QGraphicsView):
             )
             rect = scene.itemsBoundingRect()
             note.setPos(rect.left(), rect.top() - 30)
+        self._set_savable(True)
         self.fit()
+
+    def _add_legend(
+        self, nodes: list[tuple[str, int]], layout: dict[str, LaidOutNode], palette: QPalette
+    ) -> None:
+        """The colour key to the right of the picture, about as tall as the picture."""
+        drawn = [(name, count, self.colours[name]) for name, count in nodes if name in layout]
+        if not drawn:
+            return
+        top = min(n.y - n.radius for n in layout.values())
+        bottom = max(n.y + n.radius for n in layout.values()) + 24
+        right = max(n.x + n.radius for n in layout.values())
+        rows = max(8, int((bottom - top) // LEGEND_ROW) - 2)
+        legend = LegendItem(drawn, rows, palette)
+        # Right of the discs and of their names (a name can be wider than its disc).
+        text_right = (
+            max(item.sceneBoundingRect().right() for item in self.labels.values())
+            if self.labels
+            else right
+        )
+        legend.setPos(max(right, text_right) + 40, top)
+        self.scene().addItem(legend)
+        self.legend = legend
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -301,6 +522,10 @@ class SchemaView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        hint = self.save_button.sizeHint()
+        self.save_button.setGeometry(
+            self.viewport().width() - hint.width() - 8, 8, hint.width(), hint.height()
+        )
         if self._needs_fit:
             self.fit()
 
@@ -370,13 +595,124 @@ class SchemaView(QGraphicsView):
 
     def _selection_changed(self) -> None:
         selected = self.scene().selectedItems()
-        if selected:
-            key = getattr(selected[0], "key", None)
-            if isinstance(key, tuple):
-                self.item_activated.emit(key)
+        key = getattr(selected[0], "key", None) if selected else None
+        self.highlight(key if isinstance(key, tuple) else None)
+        if isinstance(key, tuple):
+            self.item_activated.emit(key)
 
-    def scene_rect_of(self, key: NodeKey) -> QRectF:
-        for item in self._keyed_items():
-            if item.key == key:
-                return item.sceneBoundingRect()
-        return QRectF()
+    def highlight(self, key: NodeKey | None) -> None:
+        """Dim all but the label (or arrow) of `key`, its arrows and its neighbours."""
+        self.focus = key
+        keep_labels, keep_edges = self.neighbourhood(key)
+        for name, item in self.labels.items():
+            item.setOpacity(1.0 if key is None or name in keep_labels else DIMMED_OPACITY)
+        for edge in self.edges:
+            on = key is not None and edge in keep_edges
+            edge.setOpacity(1.0 if key is None or on else DIMMED_OPACITY)
+            edge.set_emphasis(on)
+
+    def neighbourhood(self, key: NodeKey | None) -> tuple[set[str], list[EdgeItem]]:
+        """The labels and arrows that stay lit when `key` is selected."""
+        if key is None:
+            return set(self.labels), list(self.edges)
+        if key[0] == "label":
+            name = key[1]
+            edges = [e for e in self.edges if name in (e.start_name, e.end_name)]
+            return {name} | {e.start_name for e in edges} | {e.end_name for e in edges}, edges
+        edges = [e for e in self.edges if e.key == key]
+        return {e.start_name for e in edges} | {e.end_name for e in edges}, edges
+
+    # ------------------------------------------------------------------ saving
+    def save_clicked(self, fmt: PictureFormat) -> None:
+        if self.tasks is not None:
+            self.tasks.start("save-picture", self.save_interactive(fmt))
+
+    async def save_interactive(self, fmt: PictureFormat) -> Path | None:
+        dialog = QFileDialog(self, f"Save the schema picture as {fmt.upper()}")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter("PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)")
+        dialog.setDefaultSuffix(fmt)
+        dialog.selectFile(f"{self.database or 'neo4j'} schema.{fmt}")
+        dialog.setObjectName("save-picture-dialog")
+        code = await run_dialog(dialog)
+        files = dialog.selectedFiles()
+        dialog.deleteLater()
+        if code != QDialog.DialogCode.Accepted or not files:
+            return None
+        path = self.save_picture(Path(files[0]), fmt)
+        top = self.window()
+        if isinstance(top, QMainWindow):
+            top.statusBar().showMessage(f"Saved the schema picture to {path}", 10_000)
+        self.picture_saved.emit(str(path))
+        return path
+
+    def picture_rect(self) -> QRectF:
+        return self.scene().itemsBoundingRect().adjusted(-20, -20, 20, 20)
+
+    def save_picture(self, path: Path, fmt: PictureFormat) -> Path:
+        """Write the whole picture (legend included) to path, atomically.
+
+        Raises NeoSenseError: INVALID_INPUT when there is nothing to save, FILE_WRITE_FAILED
+        when the file cannot be written (the old file, if any, is kept).
+        """
+        if not self.labels:
+            raise NeoSenseError(
+                ErrorCode.INVALID_INPUT,
+                "There is no schema picture to save yet.",
+                suggestions=["Run an extraction or open a report first."],
+            )
+        data = self.png_bytes() if fmt == "png" else self.svg_bytes()
+        atomic_write_bytes(path, data)
+        return path
+
+    def _render(self, painter: QPainter, target: QRectF) -> None:
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        self.scene().render(painter, target, self.picture_rect())
+
+    def png_bytes(self) -> bytes:
+        rect = self.picture_rect()
+        scale = min(PNG_SCALE, PNG_MAX_SIDE / max(rect.width(), rect.height(), 1.0))
+        size = QSize(max(1, round(rect.width() * scale)), max(1, round(rect.height() * scale)))
+        image = QImage(size, QImage.Format.Format_ARGB32)
+        image.fill(self.palette().color(QPalette.ColorRole.Base))
+        painter = QPainter(image)
+        try:
+            self._render(painter, QRectF(0, 0, size.width(), size.height()))
+        finally:
+            painter.end()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # PySide takes str
+            raise NeoSenseError(ErrorCode.INTERNAL, "Qt could not encode the picture as PNG.")
+        buffer.close()
+        return bytes(data.data())
+
+    def svg_bytes(self) -> bytes:
+        rect = self.picture_rect()
+        size = QSize(max(1, round(rect.width())), max(1, round(rect.height())))
+        generator = QSvgGenerator()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        generator.setOutputDevice(buffer)
+        generator.setSize(size)
+        generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        generator.setTitle(f"Schema of {self.database or 'the database'}")
+        # Qt writes a name in several <text> runs where its script changes (Cyrillic, Han...);
+        # the description keeps every name whole, so the file can be searched for them.
+        generator.setDescription(
+            "Schema picture drawn by NeoSense Desktop. Labels: " + ", ".join(self.labels)
+        )
+        painter = QPainter(generator)
+        try:
+            painter.fillRect(
+                QRectF(0, 0, size.width(), size.height()),
+                self.palette().color(QPalette.ColorRole.Base),
+            )
+            self._render(painter, QRectF(0, 0, size.width(), size.height()))
+        finally:
+            painter.end()
+        buffer.close()
+        return bytes(buffer.data().data())

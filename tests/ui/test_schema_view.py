@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from pytestqt.qtbot import QtBot
 
 from neosense_desktop.core.report import Pattern, RelationshipType
-from neosense_desktop.ui.schema_layout import MAX_RADIUS, MIN_RADIUS, layout_schema
+from neosense_desktop.core.schema_layout import MAX_RADIUS, MIN_RADIUS, layout_schema
 from neosense_desktop.ui.schema_view import SchemaView
 from tests.ui.report_factory import make_report
 

@@ -13,7 +13,7 @@ from html import escape
 
 from ..report import Constraint, Index, Label, Pattern, RelationshipType, Report
 from . import facts
-from .picture import MAX_LABELS_DRAWN, label_colour, schema_svg
+from .picture import MAX_LABELS_DRAWN, report_label_colours, schema_svg
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
@@ -101,6 +101,7 @@ class _Index:
     """Per label and per type: its patterns, indexes and constraints (built once)."""
 
     def __init__(self, report: Report) -> None:
+        self.colours = report_label_colours(report)
         self.outgoing: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
         self.incoming: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
         for rel in report.relationship_types:
@@ -130,7 +131,7 @@ def _patterns(items: list[tuple[str, Pattern]]) -> str:
 def _label_section(n: int, label: Label, idx: _Index) -> str:
     out = [
         f'<section id="label-{n}"><h3><span class="swatch" style="background:'
-        f'{label_colour(label.name)}"></span><span class="name">:{_e(label.name)}</span></h3>',
+        f'{idx.colours[label.name]}"></span><span class="name">:{_e(label.name)}</span></h3>',
         f"<p>{_e(facts.amount_text(label.count, label.count_provenance, 'node', 'nodes'))}</p>",
         _properties(facts.property_rows(label.properties)),
     ]

@@ -6,26 +6,23 @@ exported file carries it. Every name goes through html.escape (text and attribut
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import defaultdict
 from html import escape
 
+from ..label_palette import label_colours
 from ..report import Report
 from ..schema_layout import LaidOutNode, layout_schema
 
 # The window draws at most this many labels (ui/schema_view.MAX_LABELS_DRAWN): the force
 # layout is quadratic, and a picture of more discs is not readable anyway.
 MAX_LABELS_DRAWN = 80
-# Okabe & Ito's colour-blind-safe palette (without black).
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 MARGIN = 70.0
 
 
-def label_colour(name: str) -> str:
-    """The same colour for a label in every export, whatever else is in the report."""
-    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).digest()
-    return PALETTE[digest[0] % len(PALETTE)]
+def report_label_colours(report: Report) -> dict[str, str]:
+    """Each label's colour (label_palette.py), the same in the window and every export."""
+    return label_colours((lb.name, lb.count) for lb in report.labels)
 
 
 def drawn_labels(report: Report, limit: int = MAX_LABELS_DRAWN) -> list[tuple[str, int]]:
@@ -45,6 +42,7 @@ def schema_svg(report: Report, limit: int = MAX_LABELS_DRAWN) -> str:
         if p.start in shown and p.end in shown
     ]
     layout = layout_schema(nodes, [(a, b, c) for a, b, _t, c in edges if a and b])
+    colours = report_label_colours(report)
     left = min(n.x - n.radius for n in layout.values()) - MARGIN
     top = min(n.y - n.radius for n in layout.values()) - MARGIN
     right = max(n.x + n.radius for n in layout.values()) + MARGIN
@@ -67,7 +65,7 @@ def schema_svg(report: Report, limit: int = MAX_LABELS_DRAWN) -> str:
         seen[key] += 1
         out.append(_edge(a, b, rel_type, count, nth))
     for name, count in nodes:
-        out.append(_disc(layout[name], count))
+        out.append(_disc(layout[name], count, colours[name]))
     out.append("</svg>")
     return "\n".join(out)
 
@@ -104,12 +102,12 @@ def _edge(a: LaidOutNode, b: LaidOutNode, rel_type: str, count: int, nth: int) -
     )
 
 
-def _disc(node: LaidOutNode, count: int) -> str:
+def _disc(node: LaidOutNode, count: int, colour: str) -> str:
     name = escape(node.name)
     return (
         f'<g class="label"><title>{escape(f":{node.name}")} {count:,} nodes</title>'
         f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{node.radius:.1f}" '
-        f'fill="{label_colour(node.name)}" stroke="#333" stroke-width="1.2"/>'
+        f'fill="{colour}" stroke="#333" stroke-width="1.2"/>'
         f'<text x="{node.x:.1f}" y="{node.y + node.radius + 15:.1f}" '
         f'class="label-name">{name}</text></g>'
     )
