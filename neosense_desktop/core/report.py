@@ -209,12 +209,49 @@ class Degree(_Model):
 
 
 class Supernode(_Model):
+    """A node whose degree stands apart from the graph's own degree distribution (see
+    Statistics.supernode_rule); one example per (label set, degree) group of the census."""
+
     labels: list[str] = Field(default_factory=list)
     element_id: str | None = None
     degree: int = Field(ge=0)
     same_degree_count: int | None = Field(
         default=None, ge=0, description="nodes with these labels and this degree (one shown)"
     )
+    display_key: str | None = Field(
+        default=None,
+        description="the property that names the node: name, title, a key ending in 'name', "
+        "id, or else the first string key (alphabetically)",
+    )
+    display: str | None = Field(
+        default=None,
+        description="that property's value (cut at MAX_DISPLAY_CHARS); only under values "
+        "policy 'examples', else None",
+    )
+
+
+def supernode_title(node: Supernode) -> str:
+    """How the window and the exports name a supernode: its display value and labels."""
+    labels = ":" + ":".join(node.labels) if node.labels else "(unlabeled)"
+    return f"{node.display} {labels}" if node.display else labels
+
+
+class SupernodeRule(_Model):
+    """How supernodes were told apart: degree >= threshold, where threshold =
+    max(ceil(p99_factor x p99), ceil(median + mad_factor x MAD), min_degree) over the
+    degrees of the nodes read (all nodes, or the census sample)."""
+
+    threshold: int = Field(ge=0, description="the smallest degree that makes a supernode")
+    median: float
+    p99: float
+    mad: float = Field(ge=0, description="median absolute deviation of the degrees")
+    p99_factor: float
+    mad_factor: float
+    min_degree: int
+    nodes_above: int = Field(
+        ge=0, description="nodes at or above the threshold (estimated for the database)"
+    )
+    text: str = Field(description="the rule in words, with its numbers")
 
 
 class LabelCombination(_Model):
@@ -232,7 +269,12 @@ class Statistics(_Model):
     unlabeled_node_count: int | None = None
     orphan_node_count: int | None = None
     degree: Degree = Field(default_factory=Degree)
-    supernodes: list[Supernode] = Field(default_factory=list)
+    supernodes: list[Supernode] = Field(
+        default_factory=list,
+        description="the highest-degree nodes at or above supernode_rule.threshold (reports "
+        "without a rule list the highest-degree nodes, whatever their degree)",
+    )
+    supernode_rule: SupernodeRule | None = None
     provenance: dict[str, Provenance] = Field(
         default_factory=dict, description="per statistic, where its number comes from"
     )

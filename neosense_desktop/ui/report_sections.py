@@ -20,6 +20,7 @@ from ..core.report import (
     RelationshipType,
     Report,
     Severity,
+    supernode_title,
 )
 from .report_nodes import (
     Node,
@@ -254,7 +255,8 @@ def _statistics_children(report: Report) -> list[Node]:
                     provenance=provenance_text(degree.provenance),
                 )
             )
-    if st.supernodes:
+    if st.supernodes or st.supernode_rule:
+        # The group shows even with none found: its rule says what would count.
         supernodes = st.supernodes
         nodes.append(
             Node(
@@ -262,12 +264,13 @@ def _statistics_children(report: Report) -> list[Node]:
                 "Supernodes",
                 count=len(supernodes),
                 key=("stat", "supernodes"),
+                provenance=st.supernode_rule.text if st.supernode_rule else "",
                 build=lambda _n: [
                     Node(
                         NodeKind.STATISTIC,
-                        ":".join(s.labels) or "(unlabeled)",
+                        supernode_title(s),
                         count=s.degree,
-                        types=s.element_id or "",
+                        types=f"elementId {s.element_id}" if s.element_id else "",
                         payload=s,
                         key=("supernode", s.element_id or "", *s.labels),
                     )

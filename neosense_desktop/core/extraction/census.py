@@ -50,6 +50,25 @@ class Census:
                 return float(degree)
         return float(max(self.degrees))
 
+    def median_absolute_deviation(self) -> float | None:
+        """The median of |degree - median| over the nodes read, from the histogram."""
+        median = self.percentile(0.5)
+        if median is None:
+            return None
+        deviations: Counter[float] = Counter()
+        for degree, nodes in self.degrees.items():
+            deviations[abs(degree - median)] += nodes
+        rank = -(-self.nodes_read // 2)  # the lower median, as percentile(0.5)
+        seen = 0
+        for deviation in sorted(deviations):
+            seen += deviations[deviation]
+            if seen >= rank:
+                return deviation
+        return 0.0
+
+    def nodes_at_or_above(self, degree: int) -> int:
+        return sum(n for d, n in self.degrees.items() if d >= degree)
+
 
 async def node_census(ctx: RunContext, activity: str) -> Census:
     sizes = ctx.sizes
