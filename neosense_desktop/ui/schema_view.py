@@ -503,7 +503,7 @@ class SchemaView(QGraphicsView):
         top = min(n.y - n.radius for n in layout.values())
         bottom = max(n.y + n.radius for n in layout.values()) + 24
         right = max(n.x + n.radius for n in layout.values())
-        rows = max(8, int((bottom - top) // LEGEND_ROW) - 2)
+        rows = max(8, min(25, int((bottom - top) // LEGEND_ROW) - 2))
         legend = LegendItem(drawn, rows, palette)
         # Right of the discs and of their names (a name can be wider than its disc).
         text_right = (
