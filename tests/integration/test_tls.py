@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +11,10 @@ from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.probe import probe_connection
-from tests.neo4j_support import Neo4jServer, run_local
+from tests.neo4j_support import TEST_VERSION, Neo4jServer, run_local, server_port
 
 pytestmark = pytest.mark.neo4j
-TLS_PORT = int(os.environ.get("NEOSENSE_TLS_TEST_PORT", "7721"))
+TLS_PORT = server_port("NEOSENSE_TLS_TEST_PORT", 7721)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,7 @@ async def test_self_signed_schemes_connect(
     tls_server: tuple[int, Path], neo4j_server: Neo4jServer, scheme: str
 ) -> None:
     result = await _probe(neo4j_server.password, uri=f"{scheme}://localhost:{tls_server[0]}")
-    assert result.version.startswith("5.26")
+    assert result.version == TEST_VERSION
 
 
 async def test_custom_ca_trust_connects(
