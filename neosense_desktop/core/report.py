@@ -13,7 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+# 1.1: server.default_language and server.cypher_versions (absent from 1.0 reports, which
+# still open: both are optional).
+SCHEMA_VERSION = "1.1"
 
 ACTIVITY_NAMES = (
     "node_labels",
@@ -219,6 +221,14 @@ class ServerInfo(_Model):
     edition: str
     database: str
     apoc_present: bool | None = None
+    default_language: str | None = Field(
+        default=None,
+        description="the database's default Cypher language (SHOW DATABASE defaultLanguage): "
+        "'CYPHER 5' or 'CYPHER 25'; null in reports before schema 1.1",
+    )
+    cypher_versions: list[str] | None = Field(
+        default=None, description="the Cypher versions the server speaks, e.g. ['5', '25']"
+    )
 
 
 class Report(_Model):

@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 from neosense_desktop.core import export
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.export import load_report, report_to_json, save_report
-from neosense_desktop.core.report import Label, Property, Provenance, Report, RunInfo, ServerInfo
+from neosense_desktop.core.report import (
+    SCHEMA_VERSION,
+    Label,
+    Property,
+    Provenance,
+    Report,
+    RunInfo,
+    ServerInfo,
+)
 
 
 def _report(n_labels: int = 3) -> Report:
@@ -103,7 +111,9 @@ def test_random_json_is_refused_with_a_clear_error(value: object) -> None:
 def test_other_major_version_is_incompatible(tmp_path: Path) -> None:
     path = tmp_path / "future.json"
     path.write_text(
-        report_to_json(_report()).replace('"schema_version": "1.0"', '"schema_version": "2.0"')
+        report_to_json(_report()).replace(
+            f'"schema_version": "{SCHEMA_VERSION}"', '"schema_version": "2.0"'
+        )
     )
     with pytest.raises(NeoSenseError) as info:
         load_report(path)
@@ -115,7 +125,8 @@ def test_newer_minor_version_with_extra_fields_still_opens(tmp_path: Path) -> No
     path = tmp_path / "minor.json"
     path.write_text(
         report_to_json(_report()).replace(
-            '"schema_version": "1.0"', '"schema_version": "1.7", "future_field": {"x": 1}'
+            f'"schema_version": "{SCHEMA_VERSION}"',
+            '"schema_version": "1.7", "future_field": {"x": 1}',
         )
     )
     assert load_report(path).labels == _report().labels

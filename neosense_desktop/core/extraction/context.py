@@ -47,6 +47,9 @@ class Sizes:
     property_keys: list[str] = field(default_factory=list)
     node_id_high: int = 0  # one past the highest node id in use (probed), 0 if unknown
     relationship_id_high: int = 0
+    # What an element id is before its numeric id ("4:<db uuid>:"), None if not recognised.
+    node_id_prefix: str | None = None
+    relationship_id_prefix: str | None = None
 
     @property
     def labels(self) -> dict[str, int]:
@@ -65,6 +68,9 @@ class Capabilities:
     database: str
     value_type: bool  # valueType() exists (5.13+)
     apoc: bool
+    # The server speaks Cypher 25 (2025.06+): the schema procedures then give their new
+    # output format without the warning they give in Cypher 5.
+    cypher_25: bool = False
 
 
 class ActivityProgress:
@@ -183,6 +189,7 @@ class RunContext:
             self.sizes.node_id_high,
             f"{self.marker}:node:{label}",
             "nodes",
+            self.sizes.node_id_prefix,
         )
 
     def relationship_sample(self, rel_type: str, count: int) -> Sample:
@@ -192,6 +199,7 @@ class RunContext:
             self.sizes.relationship_id_high,
             f"{self.marker}:rel:{rel_type}",
             "relationships",
+            self.sizes.relationship_id_prefix,
         )
 
     async def schema_outcome(self) -> SchemaResult | None:

@@ -65,6 +65,7 @@ CONNECT_ERRORS = frozenset(
         ErrorCode.TLS_MISMATCH,
         ErrorCode.BAD_URI,
         ErrorCode.DATABASE_MISSING,
+        ErrorCode.SERVER_UNSUPPORTED,
     }
 )
 TERMINATE_GRACE_S = 5.0
@@ -183,6 +184,7 @@ class ExtractionRun:
             database=self._probe.database,
             value_type=value_type,
             apoc=self._probe.apoc_present,
+            cypher_25=self._probe.speaks_cypher_25,
         )
 
     def _new_report(self, started_at: datetime) -> Report:
@@ -203,6 +205,8 @@ class ExtractionRun:
                 edition=self._probe.edition,
                 database=self._probe.database,
                 apoc_present=self._probe.apoc_present,
+                default_language=self._probe.default_language,
+                cypher_versions=list(self._probe.cypher_versions),
             ),
             plan=list(self._plan or []),
         )

@@ -153,30 +153,21 @@ async def _supernodes(ctx: RunContext, census: Census) -> list[Supernode]:
     """The highest-degree nodes, one example per (label set, degree) group of the census.
 
     Several nodes can share a top degree; `same_degree_count` says how many (in the nodes
-    read). Only the up to TOP_SUPERNODES example ids are looked up again, by id seek.
+    read). The census keeps each group's example as an element id, so no second query.
     """
     groups = sorted(
         ((labels, degree, example) for (labels, degree), example in census.examples.items()),
         key=lambda g: (-g[1], g[0]),
     )
     top = [g for g in groups if g[1] > 0][:TOP_SUPERNODES]
-    if not top:
-        return []
-    rows = await ctx.read(
-        ACTIVITY,
-        "supernodes",
-        "MATCH (n) WHERE id(n) IN $ids RETURN id(n) AS id, elementId(n) AS element_id",
-        {"ids": [example for _, _, (example, _) in top]},
-    )
-    element_ids = {int(r["id"]): str(r["element_id"]) for r in rows}
     return [
         Supernode(
             labels=list(labels),
-            element_id=element_ids.get(example),
+            element_id=element_id,
             degree=degree,
             same_degree_count=census.estimate(count),
         )
-        for labels, degree, (example, count) in top
+        for labels, degree, (element_id, count) in top
     ]
 
 
