@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 from .errors import ErrorCode, NeoSenseError
 from .graph_client import GraphClient
 
-
 # What NeoSense reads: Neo4j 5.x (5.26 LTS tested) and the calendar versions (2025.01 on;
 # 2026.08 tested). 4.4 and older lack the schema procedures' and Cypher's 5.x forms.
 SUPPORTED_SERVERS = "Neo4j 5.x (5.26 LTS tested) or a calendar version from 2025.01 on"

@@ -128,6 +128,8 @@ async def _steps(scratch: Path, settings: object) -> int:
         )
         if probe is None:
             return 1
+        scheme = os.environ["NEO4J_URI"].split("://", 1)[0]
+        _say("server", True, f"Neo4j {probe.version}, {probe.default_language}, {scheme}://")
         report = await window.run_extraction()
         if report is None:
             _say("extraction", False, "no report")

@@ -77,3 +77,32 @@ async def test_plain_scheme_on_tls_server_says_encryption_required(
         await _probe(neo4j_server.password, uri=f"{scheme}://127.0.0.1:{tls_server[0]}")
     assert info.value.code is ErrorCode.TLS_MISMATCH
     assert any("bolt+s://" in s for s in info.value.suggestions)
+
+
+async def test_routing_over_tls_runs_an_extraction(
+    tls_server: tuple[int, Path], neo4j_server: Neo4jServer
+) -> None:
+    """neo4j+ssc://: routing table, READ routing and a full run, all over TLS."""
+    import neo4j
+
+    from neosense_desktop.core.extraction import ExtractionRun, RunOptions
+
+    port = tls_server[0]
+    with neo4j.GraphDatabase.driver(
+        f"bolt+ssc://127.0.0.1:{port}", auth=("neo4j", neo4j_server.password)
+    ) as driver:
+        driver.execute_query("MATCH (n) DETACH DELETE n")
+        driver.execute_query("CREATE (:Tls {a: 1})-[:OVER {b: 'x'}]->(:Tls {a: 2})")
+    settings = ConnectionSettings.model_validate(
+        {"uri": f"neo4j+ssc://127.0.0.1:{port}", "user": "neo4j", "connection_timeout_s": 5}
+    )
+    async with ExtractionRun(
+        settings, neo4j_server.password, RunOptions.model_validate({"mode": "exact"})
+    ) as run:
+        report = await run.run()
+    assert report.server.version == TEST_VERSION
+    assert all(a.status == "succeeded" for a in report.activities.values()), report.activities
+    assert [(x.name, x.count) for x in report.labels] == [("Tls", 2)]
+    assert [(x.name, [p.name for p in x.properties]) for x in report.relationship_types] == [
+        ("OVER", ["b"])
+    ]
