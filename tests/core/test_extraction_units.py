@@ -313,3 +313,23 @@ def test_versions_before_5_are_refused_with_what_is_supported(version: str, refu
     assert info.value.code is ErrorCode.SERVER_UNSUPPORTED
     assert f"Neo4j {version}" in info.value.message
     assert "5.26" in info.value.message and "2025.01" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("version", "scoped"),
+    [
+        ("5.13.0", False),
+        ("5.22.0", False),
+        ("5.23.0", True),
+        ("5.26.19", True),
+        ("2026.08.1", True),
+    ],
+)
+def test_subqueries_use_the_scope_clause_where_the_server_has_it(
+    version: str, scoped: bool
+) -> None:
+    from neosense_desktop.core.cypher import subquery, supports_scoped_subqueries
+
+    assert supports_scoped_subqueries(version) is scoped
+    text = subquery("MATCH (n) RETURN count(n) AS c", scoped=scoped)
+    assert text == ("CALL () { " if scoped else "CALL { ") + "MATCH (n) RETURN count(n) AS c }"

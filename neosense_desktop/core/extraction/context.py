@@ -71,6 +71,7 @@ class Capabilities:
     # The server speaks Cypher 25 (2025.06+): the schema procedures then give their new
     # output format without the warning they give in Cypher 5.
     cypher_25: bool = False
+    scoped_subqueries: bool = True  # `CALL () { }` (5.23+), else the bare `CALL { }`
 
 
 class ActivityProgress:

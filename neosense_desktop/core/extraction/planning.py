@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..cypher import escape_name
+from ..cypher import escape_name, subquery
 from ..errors import NeoSenseError
 from ..graph_client import Row
 from ..report import PlanItem
@@ -37,7 +37,9 @@ def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-async def count_store_counts(read: ReadFn, query_name: str, patterns: Sequence[str]) -> list[int]:
+async def count_store_counts(
+    read: ReadFn, query_name: str, patterns: Sequence[str], *, scoped: bool
+) -> list[int]:
     """count(*) of each MATCH pattern, from the count store, in few round trips.
 
     Each count sits alone in its own CALL subquery with a bare `RETURN count(*)`: only that
@@ -48,7 +50,8 @@ async def count_store_counts(read: ReadFn, query_name: str, patterns: Sequence[s
     counts: list[int] = []
     for chunk in _chunks(list(patterns), COUNT_BATCH):
         calls = " ".join(
-            f"CALL {{ MATCH {pattern} RETURN count(*) AS c{i} }}" for i, pattern in enumerate(chunk)
+            subquery(f"MATCH {pattern} RETURN count(*) AS c{i}", scoped=scoped)
+            for i, pattern in enumerate(chunk)
         )
         columns = ", ".join(f"c{i}" for i in range(len(chunk)))
         rows = await read(query_name, f"{calls} RETURN {columns}", None)
@@ -57,26 +60,34 @@ async def count_store_counts(read: ReadFn, query_name: str, patterns: Sequence[s
     return counts
 
 
-async def count_labels(read: ReadFn, labels: Sequence[str]) -> dict[str, int]:
+async def count_labels(read: ReadFn, labels: Sequence[str], *, scoped: bool) -> dict[str, int]:
     """Node count per label, from the count store."""
     names = list(labels)
     patterns = [f"(:{escape_name(label)})" for label in names]
     return dict(
-        zip(names, await count_store_counts(read, "count_store.labels", patterns), strict=True)
+        zip(
+            names,
+            await count_store_counts(read, "count_store.labels", patterns, scoped=scoped),
+            strict=True,
+        )
     )
 
 
-async def count_types(read: ReadFn, types: Sequence[str]) -> dict[str, int]:
+async def count_types(read: ReadFn, types: Sequence[str], *, scoped: bool) -> dict[str, int]:
     """Relationship count per type, from the count store."""
     names = list(types)
     patterns = [f"()-[:{escape_name(t)}]->()" for t in names]
     return dict(
-        zip(names, await count_store_counts(read, "count_store.types", patterns), strict=True)
+        zip(
+            names,
+            await count_store_counts(read, "count_store.types", patterns, scoped=scoped),
+            strict=True,
+        )
     )
 
 
 async def count_type_ends(
-    read: ReadFn, rel_type: str, labels: Sequence[str]
+    read: ReadFn, rel_type: str, labels: Sequence[str], *, scoped: bool
 ) -> tuple[dict[str, int], dict[str, int]]:
     """For one type: per label, relationships starting at it and ending at it (count store)."""
     t = escape_name(rel_type)
@@ -84,7 +95,7 @@ async def count_type_ends(
     patterns = [f"(:{escape_name(label)})-[:{t}]->()" for label in names] + [
         f"()-[:{t}]->(:{escape_name(label)})" for label in names
     ]
-    counts = await count_store_counts(read, "count_store.type_ends", patterns)
+    counts = await count_store_counts(read, "count_store.type_ends", patterns, scoped=scoped)
     starts = dict(zip(names, counts[: len(names)], strict=True))
     ends = dict(zip(names, counts[len(names) :], strict=True))
     return starts, ends
@@ -230,7 +241,7 @@ async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int
     return high
 
 
-async def read_sizes(read: ReadFn) -> Sizes:
+async def read_sizes(read: ReadFn, *, scoped: bool) -> Sizes:
     """Tokens and counts: labels, types, property keys, totals, id spaces. All O(1).
 
     Independent reads run concurrently (one session each from the driver's pool): the
@@ -242,9 +253,10 @@ async def read_sizes(read: ReadFn) -> Sizes:
         read("tokens.property_keys", "CALL db.propertyKeys() YIELD propertyKey", None),
         read(
             "count_store.totals",
-            "CALL { MATCH (n) RETURN count(n) AS nodes } "
-            "CALL { MATCH ()-[r]->() RETURN count(r) AS relationships } "
-            "RETURN nodes, relationships",
+            subquery("MATCH (n) RETURN count(n) AS nodes", scoped=scoped)
+            + " "
+            + subquery("MATCH ()-[r]->() RETURN count(r) AS relationships", scoped=scoped)
+            + " RETURN nodes, relationships",
             None,
         ),
         graph_counts(read),
@@ -254,8 +266,8 @@ async def read_sizes(read: ReadFn) -> Sizes:
     node_count = int(totals[0]["nodes"]) if totals else 0
     relationship_count = int(totals[0]["relationships"]) if totals else 0
     label_counts, type_counts, node_ids, relationship_ids = await asyncio.gather(
-        _known(counts.label_counts) if counts else count_labels(read, labels),
-        _known(counts.type_counts) if counts else count_types(read, types),
+        _known(counts.label_counts) if counts else count_labels(read, labels, scoped=scoped),
+        _known(counts.type_counts) if counts else count_types(read, types, scoped=scoped),
         probe_id_space(read, "nodes", node_count),
         probe_id_space(read, "relationships", relationship_count),
     )
@@ -287,7 +299,9 @@ async def current_label_counts(ctx: RunContext, activity: str) -> dict[str, int]
     tokens = list(ctx.sizes.label_counts)
     if graph is not None:
         return {name: graph.label_counts.get(name, 0) for name in tokens}
-    return await count_labels(_activity_read(ctx, activity), tokens)
+    return await count_labels(
+        _activity_read(ctx, activity), tokens, scoped=ctx.caps.scoped_subqueries
+    )
 
 
 async def current_type_counts(ctx: RunContext, activity: str) -> dict[str, int]:
@@ -296,7 +310,9 @@ async def current_type_counts(ctx: RunContext, activity: str) -> dict[str, int]:
     tokens = list(ctx.sizes.type_counts)
     if graph is not None:
         return {name: graph.type_counts.get(name, 0) for name in tokens}
-    return await count_types(_activity_read(ctx, activity), tokens)
+    return await count_types(
+        _activity_read(ctx, activity), tokens, scoped=ctx.caps.scoped_subqueries
+    )
 
 
 def _activity_read(ctx: RunContext, activity: str) -> ReadFn:
