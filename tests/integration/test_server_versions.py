@@ -76,9 +76,21 @@ async def test_a_full_run_sends_no_deprecated_query(
     assert all(a.status == "succeeded" for a in sampled.activities.values())
     deprecated = [n for n in seen if n.is_deprecation]
     assert not deprecated, _describe(deprecated)
-    # 2025+ warns in Cypher 5 that db.schema.*'s propertyTypes "will change output format";
-    # the engine asks in Cypher 25 there, so no warning of any kind is left.
+    # db.schema.*Properties warn in Cypher 5 (5.26.19 and 2025+ alike) that propertyTypes
+    # "will change output format in the next major version" (01N62, not a deprecation).
+    # 2025+ speaks Cypher 25, where the engine asks for the new format: no warning is left.
+    # 5.26 has no Cypher 25, so that warning, and only it, remains there.
     warnings = [n for n in seen if n.severity == "WARNING"]
+    if version_line() == "5":
+        format_warnings = [
+            n
+            for n in warnings
+            if n.gql_status == "01N62"
+            and n.query_name in ("builtin.nodeTypeProperties", "builtin.relTypeProperties")
+            and "propertyTypes` will change output format" in n.description
+        ]
+        assert format_warnings, "5.26 stopped warning about propertyTypes: update this test"
+        warnings = [n for n in warnings if n not in format_warnings]
     assert not warnings, _describe(warnings)
     assert report_schema(exact) == builtin_schema(graph)
 
