@@ -63,9 +63,11 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
 
     from neosense_desktop.core.connection import ConnectionSettings
     from neosense_desktop.core.profiles import Profile, ProfileStore
+    from neosense_desktop.core.runs import RunStore
     from neosense_desktop.core.secrets import SecretStore
     from neosense_desktop.ui.main_window import MainWindow
     from neosense_desktop.ui.report_model import COL_COUNT
+    from neosense_desktop.ui.services import WindowServices
     from tests.ui.report_factory import make_report
 
     gaps: list[float] = []
@@ -89,10 +91,12 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
 
     tmp = Path(tempfile.mkdtemp(prefix="neosense-ui-"))
     window = MainWindow(
-        profiles=ProfileStore(tmp / "profiles.json", env={}),
-        secrets=SecretStore(fail.Keyring()),
-        runs_root=tmp / "runs",
-        settings=QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat),
+        WindowServices(
+            profiles=ProfileStore(tmp / "profiles.json", env={}),
+            secrets=SecretStore(fail.Keyring()),
+            runs=RunStore(tmp / "runs"),
+            settings=QSettings(str(tmp / "settings.ini"), QSettings.Format.IniFormat),
+        )
     )
     window.resize(1280, 820)
     window.show()
@@ -121,32 +125,37 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
     if args.uri:
         password = os.environ.get(PASSWORD_ENV, "")
         connection = ConnectionSettings(uri=args.uri, user=args.user)
-        await window.save_profile(Profile(name="bench", connection=connection), password)
-        if hasattr(window, "query_timeout"):
-            window.query_timeout.setValue(min(window.query_timeout.maximum(), 1800))
-        report = await phase("extraction run", window.run_extraction)
+        await window.profiles.save_profile(Profile(name="bench", connection=connection), password)
+        window.runs.query_timeout.setValue(min(window.runs.query_timeout.maximum(), 1800))
+        report = await phase("extraction run", window.runs.run_extraction)
     labels_found = len(report.labels) if report is not None else 0
 
     big = make_report(labels=args.labels, properties=args.properties, types=40)
     window.tabs.setCurrentIndex(1)
     await phase(
-        f"show {args.labels}x{args.properties} report", lambda: window.show_report(big, "ui bench")
+        f"show {args.labels}x{args.properties} report",
+        lambda: window.results.show_report(big, "ui bench"),
     )
-    labels = window.proxy.index(1, 0)
-    await phase("expand Labels", lambda: window.tree.expand(labels))
-    await phase("expand one label", lambda: window.tree.expand(window.proxy.index(0, 0, labels)))
-    await phase("scroll to the end", window.tree.scrollToBottom)
-    await phase("filter 'prop49'", lambda: window.proxy.set_filter_text("prop49"))
-    await phase("filter 'label1999'", lambda: window.proxy.set_filter_text("label1999"))
-    await phase("clear filter", lambda: window.proxy.set_filter_text(""))
+    labels = window.results.proxy.index(1, 0)
+    await phase("expand Labels", lambda: window.results.tree.expand(labels))
+    await phase(
+        "expand one label",
+        lambda: window.results.tree.expand(window.results.proxy.index(0, 0, labels)),
+    )
+    await phase("scroll to the end", window.results.tree.scrollToBottom)
+    await phase("filter 'prop49'", lambda: window.results.proxy.set_filter_text("prop49"))
+    await phase("filter 'label1999'", lambda: window.results.proxy.set_filter_text("label1999"))
+    await phase("clear filter", lambda: window.results.proxy.set_filter_text(""))
     await phase(
         "sort by count",
-        lambda: window.tree.header().setSortIndicator(COL_COUNT, Qt.SortOrder.DescendingOrder),
+        lambda: window.results.tree.header().setSortIndicator(
+            COL_COUNT, Qt.SortOrder.DescendingOrder
+        ),
     )
     await phase("schema tab", lambda: window.tabs.setCurrentIndex(2))
-    await phase("select from schema", lambda: window.select_in_tree("label:Label7"))
+    await phase("select from schema", lambda: window.results.select_in_tree("label:Label7"))
     heartbeat.stop()
-    run_mode = str(window.mode_box.currentData()) if hasattr(window, "mode_box") else None
+    run_mode = str(window.runs.mode_box.currentData()) if hasattr(window, "mode_box") else None
     await window.shutdown()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     return {

@@ -1,6 +1,6 @@
 """`neosense-desktop` and `python -m neosense_desktop`.
 
-With a CLI command (probe, extract, diff, schema) it runs headless on the core engine;
+With a CLI command (probe, extract, export, diff, schema) it runs headless on the core engine;
 otherwise it starts the desktop app (optionally opening a report file given as argument).
 """
 
@@ -10,7 +10,7 @@ import sys
 
 # Kept here, not imported from core.cli, so that starting the GUI does not first pay for
 # importing the CLI and the whole driver; tests/core/test_cli_commands.py keeps them equal.
-CLI_COMMANDS = ("probe", "extract", "diff", "schema")
+CLI_COMMANDS = ("probe", "extract", "export", "diff", "schema")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
         return cli.main(args)
     import importlib
 
+    if "--self-test" in args:  # before app: self_test builds its window through app
+        try:
+            self_test = importlib.import_module("neosense_desktop.ui.self_test")
+        except ImportError as exc:
+            print(f"self-test unavailable: {exc}", file=sys.stderr)
+            return 2
+        return int(self_test.run_self_test())
     try:
         app = importlib.import_module("neosense_desktop.app")
     except ImportError as exc:  # the GUI is optional for headless use

@@ -1,8 +1,8 @@
 """The composition root of the desktop app: QApplication, the qasync loop, services, window.
 
-`main(args)` is called by `neosense_desktop.__main__` for every non-CLI invocation:
-- `--self-test` runs neosense_desktop.ui.self_test.run_self_test() when that module exists;
-- a file argument opens that report in the window.
+`main(args)` is called by `neosense_desktop.__main__` for every non-CLI invocation but
+`--self-test` (ui/self_test.py, which builds its window through `build_services` and
+`open_window` here); a file argument opens that report in the window.
 Uncaught exceptions (slots, callbacks) go to an excepthook that logs them and shows a dialog.
 """
 
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import PySide6  # noqa: F401  (imported before qasync, which binds to it)
 import qasync
@@ -27,9 +27,11 @@ from PySide6.QtWidgets import QApplication
 
 from . import APP_ID, APP_NAME, __version__
 from .core.logging_setup import configure_logging, log_file_path
-from .core.paths import runs_dir
-from .core.profiles import ProfileStore, default_profiles_path
-from .core.secrets import SecretStore
+
+if TYPE_CHECKING:  # the window's modules load once the app runs, after the QApplication
+    from .core.secrets import SecretStore
+    from .ui.main_window import MainWindow
+    from .ui.services import ProbeFn, RunFactory, WindowServices
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,6 @@ ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None]
 def parse_args(args: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="neosense-desktop", description="NeoSense Desktop")
     p.add_argument("report", nargs="?", help="a saved report (JSON) to open")
-    p.add_argument("--self-test", action="store_true", help="check the installation and exit")
     p.add_argument("--debug", action="store_true", help="log at DEBUG level")
     return p.parse_known_args(args)[0]
 
@@ -78,58 +79,81 @@ def _prepare(app: QApplication) -> None:
     app.setQuitOnLastWindowClosed(False)
 
 
-async def run_window(app: QApplication, report: Path | None) -> int:
-    """Build the services and the window, and run until the window has closed."""
-    from .ui.icons import app_icon
+def build_services(
+    settings: QSettings | None = None,
+    *,
+    make_run: RunFactory | None = None,
+    probe: ProbeFn | None = None,
+    secrets: SecretStore | None = None,
+) -> WindowServices:
+    """The window's collaborators on the user's folders; tests and the self-test pass a
+    private QSettings, and tests a fault-injecting run factory or probe."""
+    from .core.paths import runs_dir
+    from .core.profiles import ProfileStore, default_profiles_path
+    from .core.runs import RunStore
+    from .core.secrets import SecretStore
+    from .ui.services import WindowServices, default_probe, default_run_factory
+
+    return WindowServices(
+        profiles=ProfileStore(default_profiles_path()),
+        secrets=secrets if secrets is not None else SecretStore(),
+        runs=RunStore(runs_dir()),
+        settings=settings if settings is not None else QSettings(),
+        make_run=make_run or default_run_factory,
+        probe=probe or default_probe,
+    )
+
+
+@asynccontextmanager
+async def open_window(services: WindowServices) -> AsyncIterator[MainWindow]:
+    """The main window, shown, its log panel attached and start() done; closed on exit."""
     from .ui.log_panel import QtLogHandler
     from .ui.main_window import MainWindow
 
-    _prepare(app)
-    app.setWindowIcon(app_icon())
-    window = MainWindow(
-        profiles=ProfileStore(default_profiles_path()),
-        secrets=SecretStore(),
-        runs_root=runs_dir(),
-        settings=QSettings(),
-    )
+    window = MainWindow(services)
     handler = QtLogHandler()
     logging.getLogger().addHandler(handler)
     window.log_panel.attach(handler)
     window.log_panel.file_label.setText(f"Log file: {log_file_path()}")
-    previous_hook = sys.excepthook
-    sys.excepthook = make_excepthook(window.show_error)
-    closed = asyncio.Event()
-    window.closed.connect(closed.set)
-    app.aboutToQuit.connect(closed.set)
-    window.show()
-    await window.start()
-    if os.environ.get("NEOSENSE_STARTUP_PROBE"):
-        # scripts/measure-startup: say when the window is up and painted, then quit.
-        await asyncio.sleep(0)
-        app.processEvents()
-        print(f"startup-probe shown_at={time.time():.3f}", flush=True)
-        window.close()
-    if report is not None:
-        window.tasks.start("open", window.open_report(report))
     try:
-        await closed.wait()
+        window.show()
+        await window.start()
+        yield window
     finally:
         logging.getLogger().removeHandler(handler)
-        sys.excepthook = previous_hook
         if not window.finished_closing:
             await window.shutdown()
+
+
+async def run_window(app: QApplication, report: Path | None) -> int:
+    """Build the services and the window, and run until the window has closed."""
+    from .ui.icons import app_icon
+
+    _prepare(app)
+    app.setWindowIcon(app_icon())
+    previous_hook = sys.excepthook
+    async with open_window(build_services()) as window:
+        sys.excepthook = make_excepthook(window.show_error)
+        closed = asyncio.Event()
+        window.closed.connect(closed.set)
+        app.aboutToQuit.connect(closed.set)
+        try:
+            if os.environ.get("NEOSENSE_STARTUP_PROBE"):
+                # scripts/measure-startup: say when the window is up and painted, then quit.
+                await asyncio.sleep(0)
+                app.processEvents()
+                print(f"startup-probe shown_at={time.time():.3f}", flush=True)
+                window.close()
+            if report is not None:
+                window.files.open_dropped(report)
+            await closed.wait()
+        finally:
+            sys.excepthook = previous_hook
     return 0
 
 
 def main(args: list[str]) -> int:
     options = parse_args(args)
-    if options.self_test:
-        try:
-            self_test = importlib.import_module("neosense_desktop.ui.self_test")
-        except ImportError as exc:
-            print(f"self-test unavailable: {exc}", file=sys.stderr)
-            return 2
-        return int(self_test.run_self_test())
     configure_logging(logging.DEBUG if options.debug else logging.INFO)
     log.info("NeoSense %s starting", __version__)
     app = make_application(args)

@@ -3,12 +3,15 @@
     neosense-desktop probe   --uri URI --user USER [--database DB]
     neosense-desktop extract --uri URI --user USER [--database DB] [--all-databases]
                              [--mode auto|exact|sampled] [--sample-size N] [--timeout S]
-                             [--profile NAME] --output FILE
+                             [--profile NAME] [--format FORMAT] --output FILE
+    neosense-desktop export REPORT.json [--format FORMAT] [--output FILE]
     neosense-desktop diff A.json B.json
     neosense-desktop schema
 
 The password comes from the profile's keyring entry, NEO4J_PASSWORD, or a prompt: never from
-a flag (it would show in the process list). NEO4J_URI, NEO4J_USERNAME and NEO4J_DATABASE
+a flag (it would show in the process list). FORMAT is json (the default), html, markdown,
+llm or cypher (core.formats); an --output of `-` writes to stdout. Output piped into a
+reader that stops early (`| head`) ends quietly. NEO4J_URI, NEO4J_USERNAME and NEO4J_DATABASE
 fill in missing flags. Progress goes to stderr.
 
 Exit codes: 0 all activities succeeded (diff: no differences); 1 diff found differences;
@@ -41,7 +44,7 @@ EXIT_BAD_INPUT = 2
 EXIT_PARTIAL = 3
 EXIT_CONNECT = 4
 
-COMMANDS = ("probe", "extract", "diff", "schema")
+COMMANDS = ("probe", "extract", "export", "diff", "schema")
 
 
 class BadInput(Exception):
@@ -62,6 +65,12 @@ def _connection_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="a saved connection (name or id); its password comes from the OS keyring",
     )
+
+
+def _formats() -> tuple[str, ...]:
+    from .formats import FORMATS
+
+    return FORMATS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,13 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
         default="100000",
         help="auto mode: exact below this many nodes or relationships",
     )
-    se.add_argument("--output", "-o", required=True, help="report file (or folder)")
+    se.add_argument("--output", "-o", required=True, help="report file (or folder); - for stdout")
+    se.add_argument(
+        "--format", "-f", default="json", choices=_formats(), help="report format (default json)"
+    )
     se.add_argument(
         "--no-save",
         action="store_true",
         help="do not also keep the run in the user data dir (runs/, latest.json)",
     )
     se.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+    sx = sub.add_parser("export", help="convert a saved report to another format")
+    sx.add_argument("report", help="a report saved by NeoSense (.json)")
+    sx.add_argument("--format", "-f", default="html", choices=_formats(), help="default html")
+    sx.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
 
     sd = sub.add_parser("diff", help="what changed between two reports (exit 1 if different)")
     sd.add_argument("a", help="the older report")
@@ -216,21 +233,21 @@ async def _extract_one(
     args: Any,
     prefix: str = "",
 ) -> int:
-    from .export import save_report
     from .extraction import ExtractionRun
     from .runs import RunStore
 
     progress = None if args.quiet else _StderrProgress(prefix)
     async with ExtractionRun(settings, password, options, on_progress=progress) as run:
         report = await run.run()
-    save_report(report, output)
+    _write(report, args.format, output)
     if not args.no_save:
         try:
             RunStore().save(report)
         except NeoSenseError as exc:
             print(f"warning: the run was not kept in the history: {exc.message}", file=sys.stderr)
     failed = [n for n, a in report.activities.items() if a.status.value in ("failed", "cancelled")]
-    print(f"{prefix}report written to {output}", file=sys.stderr)
+    if str(output) != "-":
+        print(f"{prefix}report written to {output}", file=sys.stderr)
     for name in failed:
         err = report.activities[name].error
         print(
@@ -245,6 +262,8 @@ async def _extract(settings: ConnectionSettings, password: str, options: Any, ar
     output = Path(args.output)
     if not args.all_databases:
         return await _extract_one(settings, password, options, output, args)
+    if args.output == "-":
+        raise BadInput("--all-databases writes one file per database: give a folder as --output")
     async with GraphClient(settings, password) as client:
         probe = await probe_connection(client)
     names = [d.name for d in probe.databases if d.name != "system" and d.status in ("online", "")]
@@ -254,10 +273,47 @@ async def _extract(settings: ConnectionSettings, password: str, options: Any, ar
     for name in names:
         db_settings = settings.model_copy(update={"database": name})
         code = await _extract_one(
-            db_settings, password, options, output / f"{name}.json", args, prefix=f"{name}: "
+            db_settings,
+            password,
+            options,
+            output / f"{name}{_suffix(args.format)}",
+            args,
+            prefix=f"{name}: ",
         )
         worst = max(worst, code)
     return worst
+
+
+def _suffix(fmt: str) -> str:
+    from .formats import SUFFIXES
+
+    return SUFFIXES[fmt]
+
+
+def _write(report: Any, fmt: str, output: Path) -> None:
+    """The report in a format, to a file (atomically) or, for `-`, to stdout."""
+    from .formats import render, save_as
+
+    if str(output) == "-":
+        sys.stdout.write(render(report, fmt))
+        sys.stdout.flush()
+    else:
+        save_as(report, output, fmt)
+
+
+# -- export --------------------------------------------------------------------------------
+def _export(args: argparse.Namespace) -> int:
+    from .export import load_report
+
+    try:
+        report = load_report(args.report)
+        _write(report, args.format, Path(args.output))
+    except NeoSenseError as exc:
+        _print_error(exc)
+        return EXIT_BAD_INPUT
+    if args.output != "-":
+        print(f"{args.format} written to {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 # -- diff and schema -----------------------------------------------------------------------
@@ -312,6 +368,18 @@ def _schema() -> int:
 
 # -- main ----------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error. Point stdout at devnull so the
+        # interpreter's last flush at exit does not raise the same error again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_OK
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -326,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
         return _diff(args)
     if args.command == "schema":
         return _schema()
+    if args.command == "export":
+        return _export(args)
     try:
         settings, profile_id = _settings_from(args)
         options = _run_options(args) if args.command == "extract" else None
@@ -343,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "probe":
             return asyncio.run(_probe(settings, password))
         return asyncio.run(_extract(settings, password, options, args))
+    except BadInput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except NeoSenseError as exc:
         _print_error(exc)
         if exc.code in (ErrorCode.FILE_WRITE_FAILED, ErrorCode.INVALID_INPUT):

@@ -99,6 +99,11 @@ class Index(_Model):
     owning_constraint: str | None = None
     read_count: int | None = None
     last_read: str | None = None
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="SHOW INDEXES options: indexProvider and indexConfig (e.g. vector "
+        "dimensions and similarity, fulltext analyzer), so the index can be re-created",
+    )
 
 
 class Constraint(_Model):
@@ -108,6 +113,9 @@ class Constraint(_Model):
     labels_or_types: list[str] = Field(default_factory=list)
     properties: list[str] = Field(default_factory=list)
     owned_index: str | None = None
+    property_type: str | None = Field(
+        default=None, description="for a property type constraint: the required Cypher type"
+    )
 
 
 class Degree(_Model):

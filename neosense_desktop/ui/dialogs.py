@@ -49,8 +49,10 @@ async def confirm(parent: QWidget, title: str, text: str, *, destructive: str = 
     return clicked is yes
 
 
-async def ask_open_path(parent: QWidget, title: str, name_filter: str) -> str | None:
-    dialog = QFileDialog(parent, title)
+async def ask_open_path(
+    parent: QWidget, title: str, name_filter: str, folder: str = ""
+) -> str | None:
+    dialog = QFileDialog(parent, title, folder)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setNameFilter(name_filter)
     dialog.setObjectName("open-file-dialog")

@@ -47,6 +47,14 @@ class QtLogHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
+            # Tracebacks are for the log file; the panel says what happened in one line.
+            if record.exc_info:
+                record = logging.makeLogRecord(record.__dict__)
+                exc = record.exc_info[1] if record.exc_info else None
+                record.msg = f"{record.getMessage()}: {exc} (details in the log file)"
+                record.args = None
+                record.exc_info = None
+                record.exc_text = None
             text = self.format(record)
             self.emitter.record.emit(record.levelno, text)
         except RuntimeError:

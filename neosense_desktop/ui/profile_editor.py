@@ -1,17 +1,19 @@
 """ProfileEditor: create or edit a connection profile, with inline validation and a test.
 
-Validation runs the pydantic models on every edit; each error is shown under the field at
-fault (the field gets an error outline too), and OK stays disabled until the profile is
-valid. Test connection runs the probe through the window's task registry, never blocking.
+Validation runs the pydantic models on every edit; an error is shown under its field once
+that field was edited, or for every field when OK is pressed (a new, untouched dialog shows
+no error), and OK closes the dialog only when the profile is valid. Test connection runs
+the probe through the window's task registry, never blocking, and shows the seconds so far.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import ValidationError
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +37,7 @@ from ..core.connection import ConnectionSettings
 from ..core.errors import NeoSenseError
 from ..core.probe import ProbeResult
 from ..core.profiles import Profile
+from .error_text import ErrorView
 from .tasks import TaskRegistry
 
 ProbeFn = Callable[[ConnectionSettings, str], Awaitable[ProbeResult]]
@@ -65,6 +69,9 @@ class ProfileEditor(QDialog):
         self._probe = probe
         self._original = profile
         self.field_errors: dict[str, str] = {}
+        # Fields the user has edited; with _save_tried, which errors are shown.
+        self._touched: set[str] = set()
+        self._save_tried = False
         self.last_probe: ProbeResult | None = None
         self.last_probe_error: NeoSenseError | None = None
 
@@ -78,7 +85,10 @@ class ProfileEditor(QDialog):
         self.save_password.setChecked(keyring_available)
         self.save_password.setEnabled(keyring_available)
         self.keyring_note = QLabel(self)
+        self.keyring_note.setTextFormat(Qt.TextFormat.PlainText)
         self.keyring_note.setWordWrap(True)
+        # Its full height always: the dialog grows rather than clip the note.
+        self.keyring_note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         if not keyring_available:
             self.keyring_note.setText(
                 "No OS keyring is available: the password is kept in memory for this "
@@ -128,6 +138,7 @@ class ProfileEditor(QDialog):
         ca_label.setBuddy(self.ca_paths)
         tls_form.addRow(ca_label, ca_row)
         tls_error = QLabel(self)
+        tls_error.setTextFormat(Qt.TextFormat.PlainText)
         tls_error.setStyleSheet(ERROR_STYLE)
         tls_error.setWordWrap(True)
         tls_error.setContentsMargins(4, 2, 4, 2)
@@ -143,10 +154,13 @@ class ProfileEditor(QDialog):
 
         self.test_button = QPushButton("&Test connection", self)
         self.test_button.clicked.connect(self.start_test)
-        self.test_result = QLabel(self)
-        self.test_result.setWordWrap(True)
-        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_view = ErrorView(self)
+        self.test_result = self.test_view.message
         self.test_result.setObjectName("editor-test-result")
+        self._test_started = 0.0
+        self._test_timer = QTimer(self)
+        self._test_timer.setInterval(100)
+        self._test_timer.timeout.connect(self._tick_test)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -161,7 +175,7 @@ class ProfileEditor(QDialog):
         layout.addWidget(tls)
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
-        test_row.addWidget(self.test_result, 1)
+        test_row.addWidget(self.test_view, 1)
         layout.addLayout(test_row)
         layout.addWidget(self.buttons)
 
@@ -178,16 +192,23 @@ class ProfileEditor(QDialog):
         else:
             self.uri.setText("neo4j://localhost:7687")
             self.user.setText("neo4j")
-        for edit in (self.name, self.uri, self.user, self.database, self.ca_paths):
-            edit.textChanged.connect(self.validate)
-        self.timeout.valueChanged.connect(self.validate)
-        self.encrypted.toggled.connect(self.validate)
-        self.trust.currentIndexChanged.connect(self.validate)
+        for key, edit in (
+            ("name", self.name),
+            ("uri", self.uri),
+            ("user", self.user),
+            ("database", self.database),
+            ("tls", self.ca_paths),
+        ):
+            edit.textChanged.connect(lambda _t, k=key: self._edited(k))
+        self.timeout.valueChanged.connect(lambda _v: self._edited("connection_timeout_s"))
+        self.encrypted.toggled.connect(lambda _on: self._edited("tls"))
+        self.trust.currentIndexChanged.connect(lambda _i: self._edited("tls"))
         self.validate()
         self.resize(560, self.sizeHint().height())
 
     def _error_label(self, key: str) -> QLabel:
         error = QLabel(self)
+        error.setTextFormat(Qt.TextFormat.PlainText)
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
         error.setContentsMargins(4, 2, 4, 2)
@@ -214,8 +235,19 @@ class ProfileEditor(QDialog):
             "ca_cert_paths": [p.strip() for p in self.ca_paths.text().split(";") if p.strip()],
         }
 
+    def _edited(self, key: str) -> None:
+        self._touched.add(key)
+        self.validate()
+
+    def accept(self) -> None:
+        """OK: show every error, and close only when the profile is valid."""
+        self._save_tried = True
+        if self.validate():
+            super().accept()
+
     def validate(self) -> bool:
-        """Run the pydantic models; show each error under its field. True if valid."""
+        """Run the pydantic models; show the errors of the edited fields (all of them once
+        OK was pressed) under each field. True if valid."""
         errors: dict[str, str] = {}
         try:
             ConnectionSettings.model_validate(self._connection_data())
@@ -230,7 +262,8 @@ class ProfileEditor(QDialog):
             errors["name"] = "Give the connection a name."
         self.field_errors = errors
         for key, label in self.errors.items():
-            msg = errors.get(key, "")
+            shown = self._save_tried or key in self._touched
+            msg = errors.get(key, "") if shown else ""
             label.setText(msg)
             label.setVisible(bool(msg))
         tls_on = self.encrypted.isChecked()
@@ -239,7 +272,6 @@ class ProfileEditor(QDialog):
         self.ca_paths.setEnabled(custom)
         self.ca_browse.setEnabled(custom)
         ok = not errors
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
         self.test_button.setEnabled(not any(k != "name" for k in errors))
         return ok
 
@@ -261,6 +293,9 @@ class ProfileEditor(QDialog):
         return self.password.text()
 
     # -- test ------------------------------------------------------------------------
+    def _tick_test(self) -> None:
+        self.test_view.set_text(f"Testing… {time.monotonic() - self._test_started:.0f} s")
+
     def start_test(self) -> None:
         self.tasks.start("editor-probe", self.test_connection())
 
@@ -268,17 +303,20 @@ class ProfileEditor(QDialog):
         if not self.validate() and any(k != "name" for k in self.field_errors):
             return None
         self.test_button.setEnabled(False)
-        self.test_result.setText("Testing…")
+        self._test_started = time.monotonic()
+        self._tick_test()
+        self._test_timer.start()
         self.last_probe = None
         self.last_probe_error = None
         try:
             result = await self._probe(self.settings(), self.password.text())
         except NeoSenseError as exc:
             self.last_probe_error = exc
-            self.test_result.setText(f"✗ {exc.user_text()}")
+            self.test_view.show_error(exc)
             return None
         finally:
+            self._test_timer.stop()
             self.test_button.setEnabled(True)
         self.last_probe = result
-        self.test_result.setText(f"✓ {result.summary()}")
+        self.test_view.set_text(f"✓ {result.summary()}")
         return result

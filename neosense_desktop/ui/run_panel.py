@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.extraction.progress import ProgressEvent
 from ..core.report import ACTIVITY_NAMES, ActivityError, PlanItem
 
 STATE_TEXT = {
@@ -216,7 +217,7 @@ class RunPanel(QWidget):
             f"about {rows_total:,} entities to read."
         )
 
-    def on_progress(self, event: ProgressLike) -> None:
+    def on_progress(self, event: ProgressEvent) -> None:
         row = self.rows.get(event.activity)
         if row is None:
             return

@@ -22,6 +22,12 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
+    from ..core.secrets import SecretStore
 
 REQUIRED_ENV = ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD")
 
@@ -80,57 +86,47 @@ def _driver_codec() -> str:
     return "rust"
 
 
-async def _steps(scratch: Path, settings: object) -> int:
-    from ..core.paths import runs_dir
-    from ..core.profiles import ENVIRONMENT_PROFILE_ID, ProfileStore, default_profiles_path
+async def _keyring_round_trip(secrets: SecretStore) -> bool:
+    probe_id = f"self-test-{uuid.uuid4().hex}"
+    try:
+        await secrets.aset_password(probe_id, "self-test-secret")
+        ok = await secrets.aget_password(probe_id) == "self-test-secret"
+        await secrets.adelete_password(probe_id)
+        ok = ok and await secrets.aget_password(probe_id) is None
+    except Exception as exc:  # report and go on: the other steps still tell something
+        _say("keyring round trip", False, str(exc))
+        return False
+    _say("keyring round trip", ok)
+    return ok
+
+
+async def _steps(scratch: Path, settings: QSettings) -> int:
+    """The app's own composition (app.build_services, app.open_window), on scratch folders."""
+    from ..app import build_services, open_window
+    from ..core.profiles import ENVIRONMENT_PROFILE_ID
     from ..core.resources import report_schema_path
-    from ..core.secrets import SecretStore
-    from .main_window import MainWindow
 
     failures = 0
     t0 = time.monotonic()
-    secrets = SecretStore()
+    services = build_services(settings)
     _say("driver codec", True, _driver_codec())
-    _say("keyring backend", True, secrets.backend_name)
-    if secrets.available:
-        probe_id = f"self-test-{uuid.uuid4().hex}"
-        try:
-            await secrets.aset_password(probe_id, "self-test-secret")
-            ok = await secrets.aget_password(probe_id) == "self-test-secret"
-            await secrets.adelete_password(probe_id)
-            ok = ok and await secrets.aget_password(probe_id) is None
-        except Exception as exc:  # report and go on: the other steps still tell something
-            ok = False
-            _say("keyring round trip", False, str(exc))
-        else:
-            _say("keyring round trip", ok)
-        failures += not ok
-    window = MainWindow(
-        profiles=ProfileStore(default_profiles_path()),
-        secrets=secrets,
-        runs_root=runs_dir(),
-        settings=settings,  # type: ignore[arg-type]
-    )
-    try:
-        window.show()
-        await window.start()
+    _say("keyring backend", True, services.secrets.backend_name)
+    if services.secrets.available:
+        failures += not await _keyring_round_trip(services.secrets)
+    async with open_window(services) as window:
         _say("main window", window.isVisible(), f"{time.monotonic() - t0:.2f} s")
-        window.select_profile(ENVIRONMENT_PROFILE_ID)
-        profile = window.current_profile()
+        window.profiles.select_profile(ENVIRONMENT_PROFILE_ID)
+        profile = window.profiles.current_profile()
         if profile is None or profile.id != ENVIRONMENT_PROFILE_ID:
             _say("environment profile", False, "NEO4J_* did not yield a profile")
             return 1
-        probe = await window.test_connection()
-        _say(
-            "connect",
-            probe is not None,
-            window.probe_label.text().replace("\n", "; ") if probe else window.probe_label.text(),
-        )
+        probe = await window.profiles.test_connection()
+        _say("connect", probe is not None, window.profiles.probe_label.text().replace("\n", "; "))
         if probe is None:
             return 1
         scheme = os.environ["NEO4J_URI"].split("://", 1)[0]
         _say("server", True, f"Neo4j {probe.version}, {probe.default_language}, {scheme}://")
-        report = await window.run_extraction()
+        report = await window.runs.run_extraction()
         if report is None:
             _say("extraction", False, "no report")
             return 1
@@ -144,10 +140,8 @@ async def _steps(scratch: Path, settings: object) -> int:
             f"{report.run.duration_s or 0:.2f} s" + (f"; not succeeded: {bad}" if bad else ""),
         )
         failures += bool(bad)
-        out = await window.export_report(scratch / "self-test-report.json")
+        out = await window.files.export_report(scratch / "self-test-report.json")
         failures += not _check_schema(out, report_schema_path())
-    finally:
-        await window.shutdown()
     _say("done", failures == 0, f"{time.monotonic() - t0:.2f} s")
     return 0 if failures == 0 else 1
 

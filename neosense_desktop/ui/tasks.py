@@ -5,7 +5,9 @@ stay one line (`self.tasks.start("run", self.run_extraction())`) and this regist
 - keeps each task referenced until it ends (no garbage-collection mid-run),
 - reports any exception but cancellation to a callback (logged and shown to the user),
 - runs "preemptive" named tasks: starting "probe" again cancels the previous "probe",
-- cancels and awaits everything on window close, so no task outlives the window.
+- cancels and awaits everything on window close, so no task outlives the window,
+- emits `changed` whenever a task starts or ends, for any reason (finished, failed,
+  cancelled), so the window recomputes its actions from one place.
 """
 
 from __future__ import annotations
@@ -16,19 +18,28 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from PySide6.QtCore import QObject, Signal
+
 log = logging.getLogger(__name__)
 
 ErrorReporter = Callable[[str, BaseException], None]
 
 
-class TaskRegistry:
+class TaskRegistry(QObject):
     """Strong references to running tasks, by name.
+
+    Signals:
+        changed(str): the task of this name started or ended. Emitted after a task ended,
+            so running(name) is already False for it.
 
     Attributes:
         on_error: called with (task name, exception) for every task that fails.
     """
 
+    changed = Signal(str)
+
     def __init__(self, on_error: ErrorReporter | None = None) -> None:
+        super().__init__()
         self.on_error = on_error
         self._tasks: set[asyncio.Task[Any]] = set()
         self._named: dict[str, asyncio.Task[Any]] = {}
@@ -50,6 +61,7 @@ class TaskRegistry:
         self._tasks.add(task)
         self._named[name] = task
         task.add_done_callback(self._finished)
+        self.changed.emit(name)
         return task
 
     def running(self, name: str) -> bool:
@@ -74,6 +86,12 @@ class TaskRegistry:
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         name = task.get_name()
+        try:
+            self._report_end(name, task)
+        finally:
+            self.changed.emit(name)
+
+    def _report_end(self, name: str, task: asyncio.Task[Any]) -> None:
         # The finished task stays in _named (one per name) so callers can read its result.
         if task.cancelled():
             log.debug("task %s cancelled", name)
@@ -98,6 +116,7 @@ class TaskRegistry:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout_s):
                     await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.sleep(0)  # their done callbacks (and `changed`) run before we return
         still = [t.get_name() for t in self._tasks if not t.done()]
         if still:
             log.warning("tasks still running after close: %s", ", ".join(still))

@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
+from neosense_desktop import __main__ as entry_point
 from neosense_desktop import app as app_module
 from neosense_desktop.core.export import save_report
 from neosense_desktop.core.logging_setup import MASK, REDACTOR
 from neosense_desktop.core.secrets import SecretStore
 from neosense_desktop.ui import icons
 from neosense_desktop.ui.about import AboutDialog
-from neosense_desktop.ui.main_window import MainWindow, default_report_name
+from neosense_desktop.ui.main_window import MainWindow
+from neosense_desktop.ui.report_files import default_report_name
 from neosense_desktop.ui.tasks import TaskRegistry
 from tests.ui.helpers import child_named, child_names, wait_for, wait_for_widget
 from tests.ui.report_factory import make_report
@@ -59,9 +61,9 @@ async def test_app_opens_a_report_argument_and_exits_cleanly(tmp_path: Path) -> 
     task = asyncio.ensure_future(app_module.run_window(qapp, path))
     window = await wait_for_widget(MainWindow, "main-window")
     assert isinstance(window, MainWindow)
-    await wait_for(lambda: window.report is not None, 10, "the report argument to open")
-    assert window.report is not None and window.report.run.id == "run-test"
-    assert str(path) in window.overview_text.text()
+    await wait_for(lambda: window.results.report is not None, 10, "the report argument to open")
+    assert window.results.report is not None and window.results.report.run.id == "run-test"
+    assert str(path) in window.results.overview_text.text()
 
     # Uncaught exceptions are logged and shown, never lost.
     assert sys.excepthook is not hook_before
@@ -108,7 +110,7 @@ def test_self_test_flag_is_routed(monkeypatch: pytest.MonkeyPatch) -> None:
     module = types.ModuleType("neosense_desktop.ui.self_test")
     module.run_self_test = lambda: called.append(True) or 0  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "neosense_desktop.ui.self_test", module)
-    assert app_module.main(["--self-test"]) == 0
+    assert entry_point.main(["--self-test"]) == 0
     assert called == [True]
 
 
@@ -125,26 +127,26 @@ async def test_drop_a_report_file_opens_it(tmp_path: Path) -> None:
             Qt.KeyboardModifier.NoModifier,
         )
         window.dropEvent(event)
-        await wait_for(lambda: window.report is not None, 10, "dropped report")
-        assert window.report is not None and len(window.report.labels) == 5
+        await wait_for(lambda: window.results.report is not None, 10, "dropped report")
+        assert window.results.report is not None and len(window.results.report.labels) == 5
 
 
 async def test_bad_report_file_shows_its_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     async with open_window(SecretStore(fail.Keyring())) as window:
-        window.tasks.start("open", window.open_report(bad))
+        window.tasks.start("open", window.files.open_report(bad))
         await wait_for(lambda: window.error_dialogs, 10, "error dialog")
         box = window.error_dialogs[0]
         assert box.isVisible() and "bad.json" in box.text() + box.detailedText()
-        assert window.report is None
+        assert window.results.report is None
         box.accept()
 
 
 async def test_export_and_open_through_file_dialogs(tmp_path: Path) -> None:
     source = _saved_report(tmp_path, "in.json", labels=4)
     async with open_window(SecretStore(fail.Keyring())) as window:
-        await window.open_report(source)
+        await window.files.open_report(source)
         # Ctrl+S: a non-blocking save dialog with the default name.
         assert window.act_save.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
         window.act_save.trigger()
@@ -160,7 +162,7 @@ async def test_export_and_open_through_file_dialogs(tmp_path: Path) -> None:
         dialog = await wait_for_widget(QFileDialog, "open-file-dialog")
         assert isinstance(dialog, QFileDialog)
         _choose(dialog, target)
-        await wait_for(lambda: window.report_source == str(target), 10, "reopened")
+        await wait_for(lambda: window.results.source == str(target), 10, "reopened")
 
 
 def test_default_report_name_is_safe() -> None:
@@ -194,7 +196,7 @@ async def test_geometry_and_splitters_are_restored() -> None:
 
 async def test_about_shows_versions() -> None:
     async with open_window(SecretStore(fail.Keyring())) as window:
-        await window.show_report(make_report(), "test")
+        await window.results.show_report(make_report(), "test")
         window.act_about.trigger()
         dialog = await wait_for_widget(AboutDialog, "about-dialog")
         assert isinstance(dialog, AboutDialog)
@@ -240,7 +242,7 @@ async def test_standard_shortcuts_and_keyboard_reachability() -> None:
         # Tabs are reachable with Alt+1..5.
         tab_keys = {f"Alt+{i}" for i in range(1, 6)}
         assert tab_keys <= shortcuts
-        window.focus_filter()
+        window.results.focus_filter()
         assert window.tabs.currentIndex() == 1
 
 
@@ -250,33 +252,33 @@ async def test_a_filter_typed_while_the_report_is_prepared_ends_with_the_latest_
     async with open_window(SecretStore(fail.Keyring())) as window:
         report = make_report(labels=1500, properties=20)
         reset = asyncio.Event()
-        window.tree_model.modelReset.connect(reset.set)
-        showing = asyncio.ensure_future(window.show_report(report, "test"))
+        window.results.tree_model.modelReset.connect(reset.set)
+        showing = asyncio.ensure_future(window.results.show_report(report, "test"))
         await reset.wait()
         prepared = window.tasks.get("prepare-report")
         assert prepared is not None and not prepared.done()
-        window.filter_edit.setText("prop7")
-        window.apply_filter()
+        window.results.filter_edit.setText("prop7")
+        window.results.apply_filter()
         first = window.tasks.get("filter")
-        window.filter_edit.setText(" Label99 ")
-        window.apply_filter()
+        window.results.filter_edit.setText(" Label99 ")
+        window.results.apply_filter()
         latest = window.tasks.get("filter")
         assert first is not None and latest is not None and latest is not first
         assert await latest == "label99"
         assert first.cancelled() and prepared.done()
-        assert window.proxy.needle == "label99"
-        proxy = window.proxy
+        assert window.results.proxy.needle == "label99"
+        proxy = window.results.proxy
         assert child_names(proxy) == ["Labels"]
         labels = child_named(proxy, QModelIndex(), "Labels")
         assert child_names(proxy, labels) == ["Label99", *(f"Label{i}" for i in range(990, 1000))]
         # 11 labels of 20 properties would be 231 rows: over the budget, so they stay shut.
-        assert window.tree.isExpanded(labels)
-        assert not window.tree.isExpanded(proxy.index(0, 0, labels))
+        assert window.results.tree.isExpanded(labels)
+        assert not window.results.tree.isExpanded(proxy.index(0, 0, labels))
         await showing
         # A narrow filter opens all the way down.
-        assert await window.filter_tree("label1499") == "label1499"
+        assert await window.results.filter_tree("label1499") == "label1499"
         labels = child_named(proxy, QModelIndex(), "Labels")
-        assert window.tree.isExpanded(proxy.index(0, 0, labels))
+        assert window.results.tree.isExpanded(proxy.index(0, 0, labels))
         assert child_names(proxy, proxy.index(0, 0, labels))[:2] == ["prop0", "prop1"]
 
 
@@ -285,24 +287,24 @@ async def test_results_tree_paints_on_the_loop_turn_after_laying_out_rows() -> N
     the viewport holds its repaint while rows are laid out, then repaints."""
     async with open_window(SecretStore(fail.Keyring())) as window:
         window.tabs.setCurrentIndex(1)
-        await window.show_report(make_report(labels=2000, properties=2), "test")
+        await window.results.show_report(make_report(labels=2000, properties=2), "test")
         await asyncio.sleep(0.05)
-        viewport = window.tree.viewport()
+        viewport = window.results.tree.viewport()
         assert viewport.updatesEnabled()
-        labels = child_named(window.proxy, QModelIndex(), "Labels")
-        window.tree.expand(labels)
-        assert window.tree.isExpanded(labels) and not viewport.updatesEnabled()
+        labels = child_named(window.results.proxy, QModelIndex(), "Labels")
+        window.results.tree.expand(labels)
+        assert window.results.tree.isExpanded(labels) and not viewport.updatesEnabled()
         await asyncio.sleep(0)
         await asyncio.sleep(0.02)
         assert viewport.updatesEnabled()
-        window.proxy.sort(1, Qt.SortOrder.AscendingOrder)  # a relayout, on a timer
+        window.results.proxy.sort(1, Qt.SortOrder.AscendingOrder)  # a relayout, on a timer
         states = []
         for _ in range(50):  # loop turns: laid out on one, painted on a later one
             await asyncio.sleep(0)
             states.append(viewport.updatesEnabled())
         assert False in states and states[-1]
-        assert window.tree.visualRect(window.proxy.index(0, 0, labels)).isValid()
-        assert window.proxy.index(0, 0, labels).data() == "Label1999"
+        assert window.results.tree.visualRect(window.results.proxy.index(0, 0, labels)).isValid()
+        assert window.results.proxy.index(0, 0, labels).data() == "Label1999"
 
 
 def test_icons_follow_a_dark_palette(qapp: QApplication) -> None:
@@ -370,8 +372,8 @@ from neosense_desktop.ui.main_window import MainWindow
 def close_when_ready():
     live = [w for w in QApplication.topLevelWidgets()
             if isinstance(w, MainWindow) and w.isVisible()]
-    if live and live[0].report is not None and not live[0].tasks.running("open"):
-        print("LABELS", len(live[0].report.labels))
+    if live and live[0].results.report is not None and not live[0].tasks.running("open"):
+        print("LABELS", len(live[0].results.report.labels))
         print("LOGLABEL", live[0].log_panel.file_label.text())
         live[0].close()
     else:

@@ -14,7 +14,7 @@ from neosense_desktop.core.extraction.progress import ProgressEvent
 from neosense_desktop.core.profiles import Profile
 from tests.fault_proxy import FaultProxy
 from tests.neo4j_support import GraphFixture
-from tests.ui.window_support import open_window
+from tests.ui.window_support import RecordingClients, open_window
 
 pytestmark = pytest.mark.neo4j
 
@@ -50,17 +50,18 @@ async def test_connection_fault_mid_run_in_the_window(graph: GraphFixture, fault
     graph.run("UNWIND range(1, 10000) AS i CREATE (:Item {i: i})-[:NEXT]->(:Tag {t: i % 50})")
     port = int(graph.server.uri.rsplit(":", 1)[1])
     with FaultProxy(port) as proxy:
-        async with open_window() as window:
+        clients = RecordingClients()
+        async with open_window(clients=clients) as window:
             profile = Profile(
                 name="Through proxy",
                 connection=ConnectionSettings(
                     uri=proxy.uri, user=graph.server.user, connection_timeout_s=3
                 ),
             )
-            await window.save_profile(profile, graph.server.password)
-            window.query_timeout.setValue(8)
+            await window.profiles.save_profile(profile, graph.server.password)
+            window.runs.query_timeout.setValue(8)
             fired = False
-            original = window.run_panel.on_progress
+            original = window.runs.panel.on_progress
 
             def on_progress(event: ProgressEvent) -> None:
                 nonlocal fired
@@ -73,10 +74,10 @@ async def test_connection_fault_mid_run_in_the_window(graph: GraphFixture, fault
                     else:
                         proxy.reset()
 
-            window.run_panel.on_progress = on_progress  # type: ignore[method-assign]
+            window.runs.panel.on_progress = on_progress  # type: ignore[method-assign]
             t0 = time.monotonic()
             with Heartbeat() as beat:
-                window.run_clicked()
+                window.runs.run_clicked()
                 run_task = window.tasks.get("run")
                 assert run_task is not None
                 done, _ = await asyncio.wait({run_task}, timeout=40)
@@ -87,14 +88,16 @@ async def test_connection_fault_mid_run_in_the_window(graph: GraphFixture, fault
                     raise AssertionError("the run task did not end")
             elapsed = time.monotonic() - t0
             assert fired
-            assert window.report is not None, window.run_panel.status.text()
-            failed = [n for n, a in window.report.activities.items() if a.status.value == "failed"]
+            assert window.results.report is not None, window.runs.panel.status.text()
+            failed = [
+                n for n, a in window.results.report.activities.items() if a.status.value == "failed"
+            ]
             assert failed
             for name in failed:
-                row = window.run_panel.rows[name]
-                assert row.retry.isVisibleTo(window.run_panel)
+                row = window.runs.panel.rows[name]
+                assert row.retry.isVisibleTo(window.runs.panel)
                 assert "•" in row.error.text()  # suggestions are shown
             assert elapsed < 8 + 3 + 5 + 20, elapsed  # timeouts plus slack, never a hang
             assert beat.ticks > 0 and beat.max_gap < 2.0, beat.max_gap
-            assert all(not c.driver_open for c in window.clients)
+            assert all(not c.driver_open for c in clients.clients)
             assert graph.server.password not in window.log_panel.text.toPlainText()

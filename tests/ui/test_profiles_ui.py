@@ -33,8 +33,8 @@ async def test_create_profile_in_editor_puts_password_in_keyring_only(
 ) -> None:
     server = graph.server
     async with open_window() as window:
-        assert window.secrets.available, window.secrets.backend_name
-        qtbot.mouseClick(window.new_button, Qt.MouseButton.LeftButton)
+        assert window.services.secrets.available, window.services.secrets.backend_name
+        qtbot.mouseClick(window.profiles.new_button, Qt.MouseButton.LeftButton)
         editor = await wait_for_widget(ProfileEditor, "profile-editor")
         assert isinstance(editor, ProfileEditor)
         _type(qtbot, editor.name, "My local server")
@@ -49,9 +49,9 @@ async def test_create_profile_in_editor_puts_password_in_keyring_only(
         ok = editor.buttons.button(QDialogButtonBox.StandardButton.Ok)
         assert ok.isEnabled()
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-        await wait_for(lambda: window.profile_list.count() == 1, what="profile in list")
+        await wait_for(lambda: window.profiles.profile_list.count() == 1, what="profile in list")
         await wait_for(lambda: not window.tasks.running("edit-profile"))
-        profile = window.current_profile()
+        profile = window.profiles.current_profile()
         assert profile is not None and profile.name == "My local server"
 
         stored = keyring.get_password(SERVICE, f"profile:{profile.id}")
@@ -67,13 +67,15 @@ async def test_create_profile_in_editor_puts_password_in_keyring_only(
 
 async def test_editor_shows_validation_errors_on_the_faulty_field(qtbot: QtBot) -> None:
     async with open_window(SecretStore(fail.Keyring())) as window:
-        window.new_profile_clicked()
+        window.profiles.new_profile_clicked()
         editor = await wait_for_widget(ProfileEditor, "profile-editor")
         assert isinstance(editor, ProfileEditor)
         ok = editor.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # Nothing typed yet: no red banner (the name is empty, but nobody was told to fill it).
+        assert not any(label.isVisible() for label in editor.errors.values())
         _type(qtbot, editor.uri, "http://localhost:7474")
         assert "unsupported scheme" in editor.errors["uri"].text()
-        assert editor.errors["uri"].isVisible() and not ok.isEnabled()
+        assert editor.errors["uri"].isVisible()
         assert not editor.errors["user"].isVisible()
         _type(qtbot, editor.uri, "neo4j+s://db.example.com")
         editor.encrypted.setChecked(True)
@@ -81,7 +83,9 @@ async def test_editor_shows_validation_errors_on_the_faulty_field(qtbot: QtBot) 
         editor.encrypted.setChecked(False)
         _type(qtbot, editor.user, "")
         assert editor.field_errors.keys() == {"name", "user"}
-        assert editor.errors["name"].isVisible()
+        assert not editor.errors["name"].isVisible()  # not edited yet
+        ok.click()  # Save validates every field, and keeps the dialog open
+        assert editor.errors["name"].isVisible() and editor.isVisible()
         _type(qtbot, editor.name, "x")
         _type(qtbot, editor.user, "neo4j")
         _type(qtbot, editor.database, "bad name")
@@ -102,10 +106,10 @@ async def test_no_keyring_path_keeps_password_in_memory_only(
         assert "memory" in window.statusBar().currentMessage()
         assert any("no OS keyring" in t for _lv, t in window.log_panel.records)
         profile = await add_profile(window, server)
-        assert window.secrets._memory[profile.id] == server.password
+        assert window.services.secrets._memory[profile.id] == server.password
         assert server.password not in default_profiles_path().read_text()
         # Connecting works for the session.
-        result = await window.test_connection()
+        result = await window.profiles.test_connection()
         assert result is not None and result.version.startswith("5.26")
     # A new session (a new store) knows no password: nothing was written anywhere.
     assert SecretStore(fail.Keyring()).get_password(profile.id) is None
@@ -125,7 +129,7 @@ async def test_corrupted_profiles_file_is_kept_aside_and_reported(qtbot: QtBot) 
         kept = list(path.parent.glob("profiles.json.corrupt-*"))
         assert len(kept) == 1 and kept[0].name in box.text()
         assert kept[0].read_text() == '{"profiles": [ {"name": "half a file"'
-        assert window.profile_list.count() == 0
+        assert window.profiles.profile_list.count() == 0
         box.accept()
 
 
@@ -134,27 +138,27 @@ async def test_corrupted_profiles_file_is_kept_aside_and_reported(qtbot: QtBot) 
 async def test_duplicate_and_delete_with_confirmation(graph: GraphFixture, qtbot: QtBot) -> None:
     async with open_window() as window:
         original = await add_profile(window, graph.server, "Original")
-        window.duplicate_profile_clicked()
-        await wait_for(lambda: window.profile_list.count() == 2, what="duplicate")
-        copy = window.current_profile()
+        window.profiles.duplicate_profile_clicked()
+        await wait_for(lambda: window.profiles.profile_list.count() == 2, what="duplicate")
+        copy = window.profiles.current_profile()
         assert copy is not None and copy.name == "Original (copy)" and copy.id != original.id
         await wait_for(lambda: keyring.get_password(SERVICE, f"profile:{copy.id}"))
 
         # Delete asks first; Cancel keeps the profile.
-        window.delete_profile_clicked()
+        window.profiles.delete_profile_clicked()
         box = await wait_for_widget(QMessageBox, "confirm-dialog")
         assert isinstance(box, QMessageBox) and "Original (copy)" in box.text()
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
         await wait_for(lambda: not window.tasks.running("delete-profile"))
-        assert window.profile_list.count() == 2
+        assert window.profiles.profile_list.count() == 2
 
-        window.delete_profile_clicked()
+        window.profiles.delete_profile_clicked()
         box = await wait_for_widget(QMessageBox, "confirm-dialog")
         assert isinstance(box, QMessageBox)
         delete = next(b for b in box.buttons() if b.text() == "Delete")
         qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
-        await wait_for(lambda: window.profile_list.count() == 1, what="deleted")
-        assert [p.name for p in window.profiles] == ["Original"]
+        await wait_for(lambda: window.profiles.profile_list.count() == 1, what="deleted")
+        assert [p.name for p in window.profiles.profiles] == ["Original"]
         await wait_for(lambda: keyring.get_password(SERVICE, f"profile:{copy.id}") is None)
         keyring.delete_password(SERVICE, f"profile:{original.id}")
 
@@ -169,9 +173,9 @@ async def test_environment_profile_appears_and_connects(
     monkeypatch.setenv("NEO4J_PASSWORD", server.password)
     monkeypatch.setenv("NEO4J_DATABASE", "neo4j")
     async with open_window(SecretStore(fail.Keyring())) as window:
-        assert [p.id for p in window.profiles] == [ENVIRONMENT_PROFILE_ID]
-        assert not window.delete_button.isEnabled()
-        result = await window.test_connection()
+        assert [p.id for p in window.profiles.profiles] == [ENVIRONMENT_PROFILE_ID]
+        assert not window.profiles.delete_button.isEnabled()
+        result = await window.profiles.test_connection()
         assert result is not None and result.database == "neo4j"
         assert "Connected" in window.connection_status.text()
         assert not default_profiles_path().exists()
@@ -186,25 +190,31 @@ async def test_failed_connection_shows_error_and_suggestions(
 
     async with open_window(SecretStore(fail.Keyring())) as window:
         profile = await add_profile(window, graph.server, "Wrong password")
-        window.secrets.remember_for_session(profile.id, "not-the-password")
-        assert await window.test_connection() is None
-        text = window.probe_label.text()
+        window.services.secrets.remember_for_session(profile.id, "not-the-password")
+        assert await window.profiles.test_connection() is None
+        text = window.profiles.probe_label.text()
         assert "refused the user name or password" in text
-        assert "- Check the user name and password." in text
-        assert "Connection failed: auth_failed" in window.connection_status.text()
+        assert "• Check the user name and password." in text
+        status = window.connection_status.text()
+        assert status == "Connection failed: the user name or password was refused", status
 
     # A new session with no keyring knows no password: the app asks for it, once.
     async with open_window(SecretStore(fail.Keyring())) as window:
         await add_profile(window, graph.server, "Asked")
-        window.secrets.delete_password(window.current_profile().id)  # type: ignore[union-attr]
-        window.test_connection_clicked()
+        window.services.secrets.delete_password(window.profiles.current_profile().id)  # type: ignore[union-attr]
+        window.profiles.test_connection_clicked()
         dialog = await wait_for_widget(QInputDialog, "password-dialog")
         assert isinstance(dialog, QInputDialog)
         assert "session only" in dialog.labelText()
         dialog.setTextValue(graph.server.password)
         dialog.accept()
-        await wait_for(lambda: window.last_probe is not None, 20, "probe with typed password")
-        assert window.last_probe is not None and window.last_probe.version.startswith("5.26")
+        await wait_for(
+            lambda: window.profiles.last_probe is not None, 20, "probe with typed password"
+        )
+        assert (
+            window.profiles.last_probe is not None
+            and window.profiles.last_probe.version.startswith("5.26")
+        )
 
 
 async def test_saving_the_environment_profile_saves_a_copy(
@@ -214,18 +224,18 @@ async def test_saving_the_environment_profile_saves_a_copy(
     monkeypatch.setenv("NEO4J_USERNAME", "env-user")
     monkeypatch.setenv("NEO4J_PASSWORD", "env-password-123")
     async with open_window(SecretStore(fail.Keyring())) as window:
-        env_profile = window.current_profile()
+        env_profile = window.profiles.current_profile()
         assert env_profile is not None and env_profile.transient
-        window.edit_profile_clicked()
+        window.profiles.edit_profile_clicked()
         editor = await wait_for_widget(ProfileEditor, "profile-editor")
         assert isinstance(editor, ProfileEditor)
         await wait_for(lambda: editor.password.text() == "env-password-123", 5, "password")
         _type(qtbot, editor.name, "Saved from env")
         editor.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-        await wait_for(lambda: window.profile_list.count() == 2, 10, "the saved copy")
+        await wait_for(lambda: window.profiles.profile_list.count() == 2, 10, "the saved copy")
         saved = json.loads(default_profiles_path().read_text())["profiles"]
         assert [p["name"] for p in saved] == ["Saved from env"]
         assert saved[0]["id"] != ENVIRONMENT_PROFILE_ID
         assert saved[0]["connection"]["uri"] == "neo4j://env-host:7687"
         assert "env-password-123" not in default_profiles_path().read_text()
-        assert window.secrets.get_password(saved[0]["id"]) == "env-password-123"
+        assert window.services.secrets.get_password(saved[0]["id"]) == "env-password-123"

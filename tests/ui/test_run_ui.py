@@ -22,7 +22,7 @@ from neosense_desktop.ui.schema_view import KEY_DATA
 from tests.fault_clients import SlowCensusClient
 from tests.neo4j_support import REPO, GraphFixture
 from tests.ui.helpers import child_named, child_names, wait_for
-from tests.ui.window_support import add_profile, open_window
+from tests.ui.window_support import RecordingClients, add_profile, open_window
 
 SMALL = """
 CREATE (a:Person {name: 'Ada', born: 1815})-[:KNOWS {since: 1833}]->(b:Person {name: 'Charles'}),
@@ -46,25 +46,28 @@ async def test_run_fills_the_tree_as_the_database_says(graph: GraphFixture, qtbo
     graph.run(SMALL)
     async with open_window() as window:
         await add_profile(window, graph.server)
-        probe = await window.test_connection()
+        probe = await window.profiles.test_connection()
         assert probe is not None
-        assert "Neo4j 5.26" in window.probe_label.text() and "neo4j" in window.probe_label.text()
+        assert (
+            "Neo4j 5.26" in window.profiles.probe_label.text()
+            and "neo4j" in window.profiles.probe_label.text()
+        )
         assert "Connected" in window.connection_status.text()
 
         QTest.keyClick(window, Qt.Key.Key_F5)
         await wait_for(lambda: window.tasks.running("run"), 5, "run to start")
-        assert not window.run_button.isEnabled() and window.cancel_button.isEnabled()
+        assert not window.runs.run_button.isEnabled() and window.runs.cancel_button.isEnabled()
         await wait_for(lambda: not window.tasks.running("run"), 60, "run to finish")
-        report = window.report
+        report = window.results.report
         assert report is not None
 
         # Plan and per-activity progress were shown.
-        assert window.run_panel.plan_table.rowCount() == len(report.plan) > 0
-        assert all(row.state == "succeeded" for row in window.run_panel.rows.values())
-        assert window.run_panel.overall.value() == 1000
+        assert window.runs.panel.plan_table.rowCount() == len(report.plan) > 0
+        assert all(row.state == "succeeded" for row in window.runs.panel.rows.values())
+        assert window.runs.panel.overall.value() == 1000
 
         # The tree against the database.
-        model = window.proxy
+        model = window.results.proxy
         assert child_names(model) == list(SECTION_NAMES)
         labels = child_named(model, QModelIndex(), "Labels")
         db_labels = {
@@ -86,35 +89,35 @@ async def test_run_fills_the_tree_as_the_database_says(graph: GraphFixture, qtbo
         assert child_names(model, patterns) == ["(:Person)-[:KNOWS]->(:Person)"]
 
         # The picture: one disc per label, arrows with type and count; a click selects.
-        assert set(window.schema_view.labels) == set(db_labels)
-        assert len(window.schema_view.edges) >= 2
-        window.schema_view.labels["Paper"].setSelected(True)
-        current = window.tree.currentIndex()
+        assert set(window.results.schema_view.labels) == set(db_labels)
+        assert len(window.results.schema_view.edges) >= 2
+        window.results.schema_view.labels["Paper"].setSelected(True)
+        current = window.results.tree.currentIndex()
         assert current.data() == "Paper"
-        assert '"name": "Paper"' in window.details.toPlainText()
+        assert '"name": "Paper"' in window.results.details.toPlainText()
 
         # The filter keeps matching descendants and their parents.
-        window.filter_edit.setText("born")
-        await wait_for(lambda: window.proxy.needle == "born", 3, "debounced filter")
+        window.results.filter_edit.setText("born")
+        await wait_for(lambda: window.results.proxy.needle == "born", 3, "debounced filter")
         labels = child_named(model, QModelIndex(), "Labels")
         assert sorted(child_names(model, labels)) == ["Author", "Person"]
         assert child_names(model, child_named(model, labels, "Person")) == ["born"]
         assert "Relationship types" not in child_names(model)
-        window.filter_edit.clear()
-        await wait_for(lambda: window.proxy.needle == "", 3)
+        window.results.filter_edit.clear()
+        await wait_for(lambda: window.results.proxy.needle == "", 3)
 
         # Copy puts the selected row on the clipboard.
-        window.tree.setFocus()
-        window.tree.setCurrentIndex(
+        window.results.tree.setFocus()
+        window.results.tree.setCurrentIndex(
             child_named(model, child_named(model, QModelIndex(), "Labels"), "Paper")
         )
-        window.copy_selection()
+        window.results.copy_selection(window.focusWidget())
         from PySide6.QtGui import QGuiApplication
 
         assert QGuiApplication.clipboard().text().startswith("Paper\t1")
 
         # The run was saved to the run store and shows in Recent runs.
-        await wait_for(lambda: window.recent_list.count() == 1, 5, "recent run")
+        await wait_for(lambda: window.files.recent_list.count() == 1, 5, "recent run")
 
 
 @pytest.mark.neo4j
@@ -125,30 +128,30 @@ async def test_export_reopen_and_compare_before_and_after_a_change(
     graph.run(SMALL)
     async with open_window() as window:
         profile = await add_profile(window, graph.server, "Compare me")
-        first = await window.run_extraction()
+        first = await window.runs.run_extraction()
         assert first is not None
-        name = window.default_export_name()
+        name = window.files.default_export_name()
         assert name.startswith("Compare-me-neo4j-") and name.endswith(".json")
-        exported = await window.export_report(tmp_path / name)
+        exported = await window.files.export_report(tmp_path / name)
         data = json.loads(exported.read_text())
         assert {lb["name"] for lb in data["labels"]} == {"Person", "Author", "Paper"}
         assert graph.server.password not in exported.read_text()
 
         graph.run("CREATE (:Company {name: 'Acme'})<-[:WORKS_AT]-(:Person {name: 'Bob'})")
         graph.run("MATCH (p:Paper) REMOVE p:Paper SET p:Article")
-        second = await window.run_extraction()
-        assert second is not None and window.report is second
+        second = await window.runs.run_extraction()
+        assert second is not None and window.results.report is second
 
         # Reopen the export offline: the tree shows the first run again.
-        reopened = await window.open_report(exported)
+        reopened = await window.files.open_report(exported)
         assert isinstance(reopened, Report) and reopened.run.id == first.run.id
-        labels = child_named(window.proxy, QModelIndex(), "Labels")
-        assert "Paper" in child_names(window.proxy, labels)
-        assert "Company" not in child_names(window.proxy, labels)
-        assert str(exported) in window.overview_text.text()
+        labels = child_named(window.results.proxy, QModelIndex(), "Labels")
+        assert "Paper" in child_names(window.results.proxy, labels)
+        assert "Company" not in child_names(window.results.proxy, labels)
+        assert str(exported) in window.results.overview_text.text()
 
-        diff = await window.compare(reopened, second)
-        model = window.diff_model
+        diff = await window.compare.compare(reopened, second)
+        model = window.compare.diff_model
         assert model.change_count == len(diff.changes) > 0
         rows: dict[str, str] = {}
         for g in range(model.rowCount()):
@@ -158,7 +161,7 @@ async def test_export_reopen_and_compare_before_and_after_a_change(
         assert any("Company" in k and v.endswith("added") for k, v in rows.items()), rows
         assert any("Paper" in k and v.endswith("removed") for k, v in rows.items()), rows
         assert any("Article" in k and v.endswith("added") for k, v in rows.items()), rows
-        assert "change(s)" in window.compare_summary.text()
+        assert "change(s)" in window.compare.compare_summary.text()
         # Colour-coded: added rows are green, removed red.
         for g in range(model.rowCount()):
             group = model.index(g, 0)
@@ -171,19 +174,19 @@ async def test_export_reopen_and_compare_before_and_after_a_change(
                     assert brush.color().red() > brush.color().green()
 
         # The Compare tab can also pick the two saved runs.
-        await window.refresh_recent_runs()
+        await window.files.refresh_recent_runs()
         saved = [
             i
-            for i in range(window.compare_a.count())
-            if isinstance(window.compare_a.itemData(i), str)
+            for i in range(window.compare.compare_a.count())
+            if isinstance(window.compare.compare_a.itemData(i), str)
         ]
         assert len(saved) == 2
-        window.compare_a.setCurrentIndex(saved[1])  # the older run
-        window.compare_b.setCurrentIndex(saved[0])
-        window.diff_model.set_changes([])
-        again = await window.compare_choices()
+        window.compare.compare_a.setCurrentIndex(saved[1])  # the older run
+        window.compare.compare_b.setCurrentIndex(saved[0])
+        window.compare.diff_model.set_changes([])
+        again = await window.compare.compare_choices()
         assert len(again.changes) == len(diff.changes)
-        assert window.diff_model.change_count == len(diff.changes)
+        assert window.compare.diff_model.change_count == len(diff.changes)
         del profile
 
 
@@ -191,12 +194,13 @@ async def test_export_reopen_and_compare_before_and_after_a_change(
 @pytest.mark.keyring
 async def test_cancel_midway_and_close_during_a_run(graph: GraphFixture, qtbot: QtBot) -> None:
     _large_fixture(graph, 60_000)
-    async with open_window() as window:
+    clients = RecordingClients()
+    async with open_window(clients=clients) as window:
         await add_profile(window, graph.server)
-        window.mode_box.setCurrentIndex(window.mode_box.findData("exact"))
-        window.run_clicked()
+        window.runs.mode_box.setCurrentIndex(window.runs.mode_box.findData("exact"))
+        window.runs.run_clicked()
         await wait_for(
-            lambda: any(r.state == "running" for r in window.run_panel.rows.values()),
+            lambda: any(r.state == "running" for r in window.runs.panel.rows.values()),
             30,
             "an activity to run",
         )
@@ -206,22 +210,22 @@ async def test_cancel_midway_and_close_during_a_run(graph: GraphFixture, qtbot: 
             await asyncio.sleep(0.02)
             assert window.tabs.currentIndex() == tab
         window.resize(1100, 760)
-        window.run_panel.plan_table.scrollToBottom()
+        window.runs.panel.plan_table.scrollToBottom()
         assert not window.grab().isNull()
         assert window.tasks.running("run"), "the run ended before it could be cancelled"
         # Esc cancels.
         QTest.keyClick(window, Qt.Key.Key_Escape)
         await wait_for(lambda: not window.tasks.running("run"), 30, "cancel")
-        assert window.run_panel.status.text() == "Cancelled."
-        assert any(r.state == "cancelled" for r in window.run_panel.rows.values())
+        assert window.runs.panel.status.text() == "Cancelled."
+        assert any(r.state == "cancelled" for r in window.runs.panel.rows.values())
         assert window.tasks.active == []
-        assert window.clients and not any(c.driver_open for c in window.clients)
-        assert window.report is None
+        assert clients.clients and not any(c.driver_open for c in clients.clients)
+        assert window.results.report is None
 
         # Run again, and close the window while it runs.
-        window.run_clicked()
+        window.runs.run_clicked()
         await wait_for(
-            lambda: any(r.state == "running" for r in window.run_panel.rows.values()),
+            lambda: any(r.state == "running" for r in window.runs.panel.rows.values()),
             30,
             "the second run",
         )
@@ -231,7 +235,7 @@ async def test_cancel_midway_and_close_during_a_run(graph: GraphFixture, qtbot: 
         assert await asyncio.wait_for(closed, 30)
         assert not window.isVisible()
         assert window.tasks.active == []
-        assert not any(c.driver_open for c in window.clients)
+        assert not any(c.driver_open for c in clients.clients)
         assert window.tasks.start("late", asyncio.sleep(0)) is None  # refused after close
 
 
@@ -239,16 +243,17 @@ async def test_cancel_midway_and_close_during_a_run(graph: GraphFixture, qtbot: 
 @pytest.mark.keyring
 async def test_retry_a_failed_activity(graph: GraphFixture, qtbot: QtBot) -> None:
     _large_fixture(graph, 20_000)
-    async with open_window() as window:
+    clients = RecordingClients()
+    async with open_window(clients=clients) as window:
         await add_profile(window, graph.server)
-        window.mode_box.setCurrentIndex(window.mode_box.findData("exact"))
-        window.client_class = SlowCensusClient  # the census query times out on the server
-        report = await window.run_extraction()
+        window.runs.mode_box.setCurrentIndex(window.runs.mode_box.findData("exact"))
+        clients.client_class = SlowCensusClient  # the census query times out on the server
+        report = await window.runs.run_extraction()
         assert report is not None
-        failed = window.run_panel.failed_activities()
+        failed = window.runs.panel.failed_activities()
         assert failed, {n: a.status for n, a in report.activities.items()}
         activity = failed[0]
-        row = window.run_panel.rows[activity]
+        row = window.runs.panel.rows[activity]
         assert row.retry.isVisible() and row.error.isVisible()
         assert "timeout" in row.error.text().lower()
         assert "•" in row.error.text()  # the suggestions are listed
@@ -258,14 +263,14 @@ async def test_retry_a_failed_activity(graph: GraphFixture, qtbot: QtBot) -> Non
         await asyncio.sleep(0.2)
         assert window.grab().save(str(shot.with_name(f"{shot.stem}-failed-activity.png")))
 
-        window.client_class = GraphClient  # the fault is gone: the retry can succeed
+        clients.client_class = GraphClient  # the fault is gone: the retry can succeed
         row.retry.click()
         await wait_for(lambda: window.tasks.running("retry"), 5)
         await wait_for(lambda: not window.tasks.running("retry"), 120, "retry")
-        assert window.report is not None and window.report is not report
-        assert window.report.activities[activity].status.value == "succeeded"
+        assert window.results.report is not None and window.results.report is not report
+        assert window.results.report.activities[activity].status.value == "succeeded"
         assert row.state == "succeeded" and not row.retry.isVisible()
-        assert not any(c.driver_open for c in window.clients)
+        assert not any(c.driver_open for c in clients.clients)
 
 
 @pytest.mark.neo4j
@@ -276,17 +281,17 @@ async def test_screenshot_after_a_run_on_northwind(graph: GraphFixture, qtbot: Q
     target.parent.mkdir(parents=True, exist_ok=True)
     async with open_window() as window:
         await add_profile(window, graph.server, "Northwind")
-        report = await window.run_extraction()
+        report = await window.runs.run_extraction()
         assert report is not None
         db_labels = graph.run("CALL db.labels() YIELD label RETURN collect(label) AS all")
         assert sorted(x.name for x in report.labels) == sorted(db_labels[0]["all"])
-        await window.test_connection()
+        await window.profiles.test_connection()
         window.tabs.setCurrentIndex(1)
-        window.tree.collapse(window.proxy.index(0, 0))
-        assert window.select_in_tree("label:Order")
-        window.tree.expand(window.tree.currentIndex())
+        window.results.tree.collapse(window.results.proxy.index(0, 0))
+        assert window.results.select_in_tree("label:Order")
+        window.results.tree.expand(window.results.tree.currentIndex())
         await asyncio.sleep(0.3)
-        assert '"name": "Order"' in window.details.toPlainText()
+        assert '"name": "Order"' in window.results.details.toPlainText()
         assert window.grab().save(str(target))
         for index, name in ((0, "overview"), (2, "schema"), (3, "run")):
             window.tabs.setCurrentIndex(index)
@@ -296,7 +301,7 @@ async def test_screenshot_after_a_run_on_northwind(graph: GraphFixture, qtbot: Q
 
         shot = QImage(str(target))
         assert shot.width() >= 1000 and shot.height() >= 700
-        picked = window.schema_view.labels["Product"]
+        picked = window.results.schema_view.labels["Product"]
         assert picked.data(KEY_DATA) == "label:Product"
 
         # The same window in a dark palette, for the reviewer to check icons and charts.

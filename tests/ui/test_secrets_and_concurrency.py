@@ -22,7 +22,7 @@ from neosense_desktop.core.profiles import Profile
 from neosense_desktop.core.secrets import SERVICE
 from tests.neo4j_support import GraphFixture
 from tests.ui.helpers import wait_for
-from tests.ui.window_support import add_profile, open_window
+from tests.ui.window_support import RecordingClients, add_profile, open_window
 
 pytestmark = [pytest.mark.neo4j]
 
@@ -57,17 +57,17 @@ async def test_a_full_session_writes_the_password_nowhere(
                     uri=graph.server.uri, user="scanner", connection_timeout_s=5
                 ),
             )
-            saved = await window.save_profile(profile, password)
+            saved = await window.profiles.save_profile(profile, password)
             assert keyring.get_password(SERVICE, f"profile:{saved.id}") == password
-            assert await window.test_connection() is not None
-            report = await window.run_extraction()
+            assert await window.profiles.test_connection() is not None
+            report = await window.runs.run_extraction()
             assert report is not None
-            await window.export_report(export)
-            await window.open_report(export)
+            await window.files.export_report(export)
+            await window.files.open_report(export)
             # One failure, so error paths log too: a wrong password for the same user.
             bad = Profile(name="Wrong", connection=profile.connection)
-            await window.save_profile(bad, password + "-wrong")
-            assert await window.test_connection() is None
+            await window.profiles.save_profile(bad, password + "-wrong")
+            assert await window.profiles.test_connection() is None
             window.log_panel.refresh() if hasattr(window.log_panel, "refresh") else None
             shown = (
                 window.log_panel.toPlainText() if hasattr(window.log_panel, "toPlainText") else ""
@@ -91,36 +91,38 @@ async def test_a_full_session_writes_the_password_nowhere(
 
 async def test_start_pressed_twice_runs_once(graph: GraphFixture) -> None:
     graph.load_fixture("engine_mixed.cypher")
-    async with open_window() as window:
+    clients = RecordingClients()
+    async with open_window(clients=clients) as window:
         await add_profile(window, graph.server)
-        window.run_clicked()
+        window.runs.run_clicked()
         first = window.tasks.get("run")
         assert first is not None
-        window.run_clicked()  # e.g. F5 twice before the button greys out
+        window.runs.run_clicked()  # e.g. F5 twice before the button greys out
         assert window.tasks.get("run") is first, "the second press started another run"
         await wait_for(lambda: not window.tasks.running("run"), 120, "the run")
         assert not first.cancelled(), "the second press cancelled the first run"
-        assert window.report is not None
-        await window.refresh_recent_runs()
-        assert len(window.recent_runs) == 1
-        assert all(not c.driver_open for c in window.clients)
+        assert window.results.report is not None
+        await window.files.refresh_recent_runs()
+        assert len(window.files.saved_runs) == 1
+        assert all(not c.driver_open for c in clients.clients)
 
 
 async def test_switching_profiles_during_a_run_keeps_the_run_on_its_profile(
     graph: GraphFixture,
 ) -> None:
     graph.load_fixture("engine_mixed.cypher")
-    async with open_window() as window:
+    clients = RecordingClients()
+    async with open_window(clients=clients) as window:
         first = await add_profile(window, graph.server, name="First")
         second = await add_profile(window, graph.server, name="Second")
-        window.select_profile(first.id)
-        window.run_clicked()
-        await wait_for(lambda: window.current_run is not None, 30, "the run to start")
-        window.select_profile(second.id)
+        window.profiles.select_profile(first.id)
+        window.runs.run_clicked()
+        await wait_for(lambda: window.runs.current_run is not None, 30, "the run to start")
+        window.profiles.select_profile(second.id)
         await wait_for(lambda: not window.tasks.running("run"), 120, "the run")
-        assert window.current_profile() is not None
-        assert window.current_profile().id == second.id  # type: ignore[union-attr]
-        assert window.report is not None
-        assert window.report_profile_name == "First"
-        assert all(a.status.value == "succeeded" for a in window.report.activities.values())
-        assert all(not c.driver_open for c in window.clients)
+        assert window.profiles.current_profile() is not None
+        assert window.profiles.current_profile().id == second.id  # type: ignore[union-attr]
+        assert window.results.report is not None
+        assert window.files.report_name == "First"
+        assert all(a.status.value == "succeeded" for a in window.results.report.activities.values())
+        assert all(not c.driver_open for c in clients.clients)

@@ -51,6 +51,7 @@ async def _read_indexes(ctx: RunContext, activity: str) -> list[Index]:
             owning_constraint=r.get("owningConstraint"),
             read_count=_int(r.get("readCount")),
             last_read=_iso(r.get("lastRead")),
+            options=_plain(r.get("options")),
         )
         for r in rows
     ]
@@ -69,6 +70,7 @@ async def _read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
             labels_or_types=list(r.get("labelsOrTypes") or []),
             properties=list(r.get("properties") or []),
             owned_index=r.get("ownedIndex"),
+            property_type=r.get("propertyType"),
         )
         for r in rows
     ]
@@ -187,3 +189,19 @@ def _iso(value: Any) -> str | None:
     if isinstance(value, datetime):
         return value.isoformat()
     return str(value)
+
+
+def _plain(value: Any) -> dict[str, Any]:
+    """An options map as JSON values: numbers, strings, booleans and lists of them stay;
+    anything else (a driver type) becomes its text."""
+
+    def convert(v: Any) -> Any:
+        if v is None or isinstance(v, bool | int | float | str):
+            return v
+        if isinstance(v, dict):
+            return {str(k): convert(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [convert(x) for x in v]
+        return str(v)
+
+    return convert(value) if isinstance(value, dict) else {}

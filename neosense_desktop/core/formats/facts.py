@@ -1,0 +1,109 @@
+"""What the human-readable formats (html, markdown) say about a report, as plain text.
+
+Each renderer escapes these strings for its own format; nothing here is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..report import Finding, Label, Pattern, Property, Provenance, RelationshipType, Report
+
+
+def provenance_text(provenance: Provenance | None) -> str:
+    if provenance is None:
+        return ""
+    if provenance.method == "count_store":
+        return "count store (exact)"
+    if provenance.method == "scan":
+        return "full scan (exact)"
+    size = f" of {provenance.sample_size:,}" if provenance.sample_size is not None else ""
+    return f"sample{size} (estimate)"
+
+
+def count_text(count: int | None, provenance: Provenance | None = None) -> str:
+    if count is None:
+        return "–"
+    estimate = provenance is not None and provenance.method == "sample"
+    return f"~{count:,}" if estimate else f"{count:,}"
+
+
+def amount_text(count: int, provenance: Provenance | None, one: str, many: str) -> str:
+    """'91 nodes (count store (exact))', with '~' for an estimate and the right plural."""
+    source = provenance_text(provenance)
+    noun = one if count == 1 else many
+    return f"{count_text(count, provenance)} {noun}" + (f" ({source})" if source else "")
+
+
+def fill_text(prop: Property) -> str:
+    return f"{prop.fill_rate:.0%}" if prop.fill_rate < 1 else "100% (always)"
+
+
+def pattern_text(rel_type: str, pattern: Pattern) -> str:
+    start = f"(:{pattern.start})" if pattern.start is not None else "()"
+    end = f"(:{pattern.end})" if pattern.end is not None else "()"
+    return f"{start}-[:{rel_type}]->{end}"
+
+
+@dataclass(frozen=True)
+class PropertyRow:
+    name: str
+    types: str
+    fill: str
+    provenance: str
+
+
+def property_rows(properties: list[Property]) -> list[PropertyRow]:
+    return [
+        PropertyRow(p.name, " | ".join(p.types), fill_text(p), provenance_text(p.provenance))
+        for p in sorted(properties, key=lambda p: p.name)
+    ]
+
+
+def overview(report: Report) -> list[tuple[str, str]]:
+    """The overview table: what a reader wants first."""
+    s, run, server = report.statistics, report.run, report.server
+    rows = [
+        ("Server", f"{server.address} (Neo4j {server.version} {server.edition})"),
+        ("Database", server.database),
+        ("Extracted", f"{run.started_at:%Y-%m-%d %H:%M:%S %Z}".strip()),
+        ("Mode", f"{run.mode}, sample size {run.sample_size:,}"),
+        ("Nodes", count_text(s.node_count)),
+        ("Relationships", count_text(s.relationship_count)),
+        ("Labels", f"{len(report.labels):,}"),
+        ("Relationship types", f"{len(report.relationship_types):,}"),
+        ("Property keys", count_text(s.property_key_count)),
+        ("Indexes", f"{len(report.indexes):,}"),
+        ("Constraints", f"{len(report.constraints):,}"),
+    ]
+    if report.quality.score is not None:
+        rows.append(("Quality score", f"{report.quality.score:.0f} / 100"))
+    rows.append(("Findings", f"{len(report.quality.findings):,}"))
+    rows.append(("NeoSense", run.app_version))
+    return rows
+
+
+def labels_sorted(report: Report) -> list[Label]:
+    return sorted(report.labels, key=lambda x: x.name)
+
+
+def types_sorted(report: Report) -> list[RelationshipType]:
+    return sorted(report.relationship_types, key=lambda x: x.name)
+
+
+def findings_sorted(report: Report) -> list[Finding]:
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(
+        report.quality.findings, key=lambda f: (order.get(f.severity.value, 3), f.code, f.subject)
+    )
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+MULTI_LABEL_NOTE = (
+    "A relationship between nodes with several labels is counted once for each "
+    "start-label x end-label pair, so pattern counts of one type can add up to more than "
+    "the type's count."
+)

@@ -1,0 +1,182 @@
+"""Reports on disk: the saved runs (Recent runs list and menu), Open, Export, drops."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
+
+from ..core.errors import ErrorCode, NeoSenseError
+from ..core.export import load_report, save_report
+from ..core.report import Report
+from ..core.runs import RunSummary
+from .dialogs import ask_open_path, ask_save_path
+from .results_pane import ResultsPane
+from .services import ShowTab, Tab, WindowServices
+from .tasks import TaskRegistry
+
+log = logging.getLogger(__name__)
+
+REPORT_FILTER = "NeoSense reports (*.json);;All files (*)"
+RECENT_SHOWN = 30
+
+
+def default_report_name(profile_name: str, database: str, when: datetime) -> str:
+    """profile-database-YYYYmmdd-HHMMSS.json, safe on every file system."""
+
+    def clean(text: str) -> str:
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "neo4j"
+
+    return f"{clean(profile_name)}-{clean(database or 'default')}-{when:%Y%m%d-%H%M%S}.json"
+
+
+def run_entry_text(entry: RunSummary) -> str:
+    return f"{entry.started_at:%Y-%m-%d %H:%M:%S}  {entry.database} @ {entry.server_address}"
+
+
+class ReportFiles(QObject):
+    """Signals:
+    saved_runs_changed(): `saved_runs` was re-read.
+
+    Attributes:
+        saved_runs: the saved runs, newest first.
+        report_name: the name the shown report is exported under (its profile, or file).
+    """
+
+    saved_runs_changed = Signal()
+
+    def __init__(
+        self,
+        services: WindowServices,
+        tasks: TaskRegistry,
+        results: ResultsPane,
+        show_tab: ShowTab,
+        show_message: Callable[[str], None],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.tasks = tasks
+        self.results = results
+        self._show_tab = show_tab
+        self._show_message = show_message
+        self._parent = parent
+        self.saved_runs: list[RunSummary] = []
+        self.report_name = ""
+        self.recent_list = QListWidget(parent)
+        self.recent_list.setObjectName("recent-runs")
+        self.recent_list.setAccessibleName("Recent runs")
+        self.recent_list.itemActivated.connect(self._recent_activated)
+        self.recent_menu = QMenu("Recent &runs", parent)
+
+    # ------------------------------------------------------------------ saved runs
+    async def save_run(self, report: Report) -> None:
+        """Save a finished run; a failure is shown, never raised (the report is on screen)."""
+        store = self.services.runs
+        if store is None:
+            return
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, store.save, report)
+        await self.refresh_recent_runs()
+
+    async def refresh_recent_runs(self) -> None:
+        store = self.services.runs
+        if store is None:
+            return
+        loop = asyncio.get_running_loop()
+        self.saved_runs = list(await loop.run_in_executor(None, store.list_runs))
+        self.recent_list.clear()
+        self.recent_menu.clear()
+        for entry in self.saved_runs[:RECENT_SHOWN]:
+            text = run_entry_text(entry)
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+            self.recent_list.addItem(item)
+            action = self.recent_menu.addAction(text.replace("&", "&&"))
+            action.triggered.connect(
+                lambda _c=False, rid=entry.id: self.tasks.start("open", self.open_run(rid))
+            )
+        self.saved_runs_changed.emit()
+
+    def _recent_activated(self, item: QListWidgetItem) -> None:
+        self.tasks.start("open", self.open_run(str(item.data(Qt.ItemDataRole.UserRole))))
+
+    async def load_run(self, run_id: str) -> Report:
+        store = self.services.runs
+        if store is None:
+            raise NeoSenseError(ErrorCode.FILE_READ_FAILED, "Runs are not saved in this window.")
+        loop = asyncio.get_running_loop()
+        report: Report = await loop.run_in_executor(None, store.load, run_id)
+        return report
+
+    async def open_run(self, run_id: str) -> Report:
+        report = await self.load_run(run_id)
+        self.report_name = ""
+        await self.results.show_report(report, f"saved run {run_id}")
+        return report
+
+    # ------------------------------------------------------------------ open, export
+    def export_clicked(self) -> None:
+        self.tasks.start("export", self.export_interactive())
+
+    def open_clicked(self) -> None:
+        self.tasks.start("open", self.open_interactive())
+
+    def open_dropped(self, path: Path) -> None:
+        self.tasks.start("open", self.open_report(path))
+
+    def _folder(self) -> str:
+        return str(self.services.settings.value("export/folder", str(Path.home())))
+
+    def default_export_name(self) -> str:
+        report = self.results.report
+        database = report.server.database if report else ""
+        when = report.run.started_at if report else datetime.now()
+        return default_report_name(self.report_name or "neo4j", database, when)
+
+    async def export_interactive(self) -> Path | None:
+        if self.results.report is None:
+            return None
+        path = await ask_save_path(
+            self._parent,
+            "Export report",
+            str(Path(self._folder()) / self.default_export_name()),
+            REPORT_FILTER,
+        )
+        if not path:
+            return None
+        return await self.export_report(Path(path))
+
+    async def export_report(self, path: Path) -> Path:
+        report = self.results.report
+        if report is None:
+            raise NeoSenseError(ErrorCode.INVALID_INPUT, "There is no report to export yet.")
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, save_report, report, path)
+        self.services.settings.setValue("export/folder", str(path.parent))
+        self._show_message(f"Exported to {path}")
+        log.info("report exported to %s", path)
+        return path
+
+    async def open_interactive(self) -> Report | None:
+        path = await ask_open_path(self._parent, "Open report", REPORT_FILTER, self._folder())
+        if not path:
+            return None
+        return await self.open_report(Path(path))
+
+    async def open_report(self, path: Path) -> Report:
+        """Load a saved report and show it offline."""
+        loop = asyncio.get_running_loop()
+        report: Report = await loop.run_in_executor(None, load_report, path)
+        self.report_name = path.stem
+        self.services.settings.setValue("export/folder", str(path.parent))
+        await self.results.show_report(report, str(path))
+        self._show_tab(Tab.RESULTS)
+        log.info("opened report %s", path)
+        return report

@@ -1,0 +1,332 @@
+"""The results pane: the Overview, Results and Schema tabs showing one report, the filter,
+the details, copy, and the short history of reports shown (for Compare).
+
+Memory policy (issue 12): the pane keeps the report on screen plus at most
+HISTORY_LIMIT earlier ones. Reports live as long as they are shown or kept here, so the
+garbage collector's policy for them is set once, in `_gc_policy` below.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from html import escape
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.report import Report
+from .charts import OverviewCharts
+from .report_model import (
+    ReportFilterProxy,
+    ReportTreeModel,
+    node_details,
+    prebuild_steps,
+    row_text,
+    search_texts_steps,
+)
+from .results_tree import ResultsTree
+from .schema_view import SchemaView, compute_layout_steps
+from .services import ShowTab, Tab
+from .slices import run_sliced
+from .tasks import TaskRegistry
+
+HISTORY_LIMIT = 10
+
+
+class ResultsPane(QObject):
+    """Signals:
+    report_shown(object): a report is now displayed, picture included.
+    filter_applied(str): the results tree now shows this filter (casefolded; "" for none).
+    history_changed(): the list of reports shown this session changed.
+
+    Attributes:
+        report: the report on screen, or None.
+        source: where it came from ("run on X", a path, "saved run ID").
+        history: (source, report) of the last HISTORY_LIMIT reports shown, oldest first.
+    """
+
+    report_shown = Signal(object)
+    filter_applied = Signal(str)
+    history_changed = Signal()
+
+    def __init__(self, tasks: TaskRegistry, show_tab: ShowTab, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self._show_tab = show_tab
+        self.report: Report | None = None
+        self.source = ""
+        self.history: list[tuple[str, Report]] = []
+
+        self.overview = QWidget(parent)
+        self.overview_text = QLabel("No report yet.", self.overview)
+        self.overview_text.setTextFormat(Qt.TextFormat.RichText)  # built with html.escape
+        self.overview_text.setWordWrap(True)
+        self.overview_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.overview_text.setObjectName("overview-text")
+        self.charts = OverviewCharts(self.overview)
+        ov_layout = QVBoxLayout(self.overview)
+        ov_layout.addWidget(self.overview_text)
+        ov_layout.addWidget(self.charts, 1)
+
+        self.results = QWidget(parent)
+        self.filter_edit = QLineEdit(self.results)
+        self.filter_edit.setPlaceholderText("Filter labels, types, properties… (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName("Filter")
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(200)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.tree_model = ReportTreeModel(self)
+        self.proxy = ReportFilterProxy(self)
+        self.proxy.setSourceModel(self.tree_model)
+        self.tree = ResultsTree(self.results)
+        self.tree.setObjectName("results-tree")
+        self.tree.setModel(self.proxy)
+        self.tree.setSortingEnabled(True)
+        self.tree.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((280, 90, 80, 300, 140)):
+            header.resizeSection(column, width)
+        self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
+        self.details = QPlainTextEdit(self.results)
+        self.details.setReadOnly(True)
+        self.details.setObjectName("details")
+        self.details.setAccessibleName("Details")
+        self.details.setPlaceholderText("Select an item to see its details.")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self.results)
+        self.splitter.setObjectName("results-splitter")
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        r_layout = QVBoxLayout(self.results)
+        r_layout.addWidget(self.filter_edit)
+        r_layout.addWidget(self.splitter, 1)
+
+        self.schema_view = SchemaView(parent)
+        self.schema_view.item_activated.connect(self.select_in_tree)
+
+        # Lives in the window's status bar; it names the server and database of the report.
+        self.report_status = QLabel("", parent)
+        self.report_status.setObjectName("report-status")
+        self.report_status.setTextFormat(Qt.TextFormat.PlainText)
+
+    # ------------------------------------------------------------------ showing
+    async def show_report(self, report: Report, source: str) -> None:
+        """Fill the tree, overview, charts and schema picture with a report.
+
+        The window keeps painting throughout: every step is short and yields to the loop;
+        the slow parts (the filter's search texts, the label and type rows, the schema
+        layout) run in slices of a few ms (slices.py), and the picture is drawn a few items
+        at a time. Returns once everything is shown (or a newer report took over).
+        """
+        self.report = report
+        self.source = source
+        self.tasks.cancel("filter")
+        self.filter_edit.clear()
+        self._filter_timer.stop()
+        self.proxy.set_filter_text("")
+        self.tree_model.set_report(report)
+        self.tree.expand(self.proxy.index(0, 0))
+        self.details.clear()
+        prepared = self.tasks.start("prepare-report", self._prepare_report(report))
+        await asyncio.sleep(0)
+        if self.report is not report:
+            return
+        self.charts.show_report(report)
+        self.overview_text.setText(overview_html(report, source))
+        self.report_status.setText(
+            f"{report.server.database} on {report.server.address}, "
+            f"{report.run.started_at:%Y-%m-%d %H:%M}"
+        )
+        self._remember(source, report)
+        if prepared is not None:
+            await asyncio.wait([prepared])
+        layout = await run_sliced(compute_layout_steps(report))
+        if self.report is not report:
+            return
+        for _ in self.schema_view.draw_steps(report, layout):
+            await asyncio.sleep(0)
+            if self.report is not report:  # a newer report is being drawn
+                return
+        self.report_shown.emit(report)
+
+    def _remember(self, source: str, report: Report) -> None:
+        self.history = [(s, r) for s, r in self.history if r is not report]
+        self.history.append((source, report))
+        del self.history[:-HISTORY_LIMIT]
+        _gc_policy()
+        self.history_changed.emit()
+
+    def redraw_schema(self) -> None:
+        if self.report is not None:
+            self.schema_view.show_report(self.report, None)
+
+    async def _prepare_report(self, report: Report) -> None:
+        """The filter's search texts and the label and type rows, made in slices."""
+        texts = await run_sliced(search_texts_steps(report))
+        built = await run_sliced(prebuild_steps(report))
+        if self.report is report and self.tree_model.report is report:
+            self.proxy.add_search_texts(texts)
+            self.tree_model.adopt(report, built)
+
+    # ------------------------------------------------------------------ filter
+    def apply_filter(self) -> None:
+        self.tasks.start("filter", self.filter_tree(self.filter_edit.text()))
+
+    async def filter_tree(self, text: str) -> str:
+        """Filter the results tree by text and open what matches; returns the needle shown.
+
+        Waits for the search texts of the report (made in slices when it was shown). A
+        newer filter cancels this one (the "filter" task is preemptive).
+        """
+        while (prepared := self.tasks.get("prepare-report")) is not None and not prepared.done():
+            await asyncio.wait([prepared])
+        self.proxy.set_filter_text(text)
+        if self.proxy.needle:
+            self._expand_matches()
+        self.filter_applied.emit(self.proxy.needle)
+        return self.proxy.needle
+
+    def _expand_matches(self, budget: int = 200) -> None:
+        """Open every section with a match, then each deeper level whole while the rows
+        shown stay within budget (expandAll on a filter matching 2,000 labels would lay out
+        100,000 rows; a narrow filter still opens all the way down)."""
+        proxy, tree = self.proxy, self.tree
+        level = [proxy.index(r, 0) for r in range(proxy.rowCount())]
+        shown = len(level)
+        first = True
+        while level:
+            parents = [i for i in level if proxy.hasChildren(i)]
+            if not first and shown + len(parents) > budget:
+                return  # each of them would add a row at least: no need to count
+            counts = [proxy.rowCount(i) for i in parents]
+            if not first and shown + sum(counts) > budget:
+                return
+            for index in parents:
+                tree.expand(index)
+            shown += sum(counts)
+            level = [
+                proxy.index(r, 0, i) for i, n in zip(parents, counts, strict=True) for r in range(n)
+            ]
+            first = False
+
+    def focus_filter(self) -> None:
+        self._show_tab(Tab.RESULTS)
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    # ------------------------------------------------------------------ selection, copy
+    def _tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.details.clear()
+            return
+        node = self.tree_model.node(self.proxy.mapToSource(current))
+        self.details.setPlainText(node_details(node))
+        if node.key.startswith(("label:", "pattern:")):
+            self.schema_view.select_key(node.key)
+
+    def select_in_tree(self, key: str) -> bool:
+        """Select the tree item with this key (from a click in the schema picture)."""
+        if self.proxy.needle or self.tasks.running("filter"):
+            self.tasks.cancel("filter")
+            self.filter_edit.clear()
+            self._filter_timer.stop()
+            self.proxy.set_filter_text("")
+        source = self.tree_model.find(key)
+        if not source.isValid():
+            return False
+        index = self.proxy.mapFromSource(source)
+        parent = index.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+        return True
+
+    def copy_selection(self, focus: QWidget | None) -> None:
+        if isinstance(focus, QLineEdit | QPlainTextEdit) and focus is not self.details:
+            focus.copy()
+            return
+        if focus is self.details and self.details.textCursor().hasSelection():
+            self.details.copy()
+            return
+        rows = self.tree.selectionModel().selectedRows(0)
+        if not rows:
+            return
+        nodes = [self.tree_model.node(self.proxy.mapToSource(i)) for i in rows]
+        QGuiApplication.clipboard().setText("\n".join(row_text(n) for n in nodes))
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self.details.toPlainText())
+
+
+def _gc_policy() -> None:
+    """Move every object alive now (the reports shown and kept) to the permanent generation.
+
+    A report is about ten objects per property (a million for 2,000 labels of 50
+    properties). Frozen, the cyclic collector stops walking them on later allocations:
+    that walk holds the GIL and froze the window for ~0.5 s. Reports dropped from the
+    history stay frozen until the window closes (shutdown unfreezes); HISTORY_LIMIT bounds
+    what that can keep.
+    """
+    gc.freeze()
+
+
+def overview_html(report: Report, source: str) -> str:
+    """The Overview's table; every value is data, so every value is html-escaped."""
+    s, st, r = report.server, report.statistics, report.run
+    failed = [n for n, a in report.activities.items() if a.status.value != "succeeded"]
+    rows = [
+        ("Source", source),
+        ("Server", f"Neo4j {s.version} {s.edition} at {s.address}"),
+        ("Database", s.database),
+        (
+            "Run",
+            f"{r.mode}, sample size {r.sample_size:,}, started {r.started_at:%Y-%m-%d %H:%M:%S}"
+            + (
+                f", extraction took {r.duration_s:.2f} s (planning and showing not included)"
+                if r.duration_s is not None
+                else ""
+            ),
+        ),
+        ("Nodes", f"{st.node_count:,}" if st.node_count is not None else "?"),
+        (
+            "Relationships",
+            f"{st.relationship_count:,}" if st.relationship_count is not None else "?",
+        ),
+        ("Labels / types", f"{len(report.labels)} / {len(report.relationship_types)}"),
+        ("Indexes / constraints", f"{len(report.indexes)} / {len(report.constraints)}"),
+        (
+            "Quality",
+            f"{report.quality.score:.0f} / 100"
+            if report.quality.score is not None
+            else "not computed",
+        ),
+    ]
+    if failed:
+        rows.append(
+            ("Incomplete", ", ".join(f"{n} ({report.activities[n].status.value})" for n in failed))
+        )
+    body = "".join(
+        f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>" for k, v in rows
+    )
+    return f"<table>{body}</table>"

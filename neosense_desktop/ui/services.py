@@ -1,0 +1,84 @@
+"""What the window's panes are given by the composition root (app.py), and nothing else.
+
+Tests build the window through the same function as the app and inject faults here (a
+client factory that times out, a probe that fails), never by subclassing the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import IntEnum
+
+from PySide6.QtCore import QSettings
+
+from ..core.connection import ConnectionSettings
+from ..core.extraction.options import RunOptions
+from ..core.extraction.progress import ProgressCallback
+from ..core.extraction.runner import ClientFactory, ExtractionRun
+from ..core.graph_client import GraphClient
+from ..core.probe import ProbeResult, probe_connection
+from ..core.profiles import ProfileStore
+from ..core.runs import RunStore
+from ..core.secrets import SecretStore
+
+ProbeFn = Callable[[ConnectionSettings, str], Awaitable[ProbeResult]]
+RunFactory = Callable[[ConnectionSettings, str, RunOptions, ProgressCallback], ExtractionRun]
+
+
+async def default_probe(settings: ConnectionSettings, password: str) -> ProbeResult:
+    async with GraphClient(settings, password) as client:
+        return await probe_connection(client)
+
+
+def default_run_factory(
+    settings: ConnectionSettings, password: str, options: RunOptions, progress: ProgressCallback
+) -> ExtractionRun:
+    return ExtractionRun(settings, password, options, on_progress=progress)
+
+
+@dataclass(frozen=True)
+class WindowServices:
+    """The window's collaborators.
+
+    Attributes:
+        profiles: the saved connections file.
+        secrets: passwords (OS keyring, else session memory).
+        runs: where finished runs are saved and listed (None: runs are not saved).
+        settings: window geometry, splitters, run mode, folders.
+        make_run: builds one extraction run (the seam for fault injection).
+        probe: Test connection.
+    """
+
+    profiles: ProfileStore
+    secrets: SecretStore
+    runs: RunStore | None
+    settings: QSettings
+    make_run: RunFactory = default_run_factory
+    probe: ProbeFn = default_probe
+
+
+class Tab(IntEnum):
+    """The window's tabs, in order (Alt+1..5)."""
+
+    OVERVIEW = 0
+    RESULTS = 1
+    SCHEMA = 2
+    RUN = 3
+    COMPARE = 4
+
+
+ShowTab = Callable[[Tab], None]
+
+
+def run_factory_with(client_factory: ClientFactory) -> RunFactory:
+    """A run factory whose runs connect through client_factory (tests inject faults here)."""
+
+    def make_run(
+        settings: ConnectionSettings, password: str, options: RunOptions, progress: ProgressCallback
+    ) -> ExtractionRun:
+        return ExtractionRun(
+            settings, password, options, on_progress=progress, client_factory=client_factory
+        )
+
+    return make_run

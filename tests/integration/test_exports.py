@@ -1,0 +1,341 @@
+"""Reports for people and machines, from real extractions on a real server.
+
+Each format must keep the engine fixture's hostile names (spaces, backticks, dots, Unicode,
+a literal \\u0060) plus a few more added here (`|`, `<tags>`, Markdown marks, a newline)
+exact and harmless; the html opens in real headless Chromium; the cypher script re-creates
+the indexes and constraints on an empty database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from neosense_desktop.core.export import save_report
+from neosense_desktop.core.formats import render, save_as
+from neosense_desktop.core.formats.names import schema_name
+from neosense_desktop.core.report import Report
+from tests.integration.engine_support import extract
+from tests.neo4j_support import REPO, GraphFixture
+
+ARTIFACTS = REPO / "artifacts" / "exports"
+# Beyond the fixture's names: what would break HTML, Markdown tables or a line format.
+EXTRA_HOSTILE = """
+CREATE (:`<b>bold</b>|pipe` {`*star*_under_`: 1, `<img src=x onerror=alert(1)>`: 'x'})
+       -[:`new
+line|REL` {`a|b`: 2}]->(:`[link](http://x) :tada: @you $x$ &amp;`)
+"""
+
+
+def _hostile_report(graph: GraphFixture) -> Report:
+    graph.load_fixture("engine_mixed.cypher")
+    graph.run(EXTRA_HOSTILE)
+    return asyncio.run(extract(graph.server, mode="exact"))
+
+
+def _names(report: Report) -> list[str]:
+    names = [x.name for x in report.labels] + [x.name for x in report.relationship_types]
+    names += [p.name for x in report.labels for p in x.properties]
+    names += [p.name for x in report.relationship_types for p in x.properties]
+    return names
+
+
+class _Text(HTMLParser):
+    """The text and the tags of a page, as a browser's parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: set[str] = set()
+        self.attrs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attrs += [k for k, _ in attrs]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _md_cells(row: str) -> list[str]:
+    """Split a Markdown table row on the pipes that are not backslash-escaped."""
+    cells, cell, i = [], "", 0
+    body = row.strip()[1:-1] if row.strip().startswith("|") else row
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            cell += body[i : i + 2]
+            i += 2
+            continue
+        if ch == "|":
+            cells.append(cell)
+            cell = ""
+        else:
+            cell += ch
+        i += 1
+    cells.append(cell)
+    return cells
+
+
+def _md_unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text.replace("<br>", "\n"))
+
+
+@pytest.mark.neo4j
+def test_every_format_escapes_hostile_names(graph: GraphFixture) -> None:
+    report = _hostile_report(graph)
+    names = _names(report)
+    assert "<b>bold</b>|pipe" in names and "new\nline|REL" in names
+
+    page = _Text()
+    page.feed(render(report, "html"))
+    page.close()
+    text = "".join(page.text)
+    for name in names:
+        assert name in text, name
+    # No name became markup: only the tags and attributes the renderer itself writes.
+    assert page.tags <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "header",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "p",
+        "nav",
+        "ol",
+        "li",
+        "a",
+        "section",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "span",
+        "svg",
+        "defs",
+        "marker",
+        "path",
+        "g",
+        "circle",
+        "text",
+    }, page.tags
+    assert "onerror" not in page.attrs and "src" not in page.attrs
+
+    markdown = render(report, "markdown")
+    tables: list[list[str]] = [[]]
+    for line in markdown.split("\n"):
+        if line.startswith("|"):
+            tables[-1].append(line)
+        elif tables[-1]:
+            tables.append([])
+    tables = [t for t in tables if t]
+    assert len(tables) > len(report.labels)
+    for table in tables:
+        header, separator, *body = table
+        width = len(_md_cells(header))
+        assert separator == "|" + "---|" * width, table
+        for line in body:
+            assert len(_md_cells(line)) == width, line
+    md_text = _md_unescape(markdown)
+    for name in names:
+        assert name in md_text, name
+    # Outside backslash escapes, the only HTML is the renderer's own breaks and anchors.
+    raw = re.sub(r"\\.", "", markdown)
+    assert set(re.findall(r"<[^>]*>", raw)) <= {"<br>", "</a>"} | {
+        f'<a id="{kind}-{n}">' for kind in ("label", "type") for n in range(len(names))
+    }
+
+    llm = render(report, "llm")
+    lines = llm.split("\n")
+    for label in report.labels:
+        assert any(line.startswith(schema_name(label.name) + " {") for line in lines)
+    assert "`new\\u000Aline|REL`" in llm  # one line per type, the name unambiguous
+    assert "(:`<b>bold</b>|pipe`)-[:`new\\u000Aline|REL`]->" in llm
+    # Every line is one of the three headers, an entry, a pattern, or a comment.
+    entry = re.compile(r"^(`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*) \{.*\} // ~?[\d,]+ \w+$")
+    pattern = re.compile(r"^\((:\S.*)?\)-\[:.+\]->\((:.+)?\) // ~?[\d,]+$")
+    for line in filter(None, lines):
+        assert (
+            line in ("Node properties:", "Relationship properties:", "The relationships:")
+            or line.startswith("//")
+            or entry.match(line)
+            or pattern.match(line)
+        ), line
+
+
+def _schema_snapshot(
+    graph: GraphFixture,
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    indexes = sorted(
+        (r["name"], r["type"], r["entityType"], tuple(r["labelsOrTypes"]), tuple(r["properties"]))  # type: ignore[arg-type]
+        for r in graph.run(
+            "SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties "
+            "WHERE type <> 'LOOKUP' RETURN *"
+        )
+    )
+    constraints = sorted(
+        (r["name"], r["type"], r["entityType"], tuple(r["labelsOrTypes"]), tuple(r["properties"]))  # type: ignore[arg-type]
+        for r in graph.run(
+            "SHOW CONSTRAINTS YIELD name, type, entityType, labelsOrTypes, properties RETURN *"
+        )
+    )
+    return indexes, constraints
+
+
+@pytest.mark.neo4j
+def test_cypher_export_recreates_indexes_and_constraints(
+    graph: GraphFixture, tmp_path: Path
+) -> None:
+    graph.load_fixture("engine_mixed.cypher")
+    graph.run("CREATE INDEX `odd``name|<x>` FOR (n:`Label With Spaces`) ON (n.`dotted.key`)")
+    graph.run(
+        "CREATE CONSTRAINT `two keys` FOR (n:`Back``tick`) REQUIRE (n.`back``tick`, n.x) IS UNIQUE"
+    )
+    source = _schema_snapshot(graph)
+    assert len(source[0]) >= 8 and len(source[1]) == 3
+    report = asyncio.run(extract(graph.server, mode="exact"))
+    script = save_as(report, tmp_path / "schema.cypher", "cypher")
+    text = script.read_text(encoding="utf-8")
+    assert "index_" not in text.split("// Not re-created:")[0]  # lookups are skipped
+    assert "created by its constraint person_id" in text
+
+    graph.clean()
+    assert _schema_snapshot(graph) == ([], [])
+    graph.load_file(script)
+    graph.load_file(script)  # IF NOT EXISTS: a second run changes nothing and fails nothing
+    graph.run("CALL db.awaitIndexes(60)")
+    assert _schema_snapshot(graph) == source
+    options = {
+        r["name"]: r["options"]["indexConfig"]
+        for r in graph.run("SHOW INDEXES YIELD name, options WHERE name = 'person_embedding'")
+    }
+    assert options["person_embedding"]["vector.dimensions"] == 3
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("Debian's chromium is needed (apt-get install chromium; .ci/run does it)")
+    return found
+
+
+def _browser(*args: str) -> subprocess.CompletedProcess[str]:
+    with tempfile.TemporaryDirectory(prefix="neosense-chromium-") as profile:
+        return subprocess.run(
+            [
+                _chromium(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+
+@pytest.mark.neo4j
+def test_html_export_of_northwind_in_chromium(graph: GraphFixture, tmp_path: Path) -> None:
+    graph.load_northwind()
+    report = asyncio.run(extract(graph.server, mode="exact"))
+    assert report.quality.findings, "Northwind has findings to show"
+    saved = save_report(report, tmp_path / "northwind.json")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = ARTIFACTS / "northwind.html"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "neosense_desktop",
+            "export",
+            str(saved),
+            "--format",
+            "html",
+            "--output",
+            str(page),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+
+    dom = _browser("--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr
+    parsed = _Text()
+    parsed.feed(dom.stdout)
+    text = " ".join("".join(parsed.text).split())
+    assert "svg" in parsed.tags and "circle" in parsed.tags
+    for label in report.labels:
+        assert f":{label.name}" in text, label.name
+    for rel in report.relationship_types:
+        assert f"[:{rel.name}]" in text, rel.name
+    for finding in report.quality.findings:
+        for part in (finding.code, finding.subject, finding.message):
+            assert " ".join(part.split()) in text, part
+
+    shot = ARTIFACTS / "northwind-html.png"
+    shot.unlink(missing_ok=True)
+    done = _browser(f"--screenshot={shot}", "--window-size=1280,2400", page.as_uri())
+    assert done.returncode == 0, done.stderr
+    assert shot.stat().st_size > 20_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.neo4j
+def test_cli_extract_writes_the_asked_format(graph: GraphFixture, tmp_path: Path) -> None:
+    graph.load_fixture("engine_mixed.cypher")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")},
+        "NEO4J_PASSWORD": graph.server.password,
+        "NEOSENSE_DATA_DIR": str(tmp_path / "data"),
+        "NEOSENSE_CONFIG_DIR": str(tmp_path / "config"),
+        "NEOSENSE_LOG_DIR": str(tmp_path / "logs"),
+    }
+    base = [sys.executable, "-m", "neosense_desktop", "extract", "--uri", graph.server.uri]
+    base += ["--user", graph.server.user, "--mode", "exact", "--quiet"]
+    page = tmp_path / "report.md"
+    done = subprocess.run(
+        [*base, "--format", "markdown", "--output", str(page)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "### :Label With Spaces" in page.read_text(encoding="utf-8")
+    done = subprocess.run(
+        [*base, "--format", "llm", "--output", "-"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Node properties:\n")
+    assert "(:`Back``tick`)-[:`Back``tick REL`]->(:`Ünïcødé 名前`) // 1" in done.stdout
