@@ -23,18 +23,20 @@ class RefusingClient(GraphClient):
     def refuses(self, query_name: str, cypher: str) -> bool:
         raise NotImplementedError
 
-    async def read(
+    async def read_each(
         self,
         query_name: str,
         cypher: str,
+        on_row: Callable[[Row], None],
         parameters: Mapping[str, Any] | None = None,
         **kw: Any,
-    ) -> list[Row]:
+    ) -> int:
+        # read() goes through read_each(), so this refuses both kinds of query.
         if self.refuses(query_name, cypher):
             raise NeoSenseError(
                 self.code, f"{self.message} ({query_name})", context=self.context(query=query_name)
             )
-        return await super().read(query_name, cypher, parameters, **kw)
+        return await super().read_each(query_name, cypher, on_row, parameters, **kw)
 
 
 class FailingSchemaClient(RefusingClient):

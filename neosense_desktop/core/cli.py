@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import getpass
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -36,6 +35,7 @@ from .. import __version__
 from .connection import ConnectionSettings
 from .errors import ErrorCode, NeoSenseError
 from .graph_client import GraphClient
+from .logging_setup import REDACTOR, cli_logging
 from .probe import probe_connection
 
 EXIT_OK = 0
@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument(
         "--no-save",
         action="store_true",
-        help="do not also keep the run in the user data dir (runs/, latest.json)",
+        help="do not also keep the run in the run history (<data dir>/runs/)",
     )
     se.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
@@ -385,11 +385,11 @@ def _main(argv: list[str] | None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad input, 0 on --help
         return int(exc.code or 0)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    with cli_logging(args.verbose):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "diff":
         return _diff(args)
     if args.command == "schema":
@@ -400,6 +400,7 @@ def _main(argv: list[str] | None) -> int:
         settings, profile_id = _settings_from(args)
         options = _run_options(args) if args.command == "extract" else None
         password = _password(profile_id)
+        REDACTOR.register(password)
     except ValidationError as exc:
         _print_validation(exc)
         return EXIT_BAD_INPUT

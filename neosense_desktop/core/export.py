@@ -8,42 +8,17 @@ and diffs of saved reports stay readable.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .errors import ErrorCode, NeoSenseError
+from .files import atomic_write_text as atomic_write_text  # re-exported: formats uses it
 from .report import SCHEMA_VERSION, Report, report_json_schema
+from .report_limits import DEFAULT_LIMITS, parse_report_json, read_report_json_bytes
 
-# A report of 2,000 labels x 50 properties is ~30 MB; anything far beyond that is not a
-# report, and reading it whole would freeze the app and eat the machine's memory.
-MAX_REPORT_BYTES = 512 * 1024 * 1024
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder, fsync, then os.replace: never half a file."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise NeoSenseError(
-            ErrorCode.FILE_WRITE_FAILED,
-            f"Could not write {path}: {exc.strerror or exc}.",
-            context={"path": str(path)},
-        ) from exc
+MAX_REPORT_BYTES = DEFAULT_LIMITS.max_bytes
 
 
 def _stable(value: Any) -> Any:
@@ -102,42 +77,19 @@ def report_from_data(data: Any, source: str = "report") -> Report:
 
 
 def load_report(path: Path | str) -> Report:
-    """Read a saved report. Raises NeoSenseError FILE_READ_FAILED, FILE_CORRUPT or
+    """Read a saved report. Raises NeoSenseError FILE_READ_FAILED, FILE_CORRUPT (also for a
+    file past report_limits' size or structure limits, refused before it is parsed) or
     REPORT_INCOMPATIBLE (another major schema_version)."""
     source = Path(path)
     try:
-        size = source.stat().st_size
-        if size > MAX_REPORT_BYTES:
-            raise NeoSenseError(
-                ErrorCode.FILE_CORRUPT,
-                f"{source} is {size / 2**20:,.0f} MB: far larger than any NeoSense report "
-                f"(the limit is {MAX_REPORT_BYTES // 2**20} MB), so it was not opened.",
-                suggestions=["Check that this is the report you meant to open."],
-                context={"path": str(source), "bytes": size},
-            )
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = read_report_json_bytes(source)
+    except OSError as exc:
         raise NeoSenseError(
-            ErrorCode.FILE_READ_FAILED if isinstance(exc, OSError) else ErrorCode.FILE_CORRUPT,
-            f"Could not read {source}: {getattr(exc, 'strerror', None) or exc}.",
+            ErrorCode.FILE_READ_FAILED,
+            f"Could not read {source}: {exc.strerror or exc}.",
             context={"path": str(source)},
         ) from exc
-    try:
-        data = json.loads(text)
-    except RecursionError as exc:
-        raise NeoSenseError(
-            ErrorCode.FILE_CORRUPT,
-            f"{source} nests JSON too deeply to be a NeoSense report.",
-            context={"path": str(source)},
-        ) from exc
-    except json.JSONDecodeError as exc:
-        raise NeoSenseError(
-            ErrorCode.FILE_CORRUPT,
-            f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}).",
-            suggestions=["Restore the file from a backup, or run the extraction again."],
-            context={"path": str(source)},
-        ) from exc
-    return report_from_data(data, str(source))
+    return report_from_data(parse_report_json(raw, str(source)), str(source))
 
 
 def schema_to_json(schema: dict[str, Any]) -> str:

@@ -160,15 +160,43 @@ class GraphClient:
         query_name names the query in logs and errors ("labels", "schema.sample", ...).
         metadata is attached to the transaction (SHOW TRANSACTIONS shows it as metaData).
         """
+        rows: list[Row] = []
+        await self.read_each(
+            query_name,
+            cypher,
+            rows.append,
+            parameters,
+            timeout_s=timeout_s,
+            database=database,
+            metadata=metadata,
+        )
+        return rows
+
+    async def read_each(
+        self,
+        query_name: str,
+        cypher: str,
+        on_row: Callable[[Row], None],
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+        database: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        fetch_size: int = 10_000,
+    ) -> int:
+        """Run one read-only query, handing each row to on_row as it arrives; returns the
+        row count. Only fetch_size records are held at a time, so a query that returns one
+        row per node streams instead of collecting them all."""
         timeout = timeout_s if timeout_s is not None else self.query_timeout_s
         db = database if database is not None else self.database
         t0 = time.monotonic()
+        count = 0
         try:
             async with asyncio.timeout(timeout + CLIENT_GRACE_S):
                 async with self._get_driver().session(
                     database=db or None,
                     default_access_mode=neo4j.READ_ACCESS,
-                    fetch_size=10_000,
+                    fetch_size=fetch_size,
                 ) as session:
                     result = await session.run(
                         neo4j.Query(
@@ -176,7 +204,9 @@ class GraphClient:
                         ),
                         dict(parameters or {}),
                     )
-                    rows = [record.data() async for record in result]
+                    async for record in result:
+                        on_row(record.data())
+                        count += 1
                     if self._notification_sink is not None:
                         self._hand_on_notifications(query_name, cypher, await result.consume())
         except NeoSenseError as exc:
@@ -193,8 +223,8 @@ class GraphClient:
                 self.context(query=query_name, elapsed_s=round(time.monotonic() - t0, 3)),
                 timeout_s=timeout,
             ) from exc
-        log.debug("query %s: %d rows in %.3f s", query_name, len(rows), time.monotonic() - t0)
-        return rows
+        log.debug("query %s: %d rows in %.3f s", query_name, count, time.monotonic() - t0)
+        return count
 
     def _hand_on_notifications(
         self, query_name: str, cypher: str, summary: neo4j.ResultSummary

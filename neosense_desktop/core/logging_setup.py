@@ -7,12 +7,18 @@ it, so a password that slips into an exception message still never reaches a log
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import logging.handlers
+import os
 import re
+import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+from .files import ensure_private_dir
 from .paths import log_dir
 
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
@@ -63,6 +69,37 @@ class RedactingFormatter(logging.Formatter):
         return self.redactor.redact(super().format(record))
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A RotatingFileHandler whose files are 0600 whatever the umask (the log names servers,
+    users and profiles); a file left 0644 by an older version is tightened on open."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if sys.platform != "win32":
+            os.fchmod(fd, 0o600)
+        return io.TextIOWrapper(
+            open(fd, "ab"), encoding=self.encoding, errors=self.errors, write_through=False
+        )
+
+
+@contextlib.contextmanager
+def cli_logging(verbose: bool) -> Iterator[logging.Handler]:
+    """The CLI's log while the command runs: stderr, redacted like the app's log file (its
+    own mask, so it never depends on a library masking its own debug output)."""
+    root = logging.getLogger()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    previous_level = root.level
+    root.addHandler(handler)
+    root.setLevel(min(previous_level or logging.WARNING, handler.level))
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
+
+
 def log_file_path() -> Path:
     return log_dir() / "neosense.log"
 
@@ -82,8 +119,8 @@ def configure_logging(
     root.setLevel(min(root.level or logging.WARNING, level) if root.handlers else level)
     path = file_path or log_file_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        ensure_private_dir(path.parent)
+        handler: logging.Handler = PrivateRotatingFileHandler(
             path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
         )
     except OSError as exc:

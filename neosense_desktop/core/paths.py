@@ -29,7 +29,7 @@ def config_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """Saved runs (runs/<run-id>.json, latest.json)."""
+    """Saved runs, in runs_dir()."""
     return _from_env_or(DATA_DIR_ENV, platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -39,5 +39,5 @@ def log_dir() -> Path:
 
 
 def runs_dir() -> Path:
-    """The folder of saved run reports, inside data_dir()."""
+    """The one folder of saved runs, for the app and the CLI alike (see runs.RunStore)."""
     return data_dir() / "runs"

@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -32,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .connection import ConnectionSettings
 from .errors import ErrorCode, NeoSenseError
+from .files import FileWriteError, atomic_write_text, ensure_private_dir
 from .paths import config_dir
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,7 @@ class _FileLock:
     @contextlib.contextmanager
     def held(self) -> Iterator[None]:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(self.path.parent)
         except OSError as exc:
             raise NeoSenseError(
                 ErrorCode.FILE_WRITE_FAILED,
@@ -175,7 +175,15 @@ class _FileLock:
     def _flock(self) -> Iterator[None]:
         import fcntl
 
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            # A read-only folder: an existing lock file still locks (flock needs no write
+            # access), so profiles stay readable; writing then fails with a typed error.
+            try:
+                fd = os.open(self.path, os.O_RDONLY)
+            except OSError:
+                raise FileWriteError(self.path, exc) from exc
         try:
             deadline = time.monotonic() + self.timeout_s
             while True:
@@ -214,29 +222,6 @@ class _FileLock:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write text to path so that readers see the old or the new file, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    if sys.platform != "win32":  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 class ProfileStore:
@@ -340,12 +325,9 @@ class ProfileStore:
         payload = _ProfilesFile(profiles=profiles).model_dump(mode="json")
         try:
             atomic_write_text(self.path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-        except OSError as exc:
-            raise NeoSenseError(
-                ErrorCode.FILE_WRITE_FAILED,
-                f"The saved connections could not be written to {self.path}: {exc.strerror}.",
-                context={"path": str(self.path)},
-            ) from exc
+        except FileWriteError as exc:
+            exc.message = f"The saved connections could not be written: {exc.message}"
+            raise
 
     def save(self, profiles: list[Profile]) -> list[Profile]:
         """Write this instance's view of the list, merged with what is on disk now.

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from neosense_desktop.core import export
+from neosense_desktop.core import export, files
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.export import load_report, report_to_json, save_report
 from neosense_desktop.core.report import (
@@ -192,9 +192,9 @@ def test_failed_export_keeps_the_previous_file_and_leaves_no_debris(
         raise OSError(fault, os.strerror(fault))
 
     target = {
-        "fsync": (export.os, "fsync"),
-        "mkstemp": (export.tempfile, "mkstemp"),
-        "replace": (export.os, "replace"),
+        "fsync": (files.os, "fsync"),
+        "mkstemp": (files.tempfile, "mkstemp"),
+        "replace": (files.os, "replace"),
     }[where]
     monkeypatch.setattr(*target, boom)
     with pytest.raises(NeoSenseError) as info:

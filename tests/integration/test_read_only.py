@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 import neo4j
@@ -40,11 +40,17 @@ def strip_names_and_strings(cypher: str) -> str:
 class RecordingClient(GraphClient):
     queries: ClassVar[list[tuple[str, str]]] = []
 
-    async def read(
-        self, query_name: str, cypher: str, parameters: Mapping[str, Any] | None = None, **kw: Any
-    ) -> list[Row]:
+    async def read_each(
+        self,
+        query_name: str,
+        cypher: str,
+        on_row: Callable[[Row], None],
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> int:
+        # read() goes through read_each(), so every query, streamed or not, is recorded.
         RecordingClient.queries.append((query_name, cypher))
-        return await super().read(query_name, cypher, parameters, **kw)
+        return await super().read_each(query_name, cypher, on_row, parameters, **kw)
 
 
 def _bookmark(server: Neo4jServer) -> frozenset[str]:

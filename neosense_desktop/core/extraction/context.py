@@ -122,6 +122,8 @@ class ActivityProgress:
 PRIORITY_LONG_SCAN = -2
 PRIORITY_SHARED = -1
 PRIORITY_NORMAL = 0
+# Rows held at once by a streamed query (read_each): ~1,000 property maps, not millions.
+STREAM_FETCH_SIZE = 1_000
 
 
 class PriorityGate:
@@ -229,6 +231,32 @@ class RunContext:
             self._gate.release()
         self.rows_by_activity[activity] = self.rows_by_activity.get(activity, 0) + len(rows)
         return rows
+
+    async def read_each(
+        self,
+        activity: str,
+        query_name: str,
+        cypher: str,
+        on_row: Callable[[Row], None],
+        parameters: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Like read(), but each row goes to on_row as it arrives and none is kept: for
+        queries that return one row per entity (the pre-5.13 property maps)."""
+        await self._gate.acquire(PRIORITY_NORMAL)
+        try:
+            count = await self.client.read_each(
+                query_name,
+                f"{QUERY_TAG} {cypher}",
+                on_row,
+                parameters,
+                timeout_s=self.options.query_timeout_s,
+                metadata={"neosense_run": self.run_id},
+                fetch_size=STREAM_FETCH_SIZE,
+            )
+        finally:
+            self._gate.release()
+        self.rows_by_activity[activity] = self.rows_by_activity.get(activity, 0) + count
+        return count
 
     def prefetch(self, name: str, factory: Callable[[], Awaitable[Any]]) -> None:
         """Start shared work now, so it is under way before anyone awaits it."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from typing import Any
 
 from ..errors import NeoSenseError
 from ..report import Label, Property, Provenance, RelationshipType, Report
@@ -155,17 +156,20 @@ async def _node_properties(
                 holders[key] += int(row["c"])
                 key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
     else:
-        rows = await ctx.read(
-            ACTIVITY,
-            "schema.legacy_sample" if sample else "schema.legacy_scan",
-            f"{source} RETURN properties(n) AS p",
-            params,
-        )
-        read_count = len(rows)
-        for row in rows:
+        # One row per node: typed as it arrives, never all held (a label of millions of
+        # nodes would otherwise hold every property map at once).
+        def fold(row: dict[str, Any]) -> None:
             for key, value in row["p"].items():
                 key_types.setdefault(key, set()).add(python_value_type(value))
                 holders[key] += 1
+
+        read_count = await ctx.read_each(
+            ACTIVITY,
+            "schema.legacy_sample" if sample else "schema.legacy_scan",
+            f"{source} RETURN properties(n) AS p",
+            fold,
+            params,
+        )
     return read_count, key_types, holders
 
 

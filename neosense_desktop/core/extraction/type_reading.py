@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..report import Pattern
 from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everything
@@ -88,18 +89,21 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
                 reading.key_holders[key] += c
                 reading.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
     else:
-        rows = await ctx.read(
-            activity,
-            "type.legacy_sample" if sample else "type.legacy_scan",
-            f"{source} RETURN labels(a) AS s, labels(b) AS e, properties(r) AS p",
-            params,
-        )
-        for row in rows:
+        # One row per relationship: folded as it arrives, never all held.
+        def fold(row: dict[str, Any]) -> None:
             reading.read += 1
             reading.ends[(tuple(row["s"]), tuple(row["e"]))] += 1
             for key, value in row["p"].items():
                 reading.key_holders[key] += 1
                 reading.key_types.setdefault(key, set()).add(python_value_type(value))
+
+        await ctx.read_each(
+            activity,
+            "type.legacy_sample" if sample else "type.legacy_scan",
+            f"{source} RETURN labels(a) AS s, labels(b) AS e, properties(r) AS p",
+            fold,
+            params,
+        )
     return reading
 
 
