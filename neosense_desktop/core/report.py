@@ -13,9 +13,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# 1.1: server.default_language and server.cypher_versions (absent from 1.0 reports, which
-# still open: both are optional).
-SCHEMA_VERSION = "1.1"
+# 1.1: findings name subjects, affected counts, examples and suggested Cypher; properties
+# carry a profile; the quality score is a documented per-finding deduction with per-label
+# scores; the run records its values policy. Every new field has a default, so 1.0 reports
+# open unchanged.
+# 1.2: server.default_language and server.cypher_versions (the Cypher languages of 5.x and
+# 2025+), both optional, so 1.0 and 1.1 reports open unchanged.
+SCHEMA_VERSION = "1.2"
+
+# Bounds that keep the largest report within report_limits.ReportLimits (see its docstring).
+MAX_EXAMPLES = 5
+MAX_TOP_VALUES = 10
+MAX_HISTOGRAM_BINS = 10
+MAX_DISPLAY_CHARS = 200
+MAX_PROFILES = 10_000  # property profiles per report; the rest are left out with a note
+MAX_FINDINGS = 5_000  # findings per report; the least severe beyond it are counted only
+
+ValuesPolicy = Literal["none", "stats", "examples"]
 
 ACTIVITY_NAMES = (
     "node_labels",
@@ -57,6 +71,75 @@ class Property(_Model):
     provenance: Provenance
     observed: int | None = Field(
         default=None, ge=0, description="entities seen holding the property"
+    )
+    profile: PropertyProfile | None = Field(
+        default=None, description="value profile; absent under values policy 'none'"
+    )
+
+
+class TopValue(_Model):
+    """One frequent value (values policy 'examples' only), as display text."""
+
+    value: str = Field(description="the value as display text (cut at MAX_DISPLAY_CHARS)")
+    type: str = Field(description="its Cypher value type, e.g. STRING")
+    count: int = Field(ge=0, description="entities read holding this value")
+    share: float = Field(ge=0, le=1, description="share of the entities holding the property")
+
+
+class HistogramBin(_Model):
+    """One equal-width bin [lower, upper) of a numeric property's values (upper inclusive
+    for the last bin)."""
+
+    lower: float
+    upper: float
+    count: int = Field(ge=0)
+
+
+class PropertyProfile(_Model):
+    """The shape of one property's values on one label or relationship type.
+
+    Which parts are present follows the run's values policy: 'stats' keeps counts, numeric
+    and temporal minimum/maximum, string lengths and the histogram; 'examples' adds
+    top_values; 'none' makes no profile at all.
+    """
+
+    provenance: Provenance = Field(description="scan: exact; sample: from the entities read")
+    entities_read: int = Field(ge=0, description="entities of the label or type read")
+    values_read: int = Field(ge=0, description="entities read that hold the property")
+    null_rate: float = Field(ge=0, le=1, description="share of entities read without the property")
+    distinct: int | None = Field(
+        default=None,
+        ge=0,
+        description="distinct values among those read; for a sample, an approximate "
+        "(lower-bound) distinct count of the whole label or type",
+    )
+    distinct_provenance: Literal["exact", "approximate"] | None = None
+    min_number: float | None = None
+    max_number: float | None = None
+    mean_number: float | None = None
+    min_temporal: str | None = Field(default=None, description="ISO 8601 text of the smallest")
+    max_temporal: str | None = Field(default=None, description="ISO 8601 text of the largest")
+    min_length: int | None = Field(default=None, ge=0, description="shortest string (characters)")
+    max_length: int | None = Field(default=None, ge=0, description="longest string (characters)")
+    empty_strings: int | None = Field(
+        default=None, ge=0, description="values read that are empty or whitespace-only strings"
+    )
+    sentinel_values: int | None = Field(
+        default=None, ge=0, description="values read such as 'N/A', 'null', 'none', '-', '-1'"
+    )
+    top_values: list[TopValue] | None = Field(
+        default=None,
+        max_length=MAX_TOP_VALUES,
+        description="most frequent values with shares; only under values policy 'examples' and "
+        "only for low-cardinality properties",
+    )
+    histogram: list[HistogramBin] = Field(
+        default_factory=list,
+        max_length=MAX_HISTOGRAM_BINS,
+        description="numbers only: equal-width bins over [min_number, max_number]",
+    )
+    histogram_provenance: Provenance | None = Field(
+        default=None, description="the histogram's values may be a subsample of those read"
     )
 
 
@@ -163,11 +246,81 @@ class Severity(StrEnum):
     ERROR = "error"
 
 
+SubjectKind = Literal[
+    "label", "relationship_type", "index", "constraint", "property_key", "label_set", "graph"
+]
+
+
+class FindingSubject(_Model):
+    """What a finding is about: a label or type (and some of its properties), an index, a
+    property key token, a label combination, or the whole graph (name None)."""
+
+    kind: SubjectKind
+    name: str | None = None
+    properties: list[str] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list, description="for kind 'label_set'")
+
+
+class FindingExample(_Model):
+    """One affected node or relationship: its elementId and a display text.
+
+    display is a value from the database only under values policy 'examples'; otherwise it
+    is None.
+    """
+
+    element_id: str | None = None
+    display: str | None = Field(default=None, description="cut at MAX_DISPLAY_CHARS")
+
+
+class SuggestedCypher(_Model):
+    """A next step to copy: Cypher that inspects the finding or fixes it. NeoSense never
+    runs it (it only reads); every name in it is backtick-escaped."""
+
+    purpose: Literal["inspect", "fix"]
+    cypher: str
+    description: str = ""
+
+
 class Finding(_Model):
-    code: str
+    code: str = Field(description="stable identifier of the check, e.g. numeric_strings")
     severity: Severity
-    subject: str
+    subject: str = Field(description="display text of what it concerns, e.g. (:Product).id")
     message: str
+    subjects: list[FindingSubject] = Field(default_factory=list)
+    affected: int | None = Field(
+        default=None, ge=0, description="entities (or names, indexes) affected; see provenance"
+    )
+    affected_provenance: Provenance | None = Field(
+        default=None,
+        description="scan/count_store: exact; sample: estimated from sample_size entities read",
+    )
+    population: int | None = Field(
+        default=None,
+        ge=0,
+        description="entities the affected count is a part of (the label's or type's count)",
+    )
+    examples: list[FindingExample] = Field(default_factory=list, max_length=MAX_EXAMPLES)
+    suggestions: list[SuggestedCypher] = Field(default_factory=list)
+
+
+class Deduction(_Model):
+    """What one finding took off the score: penalty = weight * (0.25 + 0.75 * share)."""
+
+    code: str
+    subject: str
+    severity: Severity
+    weight: float = Field(ge=0, le=1, description="by severity")
+    share: float = Field(ge=0, le=1, description="share of the graph (or label) it touches")
+    penalty: float = Field(ge=0, le=1)
+
+
+class SubjectScore(_Model):
+    """The score of one label or relationship type, from the findings that concern it."""
+
+    kind: Literal["label", "relationship_type"]
+    name: str
+    score: float = Field(ge=0, le=100)
+    deductions: list[Deduction] = Field(default_factory=list)
 
 
 class Quality(_Model):
@@ -176,6 +329,21 @@ class Quality(_Model):
     findings: list[Finding] = Field(default_factory=list)
     parts: dict[str, float] = Field(
         default_factory=dict, description="the formula's parts (0..1) that were measured"
+    )
+    deductions: list[Deduction] = Field(
+        default_factory=list, description="per finding, what it took off the overall score"
+    )
+    subject_scores: list[SubjectScore] = Field(
+        default_factory=list, description="per label and relationship type"
+    )
+    values_policy: ValuesPolicy | None = Field(
+        default=None,
+        description="how much of the values left the database: none (no profiles, no "
+        "examples' values), stats (numbers, temporals, lengths), examples (adds top values "
+        "and example values); None in reports older than 1.1",
+    )
+    findings_left_out: int = Field(
+        default=0, ge=0, description="findings dropped beyond the report's bound (least severe)"
     )
 
 
@@ -221,6 +389,9 @@ class RunInfo(_Model):
     exact_threshold: int | None = Field(
         default=None, ge=0, description="auto mode: exact below this many entities"
     )
+    values: ValuesPolicy | None = Field(
+        default=None, description="values policy of the run (None before schema 1.1)"
+    )
 
 
 class ServerInfo(_Model):
@@ -232,7 +403,7 @@ class ServerInfo(_Model):
     default_language: str | None = Field(
         default=None,
         description="the database's default Cypher language (SHOW DATABASE defaultLanguage): "
-        "'CYPHER 5' or 'CYPHER 25'; null in reports before schema 1.1",
+        "'CYPHER 5' or 'CYPHER 25'; null in reports before schema 1.2",
     )
     cypher_versions: list[str] | None = Field(
         default=None, description="the Cypher versions the server speaks, e.g. ['5', '25']"

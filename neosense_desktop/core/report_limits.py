@@ -10,7 +10,10 @@ The limits fit the largest report NeoSense makes with room to spare. Measured
 (benchmarks/report_refusal.py): a 2,000-label x 50-property report is 26.4 MiB with ~1.0
 million values; the same graph with two quality findings per property, a plan item and a
 label combination per label (the worst real case) is 66.7 MiB, ~2.0 million values,
-~512,000 containers, nesting depth 6, longest string < 200 bytes.
+~512,000 containers, nesting depth 6, longest string < 200 bytes. Schema 1.1 adds property
+profiles and richer findings, bounded by report.MAX_PROFILES and report.MAX_FINDINGS: the
+same graph with 10,000 full profiles and 5,000 findings with every field filled is 63.8 MiB,
+~2.15 million values, ~581,000 containers (tests/core/test_report_model.py).
 """
 
 from __future__ import annotations

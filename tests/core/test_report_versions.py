@@ -1,4 +1,4 @@
-"""Reports across schema versions: 1.1 added the server's Cypher languages; 1.0 still opens."""
+"""Reports across schema versions: 1.2 added the server's Cypher languages; 1.0 still opens."""
 
 from __future__ import annotations
 
@@ -52,4 +52,4 @@ def test_the_language_fields_round_trip(tmp_path: Path) -> None:
     again = load_report(path)
     assert again.server.default_language == "CYPHER 25"
     assert again.server.cypher_versions == ["5", "25"]
-    assert SCHEMA_VERSION == "1.1"
+    assert SCHEMA_VERSION == "1.2"

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ..report import ACTIVITY_NAMES
+from ..report import ACTIVITY_NAMES, ValuesPolicy
 
 __all__ = ["ACTIVITY_NAMES", "RunOptions"]
 
@@ -44,6 +44,12 @@ class RunOptions(BaseModel):
     )
     activities: list[str] = Field(
         default_factory=lambda: list(ACTIVITY_NAMES), description="the activities to run"
+    )
+    values: ValuesPolicy = Field(
+        default="stats",
+        description="how much of the values may leave the database: none (no profiles, so a "
+        "report is safe to share), stats (numeric and temporal stats, string lengths; no raw "
+        "strings), examples (adds top values and example values)",
     )
     max_concurrent_queries: int = Field(
         default=4, ge=1, le=64, description="queries in flight at once across all activities"

@@ -201,6 +201,7 @@ class ExtractionRun:
                 app_version=__version__,
                 query_timeout_s=self.options.query_timeout_s,
                 exact_threshold=self.options.exact_threshold,
+                values=self.options.values,
             ),
             server=ServerInfo(
                 address=self.settings.address,
