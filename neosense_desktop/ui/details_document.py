@@ -15,6 +15,7 @@ from ..core.formats.cypher import constraint_statement, index_statement
 from ..core.report import (
     Constraint,
     Finding,
+    FindingSubject,
     Index,
     Label,
     Pattern,
@@ -78,7 +79,7 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[i
         + "</tr>"
         for row in rows
     )
-    return f"<table cellspacing='0' border='0'><tr>{head}</tr>{body}</table>"
+    return f"<table cellspacing='0' border='0'><tr>{head}</tr>{body}</table><br>"
 
 
 def _pairs(rows: Iterable[tuple[str, str]]) -> str:
@@ -380,6 +381,9 @@ def finding_html(f: Finding) -> str:
             f"<p><b>How many:</b> {escape(_affected(f))}. "
             f"{escape(provenance_sentence(f.affected_provenance))}</p>"
         )
+    concerns = [_subject_text(x) for x in f.subjects]
+    if concerns:
+        parts.append(f"<p><b>Concerns:</b> {escape('; '.join(concerns))}</p>")
     if f.examples:
         parts.append(_h3(f"Examples ({len(f.examples)})"))
         rows = [
@@ -397,6 +401,15 @@ def finding_html(f: Finding) -> str:
             parts.append(f"<pre>{escape(s.cypher)}</pre>")
         parts.append(_p("Copy the Cypher and run it yourself: NeoSense only reads.", "muted"))
     return "".join(parts)
+
+
+def _subject_text(subject: FindingSubject) -> str:
+    kind = subject.kind.replace("_", " ")
+    if subject.kind == "label_set":
+        return f"{kind} {':'.join(subject.labels)}"
+    name = subject.name or "the whole graph"
+    props = f" ({', '.join(subject.properties)})" if subject.properties else ""
+    return f"{kind} {name}{props}"
 
 
 def _generic_html(node: Node) -> str:

@@ -272,9 +272,11 @@ class MainWindow(QMainWindow):
         self.set_log_visible(self.act_log.isChecked())
 
     def set_log_visible(self, visible: bool) -> None:
-        """Show or hide the log panel (View > Log); hidden by default, remembered."""
+        """Show or hide the log panel (View > Log); hidden by default, remembered at once
+        (not only when the window closes)."""
         self.log_panel.setVisible(visible)
         self.act_log.setChecked(visible)
+        self.services.settings.setValue("log/visible", visible)
         if visible:
             self.statusBar().clearMessage()
 

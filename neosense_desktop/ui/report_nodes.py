@@ -251,6 +251,10 @@ def display_text(node: Node, col: int) -> str:
         return node.name
     if col == COL_COUNT:
         if node.count is None:
+            section = node.section
+            if section is not None and node.kind is NodeKind.SECTION:
+                # A section's row names what the counts below it are, as a sub-header.
+                return SECTION_COLUMNS[section][COL_COUNT].lower()
             return ""
         marker = "~" if node.estimated else ""
         if isinstance(node.count, float) and not node.count.is_integer():

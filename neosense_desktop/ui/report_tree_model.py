@@ -244,6 +244,9 @@ def cell_tooltip(node: Node, col: int) -> str:
     """Every cell's whole text (a narrow column elides it, and nothing is cut silently);
     a count adds what it counts and where it came from."""
     text = display_text(node, col)
+    if col == COL_COUNT and node.kind is NodeKind.SECTION and node.section is not None:
+        meaning = COUNT_MEANINGS.get(node.section, "")
+        return f"{display_text(node, col)} — {meaning}" if meaning else ""
     if col == COL_COUNT and node.count_tip:
         return f"{text}: {node.count_tip}" if text else node.count_tip
     if col == COL_NAME and node.kind is NodeKind.FINDING and node.types:
@@ -272,6 +275,10 @@ def node_data(node: Node, col: int, role: int) -> CellData:
     if role == _FOREGROUND:
         if node.severity is not None and col in (COL_NAME, COL_TYPES):
             return QBrush(SEVERITY_COLORS[node.severity])
+        if node.kind is NodeKind.SECTION and col == COL_COUNT:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                return app.palette().brush(QPalette.ColorRole.PlaceholderText)
         return None
     if role == _BACKGROUND:
         if node.kind is NodeKind.SECTION:

@@ -100,7 +100,7 @@ class ResultsPane(QObject):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((280, 90, 80, 300, 140)):
+        for column, width in enumerate((280, 110, 90, 300, 140)):
             header.resizeSection(column, width)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
         self.details = details_browser(self.results)

@@ -3,6 +3,7 @@ by the text a person sees, with hostile names from a report anyone could have wr
 
 from __future__ import annotations
 
+import asyncio
 import json
 from html import escape
 
@@ -33,9 +34,11 @@ from neosense_desktop.ui.report_nodes import COL_COUNT, COLUMNS, Node, label_key
 from neosense_desktop.ui.report_tree_model import ReportTreeModel
 from neosense_desktop.ui.run_panel import RunPanel
 from neosense_desktop.ui.wording import counters_text, plural
+from tests.neo4j_support import REPO
 from tests.ui.report_factory import make_report
 from tests.ui.window_support import open_window
 
+SHOTS = REPO / "artifacts" / "details"
 EVIL_LABEL = "<b>Evil</b> & `Tick`|Узел"
 EVIL_TYPE = "REL <img src='http://example.invalid/x.png'>"
 EVIL_PROP = "p<script>alert(1)</script>"
@@ -195,6 +198,12 @@ async def test_type_index_and_finding_details() -> None:
         assert "4:abc:17" in text and "<b>'12'</b>" in text
         assert "Fix: make them integers" in text and FIX in text
         assert "mixed_type_property" not in text
+        assert f"Concerns: label {EVIL_LABEL} ({EVIL_PROP})" in text
+        window.resize(1500, 900)
+        window.results.splitter.setSizes([600, 900])
+        await asyncio.sleep(0.4)  # let the last paint land
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert window.grab().save(str(SHOTS / "finding-with-fix-hostile.png"))
 
 
 async def test_tree_columns_follow_the_section_and_speak_plainly() -> None:
