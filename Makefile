@@ -3,14 +3,27 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test lint bundle check-bundle neo4j-start neo4j-stop clean
+.PHONY: venv app-venv demo demo-stop test lint bundle check-bundle neo4j-start neo4j-stop clean
 
+# The developers' venv: the app plus the test, lint and packaging tools.
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	touch $(VENV)/.installed-app $@
+
+# What the demo needs: the app alone (no pytest, mypy, PyInstaller...), with pip's own
+# progress shown: the first install fetches Qt (about 300 MB once installed).
+app-venv: $(VENV)/.installed-app
+
+$(VENV)/.installed-app: pyproject.toml
+	@echo "[demo] Installing the app's Python packages into $(VENV) (PySide6, neo4j driver, ...)."
+	@echo "[demo] The first time this fetches Qt (~300 MB installed, up to a minute or two); later it is skipped."
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on --upgrade pip
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on -e .
 	touch $@
 
 lint: venv
@@ -21,8 +34,11 @@ lint: venv
 test: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/run-tests
 
-demo: venv
+demo: app-venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo
+
+demo-stop:
+	$(BIN)/python scripts/neo4j-local stop --port $${NEOSENSE_DEMO_PORT:-7687}
 
 bundle: venv
 	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec

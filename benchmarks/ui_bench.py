@@ -66,7 +66,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
     from neosense_desktop.core.runs import RunStore
     from neosense_desktop.core.secrets import SecretStore
     from neosense_desktop.ui.main_window import MainWindow
-    from neosense_desktop.ui.report_model import COL_COUNT
+    from neosense_desktop.ui.report_nodes import COL_COUNT
     from neosense_desktop.ui.services import WindowServices
     from tests.ui.report_factory import make_report
 
@@ -153,7 +153,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
         ),
     )
     await phase("schema tab", lambda: window.tabs.setCurrentIndex(2))
-    await phase("select from schema", lambda: window.results.select_in_tree("label:Label7"))
+    await phase("select from schema", lambda: window.results.select_in_tree(("label", "Label7")))
     heartbeat.stop()
     run_mode = str(window.runs.mode_box.currentData()) if hasattr(window, "mode_box") else None
     await window.shutdown()
@@ -191,7 +191,16 @@ def main() -> int:
     p.add_argument("--labels", type=int, default=2000)
     p.add_argument("--properties", type=int, default=50)
     p.add_argument("--json-out", type=Path, help="write the figures here as JSON")
+    p.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="measure without the window's gc.freeze() policy (results_pane._gc_policy)",
+    )
     args = p.parse_args()
+    if args.no_gc_freeze:
+        from neosense_desktop.ui import results_pane
+
+        results_pane._gc_policy = lambda: None
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)

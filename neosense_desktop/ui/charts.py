@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
 from ..core.report import Report
 from .icons import KIND_COLORS
+from .plain_text import set_plain_tooltip
 
 MAX_BARS = 15
 
@@ -42,7 +43,7 @@ class BarChart(QWidget):
         self.empty_text = empty_text
         positive = [v for _, v in items if v > 0]
         self.log_scale = bool(positive) and max(positive) / min(positive) > 1000
-        self.setToolTip("\n".join(f"{n}: {v:,.6g}" for n, v in items[:40]))
+        set_plain_tooltip(self, "\n".join(f"{n}: {v:,.6g}" for n, v in items[:40]))
         self.update()
 
     def sizeHint(self) -> QSize:

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import traceback
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from ..core.errors import ErrorCode, NeoSenseError
@@ -39,6 +40,7 @@ async def confirm(parent: QWidget, title: str, text: str, *, destructive: str = 
     box = QMessageBox(
         QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent
     )
+    box.setTextFormat(Qt.TextFormat.PlainText)  # text holds profile names
     yes = box.addButton(destructive, QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
@@ -102,6 +104,9 @@ def error_box(parent: QWidget | None, error: BaseException, title: str = "NeoSen
         )
         box.setInformativeText("This is a bug: please report it with the log file.")
         box.setDetailedText("".join(traceback.format_exception(error)))
+    # Error texts hold names, URIs and server messages: never rich text. (The
+    # informative text follows the box's text format; the detailed text is always plain.)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setObjectName("error-dialog")
     box.setWindowModality(
         box.windowModality().WindowModal if parent is not None else box.windowModality()

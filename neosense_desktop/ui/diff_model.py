@@ -9,10 +9,12 @@ rely on colour alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
+
+from ..core.diff import Change
+from .plain_text import plain_tooltip
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -25,7 +27,7 @@ KIND_SYMBOLS = {"added": "+", "removed": "−", "changed": "~"}
 COLUMNS = ("Item", "Change", "Before", "After", "Details")
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -38,7 +40,7 @@ def _text(value: Any) -> str:
 class _Row:
     __slots__ = ("change", "children", "kind", "parent", "row", "title")
 
-    def __init__(self, title: str, kind: str = "", change: Any = None) -> None:
+    def __init__(self, title: str, kind: str = "", change: Change | None = None) -> None:
         self.title = title
         self.kind = kind
         self.change = change
@@ -53,13 +55,13 @@ class DiffTreeModel(QAbstractItemModel):
         self._root = _Row("")
         self.change_count = 0
 
-    def set_changes(self, changes: Sequence[Any]) -> None:
-        """changes: objects with category, kind, path, before, after, message."""
+    def set_changes(self, changes: Sequence[Change]) -> None:
+        """changes: a ReportDiff's changes, grouped here by category."""
         self.beginResetModel()
         root = _Row("")
         groups: dict[str, _Row] = {}
         for change in changes:
-            category = str(getattr(change, "category", "other"))
+            category = str(change.category)
             group = groups.get(category)
             if group is None:
                 group = _Row(category.replace("_", " ").capitalize())
@@ -67,9 +69,8 @@ class DiffTreeModel(QAbstractItemModel):
                 group.row = len(root.children)
                 root.children.append(group)
                 groups[category] = group
-            path = getattr(change, "path", "")
-            title = path if isinstance(path, str) else " / ".join(str(p) for p in path)
-            kind = str(getattr(getattr(change, "kind", ""), "value", getattr(change, "kind", "")))
+            title = " / ".join(str(p) for p in change.path)
+            kind = str(change.kind)
             row = _Row(title, kind, change)
             row.parent = group
             row.row = len(group.children)
@@ -108,7 +109,7 @@ class DiffTreeModel(QAbstractItemModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> str | None:
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
@@ -122,7 +123,9 @@ class DiffTreeModel(QAbstractItemModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> str | QBrush | QFont | None:
         if not index.isValid():
             return None
         row = self._row(index)
@@ -136,11 +139,11 @@ class DiffTreeModel(QAbstractItemModel):
             if col == 1:
                 return f"{KIND_SYMBOLS.get(row.kind, '')} {row.kind}".strip()
             if col == 2:
-                return _text(getattr(change, "before", None))
+                return _text(change.before)
             if col == 3:
-                return _text(getattr(change, "after", None))
+                return _text(change.after)
             if col == 4:
-                return str(getattr(change, "message", "") or "")
+                return change.message
             return ""
         if role == Qt.ItemDataRole.ForegroundRole and change is not None and col in (0, 1):
             color = KIND_COLORS.get(row.kind)
@@ -150,7 +153,7 @@ class DiffTreeModel(QAbstractItemModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and change is not None:
-            return str(getattr(change, "message", "") or "") or None
+            return plain_tooltip(change.message) if change.message else None
         if role == Qt.ItemDataRole.UserRole:
             return row.kind
         return None

@@ -84,6 +84,7 @@ class LogPanel(QWidget):
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setAccessibleName("Log")
         self.file_label = QLabel(self)
+        self.file_label.setTextFormat(Qt.TextFormat.PlainText)  # a path can hold anything
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar = QHBoxLayout()
         label = QLabel("&Level:", self)

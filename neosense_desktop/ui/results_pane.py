@@ -27,14 +27,10 @@ from PySide6.QtWidgets import (
 
 from ..core.report import Report
 from .charts import OverviewCharts
-from .report_model import (
-    ReportFilterProxy,
-    ReportTreeModel,
-    node_details,
-    prebuild_steps,
-    row_text,
-    search_texts_steps,
-)
+from .report_filter import ReportFilterProxy, search_texts_steps
+from .report_nodes import NodeKey, is_schema_key, node_details, row_text
+from .report_sections import prebuild_steps
+from .report_tree_model import ReportTreeModel
 from .results_tree import ResultsTree
 from .schema_view import SchemaView, compute_layout_steps
 from .services import ShowTab, Tab
@@ -189,6 +185,9 @@ class ResultsPane(QObject):
 
     # ------------------------------------------------------------------ filter
     def apply_filter(self) -> None:
+        # The text applied now is the latest: a debounce still pending would apply it
+        # again and cancel this filter while it waits for the report to be prepared.
+        self._filter_timer.stop()
         self.tasks.start("filter", self.filter_tree(self.filter_edit.text()))
 
     async def filter_tree(self, text: str) -> str:
@@ -240,10 +239,10 @@ class ResultsPane(QObject):
             return
         node = self.tree_model.node(self.proxy.mapToSource(current))
         self.details.setPlainText(node_details(node))
-        if node.key.startswith(("label:", "pattern:")):
+        if is_schema_key(node.key):
             self.schema_view.select_key(node.key)
 
-    def select_in_tree(self, key: str) -> bool:
+    def select_in_tree(self, key: NodeKey) -> bool:
         """Select the tree item with this key (from a click in the schema picture)."""
         if self.proxy.needle or self.tasks.running("filter"):
             self.tasks.cancel("filter")

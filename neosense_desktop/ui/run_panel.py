@@ -7,8 +7,7 @@ its suggestions, with a Retry button that emits `retry_requested(activity)`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -28,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.extraction.progress import ProgressEvent
-from ..core.report import ACTIVITY_NAMES, ActivityError, PlanItem
+from ..core.report import ACTIVITY_NAMES, ActivityError, ActivityResult, PlanItem
+from .plain_text import plain_label
 
 STATE_TEXT = {
     "waiting": "waiting",
@@ -52,15 +51,6 @@ ACTIVITY_TITLES = {
 }
 
 
-class ProgressLike(Protocol):
-    activity: str
-    state: str
-    fraction: float
-    message: str
-    counts: dict[str, int]
-    elapsed_s: float
-
-
 class ActivityRow:
     """The widgets of one activity, in the panel's grid."""
 
@@ -68,15 +58,15 @@ class ActivityRow:
         self.activity = activity
         self.state = "waiting"
         self.fraction = 0.0
-        self.title = QLabel(ACTIVITY_TITLES.get(activity, activity), panel)
+        self.title = plain_label(ACTIVITY_TITLES.get(activity, activity), panel)
         self.bar = QProgressBar(panel)
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
         self.bar.setAccessibleName(f"{self.title.text()} progress")
-        self.state_label = QLabel("waiting", panel)
-        self.elapsed = QLabel("", panel)
-        self.counts = QLabel("", panel)
-        self.error = QLabel("", panel)
+        self.state_label = plain_label("waiting", panel)
+        self.elapsed = plain_label("", panel)
+        self.counts = plain_label("", panel)
+        self.error = plain_label("", panel)  # server errors, names
         # One line per sentence, no word wrap: a wrapped label in a grid row gets the
         # height of one line and its second line is cut off.
         self.error.setWordWrap(False)
@@ -145,7 +135,8 @@ class RunPanel(QWidget):
         self.overall.setRange(0, 1000)
         self.overall.setFormat("%p%")
         self.overall.setAccessibleName("Overall progress")
-        self.status = QLabel("Press F5 to run an extraction on the selected connection.", self)
+        # Progress messages hold label and type names ("properties of (:Name)").
+        self.status = plain_label("Press F5 to run an extraction on the selected connection.", self)
         self.status.setWordWrap(True)
         self.status.setObjectName("run-status")
         self.plan_table = QTableWidget(0, 5, self)
@@ -157,7 +148,7 @@ class RunPanel(QWidget):
         self.plan_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.plan_table.setAccessibleName("Plan")
         self.plan_table.setMinimumHeight(160)
-        self.plan_summary = QLabel("", self)
+        self.plan_summary = plain_label("", self)
         self.plan_summary.setWordWrap(True)
         activities = QGroupBox("Activities", self)
         # Never squeeze the activity rows (their errors would be cut off): the plan table
@@ -192,7 +183,7 @@ class RunPanel(QWidget):
         exact = sampled = 0
         rows_total = 0
         for i, item in enumerate(plan):
-            values: list[Any] = [
+            values: list[str] = [
                 ACTIVITY_TITLES.get(item.activity, item.activity),
                 item.subject,
                 item.method,
@@ -200,7 +191,7 @@ class RunPanel(QWidget):
                 item.reason,
             ]
             for col, value in enumerate(values):
-                cell = QTableWidgetItem(str(value))
+                cell = QTableWidgetItem(value)
                 if col == 3:
                     cell.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -241,13 +232,13 @@ class RunPanel(QWidget):
         )
         self.overall.setValue(int(done / len(active) * 1000))
 
-    def show_activity_errors(self, activities: dict[str, Any]) -> None:
+    def show_activity_errors(self, activities: Mapping[str, ActivityResult]) -> None:
         """From a finished report: mark each activity's final state, with errors."""
         for name, result in activities.items():
             row = self.rows.get(name)
             if row is None:
                 continue
-            state = str(getattr(result.status, "value", result.status))
+            state = result.status.value
             row.set_state(state)
             row.elapsed.setText(f"{result.duration_s:.1f} s")
             if state == "failed":

@@ -39,10 +39,11 @@ from PySide6.QtWidgets import (
 
 from ..core.report import Report
 from .icons import KIND_COLORS
+from .plain_text import plain_tooltip
+from .report_nodes import NodeKey, label_key, pattern_key
 from .schema_layout import LaidOutNode, layout_schema, layout_steps
 from .slices import Steps, drain
 
-KEY_DATA = 0
 MAX_LABELS_DRAWN = 80
 
 
@@ -81,8 +82,8 @@ class LabelItem(QGraphicsEllipseItem):
         self.setBrush(QBrush(color.lighter(115)))
         self.setPen(QPen(palette.color(QPalette.ColorRole.WindowText), 1.2))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setData(KEY_DATA, f"label:{node.name}")
-        self.setToolTip(f":{node.name}\n{count:,} nodes")
+        self.key: NodeKey = label_key(node.name)
+        self.setToolTip(plain_tooltip(f":{node.name}\n{count:,} nodes"))
         self.setZValue(2)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         text = QGraphicsSimpleTextItem(node.name, self)
@@ -115,8 +116,10 @@ class EdgeItem(QGraphicsPathItem):
         color = KIND_COLORS["relationship_type"]
         self.setPen(QPen(color, 1.6))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
-        self.setData(KEY_DATA, f"pattern:{a.name}|{rel_type}|{b.name}")
-        self.setToolTip(f"(:{a.name})-[:{rel_type}]->(:{b.name})\n{count:,} relationships")
+        self.key: NodeKey = pattern_key(a.name, rel_type, b.name)
+        self.setToolTip(
+            plain_tooltip(f"(:{a.name})-[:{rel_type}]->(:{b.name})\n{count:,} relationships")
+        )
         self.setZValue(1)
         path = QPainterPath()
         if a.name == b.name:
@@ -186,10 +189,10 @@ class EdgeItem(QGraphicsPathItem):
 
 class SchemaView(QGraphicsView):
     """Signals:
-    item_activated(str): the tree key of a clicked label ("label:Name") or pattern.
+    item_activated(tuple): the tree key (report_nodes.NodeKey) of a clicked label or pattern.
     """
 
-    item_activated = Signal(str)
+    item_activated = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -350,27 +353,30 @@ class SchemaView(QGraphicsView):
         self.ensureVisible(self.labels[name], 40, 40)
         return name
 
-    def select_key(self, key: str) -> None:
+    def select_key(self, key: NodeKey) -> None:
         """Highlight the item for a tree key, without emitting item_activated."""
         self.scene().blockSignals(True)
         try:
             self.scene().clearSelection()
-            for item in [*self.labels.values(), *self.edges]:
-                if item.data(KEY_DATA) == key:
+            for item in self._keyed_items():
+                if item.key == key:
                     item.setSelected(True)
                     self.ensureVisible(item, 40, 40)
         finally:
             self.scene().blockSignals(False)
 
+    def _keyed_items(self) -> list[LabelItem | EdgeItem]:
+        return [*self.labels.values(), *self.edges]
+
     def _selection_changed(self) -> None:
         selected = self.scene().selectedItems()
         if selected:
-            key = selected[0].data(KEY_DATA)
-            if isinstance(key, str):
+            key = getattr(selected[0], "key", None)
+            if isinstance(key, tuple):
                 self.item_activated.emit(key)
 
-    def scene_rect_of(self, key: str) -> QRectF:
-        for item in [*self.labels.values(), *self.edges]:
-            if item.data(KEY_DATA) == key:
+    def scene_rect_of(self, key: NodeKey) -> QRectF:
+        for item in self._keyed_items():
+            if item.key == key:
                 return item.sceneBoundingRect()
         return QRectF()

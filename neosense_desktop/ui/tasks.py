@@ -16,11 +16,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 ErrorReporter = Callable[[str, BaseException], None]
 
@@ -41,13 +43,13 @@ class TaskRegistry(QObject):
     def __init__(self, on_error: ErrorReporter | None = None) -> None:
         super().__init__()
         self.on_error = on_error
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._named: dict[str, asyncio.Task[Any]] = {}
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._named: dict[str, asyncio.Task[object]] = {}
         self._closed = False
 
     def start(
-        self, name: str, coro: Coroutine[Any, Any, Any], *, preempt: bool = True
-    ) -> asyncio.Task[Any] | None:
+        self, name: str, coro: Coroutine[Any, Any, T], *, preempt: bool = True
+    ) -> asyncio.Task[T] | None:
         """Run coro as a task called name; with preempt, cancel an earlier one of that name.
 
         Returns None (and closes the coroutine) once the registry is closed.
@@ -57,7 +59,7 @@ class TaskRegistry(QObject):
             return None
         if preempt and (old := self._named.get(name)) is not None and not old.done():
             old.cancel()
-        task = asyncio.get_event_loop().create_task(coro, name=name)
+        task: asyncio.Task[T] = asyncio.get_event_loop().create_task(coro, name=name)
         self._tasks.add(task)
         self._named[name] = task
         task.add_done_callback(self._finished)
@@ -68,7 +70,7 @@ class TaskRegistry(QObject):
         task = self._named.get(name)
         return task is not None and not task.done()
 
-    def get(self, name: str) -> asyncio.Task[Any] | None:
+    def get(self, name: str) -> asyncio.Task[object] | None:
         """The latest task started under this name, running or finished."""
         return self._named.get(name)
 
@@ -80,10 +82,10 @@ class TaskRegistry(QObject):
         return True
 
     @property
-    def active(self) -> list[asyncio.Task[Any]]:
+    def active(self) -> list[asyncio.Task[object]]:
         return [t for t in self._tasks if not t.done()]
 
-    def _finished(self, task: asyncio.Task[Any]) -> None:
+    def _finished(self, task: asyncio.Task[object]) -> None:
         self._tasks.discard(task)
         name = task.get_name()
         try:

@@ -8,42 +8,54 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from neosense_desktop.ui.diff_model import DiffTreeModel
-from neosense_desktop.ui.report_model import (
+from neosense_desktop.ui.report_filter import ReportFilterProxy, search_text, search_texts
+from neosense_desktop.ui.report_nodes import (
     COL_COUNT,
     COL_FILL,
     COL_NAME,
-    KEY_ROLE,
     SECTION_NAMES,
     Node,
     NodeKind,
-    ReportFilterProxy,
-    ReportTreeModel,
-    _search_text,
-    prebuild,
-    search_texts,
 )
+from neosense_desktop.ui.report_sections import prebuild
+from neosense_desktop.ui.report_tree_model import KEY_ROLE, ReportTreeModel
 from tests.ui.helpers import child_named, child_names
 from tests.ui.report_factory import make_report
 
 
 def test_model_passes_qt_model_tester(qtmodeltester: ModelTester) -> None:
+    """The tester stays connected: it re-checks the model on each reset below."""
     model = ReportTreeModel()
     model.set_report(make_report())
     qtmodeltester.check(model, force_py=True)
     model.set_report(None)
-    qtmodeltester.check(model, force_py=True)
+    model.set_report(make_report(labels=5, properties=2))
 
 
 def test_proxy_passes_qt_model_tester_while_filtering_and_sorting(
     qtmodeltester: ModelTester,
 ) -> None:
+    """Attached before any change, the tester sees every relayout (layoutAboutToBeChanged /
+    layoutChanged, with the persistent indexes it holds) and every source reset, and
+    re-checks the whole model after each."""
     model = ReportTreeModel()
     model.set_report(make_report())
     proxy = ReportFilterProxy()
     proxy.setSourceModel(model)
+    layouts: list[str] = []
+    proxy.layoutChanged.connect(lambda *_a: layouts.append("layout"))
+    proxy.modelReset.connect(lambda: layouts.append("reset"))
+    qtmodeltester.check(proxy, force_py=True)
     proxy.set_filter_text("prop1")
     proxy.sort(COL_COUNT, Qt.SortOrder.DescendingOrder)
-    qtmodeltester.check(proxy, force_py=True)
+    proxy.set_filter_text("label1")  # narrower: sections vanish
+    proxy.sort(COL_NAME, Qt.SortOrder.AscendingOrder)
+    proxy.set_filter_text("nothing matches this")
+    proxy.set_filter_text("")
+    proxy.sort(-1)
+    model.set_report(make_report(labels=6, properties=2))
+    proxy.set_filter_text("rel_")
+    assert layouts == ["layout"] * 7 + ["reset", "layout"]
 
 
 def test_sections_and_children_mirror_the_report() -> None:
@@ -122,12 +134,12 @@ def test_sort_by_count_and_fill_rate_keeps_section_order() -> None:
 def test_find_by_key_reaches_labels_and_patterns() -> None:
     model = ReportTreeModel()
     model.set_report(make_report())
-    index = model.find("label:Label2")
+    index = model.find(("label", "Label2"))
     assert index.isValid() and index.data() == "Label2"
-    assert index.data(KEY_ROLE) == "label:Label2"
-    pattern = model.find("pattern:Label0|REL_0|Label1")
+    assert tuple(index.data(KEY_ROLE)) == ("label", "Label2")
+    pattern = model.find(("pattern", "Label0", "REL_0", "Label1"))
     assert pattern.data() == "(:Label0)-[:REL_0]->(:Label1)"
-    assert not model.find("label:Nope").isValid()
+    assert not model.find(("label", "Nope")).isValid()
 
 
 def test_large_report_stays_fast(qtmodeltester: ModelTester) -> None:
@@ -182,7 +194,7 @@ def _walk_filter(node: Node, needle: str, inherited: bool = False) -> dict[str, 
     """The filter's rule, applied by brute force to every node of a fully built tree."""
 
     def self_matches(n: Node) -> bool:
-        return n.kind is not NodeKind.SECTION and needle in _search_text(n)
+        return n.kind is not NodeKind.SECTION and needle in search_text(n)
 
     def below(n: Node) -> bool:
         return any(self_matches(c) or below(c) for c in n.children)

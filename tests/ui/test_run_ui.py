@@ -17,8 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.report import Report
-from neosense_desktop.ui.report_model import COL_COUNT, COL_FILL, SECTION_NAMES
-from neosense_desktop.ui.schema_view import KEY_DATA
+from neosense_desktop.ui.report_nodes import COL_COUNT, COL_FILL, SECTION_NAMES
 from tests.fault_clients import SlowCensusClient
 from tests.neo4j_support import REPO, GraphFixture
 from tests.ui.helpers import child_named, child_names, wait_for
@@ -288,7 +287,7 @@ async def test_screenshot_after_a_run_on_northwind(graph: GraphFixture, qtbot: Q
         await window.profiles.test_connection()
         window.tabs.setCurrentIndex(1)
         window.results.tree.collapse(window.results.proxy.index(0, 0))
-        assert window.results.select_in_tree("label:Order")
+        assert window.results.select_in_tree(("label", "Order"))
         window.results.tree.expand(window.results.tree.currentIndex())
         await asyncio.sleep(0.3)
         assert '"name": "Order"' in window.results.details.toPlainText()
@@ -302,7 +301,7 @@ async def test_screenshot_after_a_run_on_northwind(graph: GraphFixture, qtbot: Q
         shot = QImage(str(target))
         assert shot.width() >= 1000 and shot.height() >= 700
         picked = window.results.schema_view.labels["Product"]
-        assert picked.data(KEY_DATA) == "label:Product"
+        assert picked.key == ("label", "Product")
 
         # The same window in a dark palette, for the reviewer to check icons and charts.
         qapp = QApplication.instance()

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from neosense_desktop.core.report import Pattern, RelationshipType
 from neosense_desktop.ui.schema_layout import MAX_RADIUS, MIN_RADIUS, layout_schema
-from neosense_desktop.ui.schema_view import KEY_DATA, SchemaView
+from neosense_desktop.ui.schema_view import SchemaView
 from tests.ui.report_factory import make_report
 
 
@@ -64,17 +64,17 @@ def test_view_draws_labels_and_patterns_and_reports_clicks(qtbot: QtBot) -> None
     view.show()
     view.show_report(report, None)
     assert set(view.labels) == {"Label0", "Label1", "Label2", "Label3"}
-    keys = {e.data(KEY_DATA) for e in view.edges}
-    assert "pattern:Label2|LINKS|Label3" in keys
+    keys = {e.key for e in view.edges}
+    assert ("pattern", "Label2", "LINKS", "Label3") in keys
     assert any(
         "LINKS (5)" in c.text() for e in view.edges for c in e.childItems() if hasattr(c, "text")
     )
     with qtbot.waitSignal(view.item_activated) as blocker:
         view.labels["Label1"].setSelected(True)
-    assert blocker.args == ["label:Label1"]
+    assert blocker.args == [("label", "Label1")]
     # Selecting from the tree highlights without echoing back.
     with qtbot.assertNotEmitted(view.item_activated):
-        view.select_key("label:Label2")
+        view.select_key(("label", "Label2"))
     assert view.labels["Label2"].isSelected() and not view.labels["Label1"].isSelected()
 
 
@@ -122,4 +122,4 @@ def test_arrow_keys_step_through_labels(qtbot: QtBot) -> None:
     view.keyPressEvent(right)
     view.keyPressEvent(right)
     view.keyPressEvent(left)
-    assert seen == ["label:Label0", "label:Label1", "label:Label0"]
+    assert seen == [("label", "Label0"), ("label", "Label1"), ("label", "Label0")]
