@@ -36,6 +36,7 @@ from .wording import (
 )
 
 FILL_CELLS = 10
+MAX_SUBJECTS = 5  # a finding about 40 names lists them in its message already
 SPARK = "▁▂▃▄▅▆▇█"
 SEVERITY_COLOURS = {
     Severity.ERROR: "#c62828",
@@ -48,7 +49,7 @@ STYLE = (
     "h2 { margin-bottom: 2px; } h3 { margin-top: 14px; margin-bottom: 4px; }"
     "td, th { padding: 2px 6px; } th { text-align: left; background: #eeeeee; }"
     ".muted { color: #666666; } .num { text-align: right; }"
-    "pre { background: #f4f4f4; padding: 4px; }"
+    "pre { background: #f4f4f4; padding: 4px; white-space: pre-wrap; }"
     "</style>"
 )
 
@@ -67,17 +68,27 @@ def _p(text: str, cls: str = "") -> str:
     return f"<p{attr}>{escape(text)}</p>"
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: set[int] = set()) -> str:  # noqa: B006
-    """A table; headers are escaped here, cells must come escaped (they may hold markup)."""
+def _table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    numeric: frozenset[int] = frozenset(),
+    wrap_last: bool = False,
+) -> str:
+    """A table; headers are escaped here, cells must come escaped (they may hold markup).
+
+    Cells do not wrap (a name broken mid-word, or a bar with its percentage below it, reads
+    badly) except, with wrap_last, the last column's free text.
+    """
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    last = len(headers) - 1
+
+    def cell(i: int, text: str) -> str:
+        align = " align='right'" if i in numeric else ""
+        nowrap = "" if wrap_last and i == last else " style='white-space:nowrap'"
+        return f"<td{align}{nowrap}>{text}</td>"
+
     body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td class='num' align='right'>{c}</td>" if i in numeric else f"<td>{c}</td>"
-            for i, c in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
+        "<tr>" + "".join(cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
     )
     return f"<table cellspacing='0' border='0'><tr>{head}</tr>{body}</table><br>"
 
@@ -91,12 +102,12 @@ def _pairs(rows: Iterable[tuple[str, str]]) -> str:
 
 
 def fill_bar(rate: float) -> str:
-    """A fill rate as a bar of ten cells and a percentage."""
+    """A fill rate as a bar of ten cells (the percentage goes beside it, in its own cell:
+    in one cell Qt may break the line inside the number)."""
     full = max(0, min(FILL_CELLS, round(rate * FILL_CELLS)))
     return (
         f"<span style='color:#2e7d32'>{'█' * full}</span>"
         f"<span style='color:#c8c8c8'>{'█' * (FILL_CELLS - full)}</span>"
-        f"&nbsp;{rate:.1%}"
     )
 
 
@@ -117,7 +128,7 @@ def _number(x: float) -> str:
 
 def profile_lines(profile: PropertyProfile) -> list[str]:
     """A property profile as short lines of plain text (escape them to show)."""
-    lines = [f"nulls {profile.null_rate:.1%} of {profile.entities_read:,} read"]
+    lines = [f"{profile.null_rate:.1%} null of {profile.entities_read:,}"]
     if profile.distinct is not None:
         approx = "~" if profile.distinct_provenance == "approximate" else ""
         lines.append(f"{approx}{profile.distinct:,} distinct")
@@ -131,13 +142,10 @@ def profile_lines(profile: PropertyProfile) -> list[str]:
     if profile.empty_strings:
         lines.append(plural(profile.empty_strings, "empty string"))
     if profile.sentinel_values:
-        lines.append(plural(profile.sentinel_values, "placeholder value") + " (N/A, null, -1…)")
+        lines.append(plural(profile.sentinel_values, "placeholder value"))
     if profile.histogram:
         spark = sparkline([b.count for b in profile.histogram])
-        lines.append(
-            f"histogram {spark} ({_number(profile.histogram[0].lower)} … "
-            f"{_number(profile.histogram[-1].upper)})"
-        )
+        lines.append(f"histogram {spark}")
     if profile.top_values:
         tops = ", ".join(f"{t.value!r} {t.share:.0%}" for t in profile.top_values)
         lines.append(f"top: {tops}")
@@ -148,7 +156,7 @@ def _property_table(props: Sequence[Property], owner_count: int | None) -> str:
     if not props:
         return _p("No properties.", "muted")
     with_profiles = any(p.profile is not None for p in props)
-    headers = ["Property", "Types", "Fill rate", "Holders", "Source"]
+    headers = ["Property", "Types", "Fill rate", "", "Holders", "Source"]
     if with_profiles:
         headers.append("Values")
     rows = []
@@ -158,6 +166,7 @@ def _property_table(props: Sequence[Property], owner_count: int | None) -> str:
             f"<b>{escape(prop.name)}</b>",
             escape(", ".join(prop.types)),
             fill_bar(prop.fill_rate),
+            f"{prop.fill_rate:.1%}",
             _count(holders, estimated) if holders is not None else "",
             escape(provenance_text(prop.provenance)),
         ]
@@ -165,7 +174,7 @@ def _property_table(props: Sequence[Property], owner_count: int | None) -> str:
             lines = profile_lines(prop.profile) if prop.profile else []
             row.append("<br>".join(escape(x) for x in lines))
         rows.append(row)
-    return _table(headers, rows, numeric={3})
+    return _table(headers, rows, numeric=frozenset({3, 4}), wrap_last=with_profiles)
 
 
 def _patterns_table(items: Sequence[tuple[str, Pattern]]) -> str:
@@ -178,7 +187,7 @@ def _patterns_table(items: Sequence[tuple[str, Pattern]]) -> str:
         ]
         for rel_type, p in items
     ]
-    return _table(["Pattern", "Relationships", "Source"], rows, numeric={1})
+    return _table(["Pattern", "Relationships", "Source"], rows, numeric=frozenset({1}))
 
 
 def _schema_items_on(report: Report, name: str) -> str:
@@ -314,7 +323,7 @@ def property_html(prop: Property, owner: Node | None) -> str:
     holders, estimated, tip = property_holders(prop, owner_count)
     parts = [_h2("Property", f"{owner_name}.{prop.name}" if owner_name else prop.name)]
     parts.append(
-        f"<p>{fill_bar(prop.fill_rate)}"
+        f"<p>{fill_bar(prop.fill_rate)}&nbsp;{prop.fill_rate:.1%} filled"
         + (f" — {_count(holders, estimated)} holders" if holders is not None else "")
         + "</p>"
     )
@@ -377,11 +386,11 @@ def finding_html(f: Finding) -> str:
         _p(f.message),
     ]
     if f.affected is not None:
-        parts.append(
-            f"<p><b>How many:</b> {escape(_affected(f))}. "
-            f"{escape(provenance_sentence(f.affected_provenance))}</p>"
-        )
-    concerns = [_subject_text(x) for x in f.subjects]
+        source = f" {provenance_sentence(f.affected_provenance)}" if f.affected_provenance else ""
+        parts.append(f"<p><b>How many:</b> {escape(_affected(f))}.{escape(source)}</p>")
+    concerns = [_subject_text(x) for x in f.subjects[:MAX_SUBJECTS]]
+    if len(f.subjects) > MAX_SUBJECTS:
+        concerns.append(f"and {len(f.subjects) - MAX_SUBJECTS:,} more")
     if concerns:
         parts.append(f"<p><b>Concerns:</b> {escape('; '.join(concerns))}</p>")
     if f.examples:

@@ -42,6 +42,19 @@ FINDING_TITLES = {
     "sparse_property": "Sparsely filled property",
     "key_check_failed": "Key check failed",
     "key_without_constraint": "Key without a constraint",
+    "key_with_range_index_only": "Key with an index but no constraint",
+    "string_ids": "IDs stored as strings",
+    "numeric_strings": "Numbers stored as strings",
+    "boolean_strings": "Booleans stored as strings",
+    "date_strings": "Dates stored as strings",
+    "empty_strings": "Empty strings",
+    "sentinel_values": "Placeholder values",
+    "duplicate_key_values": "Duplicate key values",
+    "cross_type_mismatch": "Type differs across labels",
+    "property_name_variants": "Property name variants",
+    "naming_conventions": "Naming conventions",
+    "redundant_index": "Redundant index",
+    "property_keys_not_seen": "Property names never seen",
 }
 
 STATE_WORDS = {

@@ -155,8 +155,8 @@ async def test_label_details_read_as_a_document() -> None:
         assert EVIL_PROP in text and "INTEGER, STRING" in text
         assert "90.0%" in text and "█" in text  # the fill-rate bar
         assert "~4,500" in text  # holders, an estimate from the sample
-        assert "nulls 10.0% of 1,000 read" in text and "~42 distinct" in text
-        assert "1 … 99, mean 50.5" in text and "histogram ▂▅█▃ (0 … 40)" in text
+        assert "10.0% null of 1,000" in text and "~42 distinct" in text
+        assert "1 … 99, mean 50.5" in text and "histogram ▂▅█▃" in text
         assert "top: '<i>seven</i>' 8%" in text
         assert "Outgoing (1 pattern)" in text and "Incoming (0 patterns)" in text
         assert f"(:{EVIL_LABEL})-[:{EVIL_TYPE}]->(:Label0)" in text

@@ -160,12 +160,19 @@ async def test_journey_northwind_details_of_a_label_a_type_and_a_finding(
         await _shot(window, "type-orders")
 
         assert report.quality.findings, "Northwind has findings"
-        # The finding with the most to show (today's engine may leave the new fields empty).
+        # A finding about a label with examples and a next step, where there is one.
         finding = max(
             report.quality.findings,
-            key=lambda f: (len(f.suggestions), len(f.examples), f.affected is not None),
+            key=lambda f: (
+                any(s.kind == "label" for s in f.subjects),
+                bool(f.examples),
+                bool(f.suggestions),
+                f.affected is not None,
+            ),
         )
         window.results.select_in_tree(("finding", finding.code, finding.subject))
         text = window.results.details.toPlainText()
         assert finding.message in text and finding.code not in text
+        for suggestion in finding.suggestions:
+            assert suggestion.cypher in text
         await _shot(window, "finding")
