@@ -144,9 +144,19 @@ class PropertyProfile(_Model):
 
 
 class Pattern(_Model):
+    """(:start)-[:T]->(:end). A relationship whose start or end node has several labels
+    counts once per start-label x end-label pair, so a type's pattern counts can add up to
+    more than its count."""
+
     start: str | None = Field(description="start node label, null for an unlabeled node")
     end: str | None = Field(description="end node label, null for an unlabeled node")
-    count: int = Field(ge=0)
+    count: int = Field(
+        ge=0,
+        description="relationships of the type from a node with the start label to a node "
+        "with the end label; a relationship between multi-label nodes counts once per "
+        "start-label x end-label pair (so the patterns of a type can add up to more than "
+        "its count)",
+    )
     provenance: Provenance | None = None
     upper_bound: int | None = Field(
         default=None,

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..graph_client import GraphClient, Row
-from ..report import Label, RelationshipType
+from ..report import MAX_PROFILES, Label, RelationshipType
 from .options import RunOptions
 from .progress import ActivityState, ProgressCallback, ProgressEvent
 from .sampling import Sample, choose_sample
+from .value_profile import ValueStats
 
 log = logging.getLogger("neosense_desktop.core.extraction")
 
@@ -183,6 +184,16 @@ class RunContext:
             asyncio.get_running_loop().create_future()
         )
         self.rows_by_activity: dict[str, int] = {}
+        # Value statistics per ("label" | "relationship_type", name) -> key, from the
+        # schema reads (value_profile.py), for quality's string and key checks.
+        self.value_stats: dict[tuple[str, str], dict[str, ValueStats]] = {}
+        self.profiles_left = MAX_PROFILES  # the report's bound (report_limits)
+
+    @property
+    def profiles_values(self) -> bool:
+        """Whether the schema reads carry the value aggregates: quality runs and the server
+        has valueType() (the aggregates rely on type predicates, 5.13+ like valueType)."""
+        return "quality_and_context" in self.options.activities and self.caps.value_type
 
     def node_sample(self, label: str | None, count: int, size: int | None = None) -> Sample:
         """The spread sample of a label's nodes (label None: of all nodes)."""
