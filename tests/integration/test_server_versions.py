@@ -15,31 +15,43 @@ from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
 from neosense_desktop.core.graph_client import GraphClient, ServerNotification
 from neosense_desktop.core.probe import probe_connection
+from neosense_desktop.core.report import ACTIVITY_NAMES
 from tests.fault_clients import OldServerClient
 from tests.integration.engine_support import builtin_schema, report_schema, settings_for
 from tests.neo4j_support import TEST_VERSION, GraphFixture, Neo4jServer, version_line
 
 pytestmark = pytest.mark.neo4j
+# Without quality_and_context an exact run types values with db.schema.*TypeProperties.
+FAST_PATH = [a for a in ACTIVITY_NAMES if a != "quality_and_context"]
 
 
-def _collecting_factory(seen: list[ServerNotification]):  # type: ignore[no-untyped-def]
-    def factory(settings: ConnectionSettings, password: str, query_timeout_s: float) -> Any:
-        return GraphClient(
-            settings, password, query_timeout_s=query_timeout_s, notification_sink=seen.append
-        )
+class NamingClient(GraphClient):
+    """The real client, recording the name of every query it sends."""
 
-    return factory
+    sent: list[str]
+
+    async def read_each(self, query_name: str, *args: Any, **kw: Any) -> int:
+        self.sent.append(query_name)
+        return await super().read_each(query_name, *args, **kw)
 
 
 async def _run(
-    server: Neo4jServer, seen: list[ServerNotification], uri: str | None = None, **options: Any
+    server: Neo4jServer,
+    seen: list[ServerNotification],
+    uri: str | None = None,
+    sent: list[str] | None = None,
+    **options: Any,
 ):  # type: ignore[no-untyped-def]
+    def factory(settings: ConnectionSettings, password: str, query_timeout_s: float) -> Any:
+        client = NamingClient(
+            settings, password, query_timeout_s=query_timeout_s, notification_sink=seen.append
+        )
+        client.sent = sent if sent is not None else []
+        return client
+
     settings = settings_for(server, **({"uri": uri} if uri else {}))
     async with ExtractionRun(
-        settings,
-        server.password,
-        RunOptions.model_validate(options),
-        client_factory=_collecting_factory(seen),
+        settings, server.password, RunOptions.model_validate(options), client_factory=factory
     ) as run:
         return await run.run()
 
@@ -66,14 +78,24 @@ async def test_the_probe_names_the_version_and_its_cypher_languages(
 async def test_a_full_run_sends_no_deprecated_query(
     graph: GraphFixture, neo4j_server: Neo4jServer
 ) -> None:
-    """Every query of an exact and a sampled run, with the server's notifications on."""
+    """Every query of exact runs (the built-in procedures' fast path, which runs without
+    quality_and_context; value profiles with stats and examples) and a sampled run, with the
+    server's notifications on."""
     graph.load_fixture("engine_mixed.cypher")
     graph.run("MATCH (n:Person) WITH n LIMIT 1 SET n.`odd key` = [1, 2]")
     seen: list[ServerNotification] = []
-    exact = await _run(neo4j_server, seen, mode="exact")
-    sampled = await _run(neo4j_server, seen, mode="sampled", sample_size=3)
-    assert all(a.status == "succeeded" for a in exact.activities.values()), exact.activities
-    assert all(a.status == "succeeded" for a in sampled.activities.values())
+    sent: list[str] = []
+    exact = await _run(neo4j_server, seen, sent=sent, mode="exact", activities=FAST_PATH)
+    assert {"builtin.nodeTypeProperties", "builtin.relTypeProperties"} <= set(sent)
+    reports = [
+        exact,
+        await _run(neo4j_server, seen, mode="exact", values="stats"),
+        await _run(neo4j_server, seen, mode="exact", values="examples"),
+        await _run(neo4j_server, seen, mode="sampled", sample_size=3),
+    ]
+    for report in reports:
+        ran = {k: v.status.value for k, v in report.activities.items() if v.status != "skipped"}
+        assert set(ran.values()) == {"succeeded"}, report.activities
     deprecated = [n for n in seen if n.is_deprecation]
     assert not deprecated, _describe(deprecated)
     # db.schema.*Properties warn in Cypher 5 (5.26.19 and 2025+ alike) that propertyTypes
@@ -108,7 +130,7 @@ async def test_the_report_records_version_and_default_language(
 ) -> None:
     graph.load_fixture("engine_mixed.cypher")
     seen: list[ServerNotification] = []
-    report = await _run(neo4j_server, seen, mode="exact")
+    report = await _run(neo4j_server, seen, mode="exact", activities=FAST_PATH)  # built-ins
     assert report.server.version == TEST_VERSION
     assert report.server.default_language == "CYPHER 5"
     if version_line() == "5":
@@ -120,7 +142,7 @@ async def test_the_report_records_version_and_default_language(
     graph.run("ALTER DATABASE neo4j SET DEFAULT LANGUAGE CYPHER 25")
     graph.database = "system"
     try:
-        report25 = await _run(neo4j_server, seen, mode="exact")
+        report25 = await _run(neo4j_server, seen, mode="exact", activities=FAST_PATH)
     finally:
         graph.run("ALTER DATABASE neo4j SET DEFAULT LANGUAGE CYPHER 5")
         graph.database = "neo4j"
