@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv app-venv demo demo-stop test lint bundle check-bundle neo4j-start neo4j-stop clean
+.PHONY: venv app-venv demo demo-stop test test-matrix lint bundle check-bundle neo4j-start neo4j-stop clean
 
 # The developers' venv: the app plus the test, lint and packaging tools.
 venv: $(VENV)/.installed
@@ -33,6 +33,13 @@ lint: venv
 
 test: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/run-tests
+
+# The version matrix: the real-server tests (tests/integration: engine vs built-ins, CLI,
+# probe, TLS, routing, self-test) again on the current calendar release.
+MATRIX_VERSION ?= 2026.08.1
+test-matrix: venv
+	NEOSENSE_TEST_NEO4J_VERSION=$(MATRIX_VERSION) QT_QPA_PLATFORM=offscreen \
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-keyring python -m pytest -m 'not graphrag' tests/integration
 
 demo: app-venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo

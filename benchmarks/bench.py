@@ -422,6 +422,14 @@ def main(argv: list[str] | None = None) -> int:
             f"- neosense {mode}: {_label_count_accuracy(report, truth)}; report says "
             f"{(report.get('run') or {}).get('duration_s')} s inside the CLI"
         )
+        # Per activity (they overlap in time: each is its own wall time, not a share).
+        activities = report.get("activities") or {}
+        print(
+            f"  - neosense {mode} per activity: "
+            + ", ".join(
+                f"{name} {(v or {}).get('duration_s', 0):.2f} s" for name, v in activities.items()
+            )
+        )
     log(f"wrote {args.output} after {time.monotonic() - t0:.1f} s")
     if args.strict and result["skipped"]:
         log("--strict: some tools did not run (see 'skipped' above)")

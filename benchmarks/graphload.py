@@ -73,8 +73,9 @@ def import_graph(
     args = [f"--nodes={graph_dir / f}" for f in manifest["nodes"]]
     args += [f"--relationships={t}={graph_dir / f}" for t, f in manifest["relationships"]]
     report = home / "logs" / "import.report"
+    jdk = nl.find_jdk(nl.release_line(nl.NEO4J_VERSION).min_java, nl.NEO4J_VERSION)
     cmd = [
-        "java",
+        str(jdk.java),
         f"-Xmx{heap}",
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",

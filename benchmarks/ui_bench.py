@@ -191,7 +191,16 @@ def main() -> int:
     p.add_argument("--labels", type=int, default=2000)
     p.add_argument("--properties", type=int, default=50)
     p.add_argument("--json-out", type=Path, help="write the figures here as JSON")
+    p.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="measure without the window's gc.freeze() policy (results_pane._gc_policy)",
+    )
     args = p.parse_args()
+    if args.no_gc_freeze:
+        from neosense_desktop.ui import results_pane
+
+        results_pane._gc_policy = lambda: None
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)

@@ -97,3 +97,27 @@ def client_factory(
         return cls(settings, password, query_timeout_s=timeout)
 
     return make
+
+
+class OldServerClient(GraphClient):
+    """The real client, except that dbms.components() reports `version` (e.g. 4.4.30): a
+    server we cannot run here. Records the name of every query it was asked to send."""
+
+    version = "4.4.30"
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.sent: list[str] = []
+
+    async def read(
+        self,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> list[Row]:
+        self.sent.append(query_name)
+        rows = await super().read(query_name, cypher, parameters, **kw)
+        if query_name == "components":
+            return [{"name": "Neo4j Kernel", "versions": [self.version], "edition": "community"}]
+        return rows

@@ -3,6 +3,10 @@
 NEOSENSE_TEST_URI / NEOSENSE_TEST_PASSWORD (user NEOSENSE_TEST_USER, default neo4j) point the
 tests at an existing server; otherwise scripts/neo4j-local starts one on NEOSENSE_TEST_PORT
 (default 7697, so a developer's own server on 7687 is left alone).
+
+NEOSENSE_TEST_NEO4J_VERSION picks the Neo4j version of every server the tests start (the
+version matrix: 5.26.19, the default, or e.g. 2026.08.1). Another version than the default
+gets its own default ports (test_port), so its servers never open the other line's data.
 """
 
 from __future__ import annotations
@@ -20,6 +24,25 @@ REPO = Path(__file__).resolve().parent.parent
 NEO4J_LOCAL = REPO / "scripts" / "neo4j-local"
 FIXTURES = REPO / "tests" / "fixtures"
 NORTHWIND = FIXTURES / "northwind"
+DEFAULT_TEST_VERSION = "5.26.19"
+TEST_VERSION = os.environ.get("NEOSENSE_TEST_NEO4J_VERSION", DEFAULT_TEST_VERSION)
+
+
+def server_port(env_var: str, default: int) -> int:
+    """A test server's port: env_var, else default (+1 for a version other than 5.26.19)."""
+    if os.environ.get(env_var):
+        return int(os.environ[env_var])
+    return default if TEST_VERSION == DEFAULT_TEST_VERSION else default + 1
+
+
+def version_line() -> str:
+    """'5' or 'calendar' (2025.01 onward): what tests expect of the server's behaviour."""
+    return "5" if TEST_VERSION.startswith("5.") else "calendar"
+
+
+def local_env() -> dict[str, str]:
+    """The environment for scripts/neo4j-local: the version under test."""
+    return dict(os.environ, NEOSENSE_NEO4J_VERSION=TEST_VERSION)
 
 
 @dataclass
@@ -44,6 +67,7 @@ class Neo4jServer:
             capture_output=True,
             text=True,
             check=True,
+            env=local_env(),
         )
         return Path(out.stdout.strip())
 
@@ -53,6 +77,7 @@ class Neo4jServer:
             [sys.executable, str(NEO4J_LOCAL), *args, "--port", str(self.port)],
             capture_output=True,
             text=True,
+            env=local_env(),
         )
 
 
@@ -66,22 +91,19 @@ def start_server() -> Neo4jServer:
             None,
             False,
         )
-    port = int(os.environ.get("NEOSENSE_TEST_PORT", "7697"))
+    port = server_port("NEOSENSE_TEST_PORT", 7697)
     password = os.environ.get("NEOSENSE_NEO4J_PASSWORD", "neosense-test")
     status = subprocess.run(
         [sys.executable, str(NEO4J_LOCAL), "status", "--port", str(port)],
         capture_output=True,
         text=True,
+        env=local_env(),
     )
     already = status.returncode == 0
-    if not already:
-        proc = subprocess.run(
-            [sys.executable, str(NEO4J_LOCAL), "start", "--port", str(port)],
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(f"scripts/neo4j-local start failed:\n{proc.stderr}")
+    # Even when one runs: start checks that it runs TEST_VERSION and refuses otherwise.
+    proc = run_local("start", "--version", TEST_VERSION, "--port", str(port))
+    if proc.returncode != 0:
+        raise RuntimeError(f"scripts/neo4j-local start failed:\n{proc.stderr}")
     return Neo4jServer(f"bolt://127.0.0.1:{port}", "neo4j", password, port, not already)
 
 
@@ -178,4 +200,6 @@ def _load_splitter():  # type: ignore[no-untyped-def]
 
 def run_local(*args: str) -> subprocess.CompletedProcess[str]:
     """Run scripts/neo4j-local with this interpreter (it needs the neo4j driver)."""
-    return subprocess.run([sys.executable, str(NEO4J_LOCAL), *args], capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(NEO4J_LOCAL), *args], capture_output=True, text=True, env=local_env()
+    )

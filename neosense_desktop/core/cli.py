@@ -3,6 +3,7 @@
     neosense-desktop probe   --uri URI --user USER [--database DB]
     neosense-desktop extract --uri URI --user USER [--database DB] [--all-databases]
                              [--mode auto|exact|sampled] [--sample-size N] [--timeout S]
+                             [--values none|stats|examples]
                              [--profile NAME] [--format FORMAT] --output FILE
     neosense-desktop export REPORT.json [--format FORMAT] [--output FILE]
     neosense-desktop diff A.json B.json
@@ -88,6 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--all-databases",
         action="store_true",
         help="one report per database; --output is then a folder",
+    )
+    se.add_argument(
+        "--values",
+        default="stats",
+        choices=["none", "stats", "examples"],
+        help="how much of the values may leave the database: none (no profiles, safe to "
+        "share), stats (default: numeric and temporal stats, string lengths), examples (adds "
+        "top values and example values)",
     )
     se.add_argument("--mode", default="auto", help="auto (default), exact or sampled")
     se.add_argument("--sample-size", default="1000", help="entities per sampled label or type")
@@ -197,6 +206,7 @@ def _run_options(args: argparse.Namespace) -> Any:
     return RunOptions.model_validate(
         {
             "mode": args.mode,
+            "values": args.values,
             "sample_size": args.sample_size,
             "query_timeout_s": args.timeout,
             "exact_threshold": args.exact_threshold,

@@ -17,3 +17,19 @@ def escape_name(name: str) -> str:
     if "\x00" in name:
         raise ValueError("a Cypher name cannot contain a NUL character")
     return "`" + name.replace("\\", "\\u005C").replace("`", "``") + "`"
+
+
+def supports_scoped_subqueries(version: str) -> bool:
+    """`CALL () { ... }` exists from Neo4j 5.23 on (and in every calendar version)."""
+    parts = version.split(".")
+    try:
+        major, minor = int(parts[0]), int(parts[1])
+    except (IndexError, ValueError):
+        return True  # unknown: assume a current server
+    return major >= 2025 or (major, minor) >= (5, 23)
+
+
+def subquery(body: str, *, scoped: bool) -> str:
+    """A CALL subquery that imports nothing. 5.23+ deprecates the bare `CALL { }` (a
+    DEPRECATION notification on 5.26 and 2025+) for `CALL () { }`, which older 5.x lack."""
+    return f"CALL () {{ {body} }}" if scoped else f"CALL {{ {body} }}"

@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     FILE_WRITE_FAILED = "file_write_failed"
     FILE_READ_FAILED = "file_read_failed"
     REPORT_INCOMPATIBLE = "report_incompatible"
+    SERVER_UNSUPPORTED = "server_unsupported"
     INTERNAL = "internal"
 
 
@@ -89,6 +90,10 @@ DEFAULT_SUGGESTIONS: dict[ErrorCode, list[str]] = {
     ErrorCode.FILE_READ_FAILED: ["Check that the file exists and is readable."],
     ErrorCode.REPORT_INCOMPATIBLE: [
         "The report was written by another version of NeoSense; open it with that version.",
+    ],
+    ErrorCode.SERVER_UNSUPPORTED: [
+        "Upgrade the server to Neo4j 5.26 LTS or a current calendar release (2025.01 on).",
+        "Or point NeoSense at a copy of the database on a supported server.",
     ],
     ErrorCode.INTERNAL: ["This is a bug: please report it with the log file."],
 }

@@ -13,6 +13,7 @@ import logging
 import ssl
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import neo4j
@@ -31,6 +32,25 @@ CLIENT_GRACE_S = 5.0
 Row = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class ServerNotification:
+    """One notification (a GQL status other than success) the server sent for a query."""
+
+    query_name: str
+    cypher: str
+    gql_status: str
+    classification: str  # DEPRECATION, PERFORMANCE, GENERIC, ...
+    severity: str
+    description: str
+
+    @property
+    def is_deprecation(self) -> bool:
+        return self.classification == "DEPRECATION" or self.gql_status.startswith("01N0")
+
+
+NotificationSink = Callable[[ServerNotification], None]
+
+
 class GraphClient:
     """Read-only access to one Neo4j server, shared by all activities of a run.
 
@@ -45,8 +65,13 @@ class GraphClient:
         *,
         query_timeout_s: float = 60.0,
         database: str | None = None,
+        notification_sink: NotificationSink | None = None,
     ) -> None:
+        """notification_sink: when given, the server sends every notification (normally
+        off) and each one is handed to it; the tests use it to prove that no query the
+        engine sends is deprecated."""
         self.settings = settings
+        self._notification_sink = notification_sink
         self._password = password
         self.query_timeout_s = query_timeout_s
         self.database = database if database is not None else settings.database
@@ -72,7 +97,9 @@ class GraphClient:
             "connection_acquisition_timeout": s.connection_timeout_s + self.query_timeout_s,
             "max_connection_pool_size": 16,
             "user_agent": f"neosense-desktop/{__version__}",
-            "notifications_min_severity": "OFF",
+            "notifications_min_severity": "INFORMATION" if self._notification_sink else "OFF",
+            # The sink gets them; the driver must not log each one as a warning too.
+            "warn_notification_severity": "OFF",
             # A failed query is reported, never silently retried for half a minute.
             "max_transaction_retry_time": 0.0,
         }
@@ -180,6 +207,8 @@ class GraphClient:
                     async for record in result:
                         on_row(record.data())
                         count += 1
+                    if self._notification_sink is not None:
+                        self._hand_on_notifications(query_name, cypher, await result.consume())
         except NeoSenseError as exc:
             raise exc.with_context(**self.context(query=query_name)) from None
         except TimeoutError as exc:
@@ -196,6 +225,24 @@ class GraphClient:
             ) from exc
         log.debug("query %s: %d rows in %.3f s", query_name, count, time.monotonic() - t0)
         return count
+
+    def _hand_on_notifications(
+        self, query_name: str, cypher: str, summary: neo4j.ResultSummary
+    ) -> None:
+        assert self._notification_sink is not None
+        for status in summary.gql_status_objects:
+            if not status.is_notification:
+                continue
+            self._notification_sink(
+                ServerNotification(
+                    query_name=query_name,
+                    cypher=cypher,
+                    gql_status=status.gql_status,
+                    classification=str(status.raw_classification or ""),
+                    severity=str(status.raw_severity or ""),
+                    description=status.status_description,
+                )
+            )
 
     async def verify(self) -> None:
         """Check connectivity and authentication without running a query."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
 
@@ -10,6 +11,11 @@ from pydantic import BaseModel, Field
 from .errors import ErrorCode, NeoSenseError
 from .graph_client import GraphClient
 
+# What NeoSense reads: Neo4j 5.x (5.26 LTS tested) and the calendar versions (2025.01 on;
+# 2026.08 tested). 4.4 and older lack the schema procedures' and Cypher's 5.x forms.
+SUPPORTED_SERVERS = "Neo4j 5.x (5.26 LTS tested) or a calendar version from 2025.01 on"
+DEFAULT_LANGUAGE = "CYPHER 5"  # servers without SHOW DATABASE's defaultLanguage speak only it
+
 
 class DatabaseInfo(BaseModel):
     name: str
@@ -17,6 +23,7 @@ class DatabaseInfo(BaseModel):
     default: bool = False
     home: bool = False
     access: str = ""
+    default_language: str = DEFAULT_LANGUAGE
 
 
 class ProbeResult(BaseModel):
@@ -30,13 +37,41 @@ class ProbeResult(BaseModel):
     apoc_present: bool
     apoc_version: str | None = None
     latency_ms: float = Field(description="median round trip of RETURN 1")
+    cypher_versions: list[str] = Field(
+        default_factory=lambda: ["5"], description="Cypher versions the server speaks"
+    )
+    default_language: str = Field(
+        default=DEFAULT_LANGUAGE, description="the probed database's default Cypher language"
+    )
+
+    @property
+    def speaks_cypher_25(self) -> bool:
+        return "25" in self.cypher_versions
 
     def summary(self) -> str:
         apoc = f"APOC {self.apoc_version}" if self.apoc_present else "no APOC"
         return (
             f"Neo4j {self.version} {self.edition} at {self.address}, database "
             f"'{self.database}', {len(self.databases)} database(s), {apoc}, "
-            f"{self.latency_ms:.1f} ms round trip"
+            f"{self.latency_ms:.1f} ms round trip, default language {self.default_language}"
+        )
+
+
+def server_major_version(version: str) -> int | None:
+    """5 for '5.26.19', 2026 for '2026.08.1', 4 for '4.4.30'; None when unreadable."""
+    match = re.match(r"\s*(\d+)\.", version)
+    return int(match.group(1)) if match else None
+
+
+def check_supported(version: str, address: str) -> None:
+    """Refuse a server older than 5.x before any run starts, naming what was found."""
+    major = server_major_version(version)
+    if major is not None and major < 5:
+        raise NeoSenseError(
+            ErrorCode.SERVER_UNSUPPORTED,
+            f"The server at {address} runs Neo4j {version}, which NeoSense does not support. "
+            f"It reads {SUPPORTED_SERVERS}.",
+            context={"address": address, "server_version": version},
         )
 
 
@@ -48,18 +83,26 @@ async def probe_connection(client: GraphClient) -> ProbeResult:
     await client.verify()
     comps = await client.read(
         "components",
-        "CALL dbms.components() YIELD versions, edition RETURN versions[0] AS version, edition",
+        "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition",
         database="system",
     )
-    version = str(comps[0]["version"]) if comps else "unknown"
-    edition = str(comps[0]["edition"]) if comps else "unknown"
+    kernel = next((r for r in comps if r["name"] == "Neo4j Kernel"), comps[0] if comps else None)
+    version = str(kernel["versions"][0]) if kernel and kernel["versions"] else "unknown"
+    edition = str(kernel["edition"]) if kernel else "unknown"
+    check_supported(version, client.settings.address)
+    # 2025.06 on lists the Cypher versions it speaks ("5", "25") as a component of its own.
+    cypher = next((r for r in comps if r["name"] == "Cypher"), None)
+    cypher_versions = [str(v) for v in cypher["versions"]] if cypher else ["5"]
+    languages = "25" in cypher_versions  # SHOW DATABASES has defaultLanguage
 
     databases: list[DatabaseInfo] = []
     try:
         rows = await client.read(
             "databases",
-            "SHOW DATABASES YIELD name, currentStatus, default, home, access "
-            "RETURN name, currentStatus, default, home, access",
+            "SHOW DATABASES YIELD name, currentStatus, default, home, access"
+            + (", defaultLanguage" if languages else "")
+            + " RETURN name, currentStatus, default, home, access"
+            + (", defaultLanguage" if languages else ""),
             database="system",
         )
         seen: set[str] = set()
@@ -74,6 +117,7 @@ async def probe_connection(client: GraphClient) -> ProbeResult:
                     default=bool(r["default"]),
                     home=bool(r["home"]),
                     access=r["access"] or "",
+                    default_language=str(r.get("defaultLanguage") or DEFAULT_LANGUAGE),
                 )
             )
     except NeoSenseError as exc:
@@ -121,4 +165,8 @@ async def probe_connection(client: GraphClient) -> ProbeResult:
         apoc_present=apoc_version is not None,
         apoc_version=apoc_version,
         latency_ms=round(statistics.median(latencies), 2),
+        cypher_versions=cypher_versions,
+        default_language=next(
+            (d.default_language for d in databases if d.name == wanted), DEFAULT_LANGUAGE
+        ),
     )

@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 # carry a profile; the quality score is a documented per-finding deduction with per-label
 # scores; the run records its values policy. Every new field has a default, so 1.0 reports
 # open unchanged.
-SCHEMA_VERSION = "1.1"
+# 1.2: server.default_language and server.cypher_versions (the Cypher languages of 5.x and
+# 2025+), both optional, so 1.0 and 1.1 reports open unchanged.
+SCHEMA_VERSION = "1.2"
 
 # Bounds that keep the largest report within report_limits.ReportLimits (see its docstring).
 MAX_EXAMPLES = 5
@@ -142,9 +144,19 @@ class PropertyProfile(_Model):
 
 
 class Pattern(_Model):
+    """(:start)-[:T]->(:end). A relationship whose start or end node has several labels
+    counts once per start-label x end-label pair, so a type's pattern counts can add up to
+    more than its count."""
+
     start: str | None = Field(description="start node label, null for an unlabeled node")
     end: str | None = Field(description="end node label, null for an unlabeled node")
-    count: int = Field(ge=0)
+    count: int = Field(
+        ge=0,
+        description="relationships of the type from a node with the start label to a node "
+        "with the end label; a relationship between multi-label nodes counts once per "
+        "start-label x end-label pair (so the patterns of a type can add up to more than "
+        "its count)",
+    )
     provenance: Provenance | None = None
     upper_bound: int | None = Field(
         default=None,
@@ -440,6 +452,14 @@ class ServerInfo(_Model):
     edition: str
     database: str
     apoc_present: bool | None = None
+    default_language: str | None = Field(
+        default=None,
+        description="the database's default Cypher language (SHOW DATABASE defaultLanguage): "
+        "'CYPHER 5' or 'CYPHER 25'; null in reports before schema 1.2",
+    )
+    cypher_versions: list[str] | None = Field(
+        default=None, description="the Cypher versions the server speaks, e.g. ['5', '25']"
+    )
 
 
 class Report(_Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import traceback
 
 from PySide6.QtCore import Qt
@@ -75,6 +76,37 @@ async def ask_save_path(parent: QWidget, title: str, default: str, name_filter: 
     files = dialog.selectedFiles()
     dialog.deleteLater()
     return files[0] if code == QDialog.DialogCode.Accepted and files else None
+
+
+async def ask_export_path(
+    parent: QWidget, title: str, default: str, filters: dict[str, str], selected: str
+) -> tuple[str, str] | None:
+    """A save dialog whose file type filter picks the format: (path, format) or None.
+
+    filters maps a format to its filter text ("HTML page (*.html)"); the default suffix
+    follows the filter chosen.
+    """
+    dialog = QFileDialog(parent, title)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setNameFilters(list(filters.values()))
+    dialog.setObjectName("export-as-dialog")
+
+    def suffix_for(name_filter: str) -> None:
+        match = re.search(r"\*\.([\w.]+)", name_filter)
+        dialog.setDefaultSuffix(match.group(1) if match else "")
+
+    dialog.filterSelected.connect(suffix_for)
+    dialog.selectNameFilter(filters.get(selected, next(iter(filters.values()))))
+    suffix_for(dialog.selectedNameFilter())
+    dialog.selectFile(default)
+    code = await run_dialog(dialog)
+    files = dialog.selectedFiles()
+    chosen = dialog.selectedNameFilter()
+    dialog.deleteLater()
+    if code != QDialog.DialogCode.Accepted or not files:
+        return None
+    fmt = next((f for f, text in filters.items() if text == chosen), selected)
+    return files[0], fmt
 
 
 def error_box(parent: QWidget | None, error: BaseException, title: str = "NeoSense") -> QMessageBox:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ..core.errors import ErrorCode, NeoSenseError
+from .plain_text import plain_label
 
 # What went wrong, short enough for a status bar ("Connection failed: …").
 WORDS: dict[ErrorCode, str] = {
@@ -54,10 +55,9 @@ def details(error: NeoSenseError) -> str:
     return "\n".join(lines)
 
 
-def plain_label(text: str, parent: QWidget | None) -> QLabel:
-    """A word-wrapped, selectable label that never interprets its text as rich text."""
-    label = QLabel(text, parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+def wrapped_label(text: str, parent: QWidget | None) -> QLabel:
+    """A word-wrapped, selectable plain-text label: error texts are long and get copied."""
+    label = plain_label(text, parent)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
@@ -68,7 +68,7 @@ class ErrorView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.message = plain_label("", self)
+        self.message = wrapped_label("", self)
         self.toggle = QToolButton(self)
         self.toggle.setText("Details")
         self.toggle.setCheckable(True)
@@ -76,7 +76,7 @@ class ErrorView(QWidget):
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.toggled.connect(self._toggled)
         self.toggle.hide()
-        self.details = plain_label("", self)
+        self.details = wrapped_label("", self)
         self.details.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -64,7 +64,13 @@ class QtLogHandler(logging.Handler):
 
 
 class LogPanel(QWidget):
-    """Signals: none. Attach with attach(handler); detach on close."""
+    """Signals:
+    error_logged(str): a record at ERROR or above arrived (its text), shown or not.
+
+    Attach with attach(handler); detach on close.
+    """
+
+    error_logged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +128,8 @@ class LogPanel(QWidget):
         self.records.append((level, text))
         if level >= self.level:
             self.text.appendPlainText(text)
+        if level >= logging.ERROR:
+            self.error_logged.emit(text)
 
     def visible_text(self) -> str:
         return self.text.toPlainText()

@@ -21,7 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -35,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..core.errors import NeoSenseError
+from ..core.formats import render
 from . import preload  # noqa: F401  (before the first run, not during it: see preload.py)
 from .compare_pane import ComparePane
 from .dialogs import error_box
@@ -112,6 +120,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.results.report_status)
         self.resize(1280, 820)
         self.restore_state()
+        self.log_panel.error_logged.connect(self._error_logged)
         self.tasks.changed.connect(lambda _name: self.update_actions())
         self.profiles.selection_changed.connect(self.update_actions)
         self.results.history_changed.connect(self.update_actions)
@@ -181,8 +190,16 @@ class MainWindow(QMainWindow):
             "&Copy", lambda: self.results.copy_selection(self.focusWidget()), sk.Copy
         )
         self.act_copy_details = self._action(
-            "Copy &details", self.results.copy_details, QKeySequence("Ctrl+Shift+C")
+            "Copy as &JSON", self.results.copy_details, QKeySequence("Ctrl+Shift+C")
         )
+        self.act_copy_llm = self._action(
+            "Copy schema for &LLM", self.copy_schema_for_llm, QKeySequence("Ctrl+Shift+L")
+        )
+        self.act_export_as = self._action(
+            "Export &As…", f.export_as_clicked, QKeySequence("Ctrl+Shift+S")
+        )
+        self.act_log = self._action("&Log", self.toggle_log)
+        self.act_log.setCheckable(True)
         self.act_find = self._action("&Filter results", self.results.focus_filter, sk.Find)
         self.act_edit = self._action("&Edit connection…", p.edit_profile_clicked)
         self.act_duplicate = self._action("D&uplicate connection", p.duplicate_profile_clicked)
@@ -200,13 +217,13 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for a in (self.act_new, self.act_open, self.act_save):
+        for a in (self.act_new, self.act_open, self.act_save, self.act_export_as):
             file_menu.addAction(a)
         file_menu.addMenu(self.files.recent_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = bar.addMenu("&Edit")
-        for a in (self.act_copy, self.act_copy_details, self.act_find):
+        for a in (self.act_copy, self.act_copy_details, self.act_copy_llm, self.act_find):
             edit_menu.addAction(a)
         edit_menu.addSeparator()
         for a in (self.act_edit, self.act_duplicate, self.act_delete):
@@ -214,7 +231,9 @@ class MainWindow(QMainWindow):
         run_menu = bar.addMenu("&Run")
         for a in (self.act_test, self.act_plan, self.act_run, self.act_cancel):
             run_menu.addAction(a)
-        bar.addMenu("&View").addAction(self.act_fit)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.act_fit)
+        view_menu.addAction(self.act_log)
         bar.addMenu("&Help").addAction(self.act_about)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
@@ -243,7 +262,40 @@ class MainWindow(QMainWindow):
         self.act_run.setEnabled(has_profile and not running)
         self.act_plan.setEnabled(has_profile and not running)
         self.act_cancel.setEnabled(running)
-        self.act_save.setEnabled(self.results.report is not None)
+        has_report = self.results.report is not None
+        for a in (self.act_save, self.act_export_as, self.act_copy_llm):
+            a.setEnabled(has_report)
+
+    # ================================================================ log, LLM schema
+    def toggle_log(self) -> None:
+        # A checkable action has flipped its state before `triggered` arrives here.
+        self.set_log_visible(self.act_log.isChecked())
+
+    def set_log_visible(self, visible: bool) -> None:
+        """Show or hide the log panel (View > Log); hidden by default, remembered at once
+        (not only when the window closes)."""
+        self.log_panel.setVisible(visible)
+        self.act_log.setChecked(visible)
+        self.services.settings.setValue("log/visible", visible)
+        if visible:
+            self.statusBar().clearMessage()
+
+    def _error_logged(self, _text: str) -> None:
+        if self.log_panel.isHidden():
+            self.show_message("An error was logged — View > Log")
+
+    def copy_schema_for_llm(self) -> None:
+        """Ctrl+Shift+L: the schema as LLM prompt text on the clipboard."""
+        report = self.results.report
+        if report is None:
+            self.show_message("No report yet: run or open one first.")
+            return
+        text = render(report, "llm")
+        QGuiApplication.clipboard().setText(text)
+        self.show_message(
+            f"Schema for LLM copied: {len(report.labels)} labels, "
+            f"{len(report.relationship_types)} relationship types, {len(text):,} characters."
+        )
 
     # ================================================================ start-up
     async def start(self) -> None:
@@ -329,6 +381,7 @@ class MainWindow(QMainWindow):
             value = s.value(f"splitter/{splitter.objectName()}")
             if isinstance(value, QByteArray | bytes):
                 splitter.restoreState(QByteArray(value))
+        self.set_log_visible(str(s.value("log/visible", "false")).lower() == "true")
         level = s.value("log/level")
         if level is not None:
             with contextlib.suppress(TypeError, ValueError):
@@ -345,6 +398,7 @@ class MainWindow(QMainWindow):
         for splitter in self._splitters():
             s.setValue(f"splitter/{splitter.objectName()}", splitter.saveState())
         s.setValue("log/level", self.log_panel.level)
+        s.setValue("log/visible", self.act_log.isChecked())
         s.setValue("run/mode", self.runs.mode_box.currentData())
         s.sync()
 

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
 
 from ..core.errors import ErrorCode, NeoSenseError
 from ..core.export import load_report, save_report
+from ..core.formats import SUFFIXES, save_as
 from ..core.report import Report
 from ..core.runs import RunSummary
-from .dialogs import ask_open_path, ask_save_path
+from .dialogs import ask_export_path, ask_open_path, ask_save_path
 from .results_pane import ResultsPane
 from .services import ShowTab, Tab, WindowServices
 from .tasks import TaskRegistry
@@ -24,6 +25,14 @@ from .tasks import TaskRegistry
 log = logging.getLogger(__name__)
 
 REPORT_FILTER = "NeoSense reports (*.json);;All files (*)"
+# Export As: the file type filter chooses the format (core.formats).
+EXPORT_FILTERS = {
+    "json": "NeoSense report, JSON (*.json)",
+    "html": "Web page, HTML (*.html)",
+    "markdown": "Markdown for wikis (*.md)",
+    "llm": "Schema for LLM prompts (*.txt)",
+    "cypher": "Cypher script of indexes and constraints (*.cypher)",
+}
 RECENT_SHOWN = 30
 
 
@@ -152,6 +161,40 @@ class ReportFiles(QObject):
         if not path:
             return None
         return await self.export_report(Path(path))
+
+    def export_as_clicked(self) -> None:
+        self.tasks.start("export", self.export_as_interactive())
+
+    async def export_as_interactive(self) -> Path | None:
+        if self.results.report is None:
+            return None
+        last = str(self.services.settings.value("export/format", "html"))
+        fmt = last if last in EXPORT_FILTERS else "html"
+        name = Path(self.default_export_name()).stem + SUFFIXES[fmt]
+        answer = await ask_export_path(
+            self._parent,
+            "Export report as",
+            str(Path(self._folder()) / name),
+            EXPORT_FILTERS,
+            fmt,
+        )
+        if answer is None:
+            return None
+        path, fmt = answer
+        return await self.export_report_as(Path(path), fmt)
+
+    async def export_report_as(self, path: Path, fmt: str) -> Path:
+        """Write the report shown in a format of core.formats (atomically)."""
+        report = self.results.report
+        if report is None:
+            raise NeoSenseError(ErrorCode.INVALID_INPUT, "There is no report to export yet.")
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, save_as, report, path, fmt)
+        self.services.settings.setValue("export/folder", str(path.parent))
+        self.services.settings.setValue("export/format", fmt)
+        self._show_message(f"Exported as {fmt} to {path}")
+        log.info("report exported as %s to %s", fmt, path)
+        return path
 
     async def export_report(self, path: Path) -> Path:
         report = self.results.report

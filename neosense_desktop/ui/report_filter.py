@@ -12,10 +12,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 
 from ..core.report import Label, Property, RelationshipType, Report
-from .report_nodes import COLUMNS, Node, NodeKind, column_key, fixed_order, provenance_text
+from .report_nodes import COLUMNS, Node, NodeKind, column_key, fixed_order
 from .report_sections import build_root, pattern_name
 from .report_tree_model import CellData, ModelIndex, ReportTreeModel, header_data, node_data
 from .slices import Steps, drain
+from .wording import provenance_text
 
 _COLUMN_COUNT = len(COLUMNS)
 _EMPTY_ROOT = build_root(None)
@@ -134,9 +135,11 @@ class ReportFilterProxy(QAbstractItemModel):
         if self._source is not None:
             self._source.modelAboutToBeReset.disconnect(self._source_about_to_reset)
             self._source.modelReset.disconnect(self._source_reset)
+            self._source.headerDataChanged.disconnect(self.headerDataChanged)
         self._source = model
         model.modelAboutToBeReset.connect(self._source_about_to_reset)
         model.modelReset.connect(self._source_reset)
+        model.headerDataChanged.connect(self.headerDataChanged)
         self._forget(texts=True)
         self.endResetModel()
 
@@ -372,7 +375,10 @@ class ReportFilterProxy(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> str | None:
-        return header_data(section, orientation, role)
+        source = self._source
+        return header_data(
+            section, orientation, role, source.header_section if source is not None else None
+        )
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> CellData:
         if not index.isValid():

@@ -13,9 +13,12 @@ import json
 from collections.abc import Callable
 from enum import Enum, StrEnum
 
-from ..core.report import Provenance, Severity
+from ..core.report import Severity
+from .wording import MULTI_LABEL_RULE
 
-COLUMNS = ("Name", "Count", "Fill rate", "Types", "Provenance")
+# The columns when no section is current; each section names them for what it shows
+# (SECTION_COLUMNS), and the header follows the section of the current row.
+COLUMNS = ("Name", "Count", "Fill rate", "Details", "Source")
 COL_NAME, COL_COUNT, COL_FILL, COL_TYPES, COL_PROVENANCE = range(len(COLUMNS))
 
 # ("label", name), ("label", name, "property", key), ("type", name), ("pattern", start,
@@ -61,6 +64,31 @@ class Section(Enum):
 
 SECTION_NAMES = tuple(s.title for s in Section)
 
+# Per section: the columns' titles, and what its Count column means (the header's tooltip).
+# A count column holds one meaning per section and level, and the tree sorts within a
+# parent only, so sorting never puts two meanings side by side.
+SECTION_COLUMNS: dict[Section, tuple[str, str, str, str, str]] = {
+    Section.OVERVIEW: ("Item", "", "", "Value", "Time taken"),
+    Section.LABELS: ("Label / property", "Nodes", "Fill rate", "Types", "Source"),
+    Section.REL_TYPES: ("Type / pattern", "Relationships", "Fill rate", "Details", "Source"),
+    Section.INDEXES: ("Index", "Reads", "Last read", "Definition", "State"),
+    Section.CONSTRAINTS: ("Constraint", "", "", "Definition", "Backing index"),
+    Section.QUALITY: ("Finding", "Affected", "", "What", "Check"),
+    Section.STATISTICS: ("Statistic", "Value", "", "Details", "Source"),
+}
+COUNT_MEANINGS: dict[Section, str] = {
+    Section.LABELS: "Labels: nodes with the label, exact from the count store. Properties: "
+    "nodes holding the property; ~ marks an estimate from a sample.",
+    Section.REL_TYPES: "Types: relationships of the type, exact from the count store. "
+    "Patterns: relationships between nodes of the two labels; ~ marks an estimate. "
+    + MULTI_LABEL_RULE,
+    Section.INDEXES: "Reads: how often the index was used by queries since the server "
+    "started (SHOW INDEXES readCount), not how many entries it holds.",
+    Section.QUALITY: "Affected: nodes, relationships or names the finding concerns; ~ marks "
+    "an estimate from a sample.",
+    Section.STATISTICS: "The statistic's value; ~ marks an estimate from a sample.",
+}
+
 # Which section holds a node, from the first part of its key.
 SECTION_OF_KEY: dict[str, Section] = {
     "overview": Section.OVERVIEW,
@@ -105,7 +133,10 @@ class Node:
         "_children",
         "child_count_hint",
         "count",
+        "count_tip",
+        "estimated",
         "fill_rate",
+        "fill_text",
         "key",
         "kind",
         "name",
@@ -125,7 +156,10 @@ class Node:
         name: str,
         *,
         count: int | float | None = None,
+        estimated: bool = False,
+        count_tip: str = "",
         fill_rate: float | None = None,
+        fill_text: str = "",
         types: str = "",
         provenance: str = "",
         payload: Payload = None,
@@ -138,7 +172,10 @@ class Node:
         self.kind = kind
         self.name = name
         self.count = count
+        self.estimated = estimated  # shown with "~"; count_tip says where it came from
+        self.count_tip = count_tip
         self.fill_rate = fill_rate
+        self.fill_text = fill_text  # the third column's text where it holds no fill rate
         self.types = types
         self.provenance = provenance
         self.payload = payload
@@ -208,26 +245,23 @@ class Node:
             node.parent = None
 
 
-def provenance_text(p: Provenance | None) -> str:
-    if p is None:
-        return ""
-    if p.method == "sample":
-        return f"sample of {p.sample_size:,}" if p.sample_size is not None else "sample"
-    return {"count_store": "count store", "scan": "full scan"}.get(p.method, p.method)
-
-
 def display_text(node: Node, col: int) -> str:
     """The text a cell shows."""
     if col == COL_NAME:
         return node.name
     if col == COL_COUNT:
         if node.count is None:
+            section = node.section
+            if section is not None and node.kind is NodeKind.SECTION:
+                # A section's row names what the counts below it are, as a sub-header.
+                return SECTION_COLUMNS[section][COL_COUNT].lower()
             return ""
+        marker = "~" if node.estimated else ""
         if isinstance(node.count, float) and not node.count.is_integer():
-            return f"{node.count:,.2f}"
-        return f"{int(node.count):,}"
+            return f"{marker}{node.count:,.2f}"
+        return f"{marker}{int(node.count):,}"
     if col == COL_FILL:
-        return "" if node.fill_rate is None else f"{node.fill_rate:.1%}"
+        return node.fill_text if node.fill_rate is None else f"{node.fill_rate:.1%}"
     if col == COL_TYPES:
         return node.types
     if col == COL_PROVENANCE:
@@ -264,20 +298,22 @@ def sort_key(node: Node, col: int) -> SortKey:
     return column_key(node, col)
 
 
-def node_details(node: Node) -> str:
-    """Text for the details pane (plain text): a title line, then the item's data as JSON."""
-    title = f"{node.kind.value.replace('_', ' ').capitalize()}: {node.name}"
-    payload = node.payload
-    model_dump = getattr(payload, "model_dump", None)
+def section_of(node: Node) -> Section | None:
+    """The section a row belongs to (its own, for a section row)."""
+    while node.parent is not None and node.section is None:
+        node = node.parent
+    return node.section
+
+
+def node_json(node: Node) -> str:
+    """The item's data as JSON (Copy as JSON): the report model it shows, or its cells."""
+    model_dump = getattr(node.payload, "model_dump", None)
     if callable(model_dump):
-        body = json.dumps(model_dump(mode="json"), indent=2, ensure_ascii=False)
-    elif node.kind in (NodeKind.SECTION, NodeKind.GROUP, NodeKind.SEVERITY):
-        body = f"{len(node.children)} item(s)"
-    elif payload is not None:
-        body = str(payload)
+        data = model_dump(mode="json")
     else:
-        body = "\n".join(x for x in (node.types, node.provenance) if x)
-    return f"{title}\n\n{body}"
+        data = {COLUMNS[c]: display_text(node, c) for c in range(len(COLUMNS))}
+        data = {k: v for k, v in data.items() if v}
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def row_text(node: Node) -> str:

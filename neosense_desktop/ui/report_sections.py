@@ -29,20 +29,52 @@ from .report_nodes import (
     Section,
     label_key,
     pattern_key,
-    provenance_text,
 )
 from .slices import Steps, drain
+from .wording import (
+    MULTI_LABEL_RULE,
+    activity_title,
+    finding_title,
+    is_estimate,
+    plural,
+    provenance_sentence,
+    provenance_text,
+    state_word,
+)
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 InfoValue = int | float | str | None
 
 
-def property_node(prop: Property, owner_key: NodeKey) -> Node:
+def property_holders(prop: Property, owner_count: int | None) -> tuple[int | None, bool, str]:
+    """How many of the owner's entities hold the property, whether that is an estimate, and
+    a sentence saying so: the same meaning as the owner's count (entities), never the raw
+    hits of a sample."""
+    entities = "entities" if owner_count is None else f"{owner_count:,}"
+    if owner_count is None:
+        return prop.observed, is_estimate(prop.provenance), provenance_sentence(prop.provenance)
+    holders = round(prop.fill_rate * owner_count)
+    if is_estimate(prop.provenance):
+        seen = f" (seen on {prop.observed:,})" if prop.observed is not None else ""
+        return (
+            holders,
+            True,
+            f"estimated: {prop.fill_rate:.1%} of {entities} hold it, from a sample"
+            + (f" of {prop.provenance.sample_size:,}" if prop.provenance.sample_size else "")
+            + seen,
+        )
+    return holders, False, f"{prop.fill_rate:.1%} of {entities} hold it (exact, full scan)"
+
+
+def property_node(prop: Property, owner_key: NodeKey, owner_count: int | None = None) -> Node:
+    holders, estimated, tip = property_holders(prop, owner_count)
     return Node(
         NodeKind.PROPERTY,
         prop.name,
-        count=prop.observed,
+        count=holders,
+        estimated=estimated,
+        count_tip=tip,
         fill_rate=prop.fill_rate,
         types=", ".join(prop.types),
         provenance=provenance_text(prop.provenance),
@@ -57,17 +89,45 @@ def pattern_name(p: Pattern, rel_type: str) -> str:
     return f"({start})-[:{rel_type}]->({end})"
 
 
+def pattern_estimated(p: Pattern) -> bool:
+    return is_estimate(p.provenance) or p.upper_bound is not None
+
+
+def pattern_tip(p: Pattern) -> str:
+    """What a pattern's count is, where it came from, and the multi-label rule."""
+    if p.upper_bound is not None:
+        source = f"Estimated; the count store bounds it at {p.upper_bound:,}."
+    else:
+        source = provenance_sentence(p.provenance)
+    return f"relationships between these labels. {source} {MULTI_LABEL_RULE}"
+
+
+def pattern_node(p: Pattern, rel_type: str) -> Node:
+    return Node(
+        NodeKind.PATTERN,
+        pattern_name(p, rel_type),
+        count=p.count,
+        estimated=pattern_estimated(p),
+        count_tip=pattern_tip(p),
+        provenance=provenance_text(p.provenance),
+        payload=p,
+        key=pattern_key(p.start, rel_type, p.end),
+    )
+
+
 def label_node(label: Label) -> Node:
     key = label_key(label.name)
     return Node(
         NodeKind.LABEL,
         label.name,
         count=label.count,
-        types=f"{len(label.properties)} properties" if label.properties else "",
+        estimated=is_estimate(label.count_provenance),
+        count_tip=f"nodes with this label. {provenance_sentence(label.count_provenance)}",
+        types=plural(len(label.properties), "property") if label.properties else "",
         provenance=provenance_text(label.count_provenance),
         payload=label,
         key=key,
-        build=lambda _n: [property_node(p, key) for p in label.properties],
+        build=lambda _n: [property_node(p, key, label.count) for p in label.properties],
         child_count_hint=len(label.properties),
     )
 
@@ -82,20 +142,10 @@ def rel_type_node(rel: RelationshipType) -> Node:
                 Node(
                     NodeKind.GROUP,
                     "Patterns",
-                    count=len(rel.patterns),
+                    types=plural(len(rel.patterns), "pattern"),
                     key=(*key, "patterns"),
                     order=0,
-                    build=lambda _g: [
-                        Node(
-                            NodeKind.PATTERN,
-                            pattern_name(p, rel.name),
-                            count=p.count,
-                            provenance=provenance_text(p.provenance),
-                            payload=p,
-                            key=pattern_key(p.start, rel.name, p.end),
-                        )
-                        for p in rel.patterns
-                    ],
+                    build=lambda _g: [pattern_node(p, rel.name) for p in rel.patterns],
                     child_count_hint=len(rel.patterns),
                 )
             )
@@ -104,10 +154,10 @@ def rel_type_node(rel: RelationshipType) -> Node:
                 Node(
                     NodeKind.GROUP,
                     "Properties",
-                    count=len(rel.properties),
+                    types=plural(len(rel.properties), "property"),
                     key=(*key, "properties"),
                     order=1,
-                    build=lambda _g: [property_node(p, key) for p in rel.properties],
+                    build=lambda _g: [property_node(p, key, rel.count) for p in rel.properties],
                     child_count_hint=len(rel.properties),
                 )
             )
@@ -117,7 +167,9 @@ def rel_type_node(rel: RelationshipType) -> Node:
         NodeKind.REL_TYPE,
         rel.name,
         count=rel.count,
-        types=f"{len(rel.patterns)} patterns, {len(rel.properties)} properties",
+        estimated=is_estimate(rel.count_provenance),
+        count_tip=f"relationships of this type. {provenance_sentence(rel.count_provenance)}",
+        types=f"{plural(len(rel.patterns), 'pattern')}, {plural(len(rel.properties), 'property')}",
         provenance=provenance_text(rel.count_provenance),
         payload=rel,
         key=key,
@@ -132,6 +184,12 @@ def _schema_target(item: Index | Constraint) -> str:
     return f"{names}({props})" if props else names
 
 
+def last_read_text(ix: Index) -> str:
+    if ix.last_read:
+        return ix.last_read.replace("T", " ")[:16]
+    return "never" if ix.read_count == 0 else ""
+
+
 def _index_node(ix: Index) -> Node:
     state = (
         ix.state
@@ -142,6 +200,8 @@ def _index_node(ix: Index) -> Node:
         NodeKind.INDEX,
         ix.name,
         count=ix.read_count,
+        count_tip="reads by queries since the server started (not entries in the index)",
+        fill_text=last_read_text(ix),
         types=f"{ix.type} on {ix.entity_type.lower()} {_schema_target(ix)}",
         provenance=state,
         payload=ix,
@@ -161,25 +221,64 @@ def _constraint_node(c: Constraint) -> Node:
 
 
 def _finding_node(f: Finding) -> Node:
+    estimated = is_estimate(f.affected_provenance)
     return Node(
         NodeKind.FINDING,
-        f.subject or f.code,
+        f.subject or finding_title(f.code),
+        count=f.affected,
+        estimated=estimated,
+        count_tip=(
+            f"affected. {provenance_sentence(f.affected_provenance)}"
+            if f.affected is not None
+            else ""
+        ),
         types=f.message,
-        provenance=f.code,
+        provenance=finding_title(f.code),
         payload=f,
         key=("finding", f.code, f.subject),
         severity=f.severity,
     )
 
 
+def _value_text(value: InfoValue) -> str:
+    if value is None:
+        return "not measured"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    if isinstance(value, int | float):
+        return f"{int(value):,}"
+    return value
+
+
+def _overview(name: str, value: InfoValue, key: NodeKey, *, provenance: str = "") -> Node:
+    """An Overview row: its value, numbers included, in the Value column."""
+    return Node(
+        NodeKind.INFO,
+        name,
+        types=_value_text(value),
+        provenance=provenance,
+        payload=value,
+        key=key,
+    )
+
+
 def _info(
-    name: str, value: InfoValue, key: NodeKey, *, provenance: str = "", order: int = 0
+    name: str,
+    value: InfoValue,
+    key: NodeKey,
+    *,
+    provenance: str = "",
+    estimated: bool = False,
+    tip: str = "",
+    order: int = 0,
 ) -> Node:
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     return Node(
         NodeKind.INFO if not numeric else NodeKind.STATISTIC,
         name,
         count=value if isinstance(value, int | float) and numeric else None,
+        estimated=estimated and numeric,
+        count_tip=tip,
         types="" if numeric else ("" if value is None else str(value)),
         provenance=provenance,
         payload=value,
@@ -191,35 +290,39 @@ def _info(
 def _overview_children(report: Report) -> list[Node]:
     s, r, st = report.server, report.run, report.statistics
     nodes = [
-        _info("Server", f"Neo4j {s.version} {s.edition} at {s.address}", ("overview", "server")),
-        _info("Database", s.database, ("overview", "database")),
-        _info("Mode", f"{r.mode} (sample size {r.sample_size:,})", ("overview", "mode")),
-        _info("Started", r.started_at.isoformat(timespec="seconds"), ("overview", "started")),
+        _overview(
+            "Server", f"Neo4j {s.version} {s.edition} at {s.address}", ("overview", "server")
+        ),
+        _overview("Database", s.database, ("overview", "database")),
+        _overview("Mode", f"{r.mode} (sample size {r.sample_size:,})", ("overview", "mode")),
+        _overview("Started", r.started_at.isoformat(timespec="seconds"), ("overview", "started")),
     ]
     if r.duration_s is not None:
-        nodes.append(_info("Duration", f"{r.duration_s:.2f} s", ("overview", "duration")))
+        nodes.append(_overview("Duration", f"{r.duration_s:.2f} s", ("overview", "duration")))
     nodes += [
-        _info("Nodes", st.node_count, ("overview", "nodes")),
-        _info("Relationships", st.relationship_count, ("overview", "relationships")),
-        _info("Labels", len(report.labels), ("overview", "labels")),
-        _info("Relationship types", len(report.relationship_types), ("overview", "types")),
+        _overview("Nodes", st.node_count, ("overview", "nodes")),
+        _overview("Relationships", st.relationship_count, ("overview", "relationships")),
+        _overview("Labels", len(report.labels), ("overview", "labels")),
+        _overview("Relationship types", len(report.relationship_types), ("overview", "types")),
     ]
     if report.quality.score is not None:
-        nodes.append(_info("Quality score", report.quality.score, ("overview", "quality")))
+        nodes.append(
+            _overview("Quality score", f"{report.quality.score:.0f} / 100", ("overview", "quality"))
+        )
     for name, result in report.activities.items():
-        text = result.status.value
+        text = state_word(result.status.value)
         if result.error is not None:
             text += f": {result.error.message}"
         nodes.append(
-            _info(
-                f"Activity {name}",
+            _overview(
+                f"Activity: {activity_title(name)}",
                 text,
                 ("activity", name),
                 provenance=f"{result.duration_s:.2f} s",
             )
         )
     for i, note in enumerate(report.notes):
-        nodes.append(_info("Note", note, ("note", str(i))))
+        nodes.append(_overview("Note", note, ("note", str(i))))
     for i, n in enumerate(nodes):
         n.order = i
     return nodes
@@ -240,8 +343,16 @@ def _statistics_children(report: Report) -> list[Node]:
     ):
         value = getattr(st, field)
         if value is not None:
+            p = prov.get(field)
             nodes.append(
-                _info(title, value, ("stat", field), provenance=provenance_text(prov.get(field)))
+                _info(
+                    title,
+                    value,
+                    ("stat", field),
+                    provenance=provenance_text(p),
+                    estimated=is_estimate(p),
+                    tip=provenance_sentence(p),
+                )
             )
     degree = st.degree
     for field in ("min", "median", "p90", "p99", "max"):
@@ -253,6 +364,8 @@ def _statistics_children(report: Report) -> list[Node]:
                     value,
                     ("stat", f"degree.{field}"),
                     provenance=provenance_text(degree.provenance),
+                    estimated=is_estimate(degree.provenance),
+                    tip=provenance_sentence(degree.provenance),
                 )
             )
     if st.supernodes or st.supernode_rule:
@@ -292,6 +405,9 @@ def _statistics_children(report: Report) -> list[Node]:
                         NodeKind.STATISTIC,
                         ":".join(c.labels),
                         count=c.count,
+                        estimated=is_estimate(c.provenance),
+                        count_tip=f"nodes with exactly these labels. "
+                        f"{provenance_sentence(c.provenance)}",
                         provenance=provenance_text(c.provenance),
                         payload=c,
                         key=("combination", *c.labels),
@@ -310,7 +426,7 @@ def _severity_node(severity: Severity, found: list[Finding], order: int) -> Node
     return Node(
         NodeKind.SEVERITY,
         severity.value.capitalize(),
-        count=len(found),
+        types=plural(len(found), "finding"),
         key=("severity", severity.value),
         severity=severity,
         order=order,
@@ -347,6 +463,15 @@ def _section_builders(report: Report) -> dict[Section, tuple[int, Callable[[Node
     }
 
 
+SECTION_NOUNS = {
+    Section.LABELS: "label",
+    Section.REL_TYPES: "relationship type",
+    Section.INDEXES: "index",
+    Section.CONSTRAINTS: "constraint",
+    Section.QUALITY: "finding",
+}
+
+
 def build_root(report: Report | None) -> Node:
     """The invisible root: its children are the seven sections, each built on first use."""
     root = Node(NodeKind.SECTION, "", build=None)
@@ -360,7 +485,7 @@ def build_root(report: Report | None) -> Node:
             Node(
                 NodeKind.SECTION,
                 section.title,
-                count=count if count >= 0 else None,
+                types=plural(count, SECTION_NOUNS[section]) if count >= 0 else "",
                 payload=section,
                 key=section.key,
                 build=build,

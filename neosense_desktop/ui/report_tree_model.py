@@ -26,6 +26,8 @@ from .report_nodes import (
     COL_NAME,
     COL_TYPES,
     COLUMNS,
+    COUNT_MEANINGS,
+    SECTION_COLUMNS,
     SECTION_OF_KEY,
     Node,
     NodeKey,
@@ -63,6 +65,7 @@ class ReportTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._report: Report | None = None
         self._root = build_root(None)
+        self.header_section: Section | None = None
 
     # -- content ---------------------------------------------------------------------
     @property
@@ -175,7 +178,13 @@ class ReportTreeModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> str | None:
-        return header_data(section, orientation, role)
+        return header_data(section, orientation, role, self.header_section)
+
+    def set_header_section(self, section: Section | None) -> None:
+        """Name the columns for this section (that of the current row)."""
+        if section is not self.header_section:
+            self.header_section = section
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> CellData:
         if not index.isValid():
@@ -206,13 +215,22 @@ _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _BOLD: list[QFont] = []  # made on first use (a QFont wants the application)
 
 
-def header_data(section: int, orientation: Qt.Orientation, role: int) -> str | None:
-    if (
-        orientation == Qt.Orientation.Horizontal
-        and role == _DISPLAY
-        and 0 <= section < len(COLUMNS)
-    ):
-        return COLUMNS[section]
+def header_data(
+    column: int, orientation: Qt.Orientation, role: int, section: Section | None = None
+) -> str | None:
+    """The columns' titles for a section (COLUMNS for none); the Count column's tooltip
+    says what its numbers mean there."""
+    if orientation != Qt.Orientation.Horizontal or not 0 <= column < len(COLUMNS):
+        return None
+    titles = COLUMNS if section is None else SECTION_COLUMNS[section]
+    if role == _DISPLAY:
+        return titles[column]
+    if role == _TOOLTIP:
+        if column == COL_COUNT:
+            if section is None:
+                return "What a count means depends on its section: select a row to see."
+            return COUNT_MEANINGS.get(section)
+        return None
     return None
 
 
@@ -220,6 +238,22 @@ def _bold_font() -> QFont:
     font = QFont()
     font.setBold(True)
     return font
+
+
+def cell_tooltip(node: Node, col: int) -> str:
+    """Every cell's whole text (a narrow column elides it, and nothing is cut silently);
+    a count adds what it counts and where it came from."""
+    text = display_text(node, col)
+    if col == COL_COUNT and node.kind is NodeKind.SECTION and node.section is not None:
+        meaning = COUNT_MEANINGS.get(node.section, "")
+        return f"{display_text(node, col)} — {meaning}" if meaning else ""
+    if col == COL_COUNT and node.count_tip:
+        return f"{text}: {node.count_tip}" if text else node.count_tip
+    if col == COL_NAME and node.kind is NodeKind.FINDING and node.types:
+        return f"{text}\n{node.types}"
+    if col == COL_NAME and node.kind is NodeKind.PATTERN and node.count_tip:
+        return f"{text}\n{node.count_tip}"
+    return text
 
 
 def node_data(node: Node, col: int, role: int) -> CellData:
@@ -241,6 +275,10 @@ def node_data(node: Node, col: int, role: int) -> CellData:
     if role == _FOREGROUND:
         if node.severity is not None and col in (COL_NAME, COL_TYPES):
             return QBrush(SEVERITY_COLORS[node.severity])
+        if node.kind is NodeKind.SECTION and col == COL_COUNT:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                return app.palette().brush(QPalette.ColorRole.PlaceholderText)
         return None
     if role == _BACKGROUND:
         if node.kind is NodeKind.SECTION:
@@ -249,10 +287,8 @@ def node_data(node: Node, col: int, role: int) -> CellData:
                 return app.palette().brush(QPalette.ColorRole.AlternateBase)
         return None
     if role == _TOOLTIP:
-        if node.kind is NodeKind.FINDING and col in (COL_NAME, COL_TYPES):
-            return plain_tooltip(node.types)
-        text = display_text(node, col)
-        return plain_tooltip(text) if text and len(text) > 40 else None
+        tip = cell_tooltip(node, col)
+        return plain_tooltip(tip) if tip else None
     if role == _SORT:
         return sort_key(node, col)
     if role == _KIND:

@@ -21,14 +21,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.report import Report
 from .charts import OverviewCharts
+from .details_document import details_html
 from .report_filter import ReportFilterProxy, search_texts_steps
-from .report_nodes import NodeKey, is_schema_key, node_details, row_text
+from .report_nodes import NodeKey, is_schema_key, node_json, row_text, section_of
 from .report_sections import prebuild_steps
 from .report_tree_model import ReportTreeModel
 from .results_tree import ResultsTree
@@ -98,14 +100,10 @@ class ResultsPane(QObject):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((280, 90, 80, 300, 140)):
+        for column, width in enumerate((280, 110, 90, 300, 140)):
             header.resizeSection(column, width)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
-        self.details = QPlainTextEdit(self.results)
-        self.details.setReadOnly(True)
-        self.details.setObjectName("details")
-        self.details.setAccessibleName("Details")
-        self.details.setPlaceholderText("Select an item to see its details.")
+        self.details = details_browser(self.results)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self.results)
         self.splitter.setObjectName("results-splitter")
         self.splitter.addWidget(self.tree)
@@ -236,9 +234,11 @@ class ResultsPane(QObject):
     def _tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             self.details.clear()
+            self.tree_model.set_header_section(None)
             return
         node = self.tree_model.node(self.proxy.mapToSource(current))
-        self.details.setPlainText(node_details(node))
+        self.tree_model.set_header_section(section_of(node))
+        self.details.setHtml(details_html(node, self.report))
         if is_schema_key(node.key):
             self.schema_view.select_key(node.key)
 
@@ -262,7 +262,7 @@ class ResultsPane(QObject):
         return True
 
     def copy_selection(self, focus: QWidget | None) -> None:
-        if isinstance(focus, QLineEdit | QPlainTextEdit) and focus is not self.details:
+        if isinstance(focus, QLineEdit | QPlainTextEdit):
             focus.copy()
             return
         if focus is self.details and self.details.textCursor().hasSelection():
@@ -275,7 +275,34 @@ class ResultsPane(QObject):
         QGuiApplication.clipboard().setText("\n".join(row_text(n) for n in nodes))
 
     def copy_details(self) -> None:
-        QGuiApplication.clipboard().setText(self.details.toPlainText())
+        """Copy as JSON: the current row's data (Ctrl+Shift+C)."""
+        current = self.tree.currentIndex()
+        if not current.isValid():
+            return
+        node = self.tree_model.node(self.proxy.mapToSource(current))
+        QGuiApplication.clipboard().setText(node_json(node))
+
+
+def details_browser(parent: QWidget) -> QTextBrowser:
+    """The details pane: a read-only page that follows no link and loads nothing.
+
+    Its HTML is built with every report text escaped (details_document); on top of that,
+    links are not followed (setOpenLinks(False)) and loadResource refuses everything, so
+    nothing in a report can reach the network or the disk.
+    """
+    browser = _NoResourceBrowser(parent)
+    browser.setReadOnly(True)
+    browser.setOpenLinks(False)
+    browser.setOpenExternalLinks(False)
+    browser.setObjectName("details")
+    browser.setAccessibleName("Details")
+    browser.setPlaceholderText("Select an item to see its details.")
+    return browser
+
+
+class _NoResourceBrowser(QTextBrowser):
+    def loadResource(self, kind: int, name: object, /) -> object:
+        return None
 
 
 def _gc_policy() -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..core.extraction.progress import ProgressEvent
 from ..core.report import ACTIVITY_NAMES, ActivityError, ActivityResult, PlanItem
 from .plain_text import plain_label
+from .wording import activity_title, counters_text
 
 STATE_TEXT = {
     "waiting": "waiting",
@@ -42,13 +43,6 @@ STATE_COLORS = {
     "failed": QColor(0xC6, 0x28, 0x28),
     "cancelled": QColor(0x8D, 0x6E, 0x63),
 }
-ACTIVITY_TITLES = {
-    "node_labels": "Node labels",
-    "relationship_types": "Relationship types",
-    "schema": "Properties and types",
-    "quality_and_context": "Quality and context",
-    "statistics_and_indexes": "Statistics and indexes",
-}
 
 
 class ActivityRow:
@@ -58,7 +52,7 @@ class ActivityRow:
         self.activity = activity
         self.state = "waiting"
         self.fraction = 0.0
-        self.title = plain_label(ACTIVITY_TITLES.get(activity, activity), panel)
+        self.title = plain_label(activity_title(activity), panel)
         self.bar = QProgressBar(panel)
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
@@ -184,7 +178,7 @@ class RunPanel(QWidget):
         rows_total = 0
         for i, item in enumerate(plan):
             values: list[str] = [
-                ACTIVITY_TITLES.get(item.activity, item.activity),
+                activity_title(item.activity),
                 item.subject,
                 item.method,
                 f"{item.estimated_rows:,}",
@@ -216,7 +210,7 @@ class RunPanel(QWidget):
         row.bar.setValue(int(max(0.0, min(1.0, row.fraction)) * 1000))
         row.set_state(event.state)
         row.elapsed.setText(f"{event.elapsed_s:.1f} s" if event.elapsed_s else "")
-        row.counts.setText(", ".join(f"{v:,} {k}" for k, v in event.counts.items()))
+        row.counts.setText(counters_text(event.counts))
         if event.state == "failed":
             row.show_error(None, event.message)
         if event.message and event.state == "running":

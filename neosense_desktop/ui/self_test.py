@@ -124,6 +124,8 @@ async def _steps(scratch: Path, settings: QSettings) -> int:
         _say("connect", probe is not None, window.profiles.probe_label.text().replace("\n", "; "))
         if probe is None:
             return 1
+        scheme = os.environ["NEO4J_URI"].split("://", 1)[0]
+        _say("server", True, f"Neo4j {probe.version}, {probe.default_language}, {scheme}://")
         report = await window.runs.run_extraction()
         if report is None:
             _say("extraction", False, "no report")

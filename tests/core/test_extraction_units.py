@@ -103,14 +103,26 @@ def test_hash_sample_small_and_empty() -> None:
 
 
 def test_node_source_escapes_the_label() -> None:
-    cypher, params = node_source("a`b) DETACH DELETE n //", hash_sample(100, 10, 5))
-    assert cypher.startswith("MATCH (n:`a``b) DETACH DELETE n //`) WHERE ((id(n) % ")
+    cypher, params = node_source("a`b) DETACH DELETE n //", hash_sample(100, 10, 5, "4:db:"))
+    assert cypher.startswith(
+        "MATCH (n:`a``b) DETACH DELETE n //`) WHERE "
+        "((toInteger(substring(elementId(n), $id_prefix_length)) % "
+    )
     assert cypher.endswith("WITH n ORDER BY rand() LIMIT $sample_limit")
     assert params == {
         "hash_offset": 5,
         "hash_below": hash_sample(100, 10, 5).below,
         "sample_limit": 10,
+        "id_prefix_length": 5,
     }
+
+
+def test_hash_sample_without_an_element_id_layout_draws_at_the_same_rate() -> None:
+    sample = hash_sample(100, 10, 5, None)
+    cypher, params = node_source("L", sample)
+    assert "elementId" not in cypher and " id(" not in cypher
+    assert f"WHERE rand() * {HASH_PRIME} < $hash_below WITH n" in cypher
+    assert params == {"hash_below": sample.below, "sample_limit": 10}
 
 
 @pytest.mark.parametrize(
@@ -188,10 +200,13 @@ def test_choose_sample_prefers_seeks_for_big_labels_and_hashed_scans_for_rare_on
 def test_id_sample_source_limits_and_escapes() -> None:
     from neosense_desktop.core.extraction.sampling import IdSample, relationship_source
 
-    cypher, params = node_source("a`b", IdSample(offset=5, step=7, high=10, count=3, limit=2))
+    cypher, params = node_source(
+        "a`b", IdSample(offset=5, step=7, high=10, count=3, limit=2, prefix="4:db:")
+    )
     assert cypher == (
-        "MATCH (n:`a``b`) WHERE id(n) IN "
-        "[i IN range(0, $seek_count - 1) | ($seek_offset + i * $seek_step) % $seek_high] "
+        "MATCH (n:`a``b`) WHERE elementId(n) IN "
+        "[i IN range(0, $seek_count - 1) | "
+        "$id_prefix + toString(($seek_offset + i * $seek_step) % $seek_high)] "
         "WITH n ORDER BY rand() LIMIT $sample_limit"
     )
     assert params == {
@@ -200,6 +215,7 @@ def test_id_sample_source_limits_and_escapes() -> None:
         "seek_high": 10,
         "seek_count": 3,
         "sample_limit": 2,
+        "id_prefix": "4:db:",
     }
     assert IdSample(5, 7, 10, 3, 2).ids() == [5, 2, 9]
     cypher, _ = relationship_source("T", IdSample(0, 1, 2, 1, 1), with_ends=True)
@@ -244,3 +260,76 @@ async def test_priority_gate_serves_waiters_by_priority_then_arrival() -> None:
     await asyncio.gather(*tasks)
     assert order == ["scan", "shared", "short-1", "short-2"]
     await asyncio.wait_for(gate.acquire(0), 1)  # the slot came back
+
+
+def test_choose_sample_without_an_element_id_layout_never_seeks() -> None:
+    from neosense_desktop.core.extraction.sampling import choose_sample
+
+    sample = choose_sample(3_000_000, 1000, 10_000_000, "seed", "nodes", None)
+    assert isinstance(sample, HashSample) and sample.prefix is None
+    seek = choose_sample(3_000_000, 1000, 10_000_000, "seed", "nodes", "4:db:")
+    assert not isinstance(seek, HashSample) and seek.prefix == "4:db:"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Long", "INTEGER"),  # Cypher 5 format (5.x; 2025+ with a format-change warning)
+        ("StringArray", "LIST<STRING>"),
+        ("DateTime", "ZONED DATETIME"),
+        ("INTEGER NOT NULL", "INTEGER"),  # Cypher 25 format (2025.06 on)
+        ("LIST<BOOLEAN NOT NULL> NOT NULL", "LIST<BOOLEAN>"),
+        ("LOCAL DATETIME NOT NULL", "LOCAL DATETIME"),
+        ("ZONED DATETIME NOT NULL", "ZONED DATETIME"),
+    ],
+)
+def test_builtin_type_reads_both_property_type_formats(raw: str, clean: str) -> None:
+    from neosense_desktop.core.extraction.builtin_schema import builtin_type
+
+    assert builtin_type(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("version", "refused"),
+    [
+        ("4.4.30", True),
+        ("3.5.35", True),
+        ("5.0.0", False),
+        ("5.26.19", False),
+        ("2025.01.0", False),
+        ("2026.08.1", False),
+        ("unknown", False),
+    ],
+)
+def test_versions_before_5_are_refused_with_what_is_supported(version: str, refused: bool) -> None:
+    from neosense_desktop.core.errors import ErrorCode, NeoSenseError
+    from neosense_desktop.core.probe import check_supported
+
+    if not refused:
+        check_supported(version, "db:7687")
+        return
+    with pytest.raises(NeoSenseError) as info:
+        check_supported(version, "db:7687")
+    assert info.value.code is ErrorCode.SERVER_UNSUPPORTED
+    assert f"Neo4j {version}" in info.value.message
+    assert "5.26" in info.value.message and "2025.01" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("version", "scoped"),
+    [
+        ("5.13.0", False),
+        ("5.22.0", False),
+        ("5.23.0", True),
+        ("5.26.19", True),
+        ("2026.08.1", True),
+    ],
+)
+def test_subqueries_use_the_scope_clause_where_the_server_has_it(
+    version: str, scoped: bool
+) -> None:
+    from neosense_desktop.core.cypher import subquery, supports_scoped_subqueries
+
+    assert supports_scoped_subqueries(version) is scoped
+    text = subquery("MATCH (n) RETURN count(n) AS c", scoped=scoped)
+    assert text == ("CALL () { " if scoped else "CALL { ") + "MATCH (n) RETURN count(n) AS c }"

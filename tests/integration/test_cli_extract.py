@@ -16,8 +16,8 @@ from neosense_desktop.core.extraction import runner
 from neosense_desktop.core.profiles import Profile, ProfileStore, default_profiles_path
 from neosense_desktop.core.secrets import SecretStore
 from tests.fault_clients import FailingSchemaClient, client_factory
-from tests.integration.engine_support import settings_for
-from tests.neo4j_support import GraphFixture, Neo4jServer
+from tests.integration.engine_support import builtin_schema, report_schema, settings_for
+from tests.neo4j_support import TEST_VERSION, GraphFixture, Neo4jServer
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -98,6 +98,24 @@ def test_all_databases_writes_one_report_each(graph: GraphFixture, tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["neo4j.json"]
     assert load_report(out / "neo4j.json").labels[0].name == "X"
+
+
+@pytest.mark.neo4j
+def test_routing_uri_probes_and_extracts(graph: GraphFixture, tmp_path: Path) -> None:
+    """neo4j:// against the single test server: probe, then an exact run, from the CLI."""
+    graph.load_fixture("engine_mixed.cypher")
+    env = _env(tmp_path, NEO4J_PASSWORD=graph.server.password)
+    conn = ["--uri", graph.server.uri.replace("bolt://", "neo4j://"), "--user", graph.server.user]
+    probed = _cli(["probe", *conn], env)
+    assert probed.returncode == 0, probed.stderr
+    result = json.loads(probed.stdout)
+    assert result["version"] == TEST_VERSION and result["default_language"] == "CYPHER 5"
+    out = tmp_path / "routed.json"
+    done = _cli(["extract", *conn, "--mode", "exact", "-o", str(out), "-q"], env)
+    assert done.returncode == 0, done.stderr
+    report = load_report(out)
+    assert report.server.version == TEST_VERSION and report.server.default_language
+    assert report_schema(report) == builtin_schema(graph)
 
 
 @pytest.mark.neo4j

@@ -19,11 +19,11 @@ import pytest
 
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
-from tests.neo4j_support import NEO4J_LOCAL, REPO
+from tests.neo4j_support import NEO4J_LOCAL, REPO, local_env, server_port
 
 pytestmark = pytest.mark.neo4j
 
-PORT = int(os.environ.get("NEOSENSE_KILL_TEST_PORT", "7711"))
+PORT = server_port("NEOSENSE_KILL_TEST_PORT", 7711)
 PASSWORD = os.environ.get("NEOSENSE_NEO4J_PASSWORD", "neosense-test")
 
 
@@ -32,6 +32,7 @@ def _local(*args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, str(NEO4J_LOCAL), *args, "--port", str(PORT)],
         capture_output=True,
         text=True,
+        env=local_env(),
     )
 
 

@@ -18,14 +18,18 @@ from benchmarks import bench
 from benchmarks import coverage as cov
 from benchmarks.graphgen import generate
 from benchmarks.graphload import load, loaded_graph, neo4j_local
+from tests.neo4j_support import TEST_VERSION, server_port
 
-PORT = int(os.environ.get("NEOSENSE_GRAPHGEN_PORT", "7713"))
+PORT = server_port("NEOSENSE_GRAPHGEN_PORT", 7713)
 
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Any], Any]]:
     out: Path = tmp_path_factory.mktemp("graph10k")
     truth = generate(10_000, 42, out)
+    # graphload runs scripts/neo4j-local in this process: give it the version under test.
+    saved = os.environ.get("NEOSENSE_NEO4J_VERSION")
+    os.environ["NEOSENSE_NEO4J_VERSION"] = TEST_VERSION
     nl = neo4j_local()
     try:
         timings = load(out, PORT, heap="768m", pagecache="256m", log=lambda _m: None)
@@ -40,6 +44,10 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[st
         driver.close()
     finally:
         nl.stop(PORT)
+        if saved is None:
+            os.environ.pop("NEOSENSE_NEO4J_VERSION", None)
+        else:
+            os.environ["NEOSENSE_NEO4J_VERSION"] = saved
 
 
 def _rows(driver: Any, cypher: str) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.probe import probe_connection
 from tests.fault_proxy import FaultProxy
-from tests.neo4j_support import Neo4jServer
+from tests.neo4j_support import TEST_VERSION, Neo4jServer
 
 pytestmark = pytest.mark.neo4j
 
@@ -29,7 +29,7 @@ async def _probe(uri: str, password: str, limit_s: float = 3.0):  # type: ignore
 async def test_probe_through_a_clean_proxy(neo4j_server: Neo4jServer) -> None:
     with FaultProxy(_port(neo4j_server)) as proxy:
         result = await _probe(proxy.uri, neo4j_server.password)
-        assert result.version.startswith("5.26")
+        assert result.version == TEST_VERSION
         assert proxy.bytes_forwarded > 0
 
 

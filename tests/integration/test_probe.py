@@ -8,7 +8,7 @@ from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.probe import probe_connection
-from tests.neo4j_support import Neo4jServer
+from tests.neo4j_support import TEST_VERSION, Neo4jServer
 
 pytestmark = pytest.mark.neo4j
 
@@ -26,7 +26,7 @@ async def _probe(settings: ConnectionSettings, password: str):  # type: ignore[n
 
 async def test_probe_reports_the_server(neo4j_server: Neo4jServer) -> None:
     result = await _probe(_settings(neo4j_server), neo4j_server.password)
-    assert result.version.startswith("5.26")
+    assert result.version == TEST_VERSION
     assert result.edition == "community"
     assert {"neo4j", "system"} <= {d.name for d in result.databases}
     assert result.database == "neo4j"

@@ -8,18 +8,19 @@ import sys
 
 import pytest
 
-from tests.neo4j_support import GraphFixture, Neo4jServer
+from tests.neo4j_support import TEST_VERSION, GraphFixture, Neo4jServer
 
 
 @pytest.mark.neo4j
 @pytest.mark.keyring
+@pytest.mark.parametrize("scheme", ["bolt", "neo4j"])
 def test_self_test_passes_against_the_real_server(
-    graph: GraphFixture, neo4j_server: Neo4jServer
+    graph: GraphFixture, neo4j_server: Neo4jServer, scheme: str
 ) -> None:
     graph.run("CREATE (:Person {name: 'Ada'})-[:KNOWS]->(:Person {name: 'Alan'})")
     env = dict(
         os.environ,
-        NEO4J_URI=neo4j_server.uri,
+        NEO4J_URI=neo4j_server.uri.replace("bolt://", f"{scheme}://"),
         NEO4J_USERNAME=neo4j_server.user,
         NEO4J_PASSWORD=neo4j_server.password,
         QT_QPA_PLATFORM="offscreen",
@@ -33,6 +34,7 @@ def test_self_test_passes_against_the_real_server(
     )
     assert out.returncode == 0, out.stdout + out.stderr
     lines = [x for x in out.stdout.splitlines() if x.startswith("self-test:")]
+    assert f"self-test: server: ok - Neo4j {TEST_VERSION}, CYPHER 5, {scheme}://" in lines, lines
     assert any("extraction: ok - 1 labels, 1 types" in x for x in lines), lines
     assert any("report matches schema: ok" in x for x in lines), lines
     assert "self-test: driver codec: ok - rust" in lines, lines  # neo4j-rust-ext installed

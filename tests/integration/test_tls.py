@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +11,10 @@ from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.probe import probe_connection
-from tests.neo4j_support import Neo4jServer, run_local
+from tests.neo4j_support import TEST_VERSION, Neo4jServer, run_local, server_port
 
 pytestmark = pytest.mark.neo4j
-TLS_PORT = int(os.environ.get("NEOSENSE_TLS_TEST_PORT", "7721"))
+TLS_PORT = server_port("NEOSENSE_TLS_TEST_PORT", 7721)
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +42,7 @@ async def test_self_signed_schemes_connect(
     tls_server: tuple[int, Path], neo4j_server: Neo4jServer, scheme: str
 ) -> None:
     result = await _probe(neo4j_server.password, uri=f"{scheme}://localhost:{tls_server[0]}")
-    assert result.version.startswith("5.26")
+    assert result.version == TEST_VERSION
 
 
 async def test_custom_ca_trust_connects(
@@ -78,3 +77,32 @@ async def test_plain_scheme_on_tls_server_says_encryption_required(
         await _probe(neo4j_server.password, uri=f"{scheme}://127.0.0.1:{tls_server[0]}")
     assert info.value.code is ErrorCode.TLS_MISMATCH
     assert any("bolt+s://" in s for s in info.value.suggestions)
+
+
+async def test_routing_over_tls_runs_an_extraction(
+    tls_server: tuple[int, Path], neo4j_server: Neo4jServer
+) -> None:
+    """neo4j+ssc://: routing table, READ routing and a full run, all over TLS."""
+    import neo4j
+
+    from neosense_desktop.core.extraction import ExtractionRun, RunOptions
+
+    port = tls_server[0]
+    with neo4j.GraphDatabase.driver(
+        f"bolt+ssc://127.0.0.1:{port}", auth=("neo4j", neo4j_server.password)
+    ) as driver:
+        driver.execute_query("MATCH (n) DETACH DELETE n")
+        driver.execute_query("CREATE (:Tls {a: 1})-[:OVER {b: 'x'}]->(:Tls {a: 2})")
+    settings = ConnectionSettings.model_validate(
+        {"uri": f"neo4j+ssc://127.0.0.1:{port}", "user": "neo4j", "connection_timeout_s": 5}
+    )
+    async with ExtractionRun(
+        settings, neo4j_server.password, RunOptions.model_validate({"mode": "exact"})
+    ) as run:
+        report = await run.run()
+    assert report.server.version == TEST_VERSION
+    assert all(a.status == "succeeded" for a in report.activities.values()), report.activities
+    assert [(x.name, x.count) for x in report.labels] == [("Tls", 2)]
+    assert [(x.name, [p.name for p in x.properties]) for x in report.relationship_types] == [
+        ("OVER", ["b"])
+    ]

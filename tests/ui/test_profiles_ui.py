@@ -239,3 +239,33 @@ async def test_saving_the_environment_profile_saves_a_copy(
         assert saved[0]["connection"]["uri"] == "neo4j://env-host:7687"
         assert "env-password-123" not in default_profiles_path().read_text()
         assert window.services.secrets.get_password(saved[0]["id"]) == "env-password-123"
+
+
+async def test_editor_keeps_the_keyring_note_whole_after_a_failed_test(qtbot: QtBot) -> None:
+    """A wrong port's long error once made the dialog shrink its other rows and clip the
+    no-keyring note; the dialog must grow instead."""
+    import socket
+
+    from tests.ui.journeys.journey_support import screenshot
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    async with open_window(SecretStore(fail.Keyring())) as window:
+        window.profiles.new_profile_clicked()
+        editor = await wait_for_widget(ProfileEditor, "profile-editor")
+        assert isinstance(editor, ProfileEditor)
+        _type(qtbot, editor.name, "Dead port")
+        _type(qtbot, editor.uri, f"bolt://127.0.0.1:{dead}")
+        _type(qtbot, editor.password, "whatever-1")
+        qtbot.mouseClick(editor.test_button, Qt.MouseButton.LeftButton)
+        await wait_for(lambda: editor.last_probe_error is not None, 30, "the failure")
+        await wait_for(lambda: editor.test_view.isVisible(), 5, "the error in the dialog")
+        note = editor.keyring_note
+        assert note.isVisible() and "memory" in note.text()
+        need = note.heightForWidth(note.width())
+        assert note.height() >= need, (note.height(), need)
+        message = editor.test_view.message
+        assert message.height() >= message.heightForWidth(message.width())
+        await screenshot(editor, "profile-editor-dead-port-no-keyring")
+        editor.reject()

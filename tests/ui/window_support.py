@@ -3,6 +3,7 @@ open_window) on the per-test folders from conftest; faults go in through its sea
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from neosense_desktop.app import open_window as app_open_window
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.profiles import Profile
+from neosense_desktop.core.runs import RunStore
 from neosense_desktop.core.secrets import SecretStore
 from neosense_desktop.ui.main_window import MainWindow
 from neosense_desktop.ui.services import ProbeFn, run_factory_with
@@ -45,6 +47,7 @@ async def open_window(
     secrets: SecretStore | None = None,
     clients: RecordingClients | None = None,
     probe: ProbeFn | None = None,
+    runs: RunStore | None = None,
 ) -> AsyncIterator[MainWindow]:
     services = build_services(
         QSettings(),
@@ -52,6 +55,8 @@ async def open_window(
         probe=probe,
         secrets=secrets,
     )
+    if runs is not None:
+        services = dataclasses.replace(services, runs=runs)
     root = logging.getLogger()
     previous_level = root.level
     root.setLevel(logging.INFO)  # as configure_logging() does in the app

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..errors import NeoSenseError
 from ..graph_client import Row
 from .context import PRIORITY_LONG_SCAN, RunContext
+from .value_types import normalise_value_type
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,15 @@ BUILTIN_TYPES = {
 
 
 def builtin_type(name: str) -> str:
-    """'Long' -> 'INTEGER', 'StringArray' -> 'LIST<STRING>'; unknown names pass through."""
+    """A propertyTypes entry as a valueType() name, in either output format.
+
+    Cypher 5 (5.x, and 2025+ with a warning that the format will change): Java-ish names,
+    'Long' -> 'INTEGER', 'StringArray' -> 'LIST<STRING>'. Cypher 25: Cypher type names,
+    'INTEGER NOT NULL' -> 'INTEGER', 'LIST<STRING NOT NULL> NOT NULL' -> 'LIST<STRING>'.
+    Unknown names pass through, upper-cased.
+    """
+    if name == name.upper():  # Cypher 25: already a Cypher type name
+        return normalise_value_type(name)
     if name.endswith("Array") and name.removesuffix("Array") in BUILTIN_TYPES:
         return f"LIST<{BUILTIN_TYPES[name.removesuffix('Array')]}>"
     return BUILTIN_TYPES.get(name, name.upper())
@@ -73,11 +82,14 @@ async def builtin_relationship_schema(ctx: RunContext, activity: str) -> Builtin
 async def _call(ctx: RunContext, activity: str, procedure: str, owner: str) -> list[Row] | None:
     """Rows of db.schema.<procedure>(), or None when the account may not call it."""
     columns = f"{owner}, propertyName, propertyTypes, mandatory"
+    # In Cypher 25 the procedures give the format that Cypher 5 warns "will change in the
+    # next major version"; ask for it where the server speaks it, and parse either.
+    language = "CYPHER 25 " if ctx.caps.cypher_25 else ""
     try:
         return await ctx.read(
             activity,
             f"builtin.{procedure}",
-            f"CALL db.schema.{procedure}() YIELD {columns} RETURN {columns}",
+            f"{language}CALL db.schema.{procedure}() YIELD {columns} RETURN {columns}",
             priority=PRIORITY_LONG_SCAN,
         )
     except NeoSenseError as exc:

@@ -28,7 +28,8 @@ class Census:
     unlabeled_read: int = 0
     # One example node id per (label set, degree) group: the supernodes come from the
     # highest-degree groups without a second pass over the nodes.
-    examples: dict[tuple[tuple[str, ...], int], tuple[int, int]] = field(default_factory=dict)
+    # (labels, degree) -> (element id of one such node, nodes read in the group)
+    examples: dict[tuple[tuple[str, ...], int], tuple[str, int]] = field(default_factory=dict)
 
     @property
     def scale(self) -> float:
@@ -81,7 +82,7 @@ async def node_census(ctx: RunContext, activity: str) -> Census:
         activity,
         "census.scan" if exact else "census.sample",
         f"{source} WITH n, labels(n) AS labels, COUNT {{ (n)--() }} AS degree "
-        "RETURN labels, degree, count(*) AS nodes, min(id(n)) AS example",
+        "RETURN labels, degree, count(*) AS nodes, min(elementId(n)) AS example",
         params,
         priority=PRIORITY_LONG_SCAN,
     )
@@ -98,7 +99,7 @@ async def node_census(ctx: RunContext, activity: str) -> Census:
         if not labels:
             census.unlabeled_read += nodes
         if row.get("example") is not None:
-            census.examples[(labels, degree)] = (int(row["example"]), nodes)
+            census.examples[(labels, degree)] = (str(row["example"]), nodes)
     if exact:
         # The count store and the scan can differ by concurrent writes; the scan is what was
         # measured, so it is the total the percentages refer to.

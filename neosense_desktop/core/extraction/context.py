@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..graph_client import GraphClient, Row
-from ..report import Label, RelationshipType
+from ..report import MAX_PROFILES, Label, RelationshipType
 from .options import RunOptions
 from .progress import ActivityState, ProgressCallback, ProgressEvent
 from .sampling import Sample, choose_sample
+from .value_profile import ValueStats
 
 log = logging.getLogger("neosense_desktop.core.extraction")
 
@@ -47,6 +48,9 @@ class Sizes:
     property_keys: list[str] = field(default_factory=list)
     node_id_high: int = 0  # one past the highest node id in use (probed), 0 if unknown
     relationship_id_high: int = 0
+    # What an element id is before its numeric id ("4:<db uuid>:"), None if not recognised.
+    node_id_prefix: str | None = None
+    relationship_id_prefix: str | None = None
 
     @property
     def labels(self) -> dict[str, int]:
@@ -65,6 +69,10 @@ class Capabilities:
     database: str
     value_type: bool  # valueType() exists (5.13+)
     apoc: bool
+    # The server speaks Cypher 25 (2025.06+): the schema procedures then give their new
+    # output format without the warning they give in Cypher 5.
+    cypher_25: bool = False
+    scoped_subqueries: bool = True  # `CALL () { }` (5.23+), else the bare `CALL { }`
 
 
 class ActivityProgress:
@@ -176,6 +184,16 @@ class RunContext:
             asyncio.get_running_loop().create_future()
         )
         self.rows_by_activity: dict[str, int] = {}
+        # Value statistics per ("label" | "relationship_type", name) -> key, from the
+        # schema reads (value_profile.py), for quality's string and key checks.
+        self.value_stats: dict[tuple[str, str], dict[str, ValueStats]] = {}
+        self.profiles_left = MAX_PROFILES  # the report's bound (report_limits)
+
+    @property
+    def profiles_values(self) -> bool:
+        """Whether the schema reads carry the value aggregates: quality runs and the server
+        has valueType() (the aggregates rely on type predicates, 5.13+ like valueType)."""
+        return "quality_and_context" in self.options.activities and self.caps.value_type
 
     def node_sample(self, label: str | None, count: int, size: int | None = None) -> Sample:
         """The spread sample of a label's nodes (label None: of all nodes)."""
@@ -185,6 +203,7 @@ class RunContext:
             self.sizes.node_id_high,
             f"{self.marker}:node:{label}",
             "nodes",
+            self.sizes.node_id_prefix,
         )
 
     def relationship_sample(self, rel_type: str, count: int) -> Sample:
@@ -194,6 +213,7 @@ class RunContext:
             self.sizes.relationship_id_high,
             f"{self.marker}:rel:{rel_type}",
             "relationships",
+            self.sizes.relationship_id_prefix,
         )
 
     async def schema_outcome(self) -> SchemaResult | None:

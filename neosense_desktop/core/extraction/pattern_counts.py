@@ -47,7 +47,10 @@ async def type_end_counts(
     if not complete:
         labels = sorted(set(seen_labels))
     starts, ends = await count_type_ends(
-        lambda name, cypher, p: ctx.read(activity, name, cypher, p), rel_type, labels
+        lambda name, cypher, p: ctx.read(activity, name, cypher, p),
+        rel_type,
+        labels,
+        scoped=ctx.caps.scoped_subqueries,
     )
     return (
         {k: v for k, v in starts.items() if v > 0},

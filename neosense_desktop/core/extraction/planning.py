@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..cypher import escape_name
+from ..cypher import escape_name, subquery
 from ..errors import NeoSenseError
 from ..graph_client import Row
 from ..report import PlanItem
@@ -36,7 +37,9 @@ def _chunks(items: Sequence[str], size: int) -> list[Sequence[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-async def count_store_counts(read: ReadFn, query_name: str, patterns: Sequence[str]) -> list[int]:
+async def count_store_counts(
+    read: ReadFn, query_name: str, patterns: Sequence[str], *, scoped: bool
+) -> list[int]:
     """count(*) of each MATCH pattern, from the count store, in few round trips.
 
     Each count sits alone in its own CALL subquery with a bare `RETURN count(*)`: only that
@@ -47,7 +50,8 @@ async def count_store_counts(read: ReadFn, query_name: str, patterns: Sequence[s
     counts: list[int] = []
     for chunk in _chunks(list(patterns), COUNT_BATCH):
         calls = " ".join(
-            f"CALL {{ MATCH {pattern} RETURN count(*) AS c{i} }}" for i, pattern in enumerate(chunk)
+            subquery(f"MATCH {pattern} RETURN count(*) AS c{i}", scoped=scoped)
+            for i, pattern in enumerate(chunk)
         )
         columns = ", ".join(f"c{i}" for i in range(len(chunk)))
         rows = await read(query_name, f"{calls} RETURN {columns}", None)
@@ -56,26 +60,34 @@ async def count_store_counts(read: ReadFn, query_name: str, patterns: Sequence[s
     return counts
 
 
-async def count_labels(read: ReadFn, labels: Sequence[str]) -> dict[str, int]:
+async def count_labels(read: ReadFn, labels: Sequence[str], *, scoped: bool) -> dict[str, int]:
     """Node count per label, from the count store."""
     names = list(labels)
     patterns = [f"(:{escape_name(label)})" for label in names]
     return dict(
-        zip(names, await count_store_counts(read, "count_store.labels", patterns), strict=True)
+        zip(
+            names,
+            await count_store_counts(read, "count_store.labels", patterns, scoped=scoped),
+            strict=True,
+        )
     )
 
 
-async def count_types(read: ReadFn, types: Sequence[str]) -> dict[str, int]:
+async def count_types(read: ReadFn, types: Sequence[str], *, scoped: bool) -> dict[str, int]:
     """Relationship count per type, from the count store."""
     names = list(types)
     patterns = [f"()-[:{escape_name(t)}]->()" for t in names]
     return dict(
-        zip(names, await count_store_counts(read, "count_store.types", patterns), strict=True)
+        zip(
+            names,
+            await count_store_counts(read, "count_store.types", patterns, scoped=scoped),
+            strict=True,
+        )
     )
 
 
 async def count_type_ends(
-    read: ReadFn, rel_type: str, labels: Sequence[str]
+    read: ReadFn, rel_type: str, labels: Sequence[str], *, scoped: bool
 ) -> tuple[dict[str, int], dict[str, int]]:
     """For one type: per label, relationships starting at it and ending at it (count store)."""
     t = escape_name(rel_type)
@@ -83,7 +95,7 @@ async def count_type_ends(
     patterns = [f"(:{escape_name(label)})-[:{t}]->()" for label in names] + [
         f"()-[:{t}]->(:{escape_name(label)})" for label in names
     ]
-    counts = await count_store_counts(read, "count_store.type_ends", patterns)
+    counts = await count_store_counts(read, "count_store.type_ends", patterns, scoped=scoped)
     starts = dict(zip(names, counts[: len(names)], strict=True))
     ends = dict(zip(names, counts[len(names) :], strict=True))
     return starts, ends
@@ -145,30 +157,67 @@ ID_REFINE_PROBES = 512
 ID_DENSITY_CHECKS = 2000
 
 
-async def probe_id_high(read: ReadFn, kind: str, count: int) -> int:
+_ELEMENT_ID = re.compile(r"(.*\D)(\d+)", re.S)
+
+
+async def element_id_prefix(read: ReadFn, kind: str) -> str | None:
+    """What one element id holds before its numeric id ("4:<db uuid>:"), or None.
+
+    Element ids are documented as opaque; 5.x and 2025+ spell them "<kind>:<database>:<id>".
+    A layout that does not end in the number gives None, and sampling does without ids.
+    """
+    query = (
+        "MATCH (n) RETURN elementId(n) AS e LIMIT 1"
+        if kind == "nodes"
+        else "MATCH ()-[r]->() RETURN elementId(r) AS e LIMIT 1"
+    )
+    rows = await read(f"id_space.{kind}.layout", query, None)
+    match = _ELEMENT_ID.fullmatch(str(rows[0]["e"])) if rows else None
+    return match.group(1) if match else None
+
+
+async def probe_id_space(read: ReadFn, kind: str, count: int) -> tuple[int, str | None]:
+    """(one past the highest id in use, the element-id prefix); (0, None) if unknown."""
+    if count <= 0:
+        return 0, None
+    prefix = await element_id_prefix(read, kind)
+    if prefix is None:
+        log.info("element ids of %s have an unknown layout: sampling without id seeks", kind)
+        return 0, None
+    return await probe_id_high(read, kind, count, prefix), prefix
+
+
+async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int:
     """One past the highest id in use (0 if unknown), from three O(1)-sized id seeks.
 
     Random-id sampling needs the id space. Ids are dense after an import and reused after
     deletes, so the highest id is near the count; probe a spread of candidates above it,
     then refine between the highest hit and the next miss. Error <= (gap / 512) ids, which
-    only shaves a sliver off the top of the id space from the sampling.
+    only shaves a sliver off the top of the id space from the sampling. The ids are sought
+    as element ids (prefix + id), since id() is deprecated.
     """
     if count <= 0:
         return 0
+    number = "toInteger(substring(elementId({v}), $prefix_length))"
     query = (
-        "MATCH (n) WHERE id(n) IN $ids RETURN max(id(n)) AS high"
+        f"MATCH (n) WHERE elementId(n) IN $ids RETURN max({number.format(v='n')}) AS high"
         if kind == "nodes"
-        else "MATCH ()-[r]->() WHERE id(r) IN $ids RETURN max(id(r)) AS high"
+        else f"MATCH ()-[r]->() WHERE elementId(r) IN $ids RETURN max({number.format(v='r')}) "
+        "AS high"
     )
+
+    def params(ids: list[int]) -> dict[str, Any]:
+        return {"ids": [f"{prefix}{i}" for i in ids], "prefix_length": len(prefix)}
+
     probes = sorted({max(0, int(count * f)) for f in ID_PROBE_FACTORS} | {count - 1})
-    rows = await read(f"id_space.{kind}", query, {"ids": probes})
+    rows = await read(f"id_space.{kind}", query, params(probes))
     high = rows[0]["high"] if rows and rows[0]["high"] is not None else count - 1
     above = [p for p in probes if p > high]
     if above:
         step = max(1, (above[0] - high) // ID_REFINE_PROBES)
         refine = list(range(high + 1, above[0], step))[:ID_REFINE_PROBES]
         if refine:
-            rows = await read(f"id_space.{kind}", query, {"ids": refine})
+            rows = await read(f"id_space.{kind}", query, params(refine))
             if rows and rows[0]["high"] is not None:
                 high = max(high, int(rows[0]["high"]))
     high = int(high) + 1
@@ -181,10 +230,10 @@ async def probe_id_high(read: ReadFn, kind: str, count: int) -> int:
         ids = random.Random(f"{kind}:{count}:{high}").sample(range(high), checks)
         rows = await read(
             f"id_space.{kind}",
-            "MATCH (n) WHERE id(n) IN $ids RETURN count(n) AS hits"
+            "MATCH (n) WHERE elementId(n) IN $ids RETURN count(n) AS hits"
             if kind == "nodes"
-            else "MATCH ()-[r]->() WHERE id(r) IN $ids RETURN count(r) AS hits",
-            {"ids": ids},
+            else "MATCH ()-[r]->() WHERE elementId(r) IN $ids RETURN count(r) AS hits",
+            params(ids),
         )
         hits = int(rows[0]["hits"]) if rows else 0
         if hits < expected / 2:
@@ -192,7 +241,7 @@ async def probe_id_high(read: ReadFn, kind: str, count: int) -> int:
     return high
 
 
-async def read_sizes(read: ReadFn) -> Sizes:
+async def read_sizes(read: ReadFn, *, scoped: bool) -> Sizes:
     """Tokens and counts: labels, types, property keys, totals, id spaces. All O(1).
 
     Independent reads run concurrently (one session each from the driver's pool): the
@@ -204,9 +253,10 @@ async def read_sizes(read: ReadFn) -> Sizes:
         read("tokens.property_keys", "CALL db.propertyKeys() YIELD propertyKey", None),
         read(
             "count_store.totals",
-            "CALL { MATCH (n) RETURN count(n) AS nodes } "
-            "CALL { MATCH ()-[r]->() RETURN count(r) AS relationships } "
-            "RETURN nodes, relationships",
+            subquery("MATCH (n) RETURN count(n) AS nodes", scoped=scoped)
+            + " "
+            + subquery("MATCH ()-[r]->() RETURN count(r) AS relationships", scoped=scoped)
+            + " RETURN nodes, relationships",
             None,
         ),
         graph_counts(read),
@@ -215,15 +265,17 @@ async def read_sizes(read: ReadFn) -> Sizes:
     types = [r["relationshipType"] for r in type_rows]
     node_count = int(totals[0]["nodes"]) if totals else 0
     relationship_count = int(totals[0]["relationships"]) if totals else 0
-    label_counts, type_counts, node_id_high, relationship_id_high = await asyncio.gather(
-        _known(counts.label_counts) if counts else count_labels(read, labels),
-        _known(counts.type_counts) if counts else count_types(read, types),
-        probe_id_high(read, "nodes", node_count),
-        probe_id_high(read, "relationships", relationship_count),
+    label_counts, type_counts, node_ids, relationship_ids = await asyncio.gather(
+        _known(counts.label_counts) if counts else count_labels(read, labels, scoped=scoped),
+        _known(counts.type_counts) if counts else count_types(read, types, scoped=scoped),
+        probe_id_space(read, "nodes", node_count),
+        probe_id_space(read, "relationships", relationship_count),
     )
     return Sizes(
-        node_id_high=node_id_high,
-        relationship_id_high=relationship_id_high,
+        node_id_high=node_ids[0],
+        relationship_id_high=relationship_ids[0],
+        node_id_prefix=node_ids[1],
+        relationship_id_prefix=relationship_ids[1],
         node_count=node_count,
         relationship_count=relationship_count,
         label_counts={name: label_counts.get(name, 0) for name in sorted(labels)},
@@ -247,7 +299,9 @@ async def current_label_counts(ctx: RunContext, activity: str) -> dict[str, int]
     tokens = list(ctx.sizes.label_counts)
     if graph is not None:
         return {name: graph.label_counts.get(name, 0) for name in tokens}
-    return await count_labels(_activity_read(ctx, activity), tokens)
+    return await count_labels(
+        _activity_read(ctx, activity), tokens, scoped=ctx.caps.scoped_subqueries
+    )
 
 
 async def current_type_counts(ctx: RunContext, activity: str) -> dict[str, int]:
@@ -256,7 +310,9 @@ async def current_type_counts(ctx: RunContext, activity: str) -> dict[str, int]:
     tokens = list(ctx.sizes.type_counts)
     if graph is not None:
         return {name: graph.type_counts.get(name, 0) for name in tokens}
-    return await count_types(_activity_read(ctx, activity), tokens)
+    return await count_types(
+        _activity_read(ctx, activity), tokens, scoped=ctx.caps.scoped_subqueries
+    )
 
 
 def _activity_read(ctx: RunContext, activity: str) -> ReadFn:

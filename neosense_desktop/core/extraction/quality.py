@@ -1,18 +1,27 @@
-"""Activity quality_and_context: findings (code, severity, subject) and one score 0..100.
+"""Activity quality_and_context: findings that say what is wrong, how much, where, and the
+next step; and a score built from them.
 
 Inputs: the node census (shared with statistics), SHOW INDEXES / SHOW CONSTRAINTS, the token
-counts, and the schema activity's properties (awaited; when schema failed or did not run, the
-property-based findings are left out and a note says so).
+lists, and the schema activity's properties with the value statistics that rode on the same
+reads (awaited; when schema failed or did not run, the property findings are left out and a
+note says so). The checks themselves are in quality_checks.py. The only queries of its own
+fetch up to MAX_EXAMPLES examples per finding, over the same sample in sampled mode.
 """
 
 from __future__ import annotations
 
-import re
+import asyncio
+from collections import Counter
 
+from ..cypher import escape_name
 from ..errors import NeoSenseError
 from ..report import (
-    Constraint,
+    MAX_EXAMPLES,
+    MAX_FINDINGS,
+    Deduction,
     Finding,
+    FindingExample,
+    FindingSubject,
     Label,
     LabelCombination,
     Provenance,
@@ -20,34 +29,36 @@ from ..report import (
     RelationshipType,
     Report,
     Severity,
+    SubjectScore,
+    SuggestedCypher,
 )
 from .census import Census, node_census, shared_census
 from .context import ActivityProgress, RunContext
-from .sampling import node_source
+from .quality_checks import (
+    Owner,
+    PropertyFinding,
+    case_variant_findings,
+    cross_owner_type_findings,
+    key_findings,
+    naming_finding,
+    property_findings,
+    redundant_index_findings,
+)
+from .sampling import node_source, relationship_source
 from .statistics import read_constraints, read_indexes
+from .value_profile import display_value
 
 ACTIVITY = "quality_and_context"
+MAX_EXAMPLE_QUERIES = 200  # findings that get examples; the rest keep their inspect Cypher
 
-SPARSE_BELOW = 0.1  # a property held by fewer than 10% of its label's nodes is "sparse"
-KEY_TYPES = ({"STRING"}, {"INTEGER"})
-MAX_KEY_CHECK_LABELS = 25
-MAX_KEYS_PER_LABEL = 5
-
-WEIGHTS = {
-    "typing": 0.35,
-    "completeness": 0.25,
-    "connectivity": 0.15,
-    "labeling": 0.15,
-    "index_health": 0.10,
-}
+SEVERITY_WEIGHTS = {Severity.ERROR: 0.2, Severity.WARNING: 0.05, Severity.INFO: 0.005}
 FORMULA = (
-    "score = 100 * (0.35*typing + 0.25*completeness + 0.15*connectivity + 0.15*labeling "
-    "+ 0.10*index_health) / (sum of the weights of the parts measured), where "
-    "typing = share of properties (per label or type) with a single value type; "
-    "completeness = mean fill rate of those properties; "
-    "connectivity = 1 - orphan nodes / nodes; labeling = 1 - unlabeled nodes / nodes; "
-    "index_health = share of indexes that are ONLINE. A part whose inputs could not be read "
-    "is left out and named in the report notes."
+    "score = 100 * product over findings of (1 - penalty); penalty = weight * (0.25 + 0.75 * "
+    "share), weight = 0.2 for an error, 0.05 for a warning, 0.005 for info; share = affected "
+    "entities / all nodes and relationships (per-label score: / the label's or type's "
+    "entities), 0 when the finding has no count. Any warning or error therefore lowers the "
+    "score below 100 (by at least 1.25 points for a warning). parts: the product of "
+    "(1 - penalty) per severity."
 )
 
 
@@ -63,7 +74,6 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
     progress.start(4, "checking indexes")
     ctx.prefetch("census", lambda: node_census(ctx, ACTIVITY))  # the longest read: start now
     findings: list[Finding] = []
-    parts: dict[str, float] = {}
 
     for name, count in sorted(ctx.sizes.label_counts.items()):
         if count == 0:
@@ -119,44 +129,41 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
                     "server started (readCount 0): it costs writes and may be unused.",
                 )
             )
-    parts["index_health"] = online / len(indexes) if indexes else 1.0
     progress.advance("indexes checked", findings=len(findings))
 
     census = await shared_census(ctx, ACTIVITY)
-    _census_findings(census, out, findings, parts)
+    _census_findings(census, out, findings, ctx.sizes.label_counts)
     progress.advance("label combinations read", findings=len(findings))
 
     schema = await ctx.schema_outcome()
     if schema is None:
         out.notes.append(
-            "Quality: property findings (mixed types, sparse properties, key candidates) and "
-            "the typing and completeness parts of the score are missing, because the schema "
-            "activity did not succeed."
+            "Quality: property findings (types, strings, keys, names) are missing, because "
+            "the schema activity did not succeed."
         )
     else:
         labels, rel_types = schema
-        _property_findings(labels, rel_types, findings, parts)
-        await _key_candidates(ctx, labels, constraints, findings, progress)
+        await _schema_findings(ctx, out, labels, rel_types, indexes, constraints, findings)
+    findings += redundant_index_findings(indexes)
+    await _orphan_examples(ctx, findings)
     progress.advance("properties checked", findings=len(findings))
 
-    measured = {k: v for k, v in parts.items() if k in WEIGHTS}
-    weight = sum(WEIGHTS[k] for k in measured)
-    score = 100 * sum(WEIGHTS[k] * v for k, v in measured.items()) / weight if weight else None
-    missing = sorted(set(WEIGHTS) - set(measured))
-    if missing:
-        out.notes.append("Quality score computed without: " + ", ".join(missing))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     findings.sort(key=lambda f: (order[f.severity], f.code, f.subject))
-    out.quality = Quality(
-        score=round(score, 1) if score is not None else None,
-        formula=FORMULA,
-        findings=findings,
-        parts={k: round(v, 4) for k, v in sorted(measured.items())},
-    )
+    left_out = max(0, len(findings) - MAX_FINDINGS)
+    if left_out:
+        out.notes.append(
+            f"Quality: {left_out} least severe findings beyond {MAX_FINDINGS} were left out."
+        )
+        findings = findings[:MAX_FINDINGS]
+    graph_size = ctx.sizes.node_count + ctx.sizes.relationship_count
+    out.quality = score_findings(findings, graph_size)
+    out.quality.values_policy = ctx.options.values
+    out.quality.findings_left_out = left_out
 
 
 def _census_findings(
-    census: Census, out: Report, findings: list[Finding], parts: dict[str, float]
+    census: Census, out: Report, findings: list[Finding], label_counts: dict[str, int]
 ) -> None:
     provenance = (
         Provenance(method="scan")
@@ -165,7 +172,6 @@ def _census_findings(
     )
     how = "" if census.exact else f" (estimated from a sample of {census.nodes_read} nodes)"
     unlabeled = census.estimate(census.unlabeled_read)
-    orphans = census.estimate(census.orphans_read)
     if unlabeled:
         findings.append(
             Finding(
@@ -174,15 +180,53 @@ def _census_findings(
                 subject="nodes without a label",
                 message=f"{unlabeled} node(s) have no label{how}: no label-based query or "
                 "index reaches them.",
+                subjects=[FindingSubject(kind="graph")],
+                affected=unlabeled,
+                affected_provenance=provenance,
+                population=census.node_count,
+                suggestions=[
+                    SuggestedCypher(
+                        purpose="inspect",
+                        cypher="MATCH (x) WHERE size(labels(x)) = 0 "
+                        "RETURN elementId(x) AS id, x LIMIT 25",
+                    )
+                ],
             )
         )
-    if orphans:
+    orphan_sets: Counter[tuple[str, ...]] = Counter()
+    for (labels, degree), (_, nodes) in census.examples.items():
+        if degree == 0:
+            orphan_sets[labels] += nodes
+    per_label: Counter[str] = Counter()
+    for labels, nodes in orphan_sets.items():
+        for label in labels or ("",):
+            per_label[label] += nodes
+    for label, nodes in sorted(per_label.items()):
+        count = census.estimate(nodes)
+        population = label_counts.get(label) if label else census.node_count
         findings.append(
             Finding(
                 code="orphan_nodes",
                 severity=Severity.INFO,
-                subject="nodes without relationships",
-                message=f"{orphans} node(s) have no relationship{how}.",
+                subject=_subject_label(label) if label else "nodes without a label",
+                message=f"{count} {_subject_label(label) if label else 'unlabeled'} node(s) "
+                f"have no relationship{how}.",
+                subjects=[
+                    FindingSubject(kind="label", name=label)
+                    if label
+                    else FindingSubject(kind="graph")
+                ],
+                affected=count,
+                affected_provenance=provenance,
+                population=population,
+                suggestions=[
+                    SuggestedCypher(
+                        purpose="inspect",
+                        cypher=f"MATCH (x{':' + escape_name(label) if label else ''}) WHERE "
+                        + ("" if label else "size(labels(x)) = 0 AND ")
+                        + "NOT (x)--() RETURN elementId(x) AS id, x LIMIT 25",
+                    )
+                ],
             )
         )
     for labels, count in sorted(census.label_sets.items(), key=lambda x: (-x[1], x[0])):
@@ -203,139 +247,206 @@ def _census_findings(
                     f"{', '.join(labels)} together{how}.",
                 )
             )
-    if census.nodes_read:
-        parts["connectivity"] = 1 - census.orphans_read / census.nodes_read
-        parts["labeling"] = 1 - census.unlabeled_read / census.nodes_read
 
 
-def _property_findings(
+def _owners(ctx: RunContext, labels: list[Label], rel_types: list[RelationshipType]) -> list[Owner]:
+    return [
+        Owner("label", x.name, x.count, x.properties, ctx.value_stats.get(("label", x.name), {}))
+        for x in labels
+    ] + [
+        Owner(
+            "relationship_type",
+            x.name,
+            x.count,
+            x.properties,
+            ctx.value_stats.get(("relationship_type", x.name), {}),
+        )
+        for x in rel_types
+    ]
+
+
+async def _schema_findings(
+    ctx: RunContext,
+    out: Report,
     labels: list[Label],
     rel_types: list[RelationshipType],
+    indexes: list,  # type: ignore[type-arg]
+    constraints: list,  # type: ignore[type-arg]
     findings: list[Finding],
-    parts: dict[str, float],
 ) -> None:
-    single = total = 0
-    fill_sum = 0.0
-    owners = [(_subject_label, x.name, x.properties) for x in labels] + [
-        (_subject_type, x.name, x.properties) for x in rel_types
-    ]
-    for subject, owner, properties in owners:
-        for prop in properties:
-            total += 1
-            fill_sum += prop.fill_rate
-            sampled = prop.provenance.method == "sample"
-            how = f" in a sample of {prop.provenance.sample_size}" if sampled else ""
-            if len(prop.types) > 1:
-                findings.append(
-                    Finding(
-                        code="mixed_type_property",
-                        severity=Severity.WARNING,
-                        subject=subject(owner, prop.name),
-                        message=f"{prop.name} holds values of {len(prop.types)} types"
-                        f"{how}: {', '.join(prop.types)}.",
-                    )
-                )
-            else:
-                single += 1
-            if prop.fill_rate < SPARSE_BELOW:
-                findings.append(
-                    Finding(
-                        code="sparse_property",
-                        severity=Severity.INFO,
-                        subject=subject(owner, prop.name),
-                        message=f"{prop.name} is set on {prop.fill_rate:.1%} of "
-                        f"{subject(owner)}{how}.",
-                    )
-                )
-    if total:
-        parts["typing"] = single / total
-        parts["completeness"] = fill_sum / total
-
-
-def _looks_like_key(name: str) -> bool:
-    """Named like an identifier (id, customerID, order_key, uuid...). Without this test every
-    unique free-text property (a description, an address) would be reported as a key."""
-    lowered = name.lower()
-    return bool(
-        lowered in {"id", "key", "code", "uuid", "guid", "sku", "isbn", "email"}
-        or re.search(r"[_\-.\s](id|key|code|uuid|guid)$", lowered)
-        or re.search(r"[a-z0-9](Id|ID|Key|Code|Uuid|UUID)$", name)
+    owners = _owners(ctx, labels, rel_types)
+    with_examples: list[PropertyFinding] = list(property_findings(owners))
+    with_examples += key_findings(owners, indexes, constraints)
+    findings += [pf.finding for pf in with_examples]
+    findings += cross_owner_type_findings(owners)
+    seen = {p.name for o in owners for p in o.properties}
+    findings += case_variant_findings(seen | set(ctx.sizes.property_keys))
+    naming = naming_finding(
+        [o.name for o in owners if o.kind == "label"],
+        [o.name for o in owners if o.kind == "relationship_type"],
+        seen,
     )
+    if naming is not None:
+        findings.append(naming)
+    if not ctx.profiles_values:
+        out.notes.append(
+            "Quality: the string and key checks need valueType() (Neo4j 5.13+) and were "
+            "not run on this server."
+        )
+    unseen = sorted(set(ctx.sizes.property_keys) - seen)
+    sampled = any(p.provenance.method == "sample" for o in owners for p in o.properties)
+    if unseen:
+        findings.append(
+            Finding(
+                code="property_keys_not_seen" if sampled else "unused_property_key_token",
+                severity=Severity.INFO,
+                subject="property keys " + ", ".join(unseen[:20]),
+                message=(
+                    "Present in the database but not seen in the samples: "
+                    if sampled
+                    else "Property key tokens no node or relationship holds: "
+                )
+                + ", ".join(unseen[:50])
+                + (f" and {len(unseen) - 50} more" if len(unseen) > 50 else "")
+                + (
+                    ". The token list is complete; a rare key may hold values on a few "
+                    "entities the samples missed (or none: a token outlives its last value)."
+                    if sampled
+                    else "."
+                ),
+                subjects=[FindingSubject(kind="property_key", name=k) for k in unseen[:50]],
+                affected=len(unseen),
+                suggestions=[
+                    SuggestedCypher(
+                        purpose="inspect",
+                        cypher=f"MATCH (x) WHERE x.{escape_name(k)} IS NOT NULL "
+                        "RETURN labels(x) AS labels, elementId(x) AS id LIMIT 25",
+                    )
+                    for k in unseen[:5]
+                ],
+            )
+        )
+    await _examples(ctx, with_examples[:MAX_EXAMPLE_QUERIES])
 
 
-def _constrained(label: str, prop: str, constraints: list[Constraint]) -> bool:
-    return any(
-        c.entity_type == "NODE"
-        and c.labels_or_types == [label]
-        and c.properties == [prop]
-        and ("UNIQUE" in c.type or "KEY" in c.type)
-        for c in constraints
+def _source(ctx: RunContext, owner: Owner) -> tuple[str, dict[str, object], str]:
+    """The same entities the schema read: the whole label or type, or its sample."""
+    if owner.kind == "label":
+        sample = (
+            None if ctx.options.is_exact(owner.count) else ctx.node_sample(owner.name, owner.count)
+        )
+        source, params = node_source(owner.name, sample)
+        return source, params, "n"
+    rsample = (
+        None
+        if ctx.options.is_exact(owner.count)
+        else ctx.relationship_sample(owner.name, owner.count)
     )
+    source, params = relationship_source(owner.name, rsample)
+    return source, params, "r"
 
 
-async def _key_candidates(
-    ctx: RunContext,
-    labels: list[Label],
-    constraints: list[Constraint],
-    findings: list[Finding],
-    progress: ActivityProgress,
-) -> None:
-    """Properties set on every node, of one scalar type, unique, yet without a constraint."""
-    checked = 0
-    for label in labels:
-        if checked >= MAX_KEY_CHECK_LABELS:
-            break
-        candidates = [
-            p.name
-            for p in label.properties
-            if p.fill_rate == 1.0
-            and set(p.types) in KEY_TYPES
-            and _looks_like_key(p.name)
-            and not _constrained(label.name, p.name, constraints)
-        ][:MAX_KEYS_PER_LABEL]
-        if not candidates or label.count < 2:
-            continue
-        checked += 1
-        exact = ctx.options.is_exact(label.count)
-        sample = None if exact else ctx.node_sample(label.name, label.count)
-        source, params = node_source(label.name, sample)
-        params = dict(params)
-        distinct = []
-        for i, key in enumerate(candidates):
-            params[f"key_{i}"] = key
-            # A parameter names the property: n[$key] needs no escaping at all.
-            distinct.append(f"count(DISTINCT n[$key_{i}]) AS distinct_{i}")
+async def _examples(ctx: RunContext, found: list[PropertyFinding]) -> None:
+    show_values = ctx.options.values == "examples"
+
+    async def one(pf: PropertyFinding) -> None:
+        source, params, var = _source(ctx, pf.owner)
+        p = f"{var}[$example_key]"
+        value = f", {p} AS value" if show_values else ""
         try:
             rows = await ctx.read(
                 ACTIVITY,
-                "key_candidates",
-                f"{source} RETURN count(n) AS nodes, {', '.join(distinct)}",
+                "quality.examples",
+                f"{source} WITH {var} WHERE {pf.condition.replace('{p}', p)} "
+                f"RETURN elementId({var}) AS id{value} LIMIT {MAX_EXAMPLES}",
+                {**params, "example_key": pf.prop},
+            )
+        except NeoSenseError:
+            return  # the finding stands without examples; its inspect Cypher still works
+        pf.finding.examples = [
+            FindingExample(
+                element_id=str(row["id"]),
+                display=display_value(row["value"]) if show_values else None,
+            )
+            for row in rows
+        ]
+
+    await asyncio.gather(*(one(pf) for pf in found))
+
+
+async def _orphan_examples(ctx: RunContext, findings: list[Finding]) -> None:
+    async def one(finding: Finding) -> None:
+        label = finding.subjects[0].name if finding.subjects else None
+        count = ctx.sizes.label_counts.get(label, 0) if label else ctx.sizes.node_count
+        sample = None if ctx.options.is_exact(count) else ctx.node_sample(label, count)
+        source, params = node_source(label, sample)
+        extra = "" if label else "size(labels(n)) = 0 AND "
+        try:
+            rows = await ctx.read(
+                ACTIVITY,
+                "quality.orphan_examples",
+                f"{source} WITH n WHERE {extra}NOT (n)--() RETURN elementId(n) AS id "
+                f"LIMIT {MAX_EXAMPLES}",
                 params,
             )
-        except NeoSenseError as exc:
-            # One label's uniqueness check timing out must not hide the other findings.
-            findings.append(
-                Finding(
-                    code="key_check_failed",
-                    severity=Severity.INFO,
-                    subject=_subject_label(label.name),
-                    message=f"Could not check key candidates of (:{label.name}): {exc.message}",
-                )
-            )
-            continue
-        if not rows:
-            continue
-        nodes = int(rows[0]["nodes"])
-        for i, key in enumerate(candidates):
-            if nodes > 1 and int(rows[0][f"distinct_{i}"]) == nodes:
-                how = "" if exact else f" in a sample of {nodes} nodes"
-                findings.append(
-                    Finding(
-                        code="key_without_constraint",
-                        severity=Severity.WARNING if exact else Severity.INFO,
-                        subject=_subject_label(label.name, key),
-                        message=f"{key} is set on every (:{label.name}) node and unique{how}, "
-                        "but no uniqueness or key constraint protects it.",
-                    )
-                )
-        progress.emit("running", f"key candidates of (:{label.name}) checked")
+        except NeoSenseError:
+            return
+        finding.examples = [FindingExample(element_id=str(r["id"])) for r in rows]
+
+    orphans = [f for f in findings if f.code == "orphan_nodes"][:MAX_EXAMPLE_QUERIES]
+    await asyncio.gather(*(one(f) for f in orphans))
+
+
+def _penalty(finding: Finding, total: int | None) -> Deduction:
+    weight = SEVERITY_WEIGHTS[finding.severity]
+    share = 0.0
+    if finding.affected is not None and finding.affected_provenance is not None and total:
+        share = min(1.0, finding.affected / total)
+    return Deduction(
+        code=finding.code,
+        subject=finding.subject,
+        severity=finding.severity,
+        weight=weight,
+        share=round(share, 6),
+        penalty=round(weight * (0.25 + 0.75 * share), 6),
+    )
+
+
+def score_findings(findings: list[Finding], graph_size: int) -> Quality:
+    """The score and its parts from the findings (see FORMULA)."""
+    deductions = [_penalty(f, graph_size) for f in findings]
+    parts = {s.value + "s": 1.0 for s in Severity}
+    for d in deductions:
+        parts[d.severity.value + "s"] *= 1 - d.penalty
+    score = 100.0
+    for value in parts.values():
+        score *= value
+    subjects: dict[tuple[str, str], list[Deduction]] = {}
+    populations: dict[tuple[str, str], int | None] = {}
+    for finding in findings:
+        for about in finding.subjects:
+            if about.kind in ("label", "relationship_type") and about.name is not None:
+                key = (about.kind, about.name)
+                populations.setdefault(key, finding.population)
+                subjects.setdefault(key, []).append(_penalty(finding, finding.population))
+    subject_scores = []
+    for (kind, name), taken in sorted(subjects.items()):
+        value = 100.0
+        for d in taken:
+            value *= 1 - d.penalty
+        subject_scores.append(
+            SubjectScore(kind=kind, name=name, score=_round_down(value), deductions=taken)  # type: ignore[arg-type]
+        )
+    return Quality(
+        score=_round_down(score),
+        formula=FORMULA,
+        findings=findings,
+        parts={k: round(v, 6) for k, v in parts.items()},
+        deductions=deductions,
+        subject_scores=subject_scores,
+    )
+
+
+def _round_down(score: float) -> float:
+    """One decimal, never rounded up to 100 when something was deducted."""
+    return int(score * 10) / 10

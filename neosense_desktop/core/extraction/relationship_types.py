@@ -32,7 +32,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 
-from ..cypher import escape_name
+from ..cypher import escape_name, subquery
 from ..errors import NeoSenseError
 from ..report import Pattern, Provenance, RelationshipType, Report
 from .context import ActivityProgress, RunContext
@@ -232,8 +232,10 @@ async def _count_pairs(
     for start in range(0, len(pairs), PAIRS_PER_QUERY):
         chunk = pairs[start : start + PAIRS_PER_QUERY]
         calls = " ".join(
-            f"CALL {{ MATCH (:{escape_name(s)})-[:{t}]->(:{escape_name(e)}) "
-            f"RETURN count(*) AS c{i} }}"
+            subquery(
+                f"MATCH (:{escape_name(s)})-[:{t}]->(:{escape_name(e)}) RETURN count(*) AS c{i}",
+                scoped=ctx.caps.scoped_subqueries,
+            )
             for i, (s, e) in enumerate(chunk)
         )
         columns = ", ".join(f"c{i}" for i in range(len(chunk)))

@@ -23,6 +23,7 @@ from types import TracebackType
 
 from ... import __version__
 from ..connection import ConnectionSettings
+from ..cypher import supports_scoped_subqueries
 from ..errors import ErrorCode, NeoSenseError
 from ..graph_client import GraphClient
 from ..probe import ProbeResult, probe_connection
@@ -65,6 +66,7 @@ CONNECT_ERRORS = frozenset(
         ErrorCode.TLS_MISMATCH,
         ErrorCode.BAD_URI,
         ErrorCode.DATABASE_MISSING,
+        ErrorCode.SERVER_UNSUPPORTED,
     }
 )
 TERMINATE_GRACE_S = 5.0
@@ -160,7 +162,8 @@ class ExtractionRun:
         self._probe = await probe_connection(client)  # raises when it cannot connect
         try:
             self._sizes = await read_sizes(
-                lambda name, cypher, params: client.read(name, cypher, params)
+                lambda name, cypher, params: client.read(name, cypher, params),
+                scoped=supports_scoped_subqueries(self._probe.version),
             )
             self._sizes_error = None
             self._plan = make_plan(self.options, self._sizes)
@@ -183,6 +186,8 @@ class ExtractionRun:
             database=self._probe.database,
             value_type=value_type,
             apoc=self._probe.apoc_present,
+            cypher_25=self._probe.speaks_cypher_25,
+            scoped_subqueries=supports_scoped_subqueries(self._probe.version),
         )
 
     def _new_report(self, started_at: datetime) -> Report:
@@ -204,6 +209,8 @@ class ExtractionRun:
                 edition=self._probe.edition,
                 database=self._probe.database,
                 apoc_present=self._probe.apoc_present,
+                default_language=self._probe.default_language,
+                cypher_versions=list(self._probe.cypher_versions),
             ),
             plan=list(self._plan or []),
         )

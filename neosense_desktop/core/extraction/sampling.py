@@ -23,9 +23,20 @@ the oldest data. Two spread samplers, and a cost model that picks the cheaper pe
 
 Either way, properties are read for about k entities only.
 
-Costs (measured on 5.26 Community, warm, 2 cores, 1M-node benchmark graph): one id looked
-up and filtered ~5.5 us; one node of a label scan with the hash test ~0.15 us; one
-relationship of a type scan ~0.3 us.
+Ids are reached through elementId(), never id(): id() is deprecated on 5.x and 2025+ (a
+DEPRECATION notification on every query). An element id is the database's element-id
+prefix plus the entity's numeric id ("4:<database uuid>:<id>" for a node, "5:..." for a
+relationship); planning learns the prefix from one real element id (ElementIds), the seek
+builds `prefix + toString(id)` in the query (NodeByElementIdSeek /
+RelationshipByElementIdSeek), and the hash reads the number back with substring(). When
+the layout is not recognised, there is no id seek and the hash becomes `rand()` at the
+same rate: spread just as evenly, only not repeatable across queries of a run.
+
+Costs (measured warm on 2 cores; 1M-node benchmark graph with id(), rescaled by a 300k-node
+comparison of id() and elementId() on 5.26 and 2026.08): one id looked up and filtered
+~3 us; one node of a label scan with the hash test ~0.5 us; one relationship of a type
+scan ~0.7 us. Building the element id string per scanned entity costs 3-4x the bare id()
+hash; the element-id seek is faster than the id seek it replaced.
 """
 
 from __future__ import annotations
@@ -39,8 +50,8 @@ from ..cypher import escape_name
 
 Kind = Literal["nodes", "relationships"]
 
-SEEK_COST_US = 5.5
-SCAN_COST_US: dict[Kind, float] = {"nodes": 0.15, "relationships": 0.3}
+SEEK_COST_US = 3.0
+SCAN_COST_US: dict[Kind, float] = {"nodes": 0.5, "relationships": 0.7}
 MAX_SEEK_IDS = 250_000  # keeps the server-side id list modest
 SEEK_MARGIN = 1.3  # draw 30% more ids than the expected need, so LIMIT k is usually reached
 
@@ -56,13 +67,17 @@ GOLDEN_FRACTION = 0.6180339887498949
 
 @dataclass(frozen=True)
 class IdSample:
-    """`count` ids (offset + i * step) mod high to look up; `limit` of the hits are kept."""
+    """`count` ids (offset + i * step) mod high to look up; `limit` of the hits are kept.
+
+    prefix: the element-id prefix the ids are appended to (ElementIds).
+    """
 
     offset: int
     step: int
     high: int
     count: int
     limit: int
+    prefix: str = ""
 
     @property
     def sample_size(self) -> int:
@@ -76,11 +91,16 @@ class IdSample:
 @dataclass(frozen=True)
 class HashSample:
     """Entities whose hashed id is below `below` (about HASH_MARGIN x `limit` of them),
-    of which `limit` are kept at random."""
+    of which `limit` are kept at random.
+
+    prefix: the element-id prefix to strip before hashing the id; None when the element-id
+    layout is unknown, and then a random draw at the same rate replaces the hash.
+    """
 
     offset: int
     below: int
     limit: int
+    prefix: str | None = ""
 
     @property
     def sample_size(self) -> int:
@@ -90,18 +110,27 @@ class HashSample:
 Sample = IdSample | HashSample
 
 
-def choose_sample(count: int, sample_size: int, id_high: int, seed: str, kind: Kind) -> Sample:
+def choose_sample(
+    count: int, sample_size: int, id_high: int, seed: str, kind: Kind, prefix: str | None = ""
+) -> Sample:
     """The cheaper spread sample of `sample_size` among `count` entities.
 
     id_high: one past the highest id in use for this kind of entity (0 if unknown).
+    prefix: the kind's element-id prefix, None if unknown (then id_high must be 0).
     """
     rng = random.Random(seed)
-    needed = seek_ids_needed(count, sample_size, id_high, kind)
+    needed = seek_ids_needed(count, sample_size, id_high, kind) if prefix is not None else None
     if needed is not None:
+        assert prefix is not None
         return IdSample(
-            rng.randrange(id_high), weyl_step(id_high), id_high, needed, min(count, sample_size)
+            rng.randrange(id_high),
+            weyl_step(id_high),
+            id_high,
+            needed,
+            min(count, sample_size),
+            prefix,
         )
-    return hash_sample(count, sample_size, rng.randrange(HASH_PRIME))
+    return hash_sample(count, sample_size, rng.randrange(HASH_PRIME), prefix)
 
 
 def weyl_step(high: int) -> int:
@@ -113,10 +142,10 @@ def weyl_step(high: int) -> int:
     return step
 
 
-def hash_sample(count: int, sample_size: int, offset: int) -> HashSample:
+def hash_sample(count: int, sample_size: int, offset: int, prefix: str | None = "") -> HashSample:
     k = max(0, min(count, sample_size))
     share = min(1.0, k * HASH_MARGIN / count) if count > 0 else 1.0
-    return HashSample(offset, max(1, math.ceil(HASH_PRIME * share)), k)
+    return HashSample(offset, max(1, math.ceil(HASH_PRIME * share)), k, prefix)
 
 
 def seek_ids_needed(count: int, sample_size: int, id_high: int, kind: Kind) -> int | None:
@@ -139,8 +168,12 @@ def describe_sample(count: int, sample_size: int, id_high: int, kind: Kind) -> t
     return k, f"about {k} of {count} {kind} by hashed id scan (1 in {max(1, count // k)})"
 
 
-# The id list, built by the server (NodeByIdSeek over the computed list, as EXPLAIN shows).
-SEEK_IDS = "[i IN range(0, $seek_count - 1) | ($seek_offset + i * $seek_step) % $seek_high]"
+# The element-id list, built by the server (NodeByElementIdSeek / RelationshipByElementIdSeek
+# over the computed list, as EXPLAIN shows on 5.26 and 2026.08).
+SEEK_IDS = (
+    "[i IN range(0, $seek_count - 1) | "
+    "$id_prefix + toString(($seek_offset + i * $seek_step) % $seek_high)]"
+)
 
 
 def node_source(label: str | None, sample: Sample | None) -> tuple[str, dict[str, Any]]:
@@ -152,7 +185,7 @@ def node_source(label: str | None, sample: Sample | None) -> tuple[str, dict[str
     if sample is None:
         return f"MATCH {pattern}", {}
     if isinstance(sample, IdSample):
-        return _seek(f"MATCH {pattern} WHERE id(n) IN {SEEK_IDS} WITH n", sample)
+        return _seek(f"MATCH {pattern} WHERE elementId(n) IN {SEEK_IDS} WITH n", sample)
     return _hashed(f"MATCH {pattern} WHERE", "n", "n", sample)
 
 
@@ -166,7 +199,7 @@ def relationship_source(
         return f"MATCH {pattern}", {}
     returned = "a, r, b" if with_ends else "r"
     if isinstance(sample, IdSample):
-        return _seek(f"MATCH {pattern} WHERE id(r) IN {SEEK_IDS} WITH {returned}", sample)
+        return _seek(f"MATCH {pattern} WHERE elementId(r) IN {SEEK_IDS} WITH {returned}", sample)
     return _hashed(f"MATCH {pattern} WHERE", returned, "r", sample)
 
 
@@ -179,6 +212,7 @@ def _seek(head: str, sample: IdSample) -> tuple[str, dict[str, Any]]:
         "seek_high": sample.high,
         "seek_count": sample.count,
         "sample_limit": sample.limit,
+        "id_prefix": sample.prefix,
     }
 
 
@@ -186,8 +220,13 @@ def _hashed(head: str, returned: str, var: str, sample: HashSample) -> tuple[str
     # The prime and multiplier are literals; the offset and threshold are parameters, so
     # every run shares the label's plan. The hits come in scan (id) order: shuffle them
     # before keeping k, as for the seek.
+    tail = f"< $hash_below WITH {returned} ORDER BY rand() LIMIT $sample_limit"
+    params: dict[str, Any] = {"hash_below": sample.below, "sample_limit": sample.limit}
+    if sample.prefix is None:  # element-id layout unknown: the same rate, drawn at random
+        return f"{head} rand() * {HASH_PRIME} {tail}", params
+    number = f"toInteger(substring(elementId({var}), $id_prefix_length))"
     return (
-        f"{head} ((id({var}) % {HASH_PRIME}) * {HASH_MULTIPLIER} + $hash_offset) "
-        f"% {HASH_PRIME} < $hash_below WITH {returned} ORDER BY rand() LIMIT $sample_limit",
-        {"hash_offset": sample.offset, "hash_below": sample.below, "sample_limit": sample.limit},
+        f"{head} (({number} % {HASH_PRIME}) * {HASH_MULTIPLIER} + $hash_offset) % {HASH_PRIME} "
+        + tail,
+        {"hash_offset": sample.offset, **params, "id_prefix_length": len(sample.prefix)},
     )

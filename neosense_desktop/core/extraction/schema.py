@@ -27,8 +27,17 @@ from ..errors import NeoSenseError
 from ..report import Label, Property, Provenance, RelationshipType, Report
 from .builtin_schema import builtin_node_schema, prefetch_builtins, reads_everything
 from .context import ActivityProgress, RunContext
-from .sampling import Sample, node_source
+from .sampling import Sample, node_source, relationship_source
 from .type_reading import read_type
+from .value_profile import (
+    AGGREGATES,
+    TOP_VALUES_MAX_DISTINCT,
+    ValueStats,
+    aggregate_parameters,
+    bind_values,
+    display_value,
+    top_values_query,
+)
 from .value_types import normalise_value_type, python_value_type
 
 ACTIVITY = "schema"
@@ -47,7 +56,9 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
         out.notes.append(LEGACY_NOTE)
     errors: list[NeoSenseError] = []
     totals = {"properties": 0}
-    use_builtins = reads_everything(ctx)
+    # The builtin procedures give types but no values: when quality needs value statistics,
+    # every label and type is read through the valueType query that carries them.
+    use_builtins = reads_everything(ctx) and not ctx.profiles_values
     if use_builtins:  # the two whole-store scans go first; key counts overlap them
         prefetch_builtins(ctx, ACTIVITY)
 
@@ -60,10 +71,14 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             found = None
             if sample is None and use_builtins:
                 found = await _node_keys_with_builtin_types(ctx, name, source)
+            stats: dict[str, ValueStats] = {}
             if found is None:
-                found = await _node_properties(ctx, source, params, sample)
+                found = await _node_properties(ctx, source, params, sample, count, stats)
             read, key_types, holders = found
             entry.properties = _properties(read, key_types, holders, sample)
+            if stats:
+                await _attach_profiles(ctx, entry.properties, stats, read, source, params, "n")
+                ctx.value_stats[("label", name)] = stats
         except NeoSenseError as exc:
             errors.append(exc.with_context(subject=f"(:{name})"))
         totals["properties"] += len(entry.properties)
@@ -79,6 +94,12 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             entry.properties = _properties(
                 reading.read, reading.key_types, reading.key_holders, reading.sample
             )
+            if reading.value_stats:
+                source, params = relationship_source(name, reading.sample)
+                await _attach_profiles(
+                    ctx, entry.properties, reading.value_stats, reading.read, source, params, "r"
+                )
+                ctx.value_stats[("relationship_type", name)] = reading.value_stats
         except NeoSenseError as exc:
             errors.append(exc.with_context(subject=f"[:{name}]"))
         totals["properties"] += len(entry.properties)
@@ -130,13 +151,36 @@ async def _node_keys_with_builtin_types(
 
 
 async def _node_properties(
-    ctx: RunContext, source: str, params: dict[str, object], sample: Sample | None
+    ctx: RunContext,
+    source: str,
+    params: dict[str, object],
+    sample: Sample | None,
+    count: int,
+    stats: dict[str, ValueStats],
 ) -> tuple[int, dict[str, set[str]], Counter[str]]:
-    """(nodes read, value types per key, holders per key) of the nodes `source` binds."""
+    """(nodes read, value types per key, holders per key) of the nodes `source` binds;
+    with ctx.profiles_values, each key's value statistics go into `stats`."""
     read_count = 0
     key_types: dict[str, set[str]] = {}
     holders: Counter[str] = Counter()
-    if ctx.caps.value_type:
+    if ctx.profiles_values:
+        rows = await ctx.read(
+            ACTIVITY,
+            "schema.profile_sample" if sample else "schema.profile_scan",
+            f"{source} WITH properties(n) AS p UNWIND [null] + keys(p) AS k {bind_values('k')} "
+            "RETURN k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
+            f"count(*) AS c, {AGGREGATES}",
+            {**params, **aggregate_parameters(sample.sample_size if sample else count)},
+        )
+        for row in rows:
+            key = row["k"]
+            if key is None:
+                read_count = int(row["c"])
+            else:
+                holders[key] += int(row["c"])
+                key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
+                stats.setdefault(key, ValueStats()).add_row(row)
+    elif ctx.caps.value_type:
         # properties() reads each node's property chain once (`n[k]` per key would walk it
         # again for every key), and grouping by (key, type) is ~25% cheaper on the server
         # than collect(DISTINCT type) per key.
@@ -171,6 +215,43 @@ async def _node_properties(
             params,
         )
     return read_count, key_types, holders
+
+
+async def _attach_profiles(
+    ctx: RunContext,
+    properties: list[Property],
+    stats: dict[str, ValueStats],
+    read_count: int,
+    source: str,
+    params: dict[str, object],
+    entity: str,
+) -> None:
+    """Profiles per the values policy; under 'examples', top values of low-cardinality keys
+    (one more read of the same entities, only for those keys)."""
+    policy = ctx.options.values
+    if policy == "none":
+        return
+    if policy == "examples":
+        keys = [
+            k
+            for k, s in stats.items()
+            if 0 < s.distinct <= TOP_VALUES_MAX_DISTINCT and s.distinct < s.holders
+        ]
+        if keys:
+            rows = await ctx.read(
+                ACTIVITY,
+                "schema.top_values",
+                top_values_query(source, entity),
+                {**params, "top_keys": keys},
+            )
+            for row in rows:
+                stats[row["k"]].top[(display_value(row["v"]), normalise_value_type(row["t"]))] += (
+                    int(row["c"])
+                )
+    for prop in properties:
+        if prop.name in stats and ctx.profiles_left > 0:
+            ctx.profiles_left -= 1
+            prop.profile = stats[prop.name].profile(read_count, prop.provenance, policy)
 
 
 def _properties(

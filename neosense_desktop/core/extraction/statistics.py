@@ -219,8 +219,9 @@ async def _supernodes(
     set, degree) group of the census: no further scan.
 
     Several nodes can share a degree; `same_degree_count` says how many (in the nodes read).
-    Only the up to TOP_SUPERNODES example ids are looked up again, by id seek, for their
-    elementId and the property that names them (its value only under values 'examples').
+    The census keeps each group's example as an element id; only the up to TOP_SUPERNODES
+    examples are looked up again, by element id seek, for the property that names them
+    (its value only under values 'examples').
     """
     if rule is None:
         return []
@@ -235,10 +236,10 @@ async def _supernodes(
     rows = await ctx.read(
         ACTIVITY,
         "supernodes",
-        "MATCH (n) WHERE id(n) IN $ids "
+        "MATCH (n) WHERE elementId(n) IN $ids "
         "WITH n, [k IN keys(n) WHERE n[k] IS :: STRING "
         "OR (toLower(k) = 'id' AND n[k] IS :: INTEGER)] AS keys "
-        "RETURN id(n) AS id, elementId(n) AS element_id, "
+        "RETURN elementId(n) AS element_id, "
         "[k IN keys | [k, CASE WHEN $values THEN left(toString(n[k]), $chars) END]] AS named",
         {
             "ids": [example for _, _, (example, _) in top],
@@ -246,18 +247,18 @@ async def _supernodes(
             "chars": MAX_DISPLAY_CHARS,
         },
     )
-    found: dict[int, tuple[str, str | None, str | None]] = {}
+    found: dict[str, tuple[str | None, str | None]] = {}
     for r in rows:
         named = {str(k): (None if v is None else str(v)) for k, v in r["named"] or []}
         key = display_key(list(named))
-        found[int(r["id"])] = (str(r["element_id"]), key, named.get(key) if key else None)
+        found[str(r["element_id"])] = (key, named.get(key) if key else None)
     out = []
     for labels, degree, (example, count) in top:
-        element_id, key, display = found.get(example, (None, None, None))
+        key, display = found.get(example, (None, None))
         out.append(
             Supernode(
                 labels=list(labels),
-                element_id=element_id,
+                element_id=example,
                 degree=degree,
                 same_degree_count=census.estimate(count),
                 display_key=key,

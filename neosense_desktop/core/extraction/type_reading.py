@@ -24,6 +24,7 @@ from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everythi
 from .context import RunContext
 from .pattern_counts import all_patterns_from_counts, type_end_counts, unlabeled_ends
 from .sampling import Sample, relationship_source
+from .value_profile import AGGREGATES, ValueStats, aggregate_parameters, bind_values
 from .value_types import normalise_value_type, python_value_type
 
 LabelSets = tuple[tuple[str, ...], tuple[str, ...]]
@@ -40,6 +41,7 @@ class TypeReading:
     key_holders: Counter[str] = field(default_factory=Counter)
     # Exact patterns the count store determined (pattern_counts.py); `ends` is then empty.
     patterns: list[Pattern] | None = None
+    value_stats: dict[str, ValueStats] = field(default_factory=dict)
 
 
 async def read_type(ctx: RunContext, activity: str, rel_type: str, count: int) -> TypeReading:
@@ -51,7 +53,7 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
     sample = None if ctx.options.is_exact(count) else ctx.relationship_sample(rel_type, count)
     source, params = relationship_source(rel_type, sample, with_ends=True)
     reading = TypeReading(sample=sample)
-    if sample is None and reads_everything(ctx):
+    if sample is None and reads_everything(ctx) and not ctx.profiles_values:
         builtin = await builtin_relationship_schema(ctx, activity)
         if builtin is not None:
             keys = builtin.get(rel_type, {})
@@ -69,7 +71,27 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
             else:
                 await _read_with_builtin_types(ctx, activity, source, keys, reading)
             return reading
-    if ctx.caps.value_type:
+    if ctx.profiles_values:
+        rows = await ctx.read(
+            activity,
+            "type.profile_sample" if sample else "type.profile_scan",
+            f"{source} WITH labels(a) AS s, labels(b) AS e, properties(r) AS p "
+            f"UNWIND [null] + keys(p) AS k WITH s, e, p, k {bind_values('s, e, k')} "
+            "RETURN s, e, k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
+            f"count(*) AS c, {AGGREGATES}",
+            {**params, **aggregate_parameters(sample.sample_size if sample else count)},
+        )
+        for row in rows:
+            c = int(row["c"])
+            key = row["k"]
+            if key is None:
+                reading.read += c
+                reading.ends[(tuple(row["s"]), tuple(row["e"]))] += c
+            else:
+                reading.key_holders[key] += c
+                reading.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
+                reading.value_stats.setdefault(key, ValueStats()).add_row(row)
+    elif ctx.caps.value_type:
         rows = await ctx.read(
             activity,
             "type.sample" if sample else "type.scan",

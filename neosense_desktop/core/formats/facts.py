@@ -77,7 +77,7 @@ def overview(report: Report) -> list[tuple[str, str]]:
         ("Constraints", f"{len(report.constraints):,}"),
     ]
     if report.quality.score is not None:
-        rows.append(("Quality score", f"{report.quality.score:.0f} / 100"))
+        rows.append(("Quality score", f"{report.quality.score:.1f} / 100"))
     rows.append(("Findings", f"{len(report.quality.findings):,}"))
     rows.append(("NeoSense", run.app_version))
     return rows
@@ -107,3 +107,31 @@ MULTI_LABEL_NOTE = (
     "start-label x end-label pair, so pattern counts of one type can add up to more than "
     "the type's count."
 )
+
+
+def finding_affected(f: Finding) -> str:
+    """'20 of 100 (exact)' / '~2,000 (sample of 1,000)' / '' for a finding's count."""
+    if f.affected is None:
+        return ""
+    how = ""
+    if f.affected_provenance is not None:
+        how = (
+            f" (sample of {f.affected_provenance.sample_size:,})"
+            if f.affected_provenance.method == "sample"
+            else " (exact)"
+        )
+    of = f" of {f.population:,}" if f.population is not None else ""
+    return f"{f.affected:,}{of}{how}"
+
+
+def finding_next_step(f: Finding) -> str:
+    """The first fix, else the first inspect Cypher (never run by NeoSense)."""
+    fixes = [s for s in f.suggestions if s.purpose == "fix"]
+    chosen = fixes or f.suggestions
+    return "; ".join(s.cypher for s in chosen[:2])
+
+
+def finding_examples(f: Finding) -> str:
+    return ", ".join(
+        (e.display + " " if e.display is not None else "") + f"[{e.element_id}]" for e in f.examples
+    )

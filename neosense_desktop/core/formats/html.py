@@ -222,11 +222,13 @@ def render_html(report: Report) -> str:
         '<section id="findings"><h2>Findings</h2>',
         (
             "<table><thead><tr><th>Severity</th><th>Finding</th><th>About</th>"
-            "<th>What</th></tr></thead><tbody>"
+            "<th>What</th><th>Affected</th><th>Examples</th><th>Next step</th></tr></thead><tbody>"
             + "".join(
                 f'<tr><td class="sev-{_e(f.severity.value)}">{_e(f.severity.value)}</td>'
                 f'<td>{_e(f.code)}</td><td class="name">{_e(f.subject)}</td>'
-                f"<td>{_e(f.message)}</td></tr>"
+                f"<td>{_e(f.message)}</td><td>{_e(facts.finding_affected(f))}</td>"
+                f'<td class="name">{_e(facts.finding_examples(f))}</td>'
+                f'<td class="name">{_e(facts.finding_next_step(f))}</td></tr>'
                 for f in findings
             )
             + "</tbody></table>"

@@ -174,8 +174,19 @@ def render_markdown(report: Report) -> str:
     out += ["## Findings", ""]
     if findings:
         out += _table(
-            ["Severity", "Finding", "About", "What"],
-            [[f.severity.value, f.code, f.subject, f.message] for f in findings],
+            ["Severity", "Finding", "About", "What", "Affected", "Examples", "Next step"],
+            [
+                [
+                    f.severity.value,
+                    f.code,
+                    f.subject,
+                    f.message,
+                    facts.finding_affected(f),
+                    facts.finding_examples(f),
+                    facts.finding_next_step(f),
+                ]
+                for f in findings
+            ],
         )
     else:
         out += ["No findings.", ""]

@@ -1,0 +1,143 @@
+"""The words the window uses for the engine's names: activities, progress counters, finding
+codes, provenance and plurals. Internal names ("node_labels", "nodes_read",
+"unused_label_token") never reach the screen; a name this module does not know yet (a
+newer engine's) is shown with its underscores as spaces rather than as it is.
+"""
+
+from __future__ import annotations
+
+from ..core.report import Provenance
+
+ACTIVITY_TITLES = {
+    "node_labels": "Node labels",
+    "relationship_types": "Relationship types",
+    "schema": "Properties and types",
+    "quality_and_context": "Quality and context",
+    "statistics_and_indexes": "Statistics and indexes",
+}
+
+# Progress counters: (singular, plural).
+COUNTER_WORDS: dict[str, tuple[str, str]] = {
+    "labels": ("label", "labels"),
+    "types": ("relationship type", "relationship types"),
+    "patterns": ("pattern", "patterns"),
+    "properties": ("property", "properties"),
+    "indexes": ("index", "indexes"),
+    "findings": ("finding", "findings"),
+    "supernodes": ("supernode", "supernodes"),
+    "nodes": ("node", "nodes"),
+    "nodes_read": ("node read", "nodes read"),
+    "unused_label_tokens": ("unused label name", "unused label names"),
+}
+
+FINDING_TITLES = {
+    "unused_label_token": "Unused label name",
+    "unused_relationship_type_token": "Unused relationship type name",
+    "index_not_online": "Index not online",
+    "index_never_read": "Index never read",
+    "unlabeled_nodes": "Nodes without a label",
+    "orphan_nodes": "Nodes without relationships",
+    "multi_label_segment": "Nodes with several labels",
+    "mixed_type_property": "Property with mixed types",
+    "sparse_property": "Sparsely filled property",
+    "key_check_failed": "Key check failed",
+    "key_without_constraint": "Key without a constraint",
+    "key_with_range_index_only": "Key with an index but no constraint",
+    "string_ids": "IDs stored as strings",
+    "numeric_strings": "Numbers stored as strings",
+    "boolean_strings": "Booleans stored as strings",
+    "date_strings": "Dates stored as strings",
+    "empty_strings": "Empty strings",
+    "sentinel_values": "Placeholder values",
+    "duplicate_key_values": "Duplicate key values",
+    "cross_type_mismatch": "Type differs across labels",
+    "property_name_variants": "Property name variants",
+    "naming_conventions": "Naming conventions",
+    "redundant_index": "Redundant index",
+    "property_keys_not_seen": "Property names never seen",
+}
+
+STATE_WORDS = {
+    "succeeded": "done",
+    "failed": "failed",
+    "cancelled": "cancelled",
+    "skipped": "skipped",
+    "waiting": "waiting",
+    "running": "running",
+}
+
+# How a relationship between nodes of several labels is counted in patterns (the engine's
+# rule, also stated in the report schema's Pattern.count description).
+MULTI_LABEL_RULE = (
+    "A relationship whose start or end node has several labels counts once per start-label "
+    "× end-label pair, so a type's pattern counts can add up to more than its count."
+)
+
+
+def humanize(name: str) -> str:
+    """An engine name not known here, readable: "some_new_code" -> "Some new code"."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else name
+
+
+def activity_title(name: str) -> str:
+    return ACTIVITY_TITLES.get(name) or humanize(name)
+
+
+def finding_title(code: str) -> str:
+    return FINDING_TITLES.get(code) or humanize(code)
+
+
+def state_word(state: str) -> str:
+    return STATE_WORDS.get(state, humanize(state).lower())
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """ "1 finding", "2 findings", "1 property", "3 properties" (thousands separated)."""
+    if count == 1:
+        return f"1 {singular}"
+    if plural_form is None:
+        if singular.endswith("y") and singular[-2:-1] not in "aeiou":
+            plural_form = singular[:-1] + "ies"
+        elif singular.endswith(("s", "x", "sh", "ch")):
+            plural_form = singular + "es"
+        else:
+            plural_form = singular + "s"
+    return f"{count:,} {plural_form}"
+
+
+def counter_text(name: str, value: int) -> str:
+    """One progress counter as words: "1,035 nodes read", "1 unused label name"."""
+    words = COUNTER_WORDS.get(name)
+    if words is None:
+        return plural(value, humanize(name).lower())
+    return plural(value, *words)
+
+
+def counters_text(counts: dict[str, int]) -> str:
+    return ", ".join(counter_text(k, v) for k, v in counts.items())
+
+
+def provenance_text(p: Provenance | None) -> str:
+    """Where a number came from, in a few words for a cell."""
+    if p is None:
+        return ""
+    if p.method == "sample":
+        return f"sample of {p.sample_size:,}" if p.sample_size is not None else "sample"
+    return {"count_store": "count store", "scan": "full scan"}.get(p.method, humanize(p.method))
+
+
+def provenance_sentence(p: Provenance | None) -> str:
+    """Where a number came from, as a sentence for a tooltip or the details."""
+    if p is None:
+        return "Source not recorded."
+    if p.method == "count_store":
+        return "Exact, from Neo4j's count store."
+    if p.method == "scan":
+        return "Exact, from reading every entity."
+    size = f" of {p.sample_size:,} entities" if p.sample_size is not None else ""
+    return f"Estimated from a sample{size}."
+
+
+def is_estimate(p: Provenance | None) -> bool:
+    return p is not None and p.method == "sample"
