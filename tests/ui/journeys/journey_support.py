@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from neosense_desktop.core.graph_client import GraphClient, Row
 from neosense_desktop.ui.main_window import MainWindow
@@ -25,17 +25,21 @@ SHOTS = REPO / "artifacts" / "journeys"
 RUN_TIMEOUT_S = 120.0
 
 
-def press(
+async def press(
     widget: QWidget,
     key: Qt.Key,
     modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
 ) -> None:
     """A key press as a person makes it: on the active window (a closed dialog leaves
-    none active offscreen, and Qt delivers shortcuts to the active window only)."""
+    none active offscreen, and Qt delivers shortcuts to the active window only).
+
+    Activation is awaited on the loop, never by processEvents(): spinning Qt's events
+    inside a coroutine re-enters the qasync loop and once stranded a task that was drawing
+    the schema picture."""
     top = widget.window()
     if not top.isActiveWindow():
         top.activateWindow()
-        QApplication.processEvents()
+        await wait_for(top.isActiveWindow, 10, "the window to become active")
     QTest.keyClick(widget, key, modifiers)
 
 

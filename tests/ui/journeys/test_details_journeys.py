@@ -39,7 +39,7 @@ def _type_path(dialog: QFileDialog, path: Path) -> None:
 
 
 async def _open_with_ctrl_o(window: MainWindow, path: Path) -> None:
-    press(window, Qt.Key.Key_O, CTRL)
+    await press(window, Qt.Key.Key_O, CTRL)
     dialog = await wait_for_widget(QFileDialog, "open-file-dialog")
     assert isinstance(dialog, QFileDialog)
     _type_path(dialog, path)
@@ -57,7 +57,7 @@ async def test_journey_export_as_every_format_and_copy_schema_for_llm(tmp_path: 
         for fmt, name_filter in EXPORT_FILTERS.items():
             # The file type filter, not the name, chooses the format.
             target = tmp_path / f"exported-{fmt}"
-            press(window, Qt.Key.Key_S, CTRL_SHIFT)
+            await press(window, Qt.Key.Key_S, CTRL_SHIFT)
             dialog = await wait_for_widget(QFileDialog, "export-as-dialog")
             assert isinstance(dialog, QFileDialog)
             dialog.selectNameFilter(name_filter)
@@ -74,7 +74,7 @@ async def test_journey_export_as_every_format_and_copy_schema_for_llm(tmp_path: 
             assert written.read_text(encoding="utf-8") == render(report, fmt), fmt
 
         QGuiApplication.clipboard().clear()
-        press(window, Qt.Key.Key_L, CTRL_SHIFT)
+        await press(window, Qt.Key.Key_L, CTRL_SHIFT)
         await wait_for(
             lambda: QGuiApplication.clipboard().text() == render(report, "llm"),
             10,
@@ -110,7 +110,7 @@ async def test_journey_log_hidden_view_log_shows_it_and_an_error_hint(tmp_path: 
 
 
 async def _open_with_ctrl_o_failing(window: MainWindow, path: Path) -> None:
-    press(window, Qt.Key.Key_O, CTRL)
+    await press(window, Qt.Key.Key_O, CTRL)
     dialog = await wait_for_widget(QFileDialog, "open-file-dialog")
     assert isinstance(dialog, QFileDialog)
     _type_path(dialog, path)
@@ -134,7 +134,7 @@ async def test_journey_northwind_details_of_a_label_a_type_and_a_finding(
     async with open_window() as window:
         window.resize(1500, 900)
         await add_profile(window, graph.server, "Northwind")
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
         await wait_for(lambda: window.results.report is not None, 30, "the report")
         report = window.results.report

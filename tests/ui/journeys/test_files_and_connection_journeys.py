@@ -52,7 +52,7 @@ async def test_journey_test_connection_dead_port_then_right_port(graph: GraphFix
         assert probe.current_profile() is not None
         assert probe.current_profile().name == "Dead port"  # type: ignore[union-attr]
         height_before = probe.probe_view.height()
-        press(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        await press(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
         await wait_for(lambda: probe.probe_label.text().startswith("✗"), 60, "the failure")
         text = probe.probe_label.text()
         assert f"Nothing answered at bolt://127.0.0.1:{dead}" in text, text
@@ -67,7 +67,7 @@ async def test_journey_test_connection_dead_port_then_right_port(graph: GraphFix
 
         probe.profile_list.setCurrentRow([p.name for p in probe.profiles].index("Right port"))
         assert probe.probe_label.text() == "" and not probe.probe_view.toggle.isVisible()
-        press(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+        await press(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
         await wait_for(lambda: probe.probe_label.text().startswith("✓"), 60, "the server")
         assert "Neo4j 5.26" in probe.probe_label.text()
         assert window.connection_status.text().startswith("Connected: Neo4j")
@@ -79,7 +79,7 @@ async def test_journey_ctrl_o_then_ctrl_s_exports_a_valid_report(tmp_path: Path)
     source = save_report(make_report(labels=4), tmp_path / "mailed <b>report</b>.json")
     target = tmp_path / "exported.json"
     async with open_window(SecretStore(fail.Keyring())) as window:
-        press(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        await press(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
         dialog = await wait_for_widget(QFileDialog, "open-file-dialog")
         assert isinstance(dialog, QFileDialog)
         _choose(dialog, source)
@@ -88,7 +88,7 @@ async def test_journey_ctrl_o_then_ctrl_s_exports_a_valid_report(tmp_path: Path)
         assert window.act_save.isEnabled()
         assert window.results.report_status.textFormat() == Qt.TextFormat.PlainText
 
-        press(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        await press(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
         dialog = await wait_for_widget(QFileDialog, "save-file-dialog")
         assert isinstance(dialog, QFileDialog)
         _choose(dialog, target)
@@ -109,15 +109,15 @@ async def test_journey_compare_two_runs(graph: GraphFixture) -> None:
     graph.run("CREATE (:Person {name: 'Ada'})")
     async with open_window() as window:
         await add_profile(window, graph.server)
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
         graph.run("CREATE (:Robot {serial: 1})")
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_for(lambda: window.files.recent_list.count() == 2, 120, "two saved runs")
         await wait_run_ends(window)
         assert_idle(window)
 
-        press(window, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+        await press(window, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
         await wait_for(lambda: window.tabs.currentIndex() == 4, 5, "the Compare tab")
         compare = window.compare
         assert compare.compare_a.currentIndex() != compare.compare_b.currentIndex()

@@ -41,14 +41,14 @@ async def test_journey_f5_twice_both_runs_saved(graph: GraphFixture) -> None:
     graph.run(SMALL)
     async with open_window() as window:
         await add_profile(window, graph.server)
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
         assert_idle(window)
         await wait_for(lambda: window.files.recent_list.count() == 1, 10, "first run listed")
         first_plan_rows = window.runs.panel.plan_table.rowCount()
         assert first_plan_rows > 0
 
-        press(window, Qt.Key.Key_F5)  # the defect: F5 did nothing after the first run
+        await press(window, Qt.Key.Key_F5)  # the defect: F5 did nothing after the first run
         await wait_for(lambda: window.files.recent_list.count() == 2, 120, "second run listed")
         await wait_run_ends(window)
         assert_idle(window)
@@ -68,15 +68,15 @@ async def test_journey_escape_mid_run_then_f5(graph: GraphFixture) -> None:
     async with open_window(clients=clients) as window:
         await add_profile(window, graph.server)
         clients.client_class = SlowReadsClient
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_running(window)
-        press(window, Qt.Key.Key_Escape)
+        await press(window, Qt.Key.Key_Escape)
         await wait_run_ends(window, "Cancelled")
         assert_idle(window)
         assert any(r.state == "cancelled" for r in window.runs.panel.rows.values())
 
         clients.client_class = GraphClient
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
         assert_idle(window)
         assert all(r.state == "succeeded" for r in window.runs.panel.rows.values())
@@ -91,7 +91,7 @@ async def test_journey_failed_activity_retry_then_f5(graph: GraphFixture) -> Non
         await add_profile(window, graph.server)
         window.runs.mode_box.setCurrentIndex(window.runs.mode_box.findData("exact"))
         clients.client_class = SlowCensusClient  # the census query times out on the server
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
         failed = window.runs.panel.failed_activities()
         assert failed and "Retry below" in run_status(window)
@@ -106,7 +106,7 @@ async def test_journey_failed_activity_retry_then_f5(graph: GraphFixture) -> Non
         assert_idle(window)
         assert not row.retry.isVisible()
 
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         # The retry updated the first run's file (same run id); F5 adds a second run.
         await wait_for(lambda: window.files.recent_list.count() == 2, 120, "two saved runs")
         await wait_run_ends(window)
@@ -120,7 +120,7 @@ async def test_journey_wrong_password_asked_again_in_place(graph: GraphFixture) 
     async with open_window() as window:
         profile = await add_profile(window, graph.server)
         await window.services.secrets.aset_password(profile.id, "not-the-password")
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         dialog = await wait_for_widget(QInputDialog, "password-dialog", 60)
         assert isinstance(dialog, QInputDialog)
         assert "refused" in dialog.labelText()
@@ -144,11 +144,11 @@ async def test_journey_failed_run_does_not_show_the_previous_plan(graph: GraphFi
     graph.run(SMALL)
     async with open_window() as window:
         profile = await add_profile(window, graph.server)
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
         assert window.runs.panel.plan_table.rowCount() > 0
         await window.services.secrets.aset_password(profile.id, "not-the-password")
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         dialog = await wait_for_widget(QInputDialog, "password-dialog", 60)
         dialog.reject()
         await wait_for(lambda: window.runs.run_button.isEnabled(), 20, "Run enabled")
@@ -168,10 +168,10 @@ async def test_journey_switch_profiles_mid_run(graph: GraphFixture) -> None:
         first = window.profiles.current_profile()
         assert first is not None and first.name == "First"
         clients.client_class = SlowReadsClient
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_running(window)
         window.profiles.profile_list.setFocus()
-        press(window.profiles.profile_list, Qt.Key.Key_Down)
+        await press(window.profiles.profile_list, Qt.Key.Key_Down)
         second = window.profiles.current_profile()
         assert second is not None and second.name == "Second"
         assert window.runs.cancel_button.isEnabled() and not window.runs.run_button.isEnabled()
@@ -186,11 +186,11 @@ async def test_journey_close_mid_run_then_reopen(graph: GraphFixture) -> None:
     clients = RecordingClients()
     async with open_window(clients=clients) as window:
         await add_profile(window, graph.server, "Kept")
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
         kept_id = window.results.report.run.id if window.results.report else ""
         clients.client_class = SlowReadsClient
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_running(window)
         window.close()
         await wait_for(lambda: window.finished_closing, 30, "the window to close")
@@ -202,10 +202,10 @@ async def test_journey_close_mid_run_then_reopen(graph: GraphFixture) -> None:
         item = window.files.recent_list.item(0)
         window.files.recent_list.setCurrentItem(item)
         window.files.recent_list.setFocus()
-        press(window.files.recent_list, Qt.Key.Key_Return)
+        await press(window.files.recent_list, Qt.Key.Key_Return)
         await wait_for(lambda: window.results.report is not None, 20, "the last report")
         assert window.results.report is not None and window.results.report.run.id == kept_id
-        press(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+        await press(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
         await wait_for(lambda: window.tabs.currentIndex() == 1, 5, "Results tab")
         assert window.results.proxy.rowCount() > 0
         await screenshot(window, "close-mid-run-reopen")
@@ -225,7 +225,7 @@ async def test_journey_retry_refused_for_another_server_and_reset_on_switch(
         window.profiles.select_profile(window.profiles.profiles[0].id)
         window.runs.mode_box.setCurrentIndex(window.runs.mode_box.findData("exact"))
         clients.client_class = SlowCensusClient
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
         failed = window.runs.panel.failed_activities()
         assert failed

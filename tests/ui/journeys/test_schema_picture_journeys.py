@@ -47,12 +47,7 @@ def _choose(dialog: QFileDialog, path: Path) -> None:
 
 
 async def _show_schema_tab(window: MainWindow) -> SchemaView:
-    # press() runs processEvents() when the window is not active; inside this coroutine that
-    # can re-enter the loop and lose the step of a task drawing the picture (seen: the
-    # layout never resumed). With the window active, press() only sends the key.
-    window.activateWindow()
-    await wait_for(window.isActiveWindow, 10, "the window active")
-    press(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    await press(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
     view = window.results.schema_view
     await wait_for(lambda: window.tabs.currentWidget() is view, 10, "the Schema tab")
     await wait_for(lambda: view.save_button.isEnabled(), 30, "the picture drawn")
@@ -80,7 +75,7 @@ async def test_journey_northwind_picture_colours_highlight_and_save(
     graph.load_northwind()
     async with open_window() as window:
         await add_profile(window, graph.server)
-        press(window, Qt.Key.Key_F5)
+        await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
         view = await _show_schema_tab(window)
         assert set(view.labels) == NORTHWIND_LABELS
@@ -91,7 +86,7 @@ async def test_journey_northwind_picture_colours_highlight_and_save(
 
         # The keyboard picks the largest label (Order): its neighbours stay lit.
         view.setFocus()
-        press(view, Qt.Key.Key_Right)
+        await press(view, Qt.Key.Key_Right)
         await wait_for(lambda: view.focus == ("label", "Order"), 5, "Order selected")
         linked = {e.end_name for e in view.edges if e.start_name == "Order"} | {
             e.start_name for e in view.edges if e.end_name == "Order"
@@ -150,7 +145,7 @@ def fifty_label_report() -> Report:
 async def test_journey_fifty_labels_opened_from_a_file(tmp_path: Path) -> None:
     source = save_report(fifty_label_report(), tmp_path / "fifty.json")
     async with open_window(SecretStore(fail.Keyring())) as window:
-        press(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        await press(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
         dialog = await wait_for_widget(QFileDialog, "open-file-dialog")
         assert isinstance(dialog, QFileDialog)
         _choose(dialog, source)
