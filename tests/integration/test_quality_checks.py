@@ -114,6 +114,9 @@ def test_each_check_fires_exactly_on_its_plant_in_exact_mode(graph: GraphFixture
         not in (
             "naming_conventions",
             "multi_label_segment",
+            # The plant's indexes are new: whether the run's own queries have read them by
+            # the time SHOW INDEXES is taken is a race, so readCount 0 may or may not show.
+            "index_never_read",
             "unused_property_key_token",
             "unused_label_token",
             "unused_relationship_type_token",
