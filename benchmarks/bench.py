@@ -177,9 +177,14 @@ def _neosense(ctx: Context, mode: str) -> cov.Found:
 
 # The real CLI entry point (neosense_desktop.__main__.main), with only the graph client's
 # logger at DEBUG: one line per query with its time, for the profile, and no driver chatter.
+# The CLI's own stderr handler (logging_setup.cli_logging) passes WARNING and up unless -v,
+# and -v would also let the driver's debug chatter through (slowing the run it measures), so
+# the query logger gets a handler of its own and does not propagate to the CLI's.
 _CLI_WITH_QUERY_LOG = (
     "import logging, sys; "
-    "logging.getLogger('neosense_desktop.core.graph_client').setLevel(logging.DEBUG); "
+    "q = logging.getLogger('neosense_desktop.core.graph_client'); "
+    "q.setLevel(logging.DEBUG); q.propagate = False; "
+    "h = logging.StreamHandler(sys.stderr); h.setLevel(logging.DEBUG); q.addHandler(h); "
     "from neosense_desktop.__main__ import main; sys.exit(main(sys.argv[1:]))"
 )
 _QUERY_LINE = re.compile(r"query (\S+): (\d+) rows in ([0-9.]+) s")
@@ -275,13 +280,18 @@ def run_tool(ctx: Context, key: tuple[str, str], runs: int, expected: cov.Found)
         found = runner(ctx)
         times.append(round(time.perf_counter() - t0, 3))
         log(f"{key[0]} {key[1]} run {i + 1}/{runs}: {times[-1]:.2f} s")
-    return {
+    row: dict[str, Any] = {
         "tool": key[0],
         "mode": key[1],
         "median_s": round(statistics.median(times), 3),
         "runs_s": times,
         "coverage": cov.coverage(found, expected),
     }
+    profile = _last_profiles.get(key[1]) if key[0] == "neosense" else None
+    if profile:  # the last run's: queries sent (issue 16 wants them per run) and their times
+        row["queries"] = sum(r["calls"] for r in profile)
+        row["query_profile"] = profile
+    return row
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -413,9 +423,13 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(result))
     for mode, profile in _last_profiles.items():
         if profile:
-            print(f"\nneosense {mode}, slowest queries of the last run (they overlap in time):")
+            calls = sum(r["calls"] for r in profile)
+            print(
+                f"\nneosense {mode}: {calls} queries in the last run; summed query time by "
+                "name, slowest first (they overlap in time):"
+            )
             print("| query | calls | total s | max s |\n|---|---:|---:|---:|")
-            for row in profile[:10]:
+            for row in profile[:15]:
                 print(f"| {row['query']} | {row['calls']} | {row['total_s']} | {row['max_s']} |")
     for mode, report in _last_reports.items():
         print(

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import NeoSenseError
 from ..report import Label, Property, Provenance, RelationshipType, Report
+from .batch_reading import batched, label_read
 from .builtin_schema import builtin_node_schema, prefetch_builtins, reads_everything
 from .context import ActivityProgress, RunContext
 from .sampling import Sample, node_source, relationship_source
@@ -72,6 +73,9 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             if sample is None and use_builtins:
                 found = await _node_keys_with_builtin_types(ctx, name, source)
             stats: dict[str, ValueStats] = {}
+            if found is None and batched(ctx, count):
+                batch = await label_read(ctx, ACTIVITY, name)
+                found, stats = (batch.read, batch.key_types, batch.holders), batch.stats
             if found is None:
                 found = await _node_properties(ctx, source, params, sample, count, stats)
             read, key_types, holders = found

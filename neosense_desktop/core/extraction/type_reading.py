@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..report import Pattern
+from .batch_reading import batched, fill_type_reading
 from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everything
 from .context import RunContext
 from .pattern_counts import all_patterns_from_counts, type_end_counts, unlabeled_ends
@@ -53,6 +54,9 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
     sample = None if ctx.options.is_exact(count) else ctx.relationship_sample(rel_type, count)
     source, params = relationship_source(rel_type, sample, with_ends=True)
     reading = TypeReading(sample=sample)
+    if batched(ctx, count):
+        await fill_type_reading(ctx, activity, rel_type, reading)
+        return reading
     if sample is None and reads_everything(ctx) and not ctx.profiles_values:
         builtin = await builtin_relationship_schema(ctx, activity)
         if builtin is not None:

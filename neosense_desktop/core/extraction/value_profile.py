@@ -79,13 +79,24 @@ def bind_values(carried: str) -> str:
     )
 
 
+def aggregates(hist_rate: str = "$hist_rate") -> str:
+    """AGGREGATES with the one per-read value, the histogram's sampling rate, given as a
+    Cypher expression: queries that read several labels or types at once pick each one's
+    rate from a list (batch_reading.py)."""
+    return AGGREGATES.replace("$hist_rate", hist_rate)
+
+
+def histogram_rate(expected_values: int) -> float:
+    return min(1.0, HISTOGRAM_VALUES / max(1, expected_values))
+
+
 def aggregate_parameters(expected_values: int) -> dict[str, Any]:
     params: dict[str, Any] = {
         "sentinels": list(SENTINELS),
         "number_re": NUMBER_RE,
         "integer_re": INTEGER_RE,
         "booleans": list(BOOLEANS),
-        "hist_rate": min(1.0, HISTOGRAM_VALUES / max(1, expected_values)),
+        "hist_rate": histogram_rate(expected_values),
     }
     for i, pattern in enumerate(DATE_FORMATS.values()):
         params[f"date_re_{i}"] = pattern

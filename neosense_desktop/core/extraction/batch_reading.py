@@ -1,0 +1,289 @@
+"""Bounded reads of many labels (or relationship types) in a fixed number of queries.
+
+A sampled run reads each label's sample and each type's sample. One query per label and
+per type made the run cost ~60 round trips at 21 labels, each paying planning and a trip,
+and grow with the schema. Here every bounded read (a spread sample, or a label or type no
+larger than the sample, read whole) becomes one branch of a UNION ALL:
+
+    MATCH (n:`A`) WHERE <hash> < $hash_below_0 WITH n ORDER BY rand() LIMIT $sample_limit_0
+    WITH properties(n) AS p UNWIND [null] + keys(p) AS k ... RETURN 0 AS branch, k, t, c, ...
+    UNION ALL
+    MATCH (n:`B`) ... RETURN 1 AS branch, k, t, c, ...
+
+Static, escaped labels keep each branch on the token lookup index (NodeByLabelScan,
+or the element-id seek), as EXPLAIN shows on 5.26 and 2026.08; dynamic labels `:$(l)` with
+UNWIND plan an AllNodesScan on 5.26.19, so they are not used. Each branch's parameters
+carry its number (`_0`, `_1`, ...), so the text depends only on the labels and the kind of
+sample each gets: repeated runs on an unchanged database hit the server's plan cache.
+
+Neo4j Community runs a query on one thread, so the branches are split into GROUPS queries
+per kind (labels, types), balanced by the sampler's cost model: labels and types together
+keep about 2 x GROUPS queries in flight. Queries per run: GROUPS per kind up to
+GROUPS x MAX_BRANCHES labels (or types), then one more per MAX_BRANCHES (the query text
+and its planning stay modest on schemas with thousands of labels).
+
+Each label's rows come back tagged with its branch and are folded exactly as its own query's
+rows were, so properties, types, fill rates, value statistics and patterns, and their
+provenance, are what the per-label reads gave.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from ..cypher import subquery
+from ..graph_client import Row
+from .context import RunContext
+from .sampling import (
+    SCAN_COST_US,
+    SEEK_COST_US,
+    IdSample,
+    Kind,
+    Sample,
+    node_source,
+    relationship_source,
+)
+from .value_profile import (
+    ValueStats,
+    aggregate_parameters,
+    aggregates,
+    bind_values,
+    histogram_rate,
+)
+from .value_types import normalise_value_type
+
+if TYPE_CHECKING:
+    from .type_reading import TypeReading
+
+GROUPS = 2
+MAX_BRANCHES = 64
+# Reading the properties of one sampled entity and aggregating them, per entity (us): the
+# part of a branch's cost that does not depend on the sampler.
+READ_COST_US = 5.0
+
+
+def batched(ctx: RunContext, count: int) -> bool:
+    """Whether a label or type of `count` entities is read in a batch: its read is bounded
+    (a sample, or whole but no larger than the sample), on a server with valueType().
+    Exact mode's full scans stay one query each: batching them would put several long
+    scans on one server thread."""
+    if not ctx.caps.value_type or ctx.options.mode == "exact":
+        return False
+    return count <= ctx.options.sample_size or not ctx.options.is_exact(count)
+
+
+@dataclass(frozen=True)
+class _Branch:
+    name: str
+    count: int
+    sample: Sample | None
+    cost: float
+
+
+def _cost(count: int, sample: Sample | None, kind: Kind, sample_size: int) -> float:
+    if isinstance(sample, IdSample):
+        scan = sample.count * SEEK_COST_US
+    else:
+        scan = count * SCAN_COST_US[kind]
+    return scan + min(count, sample_size) * READ_COST_US
+
+
+def partition(branches: Sequence[_Branch]) -> list[list[_Branch]]:
+    """Branches into query groups of balanced cost (greedy, largest first), each group in
+    name order. Deterministic, so the query texts repeat across runs."""
+    groups_n = max(GROUPS, math.ceil(len(branches) / MAX_BRANCHES))
+    groups_n = min(groups_n, len(branches))
+    if groups_n == 0:
+        return []
+    groups: list[list[_Branch]] = [[] for _ in range(groups_n)]
+    loads = [0.0] * groups_n
+    for branch in sorted(branches, key=lambda b: (-b.cost, b.name)):
+        # The lightest group that still has room.
+        open_groups = [i for i in range(groups_n) if len(groups[i]) < MAX_BRANCHES]
+        i = min(open_groups, key=lambda g: (loads[g], g))
+        groups[i].append(branch)
+        loads[i] += branch.cost
+    return [sorted(g, key=lambda b: b.name) for g in groups if g]
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@dataclass
+class LabelRead:
+    """What one label's branch read: entities, value types and holders per key, and value
+    statistics per key when the run profiles values."""
+
+    read: int
+    key_types: dict[str, set[str]]
+    holders: Counter[str]
+    stats: dict[str, ValueStats]
+
+
+async def label_read(ctx: RunContext, activity: str, label: str) -> LabelRead:
+    """The label's share of the run's batched label reads (started on first call)."""
+    plan = await ctx.shared("batch:labels", lambda: _plan_labels(ctx, activity))
+    index = plan[label]
+    results: dict[str, LabelRead] = await ctx.shared(f"batch:labels:{index}", _never)
+    return results[label]
+
+
+async def _never() -> Any:
+    raise AssertionError("batch groups are started by their plan")
+
+
+async def _plan_labels(ctx: RunContext, activity: str) -> dict[str, int]:
+    branches = [
+        _Branch(name, count, sample, _cost(count, sample, "nodes", ctx.options.sample_size))
+        for name, count in sorted(ctx.sizes.labels.items())
+        if batched(ctx, count)
+        for sample in [None if ctx.options.is_exact(count) else ctx.node_sample(name, count)]
+    ]
+    plan: dict[str, int] = {}
+    for index, group in enumerate(partition(branches)):
+        for branch in group:
+            plan[branch.name] = index
+        ctx.prefetch(f"batch:labels:{index}", partial(_read_label_group, ctx, activity, group))
+    return plan
+
+
+def _union(
+    ctx: RunContext, group: list[_Branch], source_of: Any, returned: str
+) -> tuple[str, dict[str, Any]]:
+    """One CALL subquery whose UNION ALL branches bind each label's (type's) sample, tagged
+    with its branch number; the reading and aggregating after it is planned once."""
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    for i, branch in enumerate(group):
+        source, source_params = source_of(branch, f"_{i}")
+        params.update(source_params)
+        parts.append(f"{source} RETURN {i} AS branch, {returned}")
+    if ctx.profiles_values:
+        params.update(aggregate_parameters(ctx.options.sample_size))
+        params["hist_rates"] = [
+            histogram_rate(b.sample.sample_size if b.sample else b.count) for b in group
+        ]
+    return subquery(" UNION ALL ".join(parts), scoped=ctx.caps.scoped_subqueries), params
+
+
+async def _read_label_group(
+    ctx: RunContext, activity: str, group: list[_Branch]
+) -> dict[str, LabelRead]:
+    profiles = ctx.profiles_values
+    union, params = _union(ctx, group, lambda b, tag: node_source(b.name, b.sample, tag=tag), "n")
+    if profiles:
+        tail = (
+            f"WITH branch, properties(n) AS p UNWIND [null] + keys(p) AS k "
+            f"{bind_values('branch, k')} RETURN branch, k, "
+            "CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
+            f"count(*) AS c, {aggregates('$hist_rates[branch]')}"
+        )
+    else:
+        tail = (
+            "WITH branch, properties(n) AS p UNWIND [null] + keys(p) AS k RETURN branch, k, "
+            "CASE WHEN k IS NULL THEN null ELSE valueType(p[k]) END AS t, count(*) AS c"
+        )
+    rows = await ctx.read(
+        activity,
+        "batch.label_profiles" if profiles else "batch.labels",
+        f"{union} {tail}",
+        params,
+    )
+    out = {b.name: LabelRead(0, {}, Counter(), {}) for b in group}
+    for row in rows:
+        entry = out[group[int(row["branch"])].name]
+        key = row["k"]
+        if key is None:
+            entry.read = int(row["c"])
+            continue
+        entry.holders[key] += int(row["c"])
+        entry.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
+        if profiles:
+            entry.stats.setdefault(key, ValueStats()).add_row(row)
+    return out
+
+
+# --------------------------------------------------------------------------- types
+
+
+async def fill_type_reading(
+    ctx: RunContext, activity: str, rel_type: str, reading: TypeReading
+) -> None:
+    """Fill `reading` from the type's share of the run's batched type reads."""
+    plan = await ctx.shared("batch:types", lambda: _plan_types(ctx, activity))
+    index = plan[rel_type]
+    results: dict[str, list[Row]] = await ctx.shared(f"batch:types:{index}", _never)
+    profiles = ctx.profiles_values
+    for row in results[rel_type]:
+        c = int(row["c"])
+        key = row["k"]
+        if key is None:
+            reading.read += c
+            reading.ends[(tuple(row["s"]), tuple(row["e"]))] += c
+        else:
+            reading.key_holders[key] += c
+            reading.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
+            if profiles:
+                reading.value_stats.setdefault(key, ValueStats()).add_row(row)
+
+
+async def _plan_types(ctx: RunContext, activity: str) -> dict[str, int]:
+    branches = [
+        _Branch(name, count, sample, _cost(count, sample, "relationships", ctx.options.sample_size))
+        for name, count in sorted(ctx.sizes.types.items())
+        if batched(ctx, count)
+        for sample in [
+            None if ctx.options.is_exact(count) else ctx.relationship_sample(name, count)
+        ]
+    ]
+    plan: dict[str, int] = {}
+    for index, group in enumerate(partition(branches)):
+        for branch in group:
+            plan[branch.name] = index
+        ctx.prefetch(f"batch:types:{index}", partial(_read_type_group, ctx, activity, group))
+    return plan
+
+
+async def _read_type_group(
+    ctx: RunContext, activity: str, group: list[_Branch]
+) -> dict[str, list[Row]]:
+    profiles = ctx.profiles_values
+    union, params = _union(
+        ctx,
+        group,
+        lambda b, tag: relationship_source(b.name, b.sample, with_ends=True, tag=tag),
+        "a, r, b",
+    )
+    head = (
+        "WITH branch, labels(a) AS s, labels(b) AS e, properties(r) AS p "
+        "UNWIND [null] + keys(p) AS k"
+    )
+    if profiles:
+        tail = (
+            f"{head} WITH branch, s, e, p, k {bind_values('branch, s, e, k')} "
+            "RETURN branch, s, e, k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
+            f"count(*) AS c, {aggregates('$hist_rates[branch]')}"
+        )
+    else:
+        tail = (
+            f"{head} RETURN branch, s, e, k, "
+            "CASE WHEN k IS NULL THEN null ELSE valueType(p[k]) END AS t, count(*) AS c"
+        )
+    rows = await ctx.read(
+        activity,
+        "batch.type_profiles" if profiles else "batch.types",
+        f"{union} {tail}",
+        params,
+    )
+    out: dict[str, list[Row]] = {b.name: [] for b in group}
+    for row in rows:
+        out[group[int(row["branch"])].name].append(row)
+    return out
+
+
+__all__ = ["GROUPS", "MAX_BRANCHES", "LabelRead", "batched", "fill_type_reading", "label_read"]
