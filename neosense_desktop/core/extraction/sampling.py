@@ -32,11 +32,12 @@ RelationshipByElementIdSeek), and the hash reads the number back with substring(
 the layout is not recognised, there is no id seek and the hash becomes `rand()` at the
 same rate: spread just as evenly, only not repeatable across queries of a run.
 
-Costs (measured warm on 2 cores; 1M-node benchmark graph with id(), rescaled by a 300k-node
-comparison of id() and elementId() on 5.26 and 2026.08): one id looked up and filtered
-~3 us; one node of a label scan with the hash test ~0.5 us; one relationship of a type
-scan ~0.7 us. Building the element id string per scanned entity costs 3-4x the bare id()
-hash; the element-id seek is faster than the id seek it replaced.
+Costs (SEEK_COST_US, SCAN_COST_US; measured warm on 2 cores, 200k-node benchmark graph,
+5.26.19): one element id built, looked up and filtered ~0.46 us; one node of a label scan
+with the element-id hash ~0.13 us, one relationship of a type scan ~0.21 us. The element
+id string costs the hash ~1.8x of the bare id() hash (0.07 us) and ~2x rand() (0.06 us),
+but id() is deprecated and rand() is not repeatable; at 200k the hashed scans of a whole
+run cost ~30 ms, at 10M ~1 s of server CPU spread over the label batches.
 """
 
 from __future__ import annotations
@@ -50,8 +51,13 @@ from ..cypher import escape_name
 
 Kind = Literal["nodes", "relationships"]
 
-SEEK_COST_US = 3.0
-SCAN_COST_US: dict[Kind, float] = {"nodes": 0.5, "relationships": 0.7}
+# Measured with element ids (5.26.19, 200k-node benchmark graph, warm, best of 7): one id
+# built, looked up and label-filtered 0.46 us (relationship 0.67 us); one node of a label
+# scan with the element-id hash 0.13 us (relationship of a type scan 0.21 us). The id()
+# era's 3.0 / 0.5 / 0.7 overstated the seek 1.7x against the scan, so labels holding 2-3 %
+# of the id space were scanned whole where a seek reads a few thousand ids.
+SEEK_COST_US: dict[Kind, float] = {"nodes": 0.46, "relationships": 0.67}
+SCAN_COST_US: dict[Kind, float] = {"nodes": 0.13, "relationships": 0.21}
 MAX_SEEK_IDS = 250_000  # keeps the server-side id list modest
 SEEK_MARGIN = 1.3  # draw 30% more ids than the expected need, so LIMIT k is usually reached
 
@@ -154,7 +160,7 @@ def seek_ids_needed(count: int, sample_size: int, id_high: int, kind: Kind) -> i
         return None
     share = min(1.0, count / id_high)
     needed = min(id_high, math.ceil(min(count, sample_size) / share * SEEK_MARGIN) + 16)
-    if needed > MAX_SEEK_IDS or needed * SEEK_COST_US >= count * SCAN_COST_US[kind]:
+    if needed > MAX_SEEK_IDS or needed * SEEK_COST_US[kind] >= count * SCAN_COST_US[kind]:
         return None
     return needed
 
