@@ -10,11 +10,10 @@ fetch up to MAX_EXAMPLES examples per finding, over the same sample in sampled m
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
+from typing import Any
 
 from ..cypher import escape_name
-from ..errors import NeoSenseError
 from ..report import (
     MAX_EXAMPLES,
     MAX_FINDINGS,
@@ -32,9 +31,11 @@ from ..report import (
     SubjectScore,
     SuggestedCypher,
 )
+from .batch_reading import SmallRead, small_reads
 from .census import Census, node_census, shared_census
 from .context import ActivityProgress, RunContext
 from .quality_checks import (
+    CONDITIONS,
     Owner,
     PropertyFinding,
     case_variant_findings,
@@ -329,72 +330,93 @@ async def _schema_findings(
     await _examples(ctx, with_examples[:MAX_EXAMPLE_QUERIES])
 
 
-def _source(ctx: RunContext, owner: Owner) -> tuple[str, dict[str, object], str]:
+def _source(ctx: RunContext, owner: Owner, tag: str = "") -> tuple[str, dict[str, object], str]:
     """The same entities the schema read: the whole label or type, or its sample."""
     if owner.kind == "label":
         sample = (
             None if ctx.options.is_exact(owner.count) else ctx.node_sample(owner.name, owner.count)
         )
-        source, params = node_source(owner.name, sample)
+        source, params = node_source(owner.name, sample, tag=tag)
         return source, params, "n"
     rsample = (
         None
         if ctx.options.is_exact(owner.count)
         else ctx.relationship_sample(owner.name, owner.count)
     )
-    source, params = relationship_source(owner.name, rsample)
+    source, params = relationship_source(owner.name, rsample, tag=tag)
     return source, params, "r"
 
 
 async def _examples(ctx: RunContext, found: list[PropertyFinding]) -> None:
+    """Examples of every finding in a few queries: one UNION ALL branch per label or type
+    reads its entities once and tests each of its findings' conditions, picked by number
+    from the fixed list CONDITIONS, so a branch's text depends on its owner only (the plan
+    cache serves it again next run whatever the sample finds)."""
     show_values = ctx.options.values == "examples"
+    conditions = [*CONDITIONS, *sorted({pf.condition for pf in found} - set(CONDITIONS))]
+    number = {c: i for i, c in enumerate(conditions)}
+    by_owner: dict[tuple[str, str], list[tuple[int, PropertyFinding]]] = {}
+    for i, pf in enumerate(found):
+        by_owner.setdefault((pf.owner.kind, pf.owner.name), []).append((i, pf))
+    tests = " ".join(f"WHEN {i} THEN {c.replace('{p}', 'v')}" for i, c in enumerate(conditions))
+    value = "v" if show_values else "null"
 
-    async def one(pf: PropertyFinding) -> None:
-        source, params, var = _source(ctx, pf.owner)
-        p = f"{var}[$example_key]"
-        value = f", {p} AS value" if show_values else ""
-        try:
-            rows = await ctx.read(
-                ACTIVITY,
-                "quality.examples",
-                f"{source} WITH {var} WHERE {pf.condition.replace('{p}', p)} "
-                f"RETURN elementId({var}) AS id{value} LIMIT {MAX_EXAMPLES}",
-                {**params, "example_key": pf.prop},
+    def read(items: list[tuple[int, PropertyFinding]]) -> SmallRead:
+        def build(b: int) -> tuple[str, dict[str, Any]]:
+            source, params, var = _source(ctx, items[0][1].owner, f"_{b}")
+            checks = [{"f": i, "k": pf.prop, "c": number[pf.condition]} for i, pf in items]
+            return (
+                f"{source} WITH {var} AS x UNWIND $checks_{b} AS c "
+                "WITH x, c, x[c.k] AS v "
+                f"WITH x, c, v WHERE CASE c.c {tests} ELSE false END "
+                f"WITH c.f AS f, collect([elementId(x), {value}])[..{MAX_EXAMPLES}] AS hits "
+                f"RETURN {b} AS branch, f, hits",
+                {**params, f"checks_{b}": checks},
             )
-        except NeoSenseError:
-            return  # the finding stands without examples; its inspect Cypher still works
-        pf.finding.examples = [
-            FindingExample(
-                element_id=str(row["id"]),
-                display=display_value(row["value"]) if show_values else None,
-            )
-            for row in rows
-        ]
 
-    await asyncio.gather(*(one(pf) for pf in found))
+        return build
+
+    groups = [by_owner[k] for k in sorted(by_owner)]
+    results = await small_reads(ctx, ACTIVITY, "quality.examples", [read(g) for g in groups])
+    for items, rows in zip(groups, results, strict=True):
+        if rows is None:
+            continue  # the findings stand without examples; their inspect Cypher still works
+        hits = {int(row["f"]): row["hits"] for row in rows}
+        for i, pf in items:
+            pf.finding.examples = [
+                FindingExample(
+                    element_id=str(h[0]),
+                    display=display_value(h[1]) if show_values else None,
+                )
+                for h in hits.get(i, [])
+            ]
 
 
 async def _orphan_examples(ctx: RunContext, findings: list[Finding]) -> None:
-    async def one(finding: Finding) -> None:
-        label = finding.subjects[0].name if finding.subjects else None
-        count = ctx.sizes.label_counts.get(label, 0) if label else ctx.sizes.node_count
-        sample = None if ctx.options.is_exact(count) else ctx.node_sample(label, count)
-        source, params = node_source(label, sample)
-        extra = "" if label else "size(labels(n)) = 0 AND "
-        try:
-            rows = await ctx.read(
-                ACTIVITY,
-                "quality.orphan_examples",
-                f"{source} WITH n WHERE {extra}NOT (n)--() RETURN elementId(n) AS id "
-                f"LIMIT {MAX_EXAMPLES}",
+    """Up to MAX_EXAMPLES orphan nodes per orphan finding, all findings in a few queries."""
+
+    def read(finding: Finding) -> SmallRead:
+        def build(b: int) -> tuple[str, dict[str, Any]]:
+            label = finding.subjects[0].name if finding.subjects else None
+            count = ctx.sizes.label_counts.get(label, 0) if label else ctx.sizes.node_count
+            sample = None if ctx.options.is_exact(count) else ctx.node_sample(label, count)
+            source, params = node_source(label, sample, tag=f"_{b}")
+            extra = "" if label else "size(labels(n)) = 0 AND "
+            return (
+                f"{source} WITH n WHERE {extra}NOT (n)--() WITH n LIMIT {MAX_EXAMPLES} "
+                f"RETURN {b} AS branch, elementId(n) AS id",
                 params,
             )
-        except NeoSenseError:
-            return
-        finding.examples = [FindingExample(element_id=str(r["id"])) for r in rows]
+
+        return build
 
     orphans = [f for f in findings if f.code == "orphan_nodes"][:MAX_EXAMPLE_QUERIES]
-    await asyncio.gather(*(one(f) for f in orphans))
+    results = await small_reads(
+        ctx, ACTIVITY, "quality.orphan_examples", [read(f) for f in orphans]
+    )
+    for finding, rows in zip(orphans, results, strict=True):
+        if rows is not None:
+            finding.examples = [FindingExample(element_id=str(r["id"])) for r in rows]
 
 
 def _penalty(finding: Finding, total: int | None) -> Deduction:

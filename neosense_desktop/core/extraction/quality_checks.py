@@ -99,6 +99,20 @@ def date_condition(format_name: str) -> str:
     return "{p} IS :: STRING AND trim({p}) =~ " + literal(DATE_FORMATS[format_name])
 
 
+PRESENT = "{p} IS NOT NULL"
+# Every condition a finding's examples are fetched with, in a fixed order: the batched
+# examples query (quality._examples) names them by their index here.
+CONDITIONS = (
+    PRESENT,
+    NUMERIC,
+    INTEGER,
+    BOOLEAN,
+    EMPTY,
+    SENTINEL,
+    *(date_condition(name) for name in DATE_FORMATS),
+)
+
+
 @dataclass
 class PropertyFinding:
     """A finding plus the condition its examples are fetched with."""
