@@ -8,7 +8,9 @@ exactly from O(1) counts:
 - if moreover B is T's only end label, those pairs plus the ones from unlabeled start
   nodes are ALL of T's patterns, with exact counts, without reading a relationship.
 Patterns with an unlabeled end are invisible to the count store (it counts by label);
-they are counted from the unlabeled nodes' side in one query per run.
+they are counted from the unlabeled nodes' side in one query per run, which scans every
+node id: skipped when the count store proves every end labeled (unlabeled_end_types), and
+above planning.UNLABELED_SCAN_* nodes (2M in sampled mode), where the report says so.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterable
 
 from ..report import Pattern, Provenance
 from .context import PRIORITY_LONG_SCAN, RunContext
-from .planning import count_type_ends, shared_graph_counts
+from .planning import count_type_ends, shared_graph_counts, unlabeled_scan_planned
 
 Pair = tuple[str | None, str | None]
 LabelCounts = dict[str, int]
@@ -26,9 +28,6 @@ LabelCounts = dict[str, int]
 # Without GRAPH COUNTS, start/end counts of every label are read per type (2 x labels O(1)
 # counts in one query) up to this many labels.
 FALLBACK_ALL_LABELS = 50
-# Reading the unlabeled nodes' relationships starts with a scan of all node ids (~0.2 s
-# per million nodes); above this many nodes it is skipped.
-UNLABELED_SCAN_MAX_NODES = 20_000_000
 
 
 async def type_end_counts(
@@ -108,7 +107,12 @@ def prefetch_unlabeled_ends(ctx: RunContext, activity: str) -> None:
 
 
 async def _unlabeled_ends(ctx: RunContext, activity: str) -> dict[str, Counter[Pair]] | None:
-    if ctx.sizes.node_count > UNLABELED_SCAN_MAX_NODES:
+    possible = await unlabeled_end_types(ctx, activity)
+    if possible is not None and not possible:
+        return {}  # the count store proves every relationship has labeled ends: no scan
+    if not unlabeled_scan_planned(ctx.options, ctx.sizes.node_count):
+        # Left unknown (planning.UNLABELED_SCAN_*): the type samples are all there is, and
+        # relationship_types notes which types may have more.
         return None
     rows = await ctx.read(
         activity,
@@ -128,6 +132,28 @@ async def _unlabeled_ends(ctx: RunContext, activity: str) -> dict[str, Counter[P
         for other in others:
             counter[(None, other) if row["outgoing"] else (other, None)] += int(row["c"])
     return out
+
+
+async def unlabeled_end_types(ctx: RunContext, activity: str) -> list[str] | None:
+    """Types that may have a relationship with an unlabeled start or end node; None when
+    the count store cannot be read whole (GRAPH COUNTS needs admin rights).
+
+    O(1): a type whose relationships all start at one label (that label's start count
+    equals the type's count) has no unlabeled start, and the same for ends. Any other type
+    may have some (labels overlap, so the per-label counts cannot prove it).
+    """
+    graph = await shared_graph_counts(ctx, activity)
+    if graph is None:
+        return None
+    possible = []
+    for rel_type, total in sorted(ctx.sizes.types.items()):
+        starts = graph.starts.get(rel_type, {})
+        ends = graph.ends.get(rel_type, {})
+        if not (
+            any(c == total for c in starts.values()) and any(c == total for c in ends.values())
+        ):
+            possible.append(rel_type)
+    return possible
 
 
 def _counted(start: str, end: str, count: int) -> Pattern:

@@ -21,8 +21,10 @@ start label to every end label of a type and can invent patterns). Provenance pe
   admin accounts) every (start label x end label) candidate whose smaller side has at most
   PROBE_MAX_RELATIONSHIPS relationships is counted exactly in one query per type, so rare
   patterns are found too; patterns with an unlabeled end are counted exactly from the
-  unlabeled nodes (one query per run, up to UNLABELED_SCAN_MAX_NODES nodes). Labels the
-  count store says start or end the type but no pattern covers are named in the notes.
+  unlabeled nodes (one scan of the node ids per run, up to planning.UNLABELED_SCAN_*
+  nodes, shown in the plan; above that they come from the samples and a note names the
+  types left unsure). Labels the count store says start or end the type but no pattern
+  covers are named in the notes.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from .pattern_counts import (
     patterns_implied_by_counts,
     prefetch_unlabeled_ends,
     type_end_counts,
+    unlabeled_end_types,
     unlabeled_ends,
 )
 from .planning import current_type_counts
@@ -107,8 +110,29 @@ async def run_relationship_types(ctx: RunContext, out: Report, progress: Activit
         progress.advance(f"patterns of [:{entry.name}]", types=len(types), patterns=patterns_found)
 
     await asyncio.gather(*(one(e) for e in entries.values()))
+    await _note_unlabeled_unknown(ctx, out)
     if errors:
         raise errors[0]
+
+
+async def _note_unlabeled_unknown(ctx: RunContext, out: Report) -> None:
+    """Say what the run left unknown when it did not scan for unlabeled ends."""
+    if await unlabeled_ends(ctx, ACTIVITY) is not None:
+        return
+    possible = await unlabeled_end_types(ctx, ACTIVITY)
+    which = (
+        "the count store cannot rule them out for "
+        + ", ".join(f"[:{t}]" for t in possible[:20])
+        + (f" and {len(possible) - 20} more" if len(possible) > 20 else "")
+        if possible
+        else "the count store could not be read whole to rule them out"
+    )
+    out.notes.append(
+        f"Patterns with an unlabeled start or end node were not counted: that needs a scan "
+        f"of every node id, skipped at {ctx.sizes.node_count:,} nodes in {ctx.options.mode} "
+        "mode. Those the type samples met are listed as estimates; a rare one may be "
+        f"missing; {which}. Run in exact mode to count them."
+    )
 
 
 def _pairs(reading: TypeReading) -> Counter[Pair]:
