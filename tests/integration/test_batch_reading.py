@@ -1,5 +1,6 @@
-"""Batched sampled reads against the real server: the number of queries does not grow with
-labels and types, and the batched reads give what one query per label and type gave."""
+"""Sampled runs against the real server: the number of queries does not grow with labels and
+types, the batched reads give what one query per label and type gave, and no scan of every
+node runs above its bound (the plan and the report say so)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from collections import Counter
 import pytest
 
 from neosense_desktop.core.cypher import escape_name
-from neosense_desktop.core.extraction import batch_reading
-from neosense_desktop.core.report import Report
-from tests.integration.engine_support import extract
+from neosense_desktop.core.extraction import ExtractionRun, RunOptions, batch_reading, planning
+from neosense_desktop.core.report import PlanItem, Property, Report
+from tests.integration.engine_support import extract, settings_for
 from tests.neo4j_support import GraphFixture
 
 pytestmark = pytest.mark.neo4j
@@ -83,26 +84,31 @@ async def test_label_and_type_reads_take_a_fixed_number_of_queries(
     assert sum(many[k] for k in fixed) <= sum(few[k] for k in fixed) + 2, (few, many)
 
 
+def _properties(props: list[Property]) -> list[tuple[object, ...]]:
+    return [
+        (
+            p.name,
+            p.types,
+            p.fill_rate,
+            p.observed,
+            p.provenance.model_dump(),
+            p.profile.model_dump(exclude={"histogram", "histogram_provenance"})
+            if p.profile
+            else None,
+        )
+        for p in props
+    ]
+
+
 def _comparable(report: Report) -> dict[str, object]:
     out: dict[str, object] = {}
-    for entry in [*report.labels, *report.relationship_types]:
-        kind = "node" if entry in report.labels else "rel"
-        out[f"{kind}:{entry.name}"] = [
-            (
-                p.name,
-                p.types,
-                p.fill_rate,
-                p.observed,
-                p.provenance.model_dump(),
-                p.profile.model_dump(exclude={"histogram", "histogram_provenance"})
-                if p.profile
-                else None,
-            )
-            for p in entry.properties
-        ]
+    for label in report.labels:
+        out[f"node:{label.name}"] = _properties(label.properties)
     for t in report.relationship_types:
+        out[f"rel:{t.name}"] = _properties(t.properties)
         out[f"patterns:{t.name}"] = sorted(
-            (p.start or "", p.end or "", p.count, p.provenance.method) for p in t.patterns
+            (p.start or "", p.end or "", p.count, p.provenance and p.provenance.method)
+            for p in t.patterns
         )
     return out
 
@@ -139,3 +145,79 @@ async def test_batched_samples_keep_their_size_and_provenance(graph: GraphFixtur
         for prop in rel.properties:
             assert prop.provenance.sample_size == 25
         assert rel.patterns and all(p.count > 0 for p in rel.patterns)
+
+
+async def _run_logged(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture, **options: object
+) -> tuple[Report, list[PlanItem], Counter[str]]:
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
+        async with ExtractionRun(
+            settings_for(graph.server), graph.server.password, RunOptions.model_validate(options)
+        ) as run:
+            plan = await run.plan()
+            report = await run.run()
+    queries = Counter(
+        m.group(1) for r in caplog.records if (m := QUERY_LINE.match(r.getMessage())) is not None
+    )
+    return report, plan, queries
+
+
+def _unlabeled_items(plan: list[PlanItem]) -> list[PlanItem]:
+    return [p for p in plan if p.activity == "relationship_types" and p.subject == "*"]
+
+
+async def test_sampled_mode_skips_the_node_scan_above_its_bound_and_says_so(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph.run("UNWIND range(1, 600) AS i CREATE (:A)-[:T]->(:B)")
+    graph.run("UNWIND range(1, 3) AS i CREATE (:C)-[:T]->(:D)")
+    graph.run("UNWIND range(1, 2) AS i CREATE ()-[:T]->(:B)")
+    graph.run("UNWIND range(1, 50) AS i CREATE (:P)-[:U]->(:X)")
+    # Under the bound: one scan, in the plan with its estimate; the rare unlabeled start of T
+    # is counted exactly.
+    report, plan, queries = await _run_logged(graph, caplog, mode="sampled", sample_size=20)
+    [item] = _unlabeled_items(plan)
+    assert item.method == "exact" and item.estimated_rows == report.statistics.node_count
+    assert "scan of all" in item.reason
+    assert queries["patterns.unlabeled"] == 1
+    t = next(x for x in report.relationship_types if x.name == "T")
+    assert {(p.start, p.end): p.count for p in t.patterns}[(None, "B")] == 2
+    assert not any("unlabeled start or end" in n for n in report.notes)
+    # Above it (the bound lowered to this graph's size): no scan, the plan says where the
+    # patterns come from, and the report names the type left unsure, and only that one
+    # (U's ends are all P and X: the count store proves them labeled).
+    monkeypatch.setattr(planning, "UNLABELED_SCAN_SAMPLED_MAX_NODES", 100)
+    report, plan, queries = await _run_logged(graph, caplog, mode="sampled", sample_size=20)
+    [item] = _unlabeled_items(plan)
+    assert item.method == "count_store" and item.estimated_rows == 0
+    assert queries["patterns.unlabeled"] == 0
+    [note] = [n for n in report.notes if "unlabeled start or end" in n]
+    assert "[:T]" in note and "[:U]" not in note
+    real = {
+        (r["s"], r["e"])
+        for r in graph.run(
+            "MATCH (a)-[:T]->(b) RETURN head(labels(a) + [null]) AS s, head(labels(b)) AS e"
+        )
+    }
+    t = next(x for x in report.relationship_types if x.name == "T")
+    assert {(p.start, p.end) for p in t.patterns} <= real
+    assert {("A", "B")} <= {(p.start, p.end) for p in t.patterns}
+    # Exact mode keeps its scan (bounded by its own, larger limit).
+    report, plan, queries = await _run_logged(graph, caplog, mode="exact")
+    assert queries["patterns.unlabeled"] == 1
+    assert not any("unlabeled start or end" in n for n in report.notes)
+
+
+async def test_no_node_scan_when_the_count_store_proves_every_end_labeled(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    graph.run("UNWIND range(1, 300) AS i CREATE (:A)-[:T]->(:B)")
+    graph.run("UNWIND range(1, 30) AS i CREATE (:B)-[:U]->(:C:D)")
+    graph.run("CREATE ()")  # an unlabeled node without relationships changes nothing
+    for mode in ("sampled", "exact"):
+        report, _, queries = await _run_logged(graph, caplog, mode=mode, sample_size=20)
+        assert queries["patterns.unlabeled"] == 0, mode
+        assert not any("unlabeled start or end" in n for n in report.notes), mode
+        pats = {(t.name, p.start, p.end) for t in report.relationship_types for p in t.patterns}
+        assert pats == {("T", "A", "B"), ("U", "B", "C"), ("U", "B", "D")}, mode
