@@ -47,10 +47,13 @@ DATE_FORMATS: dict[str, str] = {
 }
 HISTOGRAM_VALUES = 2_000
 # An exactly read label or type of at most this many entities gets its statistics from its
-# one full read (~1 s of server time for 20 properties: the aggregates cost ~2-3 us per
-# value); a bigger one from a spread sample of profile_sample_size() (value_sample.py).
-EXACT_PROFILE_MAX = 20_000
-PROFILE_SAMPLE_MIN = 2_000
+# one full read; a bigger one from a spread sample of profile_sample_size() (value_sample.py).
+# The aggregates cost ~50-70 us per entity of 10-20 properties on the 2-core benchmark
+# server (seven regular expressions per string), ~10x typing the values: 5,000 entities is
+# ~0.3 s, and the 1M-node graph's 21 labels and 13 types then add ~2 s of server time
+# (spread over the cores) instead of ~60 s for profiling every value.
+EXACT_PROFILE_MAX = 5_000
+PROFILE_SAMPLE_MIN = 1_000
 TOP_VALUES_MAX_DISTINCT = 20  # "low cardinality": at most this many distinct values read
 TEMPORAL = "DATE | LOCAL DATETIME | ZONED DATETIME | LOCAL TIME | ZONED TIME"
 
