@@ -310,3 +310,12 @@ def test_tree_model_header_defaults() -> None:
         for c in range(len(COLUMNS))
     ] == list(COLUMNS)
     assert model.index(0, 0, QModelIndex()).data() == "Overview"
+
+
+def test_the_window_takes_provenance_words_from_core() -> None:
+    # One source of truth: the window must not keep its own copy of these words.
+    from neosense_desktop.core import wording as core_wording
+    from neosense_desktop.ui import wording as ui_wording
+
+    for name in ("provenance_text", "provenance_sentence", "is_estimate", "MULTI_LABEL_RULE"):
+        assert getattr(ui_wording, name) is getattr(core_wording, name), name

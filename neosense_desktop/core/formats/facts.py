@@ -8,29 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..report import Finding, Label, Pattern, Property, Provenance, RelationshipType, Report
-
-
-def provenance_text(provenance: Provenance | None) -> str:
-    if provenance is None:
-        return ""
-    if provenance.method == "count_store":
-        return "count store (exact)"
-    if provenance.method == "scan":
-        return "full scan (exact)"
-    size = f" of {provenance.sample_size:,}" if provenance.sample_size is not None else ""
-    return f"sample{size} (estimate)"
-
-
-def count_text(count: int | None, provenance: Provenance | None = None) -> str:
-    if count is None:
-        return "–"
-    estimate = provenance is not None and provenance.method == "sample"
-    return f"~{count:,}" if estimate else f"{count:,}"
+from ..wording import count_text, is_estimate, provenance_qualified, provenance_text
 
 
 def amount_text(count: int, provenance: Provenance | None, one: str, many: str) -> str:
     """'91 nodes (count store (exact))', with '~' for an estimate and the right plural."""
-    source = provenance_text(provenance)
+    source = provenance_qualified(provenance)
     noun = one if count == 1 else many
     return f"{count_text(count, provenance)} {noun}" + (f" ({source})" if source else "")
 
@@ -55,7 +38,7 @@ class PropertyRow:
 
 def property_rows(properties: list[Property]) -> list[PropertyRow]:
     return [
-        PropertyRow(p.name, " | ".join(p.types), fill_text(p), provenance_text(p.provenance))
+        PropertyRow(p.name, " | ".join(p.types), fill_text(p), provenance_qualified(p.provenance))
         for p in sorted(properties, key=lambda p: p.name)
     ]
 
@@ -98,28 +81,14 @@ def findings_sorted(report: Report) -> list[Finding]:
     )
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
-MULTI_LABEL_NOTE = (
-    "A relationship between nodes with several labels is counted once for each "
-    "start-label x end-label pair, so pattern counts of one type can add up to more than "
-    "the type's count."
-)
-
-
 def finding_affected(f: Finding) -> str:
     """'20 of 100 (exact)' / '~2,000 (sample of 1,000)' / '' for a finding's count."""
     if f.affected is None:
         return ""
     how = ""
     if f.affected_provenance is not None:
-        how = (
-            f" (sample of {f.affected_provenance.sample_size:,})"
-            if f.affected_provenance.method == "sample"
-            else " (exact)"
-        )
+        p = f.affected_provenance
+        how = f" ({provenance_text(p)})" if is_estimate(p) else " (exact)"
     of = f" of {f.population:,}" if f.population is not None else ""
     return f"{f.affected:,}{of}{how}"
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from html import escape
 
 from ..report import Constraint, Index, Label, Pattern, RelationshipType, Report
+from ..wording import MULTI_LABEL_RULE, count_text
 from . import facts
 from .picture import MAX_LABELS_DRAWN, report_label_colours, schema_svg
 
@@ -122,7 +123,7 @@ class _Index:
 
 def _patterns(items: list[tuple[str, Pattern]]) -> str:
     rows = [
-        [facts.pattern_text(t, p), facts.count_text(p.count, p.provenance)]
+        [facts.pattern_text(t, p), count_text(p.count, p.provenance)]
         for t, p in sorted(items, key=lambda tp: (-tp[1].count, tp[0]))
     ]
     return _table(["Pattern", "Relationships"], rows, frozenset({1}))
@@ -216,7 +217,7 @@ def render_html(report: Report) -> str:
         *(_label_section(n, x, idx) for n, x in enumerate(labels)),
         "</section>",
         '<section id="types"><h2>Relationship types</h2>',
-        f'<p class="muted">{_e(facts.MULTI_LABEL_NOTE)}</p>',
+        f'<p class="muted">{_e(MULTI_LABEL_RULE)}</p>',
         *(_type_section(n, x, idx) for n, x in enumerate(types)),
         "</section>",
         '<section id="findings"><h2>Findings</h2>',

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..report import Constraint, Index, Pattern, Report
+from ..wording import MULTI_LABEL_RULE, count_text
 from . import facts
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$:@#!{}])")
@@ -43,7 +44,7 @@ def _patterns(out: list[str], items: list[tuple[str, Pattern]]) -> None:
     out += _table(
         ["Pattern", "Relationships"],
         [
-            [facts.pattern_text(t, p), facts.count_text(p.count, p.provenance)]
+            [facts.pattern_text(t, p), count_text(p.count, p.provenance)]
             for t, p in sorted(items, key=lambda tp: (-tp[1].count, tp[0]))
         ],
     )
@@ -154,7 +155,7 @@ def render_markdown(report: Report) -> str:
             _patterns(out, incoming[label.name])
         schema_on(label.name)
 
-    out += ["## Relationship types", "", md(facts.MULTI_LABEL_NOTE), ""]
+    out += ["## Relationship types", "", md(MULTI_LABEL_RULE), ""]
     for n, rel in enumerate(types):
         out += [
             f'<a id="type-{n}"></a>',
