@@ -32,6 +32,8 @@ nav ol{columns:2;margin-top:0}nav ol ol{columns:auto}
 svg.schema{max-width:100%;height:auto;border:1px solid #eee;background:#fcfcfd}
 svg .edge-label{font-size:10px;fill:#555;text-anchor:middle}
 svg .label-name{font-size:12px;font-weight:600;text-anchor:middle;fill:#1d1d1f}
+svg .legend-title{font-size:12px;font-weight:700;fill:#1d1d1f}
+svg .legend-name{font-size:12px;fill:#1d1d1f;white-space:pre}
 @media print{nav{display:none}}
 """
 
