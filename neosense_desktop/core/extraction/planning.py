@@ -22,6 +22,7 @@ from ..report import PlanItem
 from .context import PRIORITY_SHARED, RunContext, Sizes
 from .options import RunOptions
 from .sampling import Kind, describe_sample
+from .value_profile import profile_sample_size, profiled_in_full
 
 log = logging.getLogger(__name__)
 
@@ -375,16 +376,36 @@ def _unlabeled_item(options: RunOptions, node_count: int) -> PlanItem:
             method="exact",
             estimated_rows=node_count,
             reason=f"patterns with an unlabeled end: a scan of all {node_count} node ids "
-            f"(~{seconds:.2g} s), then the unlabeled nodes' relationships",
+            f"(~{seconds:.2g} s), then the unlabeled nodes' relationships; none when the "
+            "count store proves every end labeled",
         )
+    most = (
+        UNLABELED_SCAN_SAMPLED_MAX_NODES if options.mode == "sampled" else UNLABELED_SCAN_MAX_NODES
+    )
     return PlanItem(
         activity="relationship_types",
         subject="*",
         method="count_store",
         estimated_rows=0,
         reason="patterns with an unlabeled end: from the type samples, no scan of every node "
-        f"(more than {UNLABELED_SCAN_SAMPLED_MAX_NODES} nodes in sampled mode); "
+        f"(more than {most} nodes in {options.mode} mode); "
         "the report notes which types may have more",
+    )
+
+
+def _profiled(item: PlanItem, count: int, options: RunOptions) -> PlanItem:
+    """Says when an exactly read label or type gets its value statistics from a sample."""
+    if (
+        item.method != "exact"
+        or "quality_and_context" not in options.activities
+        or profiled_in_full(options, count)
+    ):
+        return item
+    return item.model_copy(
+        update={
+            "reason": f"{item.reason}; value statistics (profiles and string checks) from a "
+            f"spread sample of {profile_sample_size(options)}"
+        }
     )
 
 
@@ -418,16 +439,26 @@ def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
         plan.append(_unlabeled_item(options, sizes.node_count))
     if "schema" in wanted:
         for name, count in sizes.labels.items():
-            plan.append(_item("schema", f"(:{name})", count, options, "nodes", sizes.node_id_high))
-        for name, count in sizes.types.items():
             plan.append(
-                _item(
-                    "schema",
-                    f"[:{name}]",
+                _profiled(
+                    _item("schema", f"(:{name})", count, options, "nodes", sizes.node_id_high),
                     count,
                     options,
-                    "relationships",
-                    sizes.relationship_id_high,
+                )
+            )
+        for name, count in sizes.types.items():
+            plan.append(
+                _profiled(
+                    _item(
+                        "schema",
+                        f"[:{name}]",
+                        count,
+                        options,
+                        "relationships",
+                        sizes.relationship_id_high,
+                    ),
+                    count,
+                    options,
                 )
             )
     census_exact = census_is_exact(options, sizes)
