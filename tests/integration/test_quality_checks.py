@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+
+import pytest
 
 from neosense_desktop.core.export import report_to_json
 from neosense_desktop.core.report import Report
@@ -98,9 +101,15 @@ def _found(report: Report) -> dict[tuple[str, str], int | None]:
     return {(f.code, f.subject): f.affected for f in report.quality.findings}
 
 
-def test_each_check_fires_exactly_on_its_plant_in_exact_mode(graph: GraphFixture) -> None:
+def test_each_check_fires_exactly_on_its_plant_in_exact_mode(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture
+) -> None:
     plant(graph)
-    report = asyncio.run(extract(graph.server, mode="exact", values="examples"))
+    with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
+        report = asyncio.run(extract(graph.server, mode="exact", values="examples"))
+    # ~25 findings' examples, in a few queries however many findings there are.
+    example_queries = [r for r in caplog.messages if r.startswith("query quality.examples:")]
+    assert 1 <= len(example_queries) <= 4, example_queries
     assert report.activities["quality_and_context"].status.value == "succeeded"
     found = _found(report)
     for key, affected in EXPECTED.items():
@@ -137,6 +146,10 @@ def test_each_check_fires_exactly_on_its_plant_in_exact_mode(graph: GraphFixture
     assert len(by_key[("sentinel_values", "(:Sentinel).colour")].examples) == 4
     assert len(by_key[("orphan_nodes", "(:Lonely)")].examples) == 3
     assert len(by_key[("numeric_strings", "(:NumStr).amount")].examples) == 5
+    hostile = by_key[("numeric_strings", f"(:{HOSTILE_LABEL}).{HOSTILE_KEY}")]
+    assert len(hostile.examples) == 5 and {e.display for e in hostile.examples} <= {
+        str(i) for i in range(20)
+    }
     # Every suggestion is valid Cypher on the server (EXPLAIN parses and plans, runs nothing).
     for f in report.quality.findings:
         for s in f.suggestions:
