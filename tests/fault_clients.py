@@ -6,6 +6,7 @@ behaves exactly as in production.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -86,6 +87,31 @@ class SlowCensusClient(GraphClient):
                 "RETURN [] AS labels, 0 AS degree, count(*) AS nodes"
             )
         return await super().read(query_name, cypher, parameters, **kw)
+
+
+class HeldCensusClient(GraphClient):
+    """The real client; the node census (quality and statistics wait on it) is held until
+    `release` is set, so a run stops at a known point: node_labels, relationship_types and
+    schema have finished, the other two have not. Call `hold()` before the run."""
+
+    release: asyncio.Event = asyncio.Event()
+
+    @classmethod
+    def hold(cls) -> asyncio.Event:
+        cls.release = asyncio.Event()
+        return cls.release
+
+    async def read_each(
+        self,
+        query_name: str,
+        cypher: str,
+        on_row: Callable[[Row], None],
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> int:
+        if query_name.startswith("census."):
+            await HeldCensusClient.release.wait()
+        return await super().read_each(query_name, cypher, on_row, parameters, **kw)
 
 
 def client_factory(

@@ -8,7 +8,9 @@ Guarantees:
 - run() raises NeoSenseError only when it cannot connect or authenticate at all, and
   asyncio.CancelledError when the whole run is cancelled; then the activities still running
   are recorded as cancelled in `self.report`, our transactions on the server are terminated
-  and the driver is closed.
+  and the driver is closed;
+- results as they arrive: `on_partial` gets a partial report (partial.py) right after
+  planning and again each time an activity ends (also when it fails or is cancelled).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from ..report import (
 from .context import ActivityProgress, Capabilities, RunContext, SchemaResult, Sizes, log
 from .node_labels import run_node_labels
 from .options import ACTIVITY_NAMES, RunOptions
+from .partial import PartialCallback, partial_report
 from .planning import make_plan, read_sizes
 from .progress import ProgressCallback
 from .quality import run_quality
@@ -105,11 +108,14 @@ class ExtractionRun:
         on_progress: ProgressCallback | None = None,
         client_factory: ClientFactory | None = None,
         use_value_type: bool | None = None,
+        on_partial: PartialCallback | None = None,
     ) -> None:
         self.settings = settings
         self._password = password
         self.options = options
         self.on_progress = on_progress
+        # Set it after construction too (the window does: its run factories predate it).
+        self.on_partial = on_partial
         self._client_factory = client_factory or default_client_factory
         self._use_value_type = use_value_type  # None: decide from the server version
         self._client: GraphClient | None = None
@@ -235,6 +241,7 @@ class ExtractionRun:
             await self._prepare()
             report = self._new_report(started_at)
             self.report = report
+            self._publish(report)  # the count store's labels and types, before any activity
             await self._run_activities(report, list(self.options.activities))
         except BaseException:
             await self.aclose()
@@ -343,6 +350,7 @@ class ExtractionRun:
         duration = round(time.monotonic() - t0, 3)
         merge_activity(report, scratch, name)
         report.activities[name] = ActivityResult(status=status, duration_s=duration, error=error)
+        self._publish(report)
         if name == "schema" and not ctx.schema_result.done():
             ctx.schema_result.set_result(
                 (scratch.labels, scratch.relationship_types)
@@ -362,6 +370,16 @@ class ExtractionRun:
         progress.emit(status.value, error.message if error else "done", 1.0)
         if cancelled:
             raise asyncio.CancelledError
+
+    def _publish(self, report: Report) -> None:
+        """Hand what the run knows so far to on_partial; a callback that fails never stops
+        the run (it is the consumer's bug, logged)."""
+        if self.on_partial is None:
+            return
+        try:
+            self.on_partial(partial_report(report, self._sizes))
+        except Exception:
+            log.exception("the partial-results callback failed (run_id=%s)", self.run_id)
 
     async def _terminate_own_transactions(self, ctx: RunContext) -> None:
         """Belt and braces after a cancel: end this run's transactions still on the server.
