@@ -89,17 +89,18 @@ class SlowCensusClient(GraphClient):
         return await super().read(query_name, cypher, parameters, **kw)
 
 
-class HeldCensusClient(GraphClient):
-    """The real client; the node census (quality and statistics wait on it) is held until
-    `release` is set, so a run stops at a known point: node_labels, relationship_types and
-    schema have finished, the other two have not. Call `hold()` before the run."""
+class HeldQueriesClient(GraphClient):
+    """The real client; a query whose name starts with a prefix given to hold() waits until
+    that prefix's event is set, so a run stops at a known point. Holding "census." holds
+    quality_and_context and statistics_and_indexes (they wait on the node census) while
+    node_labels, relationship_types and schema finish; "schema." holds the schema."""
 
-    release: asyncio.Event = asyncio.Event()
+    holds: dict[str, asyncio.Event] = {}  # noqa: RUF012  (set by hold() before each run)
 
     @classmethod
-    def hold(cls) -> asyncio.Event:
-        cls.release = asyncio.Event()
-        return cls.release
+    def hold(cls, *prefixes: str) -> dict[str, asyncio.Event]:
+        cls.holds = {prefix: asyncio.Event() for prefix in prefixes}
+        return cls.holds
 
     async def read_each(
         self,
@@ -109,8 +110,9 @@ class HeldCensusClient(GraphClient):
         parameters: Mapping[str, Any] | None = None,
         **kw: Any,
     ) -> int:
-        if query_name.startswith("census."):
-            await HeldCensusClient.release.wait()
+        for prefix, release in HeldQueriesClient.holds.items():
+            if query_name.startswith(prefix):
+                await release.wait()
         return await super().read_each(query_name, cypher, on_row, parameters, **kw)
 
 

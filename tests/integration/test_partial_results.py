@@ -10,7 +10,7 @@ import pytest
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
 from neosense_desktop.core.extraction.partial import partial_report, pending_activities
 from neosense_desktop.core.report import ACTIVITY_NAMES, Report
-from tests.fault_clients import FailingSchemaClient, HeldCensusClient, client_factory
+from tests.fault_clients import FailingSchemaClient, HeldQueriesClient, client_factory
 from tests.integration.engine_support import real_counts, settings_for
 from tests.neo4j_support import GraphFixture
 
@@ -79,13 +79,13 @@ async def test_a_failed_activity_is_a_partial_too(graph: GraphFixture) -> None:
 
 async def test_cancel_publishes_the_cancelled_state(graph: GraphFixture) -> None:
     graph.load_fixture("engine_mixed.cypher")
-    HeldCensusClient.hold()
+    HeldQueriesClient.hold("census.")
     partials: list[Report] = []
     run = ExtractionRun(
         settings_for(graph.server),
         graph.server.password,
         RunOptions(mode="exact"),
-        client_factory=client_factory(HeldCensusClient),
+        client_factory=client_factory(HeldQueriesClient),
         on_partial=partials.append,
     )
     task = asyncio.create_task(run.run())
