@@ -36,8 +36,9 @@ async def test_partials_start_with_every_label_and_end_as_the_report(graph: Grap
         on_partial=partials.append,
     ) as run:
         report = await run.run()
-    # One after planning, one per activity.
-    assert len(partials) == 1 + len(ACTIVITY_NAMES)
+    # One when the count store has answered, one once planned, one per activity.
+    assert len(partials) == 2 + len(ACTIVITY_NAMES)
+    assert partials[0].plan == [] and partials[1].plan == report.plan
     first = partials[0]
     assert first.activities == {}
     assert pending_activities(first) == list(ACTIVITY_NAMES)
@@ -48,7 +49,7 @@ async def test_partials_start_with_every_label_and_end_as_the_report(graph: Grap
     assert first.statistics.node_count == nodes
     assert first.run.id == report.run.id
     # Each later partial has one more finished activity; the last has them all.
-    assert [len(p.activities) for p in partials] == list(range(len(partials)))
+    assert [len(p.activities) for p in partials] == [0, *range(len(partials) - 1)]
     last = partials[-1]
     assert pending_activities(last) == []
     assert _counts(last) == _counts(report)
@@ -99,6 +100,23 @@ async def test_cancel_publishes_the_cancelled_state(graph: GraphFixture) -> None
         await task
     assert pending_activities(partials[-1]) == []
     assert {partials[-1].activities[a].status.value for a in HELD} == {"cancelled"}
+
+
+async def test_activities_not_chosen_are_not_pending(graph: GraphFixture) -> None:
+    graph.load_fixture("engine_mixed.cypher")
+    partials: list[Report] = []
+    chosen = ["node_labels", "schema"]
+    async with ExtractionRun(
+        settings_for(graph.server),
+        graph.server.password,
+        RunOptions(activities=chosen),
+        on_partial=partials.append,
+    ) as run:
+        report = await run.run()
+    assert pending_activities(partials[0]) == chosen
+    assert len(partials) == 2 + len(chosen)
+    assert pending_activities(partials[-1]) == []
+    assert report.activities["quality_and_context"].status.value == "skipped"
 
 
 def test_partial_report_shares_nothing_the_run_changes() -> None:
