@@ -175,11 +175,14 @@ async def probe_connection(
 
 async def probe_apoc(client: GraphClient, database: str | None) -> str | None:
     """APOC's version, "unknown" if it is there but will not say, None if it is absent or
-    this user may not list procedures."""
+    this user may not list procedures.
+
+    apoc.version is a function (SHOW PROCEDURES never lists it: APOC looked absent on every
+    server until this looked among the functions)."""
     try:
         rows = await client.read(
             "apoc",
-            "SHOW PROCEDURES YIELD name WHERE name = 'apoc.version' RETURN count(*) AS n",
+            "SHOW FUNCTIONS YIELD name WHERE name = 'apoc.version' RETURN count(*) AS n",
             database=database,
         )
         if rows and rows[0]["n"]:
