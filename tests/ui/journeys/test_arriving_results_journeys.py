@@ -164,4 +164,6 @@ async def test_journey_escape_while_results_arrive_puts_back_the_last_report(
         assert not window.results.partial and window.act_save.isEnabled()
         assert "Still running" not in window.results.overview_text.text()
         assert "Cancelled" in run_status(window)
+        await press(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+        await wait_for(lambda: window.tabs.currentIndex() == 1, 5, "the Results tab")
         await screenshot(window, "arriving-cancelled")
