@@ -5,25 +5,23 @@ Inputs: the node census (shared with statistics), SHOW INDEXES / SHOW CONSTRAINT
 lists, and the schema activity's properties with the value statistics that rode on the same
 reads (awaited; when schema failed or did not run, the property findings are left out and a
 note says so). The checks themselves are in quality_checks.py. The only queries of its own
-fetch up to MAX_EXAMPLES examples per finding, over the same sample in sampled mode, in at
-most EXAMPLE_BATCHES queries.
+fetch up to MAX_EXAMPLES examples per finding, over the same sample in sampled mode, in a
+few batched queries (batched.py); in exact runs, exact counts of key-like properties whose
+other statistics were sampled.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..cypher import escape_name, prefix_parameters
-from ..errors import NeoSenseError
+from ..cypher import escape_name
 from ..graph_client import Row
 from ..report import (
     MAX_EXAMPLES,
     MAX_FINDINGS,
+    Constraint,
     Deduction,
     Finding,
     FindingExample,
@@ -38,6 +36,7 @@ from ..report import (
     SubjectScore,
     SuggestedCypher,
 )
+from .batched import read_batched
 from .census import Census, node_census, shared_census
 from .context import ActivityProgress, RunContext
 from .quality_checks import (
@@ -45,6 +44,7 @@ from .quality_checks import (
     PropertyFinding,
     case_variant_findings,
     cross_owner_type_findings,
+    key_candidates,
     key_findings,
     naming_finding,
     property_findings,
@@ -54,11 +54,8 @@ from .sampling import node_source, relationship_source
 from .statistics import read_constraints, read_indexes
 from .value_profile import display_value
 
-log = logging.getLogger(__name__)
-
 ACTIVITY = "quality_and_context"
 MAX_EXAMPLE_QUERIES = 200  # findings that get examples; the rest keep their inspect Cypher
-EXAMPLE_BATCHES = 4  # queries that fetch them: about one per server core, plus overlap
 
 SEVERITY_WEIGHTS = {Severity.ERROR: 0.2, Severity.WARNING: 0.05, Severity.INFO: 0.005}
 FORMULA = (
@@ -153,7 +150,7 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
         )
     else:
         labels, rel_types = schema
-        with_examples = _schema_findings(
+        with_examples = await _schema_findings(
             ctx, out, labels, rel_types, indexes, constraints, findings
         )
     findings += redundant_index_findings(indexes)
@@ -284,7 +281,7 @@ def _owners(ctx: RunContext, labels: list[Label], rel_types: list[RelationshipTy
     ]
 
 
-def _schema_findings(
+async def _schema_findings(
     ctx: RunContext,
     out: Report,
     labels: list[Label],
@@ -295,6 +292,7 @@ def _schema_findings(
 ) -> list[PropertyFinding]:
     """Adds the property findings to `findings`; returns those that get examples."""
     owners = _owners(ctx, labels, rel_types)
+    await _exact_key_counts(ctx, owners, constraints)
     with_examples: list[PropertyFinding] = list(property_findings(owners))
     with_examples += key_findings(owners, indexes, constraints)
     findings += [pf.finding for pf in with_examples]
@@ -416,41 +414,50 @@ def _orphan_examples(ctx: RunContext, finding: Finding) -> ExampleQuery:
 
 
 async def _fetch_examples(ctx: RunContext, queries: list[ExampleQuery]) -> None:
-    """Every finding's examples in at most EXAMPLE_BATCHES queries, however many findings
-    (a round trip and a plan each cost more than most of these reads): each query is a
-    UNION ALL of the findings' own reads, each with its own LIMIT and parameters renamed
-    apart. A batch that fails leaves its findings without examples; their inspect Cypher
-    still works."""
-    if not queries:
-        return
-    size = math.ceil(len(queries) / EXAMPLE_BATCHES)
-
-    async def batch(first: int, part: list[ExampleQuery]) -> None:
-        branches: list[str] = []
-        params: dict[str, object] = {}
-        for tag, q in enumerate(part, first):
-            value = f"{q.var}[${q.key}]" if q.key else "null"
-            body = (
-                f"{q.source} WITH {q.var} WHERE {q.where} RETURN {tag} AS f, "
-                f"elementId({q.var}) AS id, {value} AS value LIMIT {MAX_EXAMPLES}"
+    """Every finding's examples in a few queries (batched.py). A batch that fails leaves its
+    findings without examples; their inspect Cypher still works."""
+    parts = []
+    for q in queries:
+        value = f"{q.var}[${q.key}]" if q.key else "null"
+        parts.append(
+            (
+                f"{q.source} WITH {q.var} WHERE {q.where} RETURN $tag AS f, "
+                f"elementId({q.var}) AS id, {value} AS value LIMIT {MAX_EXAMPLES}",
+                q.params,
             )
-            prefix = f"e{tag}_"
-            branches.append(prefix_parameters(body, q.params, prefix))
-            params.update({prefix + k: v for k, v in q.params.items()})
-        try:
-            rows = await ctx.read(
-                ACTIVITY, "quality.examples", " UNION ALL ".join(branches), params
-            )
-        except NeoSenseError as exc:
-            log.info("examples of %d findings not read: %s", len(part), exc)
-            return
-        by_tag: dict[int, list[Row]] = {}
-        for row in rows:
-            by_tag.setdefault(int(row["f"]), []).append(row)
-        for tag, q in enumerate(part, first):
-            q.apply(by_tag.get(tag, []))
+        )
+    for q, rows in zip(
+        queries, await read_batched(ctx, ACTIVITY, "quality.examples", parts), strict=True
+    ):
+        if rows is not None:
+            q.apply(rows)
 
-    await asyncio.gather(*(batch(i, queries[i : i + size]) for i in range(0, len(queries), size)))
+
+async def _exact_key_counts(
+    ctx: RunContext, owners: list[Owner], constraints: list[Constraint]
+) -> None:
+    """In an exact run, key-like properties whose value statistics came from a sample (a big
+    label, value_sample.py) get exact holder and distinct counts, so a duplicate key is
+    counted, not estimated: one label scan per key, in a few queries."""
+    wanted = [
+        (owner, prop, stats)
+        for owner, prop, stats in key_candidates(owners, constraints)
+        if ctx.options.is_exact(owner.count)
+        and stats.provenance is not None
+        and stats.provenance.method == "sample"
+    ]
+    parts = [
+        (
+            f"MATCH (x:{escape_name(owner.name)}) WITH x[$key] AS v WHERE v IS NOT NULL "
+            "RETURN $tag AS f, count(v) AS holders, count(DISTINCT v) AS d",
+            {"key": prop.name},
+        )
+        for owner, prop, _ in wanted
+    ]
+    results = await read_batched(ctx, ACTIVITY, "quality.key_counts", parts)
+    for (_, _, stats), rows in zip(wanted, results, strict=True):
+        if rows:
+            stats.key_counts = (int(rows[0]["holders"]), int(rows[0]["d"]))
 
 
 def _penalty(finding: Finding, total: int | None) -> Deduction:
