@@ -6,7 +6,10 @@ One 5 ms heartbeat (a precise QTimer) over every phase:
   2. a 2,000-label x 50-property report: showing it in the tree, charts and schema picture,
      expanding, scrolling, filtering, sorting, switching to the picture, selecting from it.
 Every gap between heartbeats is kept; the largest and the 99th percentile are the stalls.
-Peak RSS is the child's ru_maxrss: the whole app, Qt included.
+Each gap is also counted in the GUI thread's CPU time (*_cpu_ms): on a shared machine the
+wall-clock gaps include time other processes held the core, the CPU ones only the app's work.
+Peak RSS is the child's ru_maxrss: the whole app, Qt included, without numpy, as the bundle
+ships it (--with-numpy: as in the dev venv, where the driver loads it: +20 MB).
 
 The child is `python -m benchmarks.ui_bench [--uri URI] [--json-out FILE]`; the password
 comes in NEOSENSE_UI_BENCH_PASSWORD, never on the command line. Run alone (offscreen), it
@@ -176,6 +179,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
         "max_stall_cpu_ms": round(max(cpu_gaps, default=0.0), 1),
         "p99_stall_cpu_ms": round(_percentile(cpu_gaps, 0.99), 1),
         "heartbeats": len(gaps),
+        "numpy_loaded": "numpy" in sys.modules and sys.modules["numpy"] is not None,
         "phases": {
             name: {
                 "seconds": timings.get(name),
@@ -194,10 +198,6 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> int:
-    import PySide6  # noqa: F401  (Qt first, then qasync picks the binding)
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
     p = argparse.ArgumentParser(prog="ui_bench")
     p.add_argument(
         "--uri", help=f"also time a real run on this server (password in ${PASSWORD_ENV})"
@@ -211,7 +211,22 @@ def main() -> int:
         action="store_true",
         help="measure without the window's gc.freeze() policy (results_pane._gc_policy)",
     )
+    p.add_argument(
+        "--with-numpy",
+        action="store_true",
+        help="let the driver load numpy, as it does in the dev venv (+20 MB RSS); by default "
+        "the child runs without it, like the bundle (build.spec excludes numpy) and a plain "
+        "`pip install neosense-desktop`, where numpy is only a dev and bench extra",
+    )
     args = p.parse_args()
+    if not args.with_numpy:
+        # The neo4j driver imports numpy when it can (vector and hydration support the app
+        # does not use); None in sys.modules makes that import fail as it does in the bundle.
+        sys.modules["numpy"] = None  # type: ignore[assignment]
+    import PySide6  # noqa: F401  (Qt first, then qasync picks the binding)
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
     if args.no_gc_freeze:
         from neosense_desktop.ui import results_pane
 
