@@ -228,7 +228,12 @@ async def test_a_row_of_another_section_renames_the_header_without_a_relayout() 
         await settle(0.2)
         layouts: list[None] = []
         lay_out = tree.doItemsLayout
-        tree.doItemsLayout = lambda: (layouts.append(None), lay_out())[1]  # type: ignore[method-assign]
+
+        def counted_layout() -> None:
+            layouts.append(None)
+            lay_out()
+
+        tree.doItemsLayout = counted_layout  # type: ignore[method-assign]
         counter = _PaintCounter()
         tree.header().viewport().installEventFilter(counter)
         _select(window, ("index", "idx_label0_prop0"))
