@@ -232,3 +232,58 @@ def test_northwind_type_mismatch_and_string_ids(graph: GraphFixture) -> None:
         orphans = found[("orphan_nodes", "(:Customer)")]
         assert orphans == 2
         assert report.quality.score is not None and report.quality.score < 100
+
+
+def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_statistics(
+    graph: GraphFixture,
+) -> None:
+    """Above EXACT_PROFILE_MAX an exact run takes types and fill rates from the full read
+    (builtin procedures plus a key count) and value statistics from a spread sample, and
+    says so: in the plan, in the profile's provenance and in the findings' words."""
+    from neosense_desktop.core.extraction.value_profile import EXACT_PROFILE_MAX
+
+    big = EXACT_PROFILE_MAX + 5_000
+    graph.run(
+        """UNWIND range(0, $n - 1) AS i
+        CREATE (b:Big {bigId: toString(i), amount: i,
+                       colour: CASE WHEN i % 10 = 0 THEN 'N/A' ELSE 'c' + (i % 7) END})""",
+        n=big,
+    )
+    graph.run("MATCH (b:Big) WITH b SKIP 1 MATCH (c:Big {bigId: '0'}) CREATE (b)-[:TO {w: 1}]->(c)")
+    graph.run("UNWIND range(0, 9) AS i CREATE (:Small {smallId: toString(i)})")
+    report = asyncio.run(extract(graph.server, mode="exact", values="stats"))
+    assert report.activities["quality_and_context"].status.value == "succeeded"
+
+    label = next(x for x in report.labels if x.name == "Big")
+    props = {p.name: p for p in label.properties}
+    assert set(props) == {"bigId", "amount", "colour"}
+    for prop in props.values():  # types and fill rates: every node, exact
+        assert prop.provenance.method == "scan"
+        assert prop.observed == big and prop.fill_rate == 1.0
+    profile = props["amount"].profile
+    assert profile is not None
+    assert profile.provenance.method == "sample"
+    assert 1_500 <= (profile.provenance.sample_size or 0) <= 2_000
+    assert profile.min_number is not None and 0 <= profile.min_number < big
+    rel = next(x for x in report.relationship_types if x.name == "TO")
+    rel_profile = rel.properties[0].profile
+    assert rel.properties[0].provenance.method == "scan"
+    assert rel_profile is not None and rel_profile.provenance.method == "sample"
+
+    small = next(x for x in report.labels if x.name == "Small")
+    small_profile = small.properties[0].profile
+    assert small_profile is not None and small_profile.provenance.method == "scan"
+
+    plan = {item.subject: item.reason for item in report.plan if item.activity == "schema"}
+    assert "value statistics" in plan["(:Big)"] and "sample of 2000" in plan["(:Big)"]
+    assert "value statistics" not in plan["(:Small)"]
+
+    findings = {(f.code, f.subject): f for f in report.quality.findings}
+    ids = findings[("string_ids", "(:Big).bigId")]
+    assert "in a sample of" in ids.message
+    assert ids.affected_provenance is not None and ids.affected_provenance.method == "sample"
+    assert ids.affected == big  # every sampled string is an integer: estimated as all
+    sentinel = findings[("sentinel_values", "(:Big).colour")]
+    assert sentinel.affected is not None and 0.07 * big <= sentinel.affected <= 0.13 * big
+    small_ids = findings[("string_ids", "(:Small).smallId")]
+    assert small_ids.affected == 10 and "sample" not in small_ids.message
