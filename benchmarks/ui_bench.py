@@ -81,6 +81,8 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
     last_cpu = [time.thread_time()]
     current: list[list[float] | None] = [None]
     current_cpu: list[list[float] | None] = [None]
+    gap_phases: list[str] = []  # the phase of each gap
+    phase_name = [""]
 
     def beat() -> None:
         now, cpu = time.perf_counter(), time.thread_time()
@@ -93,6 +95,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
             gaps.append(gap)
             cpu_bucket.append(cpu_gap)
             cpu_gaps.append(cpu_gap)
+            gap_phases.append(phase_name[0])
 
     heartbeat = QTimer()
     heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
@@ -122,7 +125,7 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
         phase_cpu[name] = cpu_bucket
         await asyncio.sleep(0.05)
         last[0], last_cpu[0] = time.perf_counter(), time.thread_time()
-        current[0], current_cpu[0] = bucket, cpu_bucket
+        current[0], current_cpu[0], phase_name[0] = bucket, cpu_bucket, name
         t0 = time.perf_counter()
         result = await work() if asyncio.iscoroutinefunction(work) else work()
         if asyncio.iscoroutine(result):
@@ -179,6 +182,11 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
         "max_stall_cpu_ms": round(max(cpu_gaps, default=0.0), 1),
         "p99_stall_cpu_ms": round(_percentile(cpu_gaps, 0.99), 1),
         "heartbeats": len(gaps),
+        # The five largest gaps, to say which step the max and p99 come from.
+        "worst_gaps": [
+            {"phase": gap_phases[i], "ms": round(gaps[i], 1), "cpu_ms": round(cpu_gaps[i], 1)}
+            for i in sorted(range(len(gaps)), key=gaps.__getitem__, reverse=True)[:5]
+        ],
         "numpy_loaded": "numpy" in sys.modules and sys.modules["numpy"] is not None,
         "phases": {
             name: {
