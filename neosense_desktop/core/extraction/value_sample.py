@@ -7,8 +7,8 @@ min/max, string shapes by regular expression) cost ~10x that per value, so readi
 every entity made an exact run of the 1M-node benchmark graph 7.8x slower (2.8 s -> 21.6 s;
 benchmarks/results/README.md). So:
 
-- a label or type of at most EXACT_PROFILE_MAX entities is profiled in its one full read,
-  exact, as before;
+- a label or type of at most value_profile.EXACT_PROFILE_MAX entities is profiled in its
+  one full read, exact, as before;
 - a bigger one keeps exact types and fill rates, and its value statistics come from a
   spread sample (sampling.py) of profile_sample_size(options) entities, with provenance
   "sample" on the statistics themselves (ValueStats.provenance), so profiles and the
