@@ -29,16 +29,14 @@ provenance, are what the per-label reads gave.
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..cypher import subquery
-from ..errors import NeoSenseError
 from ..graph_client import Row
 from .context import RunContext
 from .sampling import (
@@ -292,43 +290,3 @@ async def _read_type_group(
 
 
 __all__ = ["GROUPS", "MAX_BRANCHES", "LabelRead", "batched", "fill_type_reading", "label_read"]
-
-
-# --------------------------------------------------------------------------- small reads
-
-# A short read to batch: given its branch number i in its query, the query part (ending in
-# `RETURN i AS branch, <columns>`, its parameter names ending in `_i`) and its parameters.
-# Built per query, never by editing text that holds names.
-SmallRead = Callable[[int], tuple[str, dict[str, Any]]]
-
-
-async def small_reads(
-    ctx: RunContext, activity: str, query_name: str, reads: Sequence[SmallRead]
-) -> list[list[Row] | None]:
-    """Rows of each read (None where its query failed), the reads sent as UNION ALL
-    branches of max(GROUPS, reads / MAX_BRANCHES) queries, in the order given."""
-    n = len(reads)
-    if n == 0:
-        return []
-    groups_n = min(n, max(GROUPS, math.ceil(n / MAX_BRANCHES)))
-    bounds = [round(i * n / groups_n) for i in range(groups_n + 1)]
-    out: list[list[Row] | None] = [None] * n
-
-    async def one(lo: int, hi: int) -> None:
-        params: dict[str, Any] = {}
-        parts = []
-        for i in range(lo, hi):
-            body, body_params = reads[i](i - lo)
-            parts.append(body)
-            params.update(body_params)
-        try:
-            rows = await ctx.read(activity, query_name, " UNION ALL ".join(parts), params)
-        except NeoSenseError:
-            return  # those reads stay None: the caller goes on without them
-        got: list[list[Row]] = [[] for _ in range(lo, hi)]
-        for row in rows:
-            got[int(row["branch"])].append(row)
-        out[lo:hi] = got
-
-    await asyncio.gather(*(one(bounds[g], bounds[g + 1]) for g in range(groups_n)))
-    return out
