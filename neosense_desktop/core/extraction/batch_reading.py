@@ -193,7 +193,7 @@ async def _read_label_group(
         )
     rows = await ctx.read(
         activity,
-        "batch.label_profiles" if profiles else "batch.labels",
+        "schema.batch_profiles" if profiles else "schema.batch",
         f"{union} {tail}",
         params,
     )
@@ -279,7 +279,7 @@ async def _read_type_group(
         )
     rows = await ctx.read(
         activity,
-        "batch.type_profiles" if profiles else "batch.types",
+        "type.batch_profiles" if profiles else "type.batch",
         f"{union} {tail}",
         params,
     )
