@@ -248,7 +248,7 @@ def test_northwind_type_mismatch_and_string_ids(graph: GraphFixture) -> None:
 
 
 def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_statistics(
-    graph: GraphFixture, monkeypatch: pytest.MonkeyPatch
+    graph: GraphFixture,
 ) -> None:
     """Above EXACT_PROFILE_MAX an exact run takes types and fill rates from the full read
     (builtin procedures plus a key count) and value statistics from a spread sample, and
@@ -313,13 +313,11 @@ def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_stati
     small_ids = findings[("string_ids", "(:Small).smallId")]
     assert small_ids.affected == 10 and "sample" not in small_ids.message
 
-    # Sampled, examples are looked for in the first EXAMPLE_SCAN_MAX entities only (here
-    # lowered under the label's size so the bounded read is the one taken).
-    from neosense_desktop.core.extraction import quality
-
-    monkeypatch.setattr(quality, "EXAMPLE_SCAN_MAX", 2_000)
+    # Sampled, the examples come from the label's sample (one read per label, all its
+    # findings' conditions tested by number).
     sampled = asyncio.run(extract(graph.server, mode="sampled", values="stats"))
     by_key = {(f.code, f.subject): f for f in sampled.quality.findings}
     ids = by_key[("string_ids", "(:Big).bigId")]
     assert len(ids.examples) == 5 and all(e.element_id for e in ids.examples)
     assert len(by_key[("sentinel_values", "(:Big).colour")].examples) == 5
+    assert len(by_key[("orphan_nodes", "(:Small)")].examples) == 5

@@ -100,6 +100,21 @@ def date_condition(format_name: str) -> str:
     return "{p} IS :: STRING AND trim({p}) =~ " + literal(DATE_FORMATS[format_name])
 
 
+PRESENT = "{p} IS NOT NULL"
+# Every condition a finding's examples are fetched with, in a fixed order: the sampled
+# examples query (quality._sampled_examples) names them by their index here, so its text
+# does not depend on which checks fired.
+CONDITIONS = (
+    PRESENT,
+    NUMERIC,
+    INTEGER,
+    BOOLEAN,
+    EMPTY,
+    SENTINEL,
+    *(date_condition(name) for name in DATE_FORMATS),
+)
+
+
 @dataclass
 class PropertyFinding:
     """A finding plus the condition its examples are fetched with."""
@@ -176,7 +191,7 @@ def _one_property(owner: Owner, prop: Property) -> Iterator[PropertyFinding]:
             Severity.WARNING,
             f"{name} holds values of {len(prop.types)} types{how}: {', '.join(prop.types)}.",
             None,
-            "{p} IS NOT NULL",
+            PRESENT,
         )
     if prop.fill_rate < SPARSE_BELOW:
         yield make(
@@ -184,7 +199,7 @@ def _one_property(owner: Owner, prop: Property) -> Iterator[PropertyFinding]:
             Severity.INFO,
             f"{name} is set on {prop.fill_rate:.1%} of {owner.subject()}{how}.",
             prop.observed,
-            "{p} IS NOT NULL",
+            PRESENT,
         )
     stats = owner.stats.get(name)
     if stats is None or not stats.strings:
@@ -339,7 +354,7 @@ def key_findings(
                 ),
                 owner,
                 prop.name,
-                "{p} IS NOT NULL",
+                PRESENT,
             )
             continue
         if duplicates > 0 or prop.fill_rate < 1.0 or holders < 2:
@@ -373,7 +388,7 @@ def key_findings(
             ),
             owner,
             prop.name,
-            "{p} IS NOT NULL",
+            PRESENT,
         )
         for index in ranged:
             yield PropertyFinding(
@@ -400,7 +415,7 @@ def key_findings(
                 ),
                 owner,
                 prop.name,
-                "{p} IS NOT NULL",
+                PRESENT,
             )
 
 
