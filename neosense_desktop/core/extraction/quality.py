@@ -6,7 +6,7 @@ lists, and the schema activity's properties with the value statistics that rode 
 reads (awaited; when schema failed or did not run, the property findings are left out and a
 note says so). The checks themselves are in quality_checks.py. The only queries of its own
 fetch up to MAX_EXAMPLES examples per finding, from the entities the schema read (all, or the
-sample), in a few batched queries (batched.py), and in exact runs count the key-like
+sample), in a few batched queries (union_reads.py), and in exact runs count the key-like
 properties whose other statistics were sampled.
 """
 
@@ -37,7 +37,6 @@ from ..report import (
     SubjectScore,
     SuggestedCypher,
 )
-from .batched import read_batched
 from .census import Census, node_census, shared_census
 from .context import ActivityProgress, RunContext
 from .quality_checks import (
@@ -54,6 +53,7 @@ from .quality_checks import (
 )
 from .sampling import node_source, relationship_source
 from .statistics import read_constraints, read_indexes
+from .union_reads import read_batched
 from .value_profile import display_value
 
 ACTIVITY = "quality_and_context"
@@ -467,7 +467,7 @@ async def _sampled_examples(ctx: RunContext, found: list[PropertyFinding]) -> No
 
 async def _fetch_examples(ctx: RunContext, queries: list[ExampleQuery]) -> None:
     """Examples of findings read in full (and of orphans), each stopping at its fifth hit,
-    in a few queries (batched.py). A batch that fails leaves its findings without examples;
+    in a few queries (union_reads.py). A batch that fails leaves its findings without examples;
     their inspect Cypher still works."""
     parts = []
     for q in queries:
