@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..core.errors import NeoSenseError
 from ..core.formats import render
-from . import preload  # noqa: F401  (before the first run, not during it: see preload.py)
 from .compare_pane import ComparePane
 from .dialogs import error_box
 from .icons import action_icon, app_icon, clear_cache
