@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def escape_name(name: str) -> str:
     """Quote a label, relationship type or property key for use in Cypher.
@@ -33,3 +35,42 @@ def subquery(body: str, *, scoped: bool) -> str:
     """A CALL subquery that imports nothing. 5.23+ deprecates the bare `CALL { }` (a
     DEPRECATION notification on 5.26 and 2025+) for `CALL () { }`, which older 5.x lack."""
     return f"CALL () {{ {body} }}" if scoped else f"CALL {{ {body} }}"
+
+
+def prefix_parameters(cypher: str, names: Iterable[str], prefix: str) -> str:
+    """`cypher` with each parameter `$name` of `names` renamed `$<prefix><name>`, so that
+    several parts with the same parameter names can be sent as one query (UNION ALL).
+
+    Text inside backtick-quoted names and string literals is left alone: a label may be
+    called `$sample_limit`, and a string may hold a dollar sign.
+    """
+    wanted = set(names)
+    out: list[str] = []
+    i, n = 0, len(cypher)
+    while i < n:
+        c = cypher[i]
+        if c in "`'\"":
+            j = i + 1
+            while j < n:
+                if cypher[j] == "\\" and c != "`":
+                    j += 2
+                    continue
+                if cypher[j] == c:
+                    if c == "`" and j + 1 < n and cypher[j + 1] == "`":  # `` inside a name
+                        j += 2
+                        continue
+                    break
+                j += 1
+            out.append(cypher[i : j + 1])
+            i = j + 1
+        elif c == "$":
+            j = i + 1
+            while j < n and (cypher[j].isalnum() or cypher[j] == "_"):
+                j += 1
+            name = cypher[i + 1 : j]
+            out.append(f"${prefix}{name}" if name in wanted else cypher[i:j])
+            i = j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)

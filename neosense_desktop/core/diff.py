@@ -4,8 +4,9 @@ counts and statistics. `neosense-desktop diff A.json B.json` prints it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .report import Constraint, Index, Label, Pattern, Property, RelationshipType, Report
 
@@ -13,6 +14,8 @@ Category = Literal[
     "label", "relationship_type", "property", "pattern", "index", "constraint", "statistic"
 ]
 Kind = Literal["added", "removed", "changed"]
+K = TypeVar("K", str, tuple[str, str])
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -56,40 +59,64 @@ def _delta(before: int | float | None, after: int | float | None) -> str:
     return f"{before} -> {after} ({'+' if d >= 0 else ''}{d})"
 
 
+def _compare(
+    category: Category,
+    a: Mapping[K, T],
+    b: Mapping[K, T],
+    path: Callable[[K], list[str]],
+    value: Callable[[T], Any],
+    removed: Callable[[K, T], str],
+    added: Callable[[K, T], str],
+    out: list[Change],
+) -> list[tuple[K, T, T]]:
+    """One Change per key only in a (removed) and per key only in b (added), in key order;
+    returns (key, before, after) for the keys in both, for the caller to compare."""
+    for key in sorted(a.keys() - b.keys()):
+        out.append(
+            Change(category, "removed", path(key), value(a[key]), None, removed(key, a[key]))
+        )
+    for key in sorted(b.keys() - a.keys()):
+        out.append(Change(category, "added", path(key), None, value(b[key]), added(key, b[key])))
+    return [(key, a[key], b[key]) for key in sorted(a.keys() & b.keys())]
+
+
+def _count_changed(
+    category: Category, path: list[str], before: int, after: int, what: str, out: list[Change]
+) -> None:
+    if before != after:
+        out.append(
+            Change(
+                category,
+                "changed",
+                [*path, "count"],
+                before,
+                after,
+                f"{what} count {_delta(before, after)}",
+            )
+        )
+
+
 def _diff_properties(
     owner_path: list[str], owner: str, a: list[Property], b: list[Property], out: list[Change]
 ) -> None:
-    pa, pb = {p.name: p for p in a}, {p.name: p for p in b}
-    for name in sorted(pa.keys() - pb.keys()):
-        out.append(
-            Change(
-                "property",
-                "removed",
-                [*owner_path, "properties", name],
-                pa[name].types,
-                None,
-                f"property {owner}.{name} removed",
-            )
-        )
-    for name in sorted(pb.keys() - pa.keys()):
-        out.append(
-            Change(
-                "property",
-                "added",
-                [*owner_path, "properties", name],
-                None,
-                pb[name].types,
-                f"property {owner}.{name} added ({', '.join(pb[name].types)})",
-            )
-        )
-    for name in sorted(pa.keys() & pb.keys()):
-        x, y = pa[name], pb[name]
+    both = _compare(
+        "property",
+        {p.name: p for p in a},
+        {p.name: p for p in b},
+        lambda name: [*owner_path, "properties", name],
+        lambda p: p.types,
+        lambda name, _p: f"property {owner}.{name} removed",
+        lambda name, p: f"property {owner}.{name} added ({', '.join(p.types)})",
+        out,
+    )
+    for name, x, y in both:
+        path = [*owner_path, "properties", name]
         if sorted(x.types) != sorted(y.types):
             out.append(
                 Change(
                     "property",
                     "changed",
-                    [*owner_path, "properties", name, "types"],
+                    [*path, "types"],
                     x.types,
                     y.types,
                     f"property {owner}.{name} types {', '.join(x.types) or '-'} -> "
@@ -101,7 +128,7 @@ def _diff_properties(
                 Change(
                     "property",
                     "changed",
-                    [*owner_path, "properties", name, "fill_rate"],
+                    [*path, "fill_rate"],
                     x.fill_rate,
                     y.fill_rate,
                     f"property {owner}.{name} fill rate {x.fill_rate:.1%} -> {y.fill_rate:.1%}",
@@ -110,42 +137,18 @@ def _diff_properties(
 
 
 def _diff_labels(a: list[Label], b: list[Label], out: list[Change]) -> None:
-    la, lb = {x.name: x for x in a}, {x.name: x for x in b}
-    for name in sorted(la.keys() - lb.keys()):
-        out.append(
-            Change(
-                "label",
-                "removed",
-                ["labels", name],
-                la[name].count,
-                None,
-                f"label {name} removed (had {la[name].count} nodes)",
-            )
-        )
-    for name in sorted(lb.keys() - la.keys()):
-        out.append(
-            Change(
-                "label",
-                "added",
-                ["labels", name],
-                None,
-                lb[name].count,
-                f"label {name} added ({lb[name].count} nodes)",
-            )
-        )
-    for name in sorted(la.keys() & lb.keys()):
-        x, y = la[name], lb[name]
-        if x.count != y.count:
-            out.append(
-                Change(
-                    "label",
-                    "changed",
-                    ["labels", name, "count"],
-                    x.count,
-                    y.count,
-                    f"label {name} count {_delta(x.count, y.count)}",
-                )
-            )
+    both = _compare(
+        "label",
+        {x.name: x for x in a},
+        {x.name: x for x in b},
+        lambda name: ["labels", name],
+        lambda x: x.count,
+        lambda name, x: f"label {name} removed (had {x.count} nodes)",
+        lambda name, x: f"label {name} added ({x.count} nodes)",
+        out,
+    )
+    for name, x, y in both:
+        _count_changed("label", ["labels", name], x.count, y.count, f"label {name}", out)
         _diff_properties(["labels", name], f"(:{name})", x.properties, y.properties, out)
 
 
@@ -159,81 +162,41 @@ def _pattern_text(rel: str, p: Pattern) -> str:
     return f"{start}-[:{rel}]->{end}"
 
 
+def _diff_patterns(
+    rel: str, base: list[str], a: list[Pattern], b: list[Pattern], out: list[Change]
+) -> None:
+    both = _compare(
+        "pattern",
+        {_pattern_key(p): p for p in a},
+        {_pattern_key(p): p for p in b},
+        lambda key: [*base, "patterns", *key],
+        lambda p: p.count,
+        lambda _key, p: f"pattern {_pattern_text(rel, p)} removed",
+        lambda _key, p: f"pattern {_pattern_text(rel, p)} added ({p.count})",
+        out,
+    )
+    for key, x, y in both:
+        what = f"pattern {_pattern_text(rel, x)}"
+        _count_changed("pattern", [*base, "patterns", *key], x.count, y.count, what, out)
+
+
 def _diff_types(a: list[RelationshipType], b: list[RelationshipType], out: list[Change]) -> None:
-    ta, tb = {x.name: x for x in a}, {x.name: x for x in b}
-    for name in sorted(ta.keys() - tb.keys()):
-        out.append(
-            Change(
-                "relationship_type",
-                "removed",
-                ["relationship_types", name],
-                ta[name].count,
-                None,
-                f"relationship type {name} removed (had {ta[name].count})",
-            )
-        )
-    for name in sorted(tb.keys() - ta.keys()):
-        out.append(
-            Change(
-                "relationship_type",
-                "added",
-                ["relationship_types", name],
-                None,
-                tb[name].count,
-                f"relationship type {name} added ({tb[name].count})",
-            )
-        )
-    for name in sorted(ta.keys() & tb.keys()):
-        x, y = ta[name], tb[name]
+    both = _compare(
+        "relationship_type",
+        {x.name: x for x in a},
+        {x.name: x for x in b},
+        lambda name: ["relationship_types", name],
+        lambda x: x.count,
+        lambda name, x: f"relationship type {name} removed (had {x.count})",
+        lambda name, x: f"relationship type {name} added ({x.count})",
+        out,
+    )
+    for name, x, y in both:
         base = ["relationship_types", name]
-        if x.count != y.count:
-            out.append(
-                Change(
-                    "relationship_type",
-                    "changed",
-                    [*base, "count"],
-                    x.count,
-                    y.count,
-                    f"relationship type {name} count {_delta(x.count, y.count)}",
-                )
-            )
-        pa = {_pattern_key(p): p for p in x.patterns}
-        pb = {_pattern_key(p): p for p in y.patterns}
-        for key in sorted(pa.keys() - pb.keys()):
-            out.append(
-                Change(
-                    "pattern",
-                    "removed",
-                    [*base, "patterns", *key],
-                    pa[key].count,
-                    None,
-                    f"pattern {_pattern_text(name, pa[key])} removed",
-                )
-            )
-        for key in sorted(pb.keys() - pa.keys()):
-            out.append(
-                Change(
-                    "pattern",
-                    "added",
-                    [*base, "patterns", *key],
-                    None,
-                    pb[key].count,
-                    f"pattern {_pattern_text(name, pb[key])} added ({pb[key].count})",
-                )
-            )
-        for key in sorted(pa.keys() & pb.keys()):
-            if pa[key].count != pb[key].count:
-                out.append(
-                    Change(
-                        "pattern",
-                        "changed",
-                        [*base, "patterns", *key, "count"],
-                        pa[key].count,
-                        pb[key].count,
-                        f"pattern {_pattern_text(name, pa[key])} count "
-                        f"{_delta(pa[key].count, pb[key].count)}",
-                    )
-                )
+        _count_changed(
+            "relationship_type", base, x.count, y.count, f"relationship type {name}", out
+        )
+        _diff_patterns(name, base, x.patterns, y.patterns, out)
         _diff_properties(base, f"[:{name}]", x.properties, y.properties, out)
 
 
@@ -255,38 +218,31 @@ def _diff_named(
     b: list[Index] | list[Constraint],
     out: list[Change],
 ) -> None:
-    xa = {x.name: _schema_item_view(x) for x in a}
-    xb = {x.name: _schema_item_view(x) for x in b}
     root = "indexes" if category == "index" else "constraints"
-    for name in sorted(xa.keys() - xb.keys()):
-        out.append(
-            Change(category, "removed", [root, name], xa[name], None, f"{category} {name} removed")
-        )
-    for name in sorted(xb.keys() - xa.keys()):
-        v = xb[name]
-        out.append(
-            Change(
-                category,
-                "added",
-                [root, name],
-                None,
-                v,
-                f"{category} {name} added ({v['type']} on "
-                f"{', '.join(v['labels_or_types']) or '*'}"
-                f"({', '.join(v['properties'])}))",
-            )
-        )
-    for name in sorted(xa.keys() & xb.keys()):
-        for key in xa[name]:
-            if xa[name][key] != xb[name][key]:
+    both = _compare(
+        category,
+        {x.name: _schema_item_view(x) for x in a},
+        {x.name: _schema_item_view(x) for x in b},
+        lambda name: [root, name],
+        lambda v: v,
+        lambda name, _v: f"{category} {name} removed",
+        lambda name, v: (
+            f"{category} {name} added ({v['type']} on "
+            f"{', '.join(v['labels_or_types']) or '*'}({', '.join(v['properties'])}))"
+        ),
+        out,
+    )
+    for name, x, y in both:
+        for key in x:
+            if x[key] != y[key]:
                 out.append(
                     Change(
                         category,
                         "changed",
                         [root, name, key],
-                        xa[name][key],
-                        xb[name][key],
-                        f"{category} {name} {key} {xa[name][key]} -> {xb[name][key]}",
+                        x[key],
+                        y[key],
+                        f"{category} {name} {key} {x[key]} -> {y[key]}",
                     )
                 )
 

@@ -16,7 +16,14 @@ from pydantic import ValidationError
 from .errors import ErrorCode, NeoSenseError
 from .files import atomic_write_text as atomic_write_text  # re-exported: formats uses it
 from .report import SCHEMA_VERSION, Report, report_json_schema
-from .report_limits import DEFAULT_LIMITS, parse_report_json, read_report_json_bytes
+from .report_limits import (
+    DEFAULT_LIMITS,
+    NOT_A_REPORT,
+    RESTORE_IT,
+    parse_report_json,
+    read_report_json_bytes,
+    unreadable_report,
+)
 
 MAX_REPORT_BYTES = DEFAULT_LIMITS.max_bytes
 
@@ -49,11 +56,8 @@ def _major(version: str) -> str:
 def report_from_data(data: Any, source: str = "report") -> Report:
     """Validate parsed JSON as a Report of a compatible schema version."""
     if not isinstance(data, dict) or "schema_version" not in data:
-        raise NeoSenseError(
-            ErrorCode.FILE_CORRUPT,
-            f"{source} is not a NeoSense report (no schema_version).",
-            suggestions=["Open a report saved by NeoSense (a .json file)."],
-            context={"path": source},
+        raise unreadable_report(
+            source, "is not a NeoSense report (no schema_version)", NOT_A_REPORT
         )
     version = str(data["schema_version"])
     if _major(version) != _major(SCHEMA_VERSION):
@@ -68,12 +72,7 @@ def report_from_data(data: Any, source: str = "report") -> Report:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise NeoSenseError(
-            ErrorCode.FILE_CORRUPT,
-            f"{source} is damaged: {where}: {first['msg']}.",
-            suggestions=["Restore the file from a backup, or run the extraction again."],
-            context={"path": source},
-        ) from exc
+        raise unreadable_report(source, f"is damaged: {where}: {first['msg']}", RESTORE_IT) from exc
 
 
 def load_report(path: Path | str) -> Report:

@@ -50,6 +50,20 @@ class ReportLimits:
 DEFAULT_LIMITS = ReportLimits()
 
 
+NOT_A_REPORT = "Open a report saved by NeoSense (a .json file)."
+RESTORE_IT = "Restore the file from a backup, or run the extraction again."
+
+
+def unreadable_report(source: str, what: str, suggestion: str) -> NeoSenseError:
+    """FILE_CORRUPT for a report file that was read but is not a report: "{source} {what}."."""
+    return NeoSenseError(
+        ErrorCode.FILE_CORRUPT,
+        f"{source} {what}.",
+        suggestions=[suggestion],
+        context={"path": source},
+    )
+
+
 def _refuse(source: str, why: str, **context: Any) -> NeoSenseError:
     return NeoSenseError(
         ErrorCode.FILE_CORRUPT,
@@ -176,20 +190,13 @@ def parse_report_json(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise NeoSenseError(
-            ErrorCode.FILE_CORRUPT,
-            f"{source} is not UTF-8 text (byte {exc.start}).",
-            suggestions=["Open a report saved by NeoSense (a .json file)."],
-            context={"path": source},
+        raise unreadable_report(
+            source, f"is not UTF-8 text (byte {exc.start})", NOT_A_REPORT
         ) from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise NeoSenseError(
-            ErrorCode.FILE_CORRUPT,
-            f"{source} is not valid JSON (line {exc.lineno}, column {exc.colno}).",
-            suggestions=["Restore the file from a backup, or run the extraction again."],
-            context={"path": source},
-        ) from exc
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise unreadable_report(source, f"is not valid JSON ({where})", RESTORE_IT) from exc
     except RecursionError as exc:  # unbalanced brackets skip the depth check
         raise _refuse(source, "it nests JSON too deeply", limit="depth") from exc

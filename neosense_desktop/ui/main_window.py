@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.tasks.changed.connect(lambda _name: self.update_actions())
         self.profiles.selection_changed.connect(self.update_actions)
         self.results.history_changed.connect(self.update_actions)
+        self.results.schema_view.savable_changed.connect(lambda _savable: self.update_actions())
         self.update_actions()
 
     # ================================================================ construction
@@ -199,6 +200,9 @@ class MainWindow(QMainWindow):
         self.act_export_as = self._action(
             "Export &As…", f.export_as_clicked, QKeySequence("Ctrl+Shift+S")
         )
+        self.act_save_picture = self._action(
+            "Save Schema &Picture As…", self.results.schema_view.save_clicked
+        )
         self.act_log = self._action("&Log", self.toggle_log)
         self.act_log.setCheckable(True)
         self.act_find = self._action("&Filter results", self.results.focus_filter, sk.Find)
@@ -218,7 +222,13 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for a in (self.act_new, self.act_open, self.act_save, self.act_export_as):
+        for a in (
+            self.act_new,
+            self.act_open,
+            self.act_save,
+            self.act_export_as,
+            self.act_save_picture,
+        ):
             file_menu.addAction(a)
         file_menu.addMenu(self.files.recent_menu)
         file_menu.addSeparator()
@@ -266,6 +276,8 @@ class MainWindow(QMainWindow):
         has_report = self.results.report is not None
         for a in (self.act_save, self.act_export_as, self.act_copy_llm):
             a.setEnabled(has_report)
+        # Only once the shown report's picture is drawn (a report without labels has none).
+        self.act_save_picture.setEnabled(self.results.schema_view.savable)
 
     # ================================================================ log, LLM schema
     def toggle_log(self) -> None:

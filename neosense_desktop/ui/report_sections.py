@@ -60,11 +60,11 @@ def property_holders(prop: Property, owner_count: int | None) -> tuple[int | Non
         return (
             holders,
             True,
-            f"estimated: {prop.fill_rate:.1%} of {entities} hold it, from a sample"
-            + (f" of {prop.provenance.sample_size:,}" if prop.provenance.sample_size else "")
-            + seen,
+            f"estimated: {prop.fill_rate:.1%} of {entities} hold it, from a "
+            f"{provenance_text(prop.provenance)}{seen}",
         )
-    return holders, False, f"{prop.fill_rate:.1%} of {entities} hold it (exact, full scan)"
+    source = provenance_text(prop.provenance)
+    return holders, False, f"{prop.fill_rate:.1%} of {entities} hold it (exact, {source})"
 
 
 def property_node(prop: Property, owner_key: NodeKey, owner_count: int | None = None) -> Node:

@@ -6,7 +6,8 @@ Each label has its colour from core/label_palette.py (the exports use the same),
 legend names them. Hovering a disc lists its properties; selecting a label dims everything
 but its relationships and neighbours. Pan by dragging, zoom with the wheel or +/-, 0 fits.
 Clicking a label or an arrow emits `item_activated` with the tree key of that item. The
-picture saves as PNG or SVG (the button at the top right, or the context menu).
+picture saves as PNG or SVG (the button at the top right, the context menu, or the window's
+File > Save Schema Picture As…, which picks the format from the file name).
 """
 
 from __future__ import annotations
@@ -345,10 +346,12 @@ class LegendItem(QGraphicsRectItem):
 class SchemaView(QGraphicsView):
     """Signals:
     item_activated(tuple): the tree key (report_nodes.NodeKey) of a clicked label or pattern.
+    savable_changed(bool): whether a picture is drawn that can be saved.
     """
 
     item_activated = Signal(object)
     picture_saved = Signal(str)
+    savable_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None, tasks: TaskRegistry | None = None) -> None:
         super().__init__(parent)
@@ -388,6 +391,7 @@ class SchemaView(QGraphicsView):
         menu.addAction(self.act_save_svg)
         self.save_button.setMenu(menu)
         self.save_button.setEnabled(False)
+        self._savable = False
         self._needs_fit = True
         # PySide's first viewport() resolves the widget's Python type, making ~40 enum
         # classes on the way (~10 ms): done here, not when the tab is first shown.
@@ -416,9 +420,15 @@ class SchemaView(QGraphicsView):
         self._set_savable(False)
 
     def _set_savable(self, savable: bool) -> None:
+        self._savable = savable
         for action in (self.act_save_png, self.act_save_svg):
             action.setEnabled(savable)
         self.save_button.setEnabled(savable)
+        self.savable_changed.emit(savable)
+
+    @property
+    def savable(self) -> bool:
+        return self._savable
 
     def show_report(self, report: Report | None, layout: dict[str, LaidOutNode] | None) -> None:
         """Draw a report with a layout from compute_layout() (None: compute it here)."""
@@ -622,23 +632,37 @@ class SchemaView(QGraphicsView):
         return {e.start_name for e in edges} | {e.end_name for e in edges}, edges
 
     # ------------------------------------------------------------------ saving
-    def save_clicked(self, fmt: PictureFormat) -> None:
+    def save_clicked(self, fmt: PictureFormat | None = None) -> None:
+        """Save as PNG or SVG; None (File > Save Schema Picture As…): the name decides."""
         if self.tasks is not None:
             self.tasks.start("save-picture", self.save_interactive(fmt))
 
-    async def save_interactive(self, fmt: PictureFormat) -> Path | None:
-        dialog = QFileDialog(self, f"Save the schema picture as {fmt.upper()}")
+    async def save_interactive(self, fmt: PictureFormat | None) -> Path | None:
+        """Ask where to save, then save. With fmt None the dialog offers both formats and
+        the file's suffix chooses (.png or .svg); another suffix gets the chosen filter's."""
+        filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+        title = f"Save the schema picture as {fmt.upper()}" if fmt else "Save the schema picture"
+        dialog = QFileDialog(self, title)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter("PNG image (*.png)" if fmt == "png" else "SVG drawing (*.svg)")
-        dialog.setDefaultSuffix(fmt)
-        dialog.selectFile(f"{self.database or 'neo4j'} schema.{fmt}")
+        dialog.setNameFilters([filters[fmt]] if fmt else list(filters.values()))
+        dialog.setDefaultSuffix(fmt or "png")
+        dialog.selectFile(f"{self.database or 'neo4j'} schema.{fmt or 'png'}")
         dialog.setObjectName("save-picture-dialog")
+        if fmt is None:
+            # A name typed without a suffix takes the format of the filter chosen.
+            dialog.filterSelected.connect(
+                lambda chosen: dialog.setDefaultSuffix("svg" if chosen == filters["svg"] else "png")
+            )
         code = await run_dialog(dialog)
         files = dialog.selectedFiles()
+        chosen_filter = dialog.selectedNameFilter()
         dialog.deleteLater()
         if code != QDialog.DialogCode.Accepted or not files:
             return None
-        path = self.save_picture(Path(files[0]), fmt)
+        path = Path(files[0])
+        if fmt is None:
+            path, fmt = _format_for(path, "svg" if chosen_filter == filters["svg"] else "png")
+        path = self.save_picture(path, fmt)
         top = self.window()
         if isinstance(top, QMainWindow):
             top.statusBar().showMessage(f"Saved the schema picture to {path}", 10_000)
@@ -718,3 +742,14 @@ class SchemaView(QGraphicsView):
             painter.end()
         buffer.close()
         return bytes(buffer.data().data())
+
+
+def _format_for(path: Path, filter_format: PictureFormat) -> tuple[Path, PictureFormat]:
+    """The picture format a file name asks for; a name without .png or .svg gets the
+    dialog's chosen format as a suffix, so the file's content never contradicts its name."""
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        return path, "png"
+    if suffix == ".svg":
+        return path, "svg"
+    return path.with_name(f"{path.name}.{filter_format}"), filter_format

@@ -6,7 +6,12 @@ newer engine's) is shown with its underscores as spaces rather than as it is.
 
 from __future__ import annotations
 
-from ..core.report import Provenance
+# The provenance words and the multi-label rule are core's, shared with the exports; the
+# window's modules take them from here with the rest of its words.
+from ..core.wording import MULTI_LABEL_RULE as MULTI_LABEL_RULE
+from ..core.wording import is_estimate as is_estimate
+from ..core.wording import provenance_sentence as provenance_sentence
+from ..core.wording import provenance_text as provenance_text
 
 ACTIVITY_TITLES = {
     "node_labels": "Node labels",
@@ -66,13 +71,6 @@ STATE_WORDS = {
     "running": "running",
 }
 
-# How a relationship between nodes of several labels is counted in patterns (the engine's
-# rule, also stated in the report schema's Pattern.count description).
-MULTI_LABEL_RULE = (
-    "A relationship whose start or end node has several labels counts once per start-label "
-    "× end-label pair, so a type's pattern counts can add up to more than its count."
-)
-
 
 def humanize(name: str) -> str:
     """An engine name not known here, readable: "some_new_code" -> "Some new code"."""
@@ -116,28 +114,3 @@ def counter_text(name: str, value: int) -> str:
 
 def counters_text(counts: dict[str, int]) -> str:
     return ", ".join(counter_text(k, v) for k, v in counts.items())
-
-
-def provenance_text(p: Provenance | None) -> str:
-    """Where a number came from, in a few words for a cell."""
-    if p is None:
-        return ""
-    if p.method == "sample":
-        return f"sample of {p.sample_size:,}" if p.sample_size is not None else "sample"
-    return {"count_store": "count store", "scan": "full scan"}.get(p.method, humanize(p.method))
-
-
-def provenance_sentence(p: Provenance | None) -> str:
-    """Where a number came from, as a sentence for a tooltip or the details."""
-    if p is None:
-        return "Source not recorded."
-    if p.method == "count_store":
-        return "Exact, from Neo4j's count store."
-    if p.method == "scan":
-        return "Exact, from reading every entity."
-    size = f" of {p.sample_size:,} entities" if p.sample_size is not None else ""
-    return f"Estimated from a sample{size}."
-
-
-def is_estimate(p: Provenance | None) -> bool:
-    return p is not None and p.method == "sample"

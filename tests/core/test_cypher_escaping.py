@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from neosense_desktop.core.cypher import escape_name
+from neosense_desktop.core.cypher import escape_name, prefix_parameters
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,16 @@ def test_escaped_name_has_no_raw_backslash_or_lone_backtick() -> None:
 def test_nul_is_refused() -> None:
     with pytest.raises(ValueError):
         escape_name("a\x00b")
+
+
+def test_prefix_parameters_renames_only_parameters_outside_names_and_strings() -> None:
+    label = escape_name("$limit `$limit` 'x' \\ \"$limit\"")
+    cypher = (
+        f"MATCH (n:{label}) WHERE n.a = '$limit' AND n.b = \"it's $limit\" "
+        "AND n.c = 'a\\'$limit' RETURN n LIMIT $limit + $limits + $other"
+    )
+    renamed = prefix_parameters(cypher, ["limit", "other"], "b1_")
+    assert renamed == (
+        f"MATCH (n:{label}) WHERE n.a = '$limit' AND n.b = \"it's $limit\" "
+        "AND n.c = 'a\\'$limit' RETURN n LIMIT $b1_limit + $limits + $b1_other"
+    )

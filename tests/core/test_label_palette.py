@@ -56,3 +56,30 @@ def test_the_html_export_uses_the_same_colours() -> None:
     page = render_html(report)
     for colour in colours.values():
         assert f"background:{colour}" in page
+
+
+def test_the_html_picture_has_a_legend_with_the_same_colours() -> None:
+    import xml.etree.ElementTree as ET
+
+    report = make_report(labels=12)
+    report.labels[3].name = '<b>x</b>|p`q & "y"'
+    colours = report_label_colours(report)
+    svg = ET.fromstring(schema_svg(report))  # well-formed: every name escaped
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    legend = svg.find("s:g[@class='legend']", ns)
+    assert legend is not None
+    entries = legend.findall("s:g[@class='legend-entry']", ns)
+    shown = {}
+    for entry in entries:
+        text = entry.find("s:text", ns)
+        circle = entry.find("s:circle", ns)
+        assert text is not None and circle is not None and text.text
+        name, count = text.text.rsplit("  ", 1)
+        shown[name] = (circle.get("fill"), count, float(text.get("x", "0")))
+    assert {name: fill for name, (fill, _c, _x) in shown.items()} == colours
+    assert shown['<b>x</b>|p`q & "y"'][1] == f"{report.labels[3].count:,}"
+    # Right of every disc and inside the picture's viewBox.
+    left, _top, width, _height = map(float, svg.get("viewBox", "").split())
+    discs = svg.findall("s:g[@class='label']/s:circle", ns)
+    disc_right = max(float(c.get("cx", "0")) + float(c.get("r", "0")) for c in discs)
+    assert all(disc_right < x < left + width for _f, _c, x in shown.values())

@@ -1,8 +1,10 @@
 """The llm export against neo4j-graphrag's get_schema() on the same Northwind database.
 
 neo4j-graphrag comes with the bench extra, which .ci/run installs before `make test`, so this
-runs there; it is marked `neo4j`, so in CI a skip (the package missing) fails the run.
-Elsewhere NEOSENSE_REQUIRE_GRAPHRAG=1 turns the missing package into a failure.
+runs there (not in `make test-matrix`: marked `graphrag`, it is version-independent). It is
+marked `neo4j`, so with CI set a skip (the package missing) fails the run (tests/conftest.py).
+Elsewhere it skips, saying how to install the package; NEOSENSE_REQUIRE_GRAPHRAG=1 turns the
+missing package into a failure.
 """
 
 from __future__ import annotations
@@ -59,7 +61,11 @@ def test_llm_export_has_every_line_neo4j_graphrag_gives() -> None:
     except ImportError:
         if os.environ.get("NEOSENSE_REQUIRE_GRAPHRAG"):
             pytest.fail("neo4j-graphrag is required here: pip install -e '.[bench]'")
-        pytest.skip("neo4j-graphrag is not installed (bench extra); .ci/run compares later")
+        # .ci/run installs the bench extra before `make test`, so there this test runs.
+        pytest.skip(
+            "neo4j-graphrag is not installed here: pip install -e '.[bench]' to run this "
+            "comparison (.ci/run installs it before `make test`)"
+        )
     port = os.environ.get("NEOSENSE_APOC_TEST_PORT", "7704")
     done = subprocess.run(
         [sys.executable, str(SCRIPT), "--port", port],

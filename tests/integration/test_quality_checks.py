@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+
+import pytest
 
 from neosense_desktop.core.export import report_to_json
 from neosense_desktop.core.report import Report
@@ -98,9 +101,15 @@ def _found(report: Report) -> dict[tuple[str, str], int | None]:
     return {(f.code, f.subject): f.affected for f in report.quality.findings}
 
 
-def test_each_check_fires_exactly_on_its_plant_in_exact_mode(graph: GraphFixture) -> None:
+def test_each_check_fires_exactly_on_its_plant_in_exact_mode(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture
+) -> None:
     plant(graph)
-    report = asyncio.run(extract(graph.server, mode="exact", values="examples"))
+    with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
+        report = asyncio.run(extract(graph.server, mode="exact", values="examples"))
+    # ~25 findings' examples, in a few queries however many findings there are.
+    example_queries = [r for r in caplog.messages if r.startswith("query quality.examples:")]
+    assert 1 <= len(example_queries) <= 4, example_queries
     assert report.activities["quality_and_context"].status.value == "succeeded"
     found = _found(report)
     for key, affected in EXPECTED.items():
@@ -137,6 +146,10 @@ def test_each_check_fires_exactly_on_its_plant_in_exact_mode(graph: GraphFixture
     assert len(by_key[("sentinel_values", "(:Sentinel).colour")].examples) == 4
     assert len(by_key[("orphan_nodes", "(:Lonely)")].examples) == 3
     assert len(by_key[("numeric_strings", "(:NumStr).amount")].examples) == 5
+    hostile = by_key[("numeric_strings", f"(:{HOSTILE_LABEL}).{HOSTILE_KEY}")]
+    assert len(hostile.examples) == 5 and {e.display for e in hostile.examples} <= {
+        str(i) for i in range(20)
+    }
     # Every suggestion is valid Cypher on the server (EXPLAIN parses and plans, runs nothing).
     for f in report.quality.findings:
         for s in f.suggestions:
@@ -232,3 +245,64 @@ def test_northwind_type_mismatch_and_string_ids(graph: GraphFixture) -> None:
         orphans = found[("orphan_nodes", "(:Customer)")]
         assert orphans == 2
         assert report.quality.score is not None and report.quality.score < 100
+
+
+def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_statistics(
+    graph: GraphFixture,
+) -> None:
+    """Above EXACT_PROFILE_MAX an exact run takes types and fill rates from the full read
+    (builtin procedures plus a key count) and value statistics from a spread sample, and
+    says so: in the plan, in the profile's provenance and in the findings' words."""
+    from neosense_desktop.core.extraction.options import RunOptions
+    from neosense_desktop.core.extraction.value_profile import (
+        EXACT_PROFILE_MAX,
+        profile_sample_size,
+    )
+
+    k = profile_sample_size(RunOptions(mode="exact"))
+
+    big = EXACT_PROFILE_MAX + 5_000
+    graph.run(
+        """UNWIND range(0, $n - 1) AS i
+        CREATE (b:Big {bigId: toString(i), amount: i,
+                       colour: CASE WHEN i % 10 = 0 THEN 'N/A' ELSE 'c' + (i % 7) END})""",
+        n=big,
+    )
+    graph.run("MATCH (b:Big) WITH b SKIP 1 MATCH (c:Big {bigId: '0'}) CREATE (b)-[:TO {w: 1}]->(c)")
+    graph.run("UNWIND range(0, 9) AS i CREATE (:Small {smallId: toString(i)})")
+    report = asyncio.run(extract(graph.server, mode="exact", values="stats"))
+    assert report.activities["quality_and_context"].status.value == "succeeded"
+
+    label = next(x for x in report.labels if x.name == "Big")
+    props = {p.name: p for p in label.properties}
+    assert set(props) == {"bigId", "amount", "colour"}
+    for prop in props.values():  # types and fill rates: every node, exact
+        assert prop.provenance.method == "scan"
+        assert prop.observed == big and prop.fill_rate == 1.0
+    profile = props["amount"].profile
+    assert profile is not None
+    assert profile.provenance.method == "sample"
+    assert 0.8 * k <= (profile.provenance.sample_size or 0) <= k
+    assert profile.min_number is not None and 0 <= profile.min_number < big
+    rel = next(x for x in report.relationship_types if x.name == "TO")
+    rel_profile = rel.properties[0].profile
+    assert rel.properties[0].provenance.method == "scan"
+    assert rel_profile is not None and rel_profile.provenance.method == "sample"
+
+    small = next(x for x in report.labels if x.name == "Small")
+    small_profile = small.properties[0].profile
+    assert small_profile is not None and small_profile.provenance.method == "scan"
+
+    plan = {item.subject: item.reason for item in report.plan if item.activity == "schema"}
+    assert "value statistics" in plan["(:Big)"] and f"sample of {k}" in plan["(:Big)"]
+    assert "value statistics" not in plan["(:Small)"]
+
+    findings = {(f.code, f.subject): f for f in report.quality.findings}
+    ids = findings[("string_ids", "(:Big).bigId")]
+    assert "in a sample of" in ids.message
+    assert ids.affected_provenance is not None and ids.affected_provenance.method == "sample"
+    assert ids.affected == big  # every sampled string is an integer: estimated as all
+    sentinel = findings[("sentinel_values", "(:Big).colour")]
+    assert sentinel.affected is not None and 0.06 * big <= sentinel.affected <= 0.14 * big
+    small_ids = findings[("string_ids", "(:Small).smallId")]
+    assert small_ids.affected == 10 and "sample" not in small_ids.message

@@ -10,6 +10,7 @@ from html import escape
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication
 
+from neosense_desktop.core import wording as core_wording
 from neosense_desktop.core.extraction.progress import ProgressEvent
 from neosense_desktop.core.report import (
     Finding,
@@ -28,9 +29,11 @@ from neosense_desktop.core.report import (
     TopValue,
 )
 from neosense_desktop.core.resources import report_schema_path
+from neosense_desktop.ui import wording as ui_wording
 from neosense_desktop.ui.details_document import details_html
 from neosense_desktop.ui.main_window import MainWindow
 from neosense_desktop.ui.report_nodes import COL_COUNT, COLUMNS, Node, label_key, pattern_key
+from neosense_desktop.ui.report_sections import property_holders
 from neosense_desktop.ui.report_tree_model import ReportTreeModel
 from neosense_desktop.ui.run_panel import RunPanel
 from neosense_desktop.ui.wording import counters_text, plural
@@ -310,3 +313,28 @@ def test_tree_model_header_defaults() -> None:
         for c in range(len(COLUMNS))
     ] == list(COLUMNS)
     assert model.index(0, 0, QModelIndex()).data() == "Overview"
+
+
+def test_the_window_takes_provenance_words_from_core() -> None:
+    # One source of truth: the window must not keep its own copy of these words.
+    for name in ("provenance_text", "provenance_sentence", "is_estimate", "MULTI_LABEL_RULE"):
+        assert getattr(ui_wording, name) is getattr(core_wording, name), name
+
+
+def test_a_propertys_holders_say_where_the_number_came_from() -> None:
+    scanned = Property(
+        name="p", types=["STRING"], fill_rate=0.5, provenance=Provenance(method="scan")
+    )
+    assert property_holders(scanned, 200) == (100, False, "50.0% of 200 hold it (exact, full scan)")
+    sampled = Property(
+        name="p",
+        types=["STRING"],
+        fill_rate=0.25,
+        provenance=Provenance(method="sample", sample_size=1000),
+        observed=250,
+    )
+    assert property_holders(sampled, 4000) == (
+        1000,
+        True,
+        "estimated: 25.0% of 4,000 hold it, from a sample of 1,000 (seen on 250)",
+    )

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from neosense_desktop.core.files import FileWriteError
 from neosense_desktop.core.formats.picture import report_label_colours
 from neosense_desktop.core.report import Label, Pattern, Property, Provenance, RelationshipType
-from neosense_desktop.ui.schema_view import DIMMED_OPACITY, SchemaView
+from neosense_desktop.ui.schema_view import DIMMED_OPACITY, SchemaView, _format_for
 from tests.ui.helpers import wait_for
 from tests.ui.report_factory import make_report
 from tests.ui.test_hostile_names_in_tree import HOSTILE_LABELS, hostile_report
@@ -192,3 +192,11 @@ async def test_save_actions_follow_the_picture(qtbot: QtBot) -> None:
     await wait_for(lambda: not view.act_save_png.isEnabled(), 2, "the actions disabled")
     assert Qt.ContextMenuPolicy.ActionsContextMenu == view.contextMenuPolicy()
     assert view.act_save_png in view.actions() and QPoint(0, 0).isNull()
+
+
+def test_save_as_takes_the_format_from_the_file_name() -> None:
+    assert _format_for(Path("a/b.SVG"), "png") == (Path("a/b.SVG"), "svg")
+    assert _format_for(Path("a/b.png"), "svg") == (Path("a/b.png"), "png")
+    # Neither suffix: the dialog's chosen format is added, never a PNG named .jpg.
+    assert _format_for(Path("a/b.jpg"), "svg") == (Path("a/b.jpg.svg"), "svg")
+    assert _format_for(Path("a/schema"), "png") == (Path("a/schema.png"), "png")

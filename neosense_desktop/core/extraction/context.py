@@ -206,10 +206,10 @@ class RunContext:
             self.sizes.node_id_prefix,
         )
 
-    def relationship_sample(self, rel_type: str, count: int) -> Sample:
+    def relationship_sample(self, rel_type: str, count: int, size: int | None = None) -> Sample:
         return choose_sample(
             count,
-            self.options.sample_size,
+            size or self.options.sample_size,
             self.sizes.relationship_id_high,
             f"{self.marker}:rel:{rel_type}",
             "relationships",

@@ -22,6 +22,7 @@ from ..report import PlanItem
 from .context import PRIORITY_SHARED, RunContext, Sizes
 from .options import RunOptions
 from .sampling import Kind, describe_sample
+from .value_profile import profile_sample_size, profiled_in_full
 
 log = logging.getLogger(__name__)
 
@@ -349,6 +350,22 @@ def _item(
     )
 
 
+def _profiled(item: PlanItem, count: int, options: RunOptions) -> PlanItem:
+    """Says when an exactly read label or type gets its value statistics from a sample."""
+    if (
+        item.method != "exact"
+        or "quality_and_context" not in options.activities
+        or profiled_in_full(options, count)
+    ):
+        return item
+    return item.model_copy(
+        update={
+            "reason": f"{item.reason}; value statistics (profiles and string checks) from a "
+            f"spread sample of {profile_sample_size(options)}"
+        }
+    )
+
+
 def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
     """One item per unit of work, with the rows it expects to read (its cost)."""
     plan: list[PlanItem] = []
@@ -377,16 +394,26 @@ def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
             )
     if "schema" in wanted:
         for name, count in sizes.labels.items():
-            plan.append(_item("schema", f"(:{name})", count, options, "nodes", sizes.node_id_high))
-        for name, count in sizes.types.items():
             plan.append(
-                _item(
-                    "schema",
-                    f"[:{name}]",
+                _profiled(
+                    _item("schema", f"(:{name})", count, options, "nodes", sizes.node_id_high),
                     count,
                     options,
-                    "relationships",
-                    sizes.relationship_id_high,
+                )
+            )
+        for name, count in sizes.types.items():
+            plan.append(
+                _profiled(
+                    _item(
+                        "schema",
+                        f"[:{name}]",
+                        count,
+                        options,
+                        "relationships",
+                        sizes.relationship_id_high,
+                    ),
+                    count,
+                    options,
                 )
             )
     census_exact = census_is_exact(options, sizes)

@@ -5,16 +5,22 @@ Inputs: the node census (shared with statistics), SHOW INDEXES / SHOW CONSTRAINT
 lists, and the schema activity's properties with the value statistics that rode on the same
 reads (awaited; when schema failed or did not run, the property findings are left out and a
 note says so). The checks themselves are in quality_checks.py. The only queries of its own
-fetch up to MAX_EXAMPLES examples per finding, over the same sample in sampled mode.
+fetch up to MAX_EXAMPLES examples per finding, over the same sample in sampled mode, in at
+most EXAMPLE_BATCHES queries.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from ..cypher import escape_name
+from ..cypher import escape_name, prefix_parameters
 from ..errors import NeoSenseError
+from ..graph_client import Row
 from ..report import (
     MAX_EXAMPLES,
     MAX_FINDINGS,
@@ -48,8 +54,11 @@ from .sampling import node_source, relationship_source
 from .statistics import read_constraints, read_indexes
 from .value_profile import display_value
 
+log = logging.getLogger(__name__)
+
 ACTIVITY = "quality_and_context"
 MAX_EXAMPLE_QUERIES = 200  # findings that get examples; the rest keep their inspect Cypher
+EXAMPLE_BATCHES = 4  # queries that fetch them: about one per server core, plus overlap
 
 SEVERITY_WEIGHTS = {Severity.ERROR: 0.2, Severity.WARNING: 0.05, Severity.INFO: 0.005}
 FORMULA = (
@@ -136,6 +145,7 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
     progress.advance("label combinations read", findings=len(findings))
 
     schema = await ctx.schema_outcome()
+    with_examples: list[PropertyFinding] = []
     if schema is None:
         out.notes.append(
             "Quality: property findings (types, strings, keys, names) are missing, because "
@@ -143,9 +153,18 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
         )
     else:
         labels, rel_types = schema
-        await _schema_findings(ctx, out, labels, rel_types, indexes, constraints, findings)
+        with_examples = _schema_findings(
+            ctx, out, labels, rel_types, indexes, constraints, findings
+        )
     findings += redundant_index_findings(indexes)
-    await _orphan_examples(ctx, findings)
+    orphans = [f for f in findings if f.code == "orphan_nodes"]
+    await _fetch_examples(
+        ctx,
+        [
+            *(_property_examples(ctx, pf) for pf in with_examples),
+            *(_orphan_examples(ctx, f) for f in orphans),
+        ][:MAX_EXAMPLE_QUERIES],
+    )
     progress.advance("properties checked", findings=len(findings))
 
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -265,7 +284,7 @@ def _owners(ctx: RunContext, labels: list[Label], rel_types: list[RelationshipTy
     ]
 
 
-async def _schema_findings(
+def _schema_findings(
     ctx: RunContext,
     out: Report,
     labels: list[Label],
@@ -273,7 +292,8 @@ async def _schema_findings(
     indexes: list,  # type: ignore[type-arg]
     constraints: list,  # type: ignore[type-arg]
     findings: list[Finding],
-) -> None:
+) -> list[PropertyFinding]:
+    """Adds the property findings to `findings`; returns those that get examples."""
     owners = _owners(ctx, labels, rel_types)
     with_examples: list[PropertyFinding] = list(property_findings(owners))
     with_examples += key_findings(owners, indexes, constraints)
@@ -326,7 +346,7 @@ async def _schema_findings(
                 ],
             )
         )
-    await _examples(ctx, with_examples[:MAX_EXAMPLE_QUERIES])
+    return with_examples
 
 
 def _source(ctx: RunContext, owner: Owner) -> tuple[str, dict[str, object], str]:
@@ -346,23 +366,24 @@ def _source(ctx: RunContext, owner: Owner) -> tuple[str, dict[str, object], str]
     return source, params, "r"
 
 
-async def _examples(ctx: RunContext, found: list[PropertyFinding]) -> None:
+@dataclass
+class ExampleQuery:
+    """One finding's examples: the entities `source` binds to `var` where `where` holds;
+    `key`'s value is shown under the 'examples' policy. `apply` takes the rows."""
+
+    source: str
+    params: dict[str, object]
+    var: str
+    where: str
+    key: str | None
+    apply: Callable[[list[Row]], None]
+
+
+def _property_examples(ctx: RunContext, pf: PropertyFinding) -> ExampleQuery:
+    source, params, var = _source(ctx, pf.owner)
     show_values = ctx.options.values == "examples"
 
-    async def one(pf: PropertyFinding) -> None:
-        source, params, var = _source(ctx, pf.owner)
-        p = f"{var}[$example_key]"
-        value = f", {p} AS value" if show_values else ""
-        try:
-            rows = await ctx.read(
-                ACTIVITY,
-                "quality.examples",
-                f"{source} WITH {var} WHERE {pf.condition.replace('{p}', p)} "
-                f"RETURN elementId({var}) AS id{value} LIMIT {MAX_EXAMPLES}",
-                {**params, "example_key": pf.prop},
-            )
-        except NeoSenseError:
-            return  # the finding stands without examples; its inspect Cypher still works
+    def apply(rows: list[Row]) -> None:
         pf.finding.examples = [
             FindingExample(
                 element_id=str(row["id"]),
@@ -371,30 +392,65 @@ async def _examples(ctx: RunContext, found: list[PropertyFinding]) -> None:
             for row in rows
         ]
 
-    await asyncio.gather(*(one(pf) for pf in found))
+    return ExampleQuery(
+        source,
+        {**params, "example_key": pf.prop},
+        var,
+        pf.condition.replace("{p}", f"{var}[$example_key]"),
+        "example_key" if show_values else None,
+        apply,
+    )
 
 
-async def _orphan_examples(ctx: RunContext, findings: list[Finding]) -> None:
-    async def one(finding: Finding) -> None:
-        label = finding.subjects[0].name if finding.subjects else None
-        count = ctx.sizes.label_counts.get(label, 0) if label else ctx.sizes.node_count
-        sample = None if ctx.options.is_exact(count) else ctx.node_sample(label, count)
-        source, params = node_source(label, sample)
-        extra = "" if label else "size(labels(n)) = 0 AND "
-        try:
-            rows = await ctx.read(
-                ACTIVITY,
-                "quality.orphan_examples",
-                f"{source} WITH n WHERE {extra}NOT (n)--() RETURN elementId(n) AS id "
-                f"LIMIT {MAX_EXAMPLES}",
-                params,
-            )
-        except NeoSenseError:
-            return
+def _orphan_examples(ctx: RunContext, finding: Finding) -> ExampleQuery:
+    label = finding.subjects[0].name if finding.subjects else None
+    count = ctx.sizes.label_counts.get(label, 0) if label else ctx.sizes.node_count
+    sample = None if ctx.options.is_exact(count) else ctx.node_sample(label, count)
+    source, params = node_source(label, sample)
+    extra = "" if label else "size(labels(n)) = 0 AND "
+
+    def apply(rows: list[Row]) -> None:
         finding.examples = [FindingExample(element_id=str(r["id"])) for r in rows]
 
-    orphans = [f for f in findings if f.code == "orphan_nodes"][:MAX_EXAMPLE_QUERIES]
-    await asyncio.gather(*(one(f) for f in orphans))
+    return ExampleQuery(source, params, "n", f"{extra}NOT (n)--()", None, apply)
+
+
+async def _fetch_examples(ctx: RunContext, queries: list[ExampleQuery]) -> None:
+    """Every finding's examples in at most EXAMPLE_BATCHES queries, however many findings
+    (a round trip and a plan each cost more than most of these reads): each query is a
+    UNION ALL of the findings' own reads, each with its own LIMIT and parameters renamed
+    apart. A batch that fails leaves its findings without examples; their inspect Cypher
+    still works."""
+    if not queries:
+        return
+    size = math.ceil(len(queries) / EXAMPLE_BATCHES)
+
+    async def batch(first: int, part: list[ExampleQuery]) -> None:
+        branches: list[str] = []
+        params: dict[str, object] = {}
+        for tag, q in enumerate(part, first):
+            value = f"{q.var}[${q.key}]" if q.key else "null"
+            body = (
+                f"{q.source} WITH {q.var} WHERE {q.where} RETURN {tag} AS f, "
+                f"elementId({q.var}) AS id, {value} AS value LIMIT {MAX_EXAMPLES}"
+            )
+            prefix = f"e{tag}_"
+            branches.append(prefix_parameters(body, q.params, prefix))
+            params.update({prefix + k: v for k, v in q.params.items()})
+        try:
+            rows = await ctx.read(
+                ACTIVITY, "quality.examples", " UNION ALL ".join(branches), params
+            )
+        except NeoSenseError as exc:
+            log.info("examples of %d findings not read: %s", len(part), exc)
+            return
+        by_tag: dict[int, list[Row]] = {}
+        for row in rows:
+            by_tag.setdefault(int(row["f"]), []).append(row)
+        for tag, q in enumerate(part, first):
+            q.apply(by_tag.get(tag, []))
+
+    await asyncio.gather(*(batch(i, queries[i : i + size]) for i in range(0, len(queries), size)))
 
 
 def _penalty(finding: Finding, total: int | None) -> Deduction:

@@ -8,6 +8,7 @@ Every Cypher suggestion backtick-escapes its names (cypher.escape_name) and is n
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -125,10 +126,19 @@ def property_findings(owners: list[Owner]) -> Iterator[PropertyFinding]:
             yield from _one_property(owner, prop)
 
 
+def _in_sample(provenance: Provenance) -> str:
+    """' in a sample of N' for sampled numbers, '' for exact ones."""
+    return f" in a sample of {provenance.sample_size}" if provenance.method == "sample" else ""
+
+
+def stats_provenance(prop: Property, stats: ValueStats) -> Provenance:
+    """What a property's value statistics describe: a sample of their own (a big label of
+    an exact run, value_sample.py) or the entities its types were read from."""
+    return stats.provenance or prop.provenance
+
+
 def _one_property(owner: Owner, prop: Property) -> Iterator[PropertyFinding]:
-    sampled = prop.provenance.method == "sample"
-    how = f" in a sample of {prop.provenance.sample_size}" if sampled else ""
-    read = prop.provenance.sample_size if sampled and prop.provenance.sample_size else owner.count
+    how = _in_sample(prop.provenance)
     name = prop.name
 
     def make(
@@ -138,8 +148,11 @@ def _one_property(owner: Owner, prop: Property) -> Iterator[PropertyFinding]:
         hits: int | None,
         condition: str,
         fixes: list[SuggestedCypher] | None = None,
+        provenance: Provenance = prop.provenance,
     ) -> PropertyFinding:
-        affected = None if hits is None else _estimate(owner, read, hits, prop.provenance)
+        sampled = provenance.method == "sample"
+        read = provenance.sample_size if sampled and provenance.sample_size else owner.count
+        affected = None if hits is None else _estimate(owner, read, hits, provenance)
         return PropertyFinding(
             Finding(
                 code=code,
@@ -148,7 +161,7 @@ def _one_property(owner: Owner, prop: Property) -> Iterator[PropertyFinding]:
                 message=message,
                 subjects=[owner.about(name)],
                 affected=affected,
-                affected_provenance=prop.provenance if hits is not None else None,
+                affected_provenance=provenance if hits is not None else None,
                 population=owner.count,
                 suggestions=[_inspect(owner, name, condition), *(fixes or [])],
             ),
@@ -176,6 +189,9 @@ def _one_property(owner: Owner, prop: Property) -> Iterator[PropertyFinding]:
     stats = owner.stats.get(name)
     if stats is None or not stats.strings:
         return
+    provenance = stats_provenance(prop, stats)
+    how = _in_sample(provenance)
+    make = functools.partial(make, provenance=provenance)
     strings = stats.strings
     if stats.numeric and stats.numeric >= LOOKS_LIKE_SHARE * strings:
         integers = stats.integer == stats.numeric
@@ -274,8 +290,9 @@ def key_findings(
                 or stats.groups != 1
             ):
                 continue
-            sampled = prop.provenance.method == "sample"
-            how = f" in a sample of {prop.provenance.sample_size}" if sampled else ""
+            provenance = stats_provenance(prop, stats)
+            sampled = provenance.method == "sample"
+            how = _in_sample(provenance)
             duplicates = stats.holders - stats.distinct
             label, key = escape_name(owner.name), escape_name(prop.name)
             subject = owner.subject(prop.name)
@@ -296,7 +313,7 @@ def key_findings(
                         "would fail.",
                         subjects=[owner.about(prop.name)],
                         affected=duplicates,
-                        affected_provenance=prop.provenance,
+                        affected_provenance=provenance,
                         population=owner.count,
                         suggestions=[
                             SuggestedCypher(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import NeoSenseError
@@ -30,14 +31,15 @@ from .context import ActivityProgress, RunContext
 from .sampling import Sample, node_source, relationship_source
 from .type_reading import read_type
 from .value_profile import (
-    AGGREGATES,
     TOP_VALUES_MAX_DISTINCT,
     ValueStats,
     aggregate_parameters,
-    bind_values,
     display_value,
+    profile_query,
+    profiled_in_full,
     top_values_query,
 )
+from .value_sample import sampled_stats
 from .value_types import normalise_value_type, python_value_type
 
 ACTIVITY = "schema"
@@ -56,10 +58,13 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
         out.notes.append(LEGACY_NOTE)
     errors: list[NeoSenseError] = []
     totals = {"properties": 0}
-    # The builtin procedures give types but no values: when quality needs value statistics,
-    # every label and type is read through the valueType query that carries them.
-    use_builtins = reads_everything(ctx) and not ctx.profiles_values
-    if use_builtins:  # the two whole-store scans go first; key counts overlap them
+    # The builtin procedures give types but no values: a label or type small enough to be
+    # profiled in full is read through the valueType query that carries the statistics;
+    # a bigger one takes the builtin path and its statistics from a sample (value_sample.py).
+    use_builtins = reads_everything(ctx)
+    if use_builtins and any(
+        _takes_builtins(ctx, c) for c in (*labels.values(), *types.values())
+    ):  # the two whole-store scans go first; key counts overlap them
         prefetch_builtins(ctx, ACTIVITY)
 
     async def one_label(name: str, count: int) -> None:
@@ -69,15 +74,26 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
         source, params = node_source(name, sample)
         try:
             found = None
-            if sample is None and use_builtins:
-                found = await _node_keys_with_builtin_types(ctx, name, source)
             stats: dict[str, ValueStats] = {}
+            profiled = ValueRead(read=0, source=source, params=params)
+            if sample is None and use_builtins and _takes_builtins(ctx, count):
+                if ctx.profiles_values:  # the sample is read while the procedure scans
+                    found, sampled = await asyncio.gather(
+                        _node_keys_with_builtin_types(ctx, name, source),
+                        sampled_stats(ctx, ACTIVITY, "label", name, count),
+                    )
+                    if found is not None:
+                        stats = sampled.stats
+                        profiled = ValueRead(sampled.read, sampled.source, sampled.params)
+                else:
+                    found = await _node_keys_with_builtin_types(ctx, name, source)
             if found is None:
                 found = await _node_properties(ctx, source, params, sample, count, stats)
+                profiled = ValueRead(read=found[0], source=source, params=params)
             read, key_types, holders = found
             entry.properties = _properties(read, key_types, holders, sample)
             if stats:
-                await _attach_profiles(ctx, entry.properties, stats, read, source, params, "n")
+                await _attach_profiles(ctx, entry.properties, stats, profiled, "n")
                 ctx.value_stats[("label", name)] = stats
         except NeoSenseError as exc:
             errors.append(exc.with_context(subject=f"(:{name})"))
@@ -95,10 +111,16 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
                 reading.read, reading.key_types, reading.key_holders, reading.sample
             )
             if reading.value_stats:
-                source, params = relationship_source(name, reading.sample)
-                await _attach_profiles(
-                    ctx, entry.properties, reading.value_stats, reading.read, source, params, "r"
-                )
+                if reading.value_sample is not None:
+                    profiled = ValueRead(
+                        reading.value_sample.read,
+                        reading.value_sample.source,
+                        reading.value_sample.params,
+                    )
+                else:
+                    source, params = relationship_source(name, reading.sample)
+                    profiled = ValueRead(reading.read, source, params)
+                await _attach_profiles(ctx, entry.properties, reading.value_stats, profiled, "r")
                 ctx.value_stats[("relationship_type", name)] = reading.value_stats
         except NeoSenseError as exc:
             errors.append(exc.with_context(subject=f"[:{name}]"))
@@ -167,9 +189,7 @@ async def _node_properties(
         rows = await ctx.read(
             ACTIVITY,
             "schema.profile_sample" if sample else "schema.profile_scan",
-            f"{source} WITH properties(n) AS p UNWIND [null] + keys(p) AS k {bind_values('k')} "
-            "RETURN k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
-            f"count(*) AS c, {AGGREGATES}",
+            profile_query(source, "n"),
             {**params, **aggregate_parameters(sample.sample_size if sample else count)},
         )
         for row in rows:
@@ -217,17 +237,30 @@ async def _node_properties(
     return read_count, key_types, holders
 
 
+@dataclass
+class ValueRead:
+    """The entities value statistics were read from: how many, and the Cypher binding them."""
+
+    read: int
+    source: str
+    params: dict[str, object]
+
+
+def _takes_builtins(ctx: RunContext, count: int) -> bool:
+    """Whether an exactly read label or type takes types from the builtin procedures."""
+    return not ctx.profiles_values or not profiled_in_full(ctx.options, count)
+
+
 async def _attach_profiles(
     ctx: RunContext,
     properties: list[Property],
     stats: dict[str, ValueStats],
-    read_count: int,
-    source: str,
-    params: dict[str, object],
+    profiled: ValueRead,
     entity: str,
 ) -> None:
     """Profiles per the values policy; under 'examples', top values of low-cardinality keys
     (one more read of the same entities, only for those keys)."""
+    source, params = profiled.source, profiled.params
     policy = ctx.options.values
     if policy == "none":
         return
@@ -251,7 +284,10 @@ async def _attach_profiles(
     for prop in properties:
         if prop.name in stats and ctx.profiles_left > 0:
             ctx.profiles_left -= 1
-            prop.profile = stats[prop.name].profile(read_count, prop.provenance, policy)
+            value_stats = stats[prop.name]
+            prop.profile = value_stats.profile(
+                profiled.read, value_stats.provenance or prop.provenance, policy
+            )
 
 
 def _properties(

@@ -15,6 +15,7 @@ ends and non-mandatory keys (builtin_schema.py).
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,14 @@ from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everythi
 from .context import RunContext
 from .pattern_counts import all_patterns_from_counts, type_end_counts, unlabeled_ends
 from .sampling import Sample, relationship_source
-from .value_profile import AGGREGATES, ValueStats, aggregate_parameters, bind_values
+from .value_profile import (
+    AGGREGATES,
+    ValueStats,
+    aggregate_parameters,
+    bind_values,
+    profiled_in_full,
+)
+from .value_sample import SampledStats, sampled_stats
 from .value_types import normalise_value_type, python_value_type
 
 LabelSets = tuple[tuple[str, ...], tuple[str, ...]]
@@ -42,6 +50,8 @@ class TypeReading:
     # Exact patterns the count store determined (pattern_counts.py); `ends` is then empty.
     patterns: list[Pattern] | None = None
     value_stats: dict[str, ValueStats] = field(default_factory=dict)
+    # Set when value_stats come from a sample of an exactly read type (value_sample.py).
+    value_sample: SampledStats | None = None
 
 
 async def read_type(ctx: RunContext, activity: str, rel_type: str, count: int) -> TypeReading:
@@ -53,24 +63,30 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
     sample = None if ctx.options.is_exact(count) else ctx.relationship_sample(rel_type, count)
     source, params = relationship_source(rel_type, sample, with_ends=True)
     reading = TypeReading(sample=sample)
-    if sample is None and reads_everything(ctx) and not ctx.profiles_values:
-        builtin = await builtin_relationship_schema(ctx, activity)
-        if builtin is not None:
-            keys = builtin.get(rel_type, {})
-            starts, ends, complete = await type_end_counts(ctx, activity, rel_type)
-            unlabeled = await unlabeled_ends(ctx, activity)
-            reading.patterns = all_patterns_from_counts(
-                count,
-                starts,
-                ends,
-                complete,
-                None if unlabeled is None else unlabeled.get(rel_type, Counter()),
+    takes_builtins = not ctx.profiles_values or not profiled_in_full(ctx.options, count)
+    if sample is None and reads_everything(ctx) and takes_builtins:
+        # Too big to profile in full: value statistics from a sample, read while the
+        # procedure and the counts scan.
+        value_sample = (
+            asyncio.ensure_future(
+                sampled_stats(ctx, activity, "relationship_type", rel_type, count)
             )
-            if reading.patterns is not None:
-                await _count_keys(ctx, activity, rel_type, count, keys, reading)
-            else:
-                await _read_with_builtin_types(ctx, activity, source, keys, reading)
-            return reading
+            if ctx.profiles_values
+            else None
+        )
+        try:
+            builtin = await builtin_relationship_schema(ctx, activity)
+            if builtin is not None:
+                await _read_with_builtins(ctx, activity, rel_type, count, builtin, source, reading)
+                if value_sample is not None:
+                    reading.value_sample = await value_sample
+                    reading.value_stats = reading.value_sample.stats
+                return reading
+        finally:
+            if value_sample is not None and not value_sample.done():
+                value_sample.cancel()
+            elif value_sample is not None and not value_sample.cancelled():
+                value_sample.exception()  # retrieved: a fallback run does not log it twice
     if ctx.profiles_values:
         rows = await ctx.read(
             activity,
@@ -127,6 +143,32 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
             params,
         )
     return reading
+
+
+async def _read_with_builtins(
+    ctx: RunContext,
+    activity: str,
+    rel_type: str,
+    count: int,
+    builtin: dict[str, dict[str, KeyInfo]],
+    source: str,
+    reading: TypeReading,
+) -> None:
+    """Exact patterns and fill rates, types from db.schema.relTypeProperties()."""
+    keys = builtin.get(rel_type, {})
+    starts, ends, complete = await type_end_counts(ctx, activity, rel_type)
+    unlabeled = await unlabeled_ends(ctx, activity)
+    reading.patterns = all_patterns_from_counts(
+        count,
+        starts,
+        ends,
+        complete,
+        None if unlabeled is None else unlabeled.get(rel_type, Counter()),
+    )
+    if reading.patterns is not None:
+        await _count_keys(ctx, activity, rel_type, count, keys, reading)
+    else:
+        await _read_with_builtin_types(ctx, activity, source, keys, reading)
 
 
 async def _count_keys(

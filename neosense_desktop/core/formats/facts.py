@@ -1,36 +1,32 @@
 """What the human-readable formats (html, markdown) say about a report, as plain text.
 
-Each renderer escapes these strings for its own format; nothing here is escaped.
+The tables and the per-label and per-type entries are built here once; each renderer only
+escapes these strings and marks them up for its own format. Nothing here is escaped.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
 
-from ..report import Finding, Label, Pattern, Property, Provenance, RelationshipType, Report
-
-
-def provenance_text(provenance: Provenance | None) -> str:
-    if provenance is None:
-        return ""
-    if provenance.method == "count_store":
-        return "count store (exact)"
-    if provenance.method == "scan":
-        return "full scan (exact)"
-    size = f" of {provenance.sample_size:,}" if provenance.sample_size is not None else ""
-    return f"sample{size} (estimate)"
-
-
-def count_text(count: int | None, provenance: Provenance | None = None) -> str:
-    if count is None:
-        return "–"
-    estimate = provenance is not None and provenance.method == "sample"
-    return f"~{count:,}" if estimate else f"{count:,}"
+from ..report import (
+    Constraint,
+    Finding,
+    Index,
+    Label,
+    Pattern,
+    Property,
+    Provenance,
+    RelationshipType,
+    Report,
+)
+from ..wording import count_text, is_estimate, provenance_qualified, provenance_text
 
 
 def amount_text(count: int, provenance: Provenance | None, one: str, many: str) -> str:
     """'91 nodes (count store (exact))', with '~' for an estimate and the right plural."""
-    source = provenance_text(provenance)
+    source = provenance_qualified(provenance)
     noun = one if count == 1 else many
     return f"{count_text(count, provenance)} {noun}" + (f" ({source})" if source else "")
 
@@ -43,21 +39,6 @@ def pattern_text(rel_type: str, pattern: Pattern) -> str:
     start = f"(:{pattern.start})" if pattern.start is not None else "()"
     end = f"(:{pattern.end})" if pattern.end is not None else "()"
     return f"{start}-[:{rel_type}]->{end}"
-
-
-@dataclass(frozen=True)
-class PropertyRow:
-    name: str
-    types: str
-    fill: str
-    provenance: str
-
-
-def property_rows(properties: list[Property]) -> list[PropertyRow]:
-    return [
-        PropertyRow(p.name, " | ".join(p.types), fill_text(p), provenance_text(p.provenance))
-        for p in sorted(properties, key=lambda p: p.name)
-    ]
 
 
 def overview(report: Report) -> list[tuple[str, str]]:
@@ -98,28 +79,14 @@ def findings_sorted(report: Report) -> list[Finding]:
     )
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
-MULTI_LABEL_NOTE = (
-    "A relationship between nodes with several labels is counted once for each "
-    "start-label x end-label pair, so pattern counts of one type can add up to more than "
-    "the type's count."
-)
-
-
 def finding_affected(f: Finding) -> str:
     """'20 of 100 (exact)' / '~2,000 (sample of 1,000)' / '' for a finding's count."""
     if f.affected is None:
         return ""
     how = ""
     if f.affected_provenance is not None:
-        how = (
-            f" (sample of {f.affected_provenance.sample_size:,})"
-            if f.affected_provenance.method == "sample"
-            else " (exact)"
-        )
+        p = f.affected_provenance
+        how = f" ({provenance_text(p)})" if is_estimate(p) else " (exact)"
     of = f" of {f.population:,}" if f.population is not None else ""
     return f"{f.affected:,}{of}{how}"
 
@@ -135,3 +102,183 @@ def finding_examples(f: Finding) -> str:
     return ", ".join(
         (e.display + " " if e.display is not None else "") + f"[{e.element_id}]" for e in f.examples
     )
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of plain texts; numeric names the right-aligned (count) columns."""
+
+    head: list[str]
+    rows: list[list[str]]
+    numeric: frozenset[int] = frozenset()
+
+
+PROPERTY_HEAD = ["Property", "Types", "Present on", "From"]
+PATTERN_HEAD = ["Pattern", "Relationships"]
+INDEX_HEAD = ["Name", "Type", "On", "Labels or types", "Properties", "State", "Constraint"]
+CONSTRAINT_HEAD = ["Name", "Type", "On", "Labels or types", "Properties", "Index"]
+FINDING_HEAD = ["Severity", "Finding", "About", "What", "Affected", "Examples", "Next step"]
+
+
+def overview_table(report: Report) -> Table:
+    return Table(["", "Value"], [[k, v] for k, v in overview(report)])
+
+
+def property_table(properties: list[Property]) -> Table:
+    return Table(
+        PROPERTY_HEAD,
+        [
+            [p.name, " | ".join(p.types), fill_text(p), provenance_qualified(p.provenance)]
+            for p in sorted(properties, key=lambda p: p.name)
+        ],
+    )
+
+
+def pattern_table(items: list[tuple[str, Pattern]]) -> Table:
+    """(type, pattern) pairs, the largest first."""
+    return Table(
+        PATTERN_HEAD,
+        [
+            [pattern_text(t, p), count_text(p.count, p.provenance)]
+            for t, p in sorted(items, key=lambda tp: (-tp[1].count, tp[0]))
+        ],
+        frozenset({1}),
+    )
+
+
+def index_table(indexes: list[Index]) -> Table:
+    return Table(
+        INDEX_HEAD,
+        [
+            [
+                i.name,
+                i.type,
+                i.entity_type,
+                ", ".join(i.labels_or_types),
+                ", ".join(i.properties),
+                i.state,
+                i.owning_constraint or "",
+            ]
+            for i in indexes
+        ],
+    )
+
+
+def constraint_table(constraints: list[Constraint]) -> Table:
+    return Table(
+        CONSTRAINT_HEAD,
+        [
+            [
+                c.name,
+                c.type + (f" ({c.property_type})" if c.property_type else ""),
+                c.entity_type,
+                ", ".join(c.labels_or_types),
+                ", ".join(c.properties),
+                c.owned_index or "",
+            ]
+            for c in constraints
+        ],
+    )
+
+
+def finding_table(findings: list[Finding]) -> Table:
+    return Table(
+        FINDING_HEAD,
+        [
+            [
+                f.severity.value,
+                f.code,
+                f.subject,
+                f.message,
+                finding_affected(f),
+                finding_examples(f),
+                finding_next_step(f),
+            ]
+            for f in findings
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One label or relationship type: its section of the page, before any markup.
+
+    anchor is a number-based id ("label-3"), never the name. tables are the sub-sections
+    after the property table, each with its heading: Outgoing / Incoming patterns for a
+    label, Patterns for a type, then the Indexes and Constraints on it.
+    """
+
+    kind: Literal["label", "type"]
+    anchor: str
+    name: str
+    amount: str
+    properties: Table
+    tables: list[tuple[str, Table]] = field(default_factory=list)
+
+
+class _Neighbourhood:
+    """Per label and per type: its patterns, indexes and constraints (built once)."""
+
+    def __init__(self, report: Report) -> None:
+        self.outgoing: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
+        self.incoming: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
+        for rel in report.relationship_types:
+            for p in rel.patterns:
+                if p.start is not None:
+                    self.outgoing[p.start].append((rel.name, p))
+                if p.end is not None:
+                    self.incoming[p.end].append((rel.name, p))
+        self.indexes: dict[str, list[Index]] = defaultdict(list)
+        for i in report.indexes:
+            for name in i.labels_or_types:
+                self.indexes[name].append(i)
+        self.constraints: dict[str, list[Constraint]] = defaultdict(list)
+        for c in report.constraints:
+            for name in c.labels_or_types:
+                self.constraints[name].append(c)
+
+    def schema_on(self, name: str) -> list[tuple[str, Table]]:
+        tables = []
+        if self.indexes.get(name):
+            tables.append(("Indexes", index_table(self.indexes[name])))
+        if self.constraints.get(name):
+            tables.append(("Constraints", constraint_table(self.constraints[name])))
+        return tables
+
+
+def entries(report: Report) -> tuple[list[Entry], list[Entry]]:
+    """The labels' and the types' entries, each sorted by name."""
+    around = _Neighbourhood(report)
+    labels = []
+    for n, label in enumerate(labels_sorted(report)):
+        tables = []
+        if around.outgoing.get(label.name):
+            tables.append(("Outgoing", pattern_table(around.outgoing[label.name])))
+        if around.incoming.get(label.name):
+            tables.append(("Incoming", pattern_table(around.incoming[label.name])))
+        labels.append(
+            Entry(
+                "label",
+                f"label-{n}",
+                label.name,
+                amount_text(label.count, label.count_provenance, "node", "nodes"),
+                property_table(label.properties),
+                tables + around.schema_on(label.name),
+            )
+        )
+    types = []
+    for n, rel in enumerate(types_sorted(report)):
+        tables = []
+        if rel.patterns:
+            tables.append(("Patterns", pattern_table([(rel.name, p) for p in rel.patterns])))
+        types.append(
+            Entry(
+                "type",
+                f"type-{n}",
+                rel.name,
+                amount_text(rel.count, rel.count_provenance, "relationship", "relationships"),
+                property_table(rel.properties),
+                tables + around.schema_on(rel.name),
+            )
+        )
+    return labels, types

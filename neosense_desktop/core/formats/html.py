@@ -8,10 +8,11 @@ ids are numbers, never names.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Callable
 from html import escape
 
-from ..report import Constraint, Index, Label, Pattern, RelationshipType, Report
+from ..report import Report
+from ..wording import MULTI_LABEL_RULE
 from . import facts
 from .picture import MAX_LABELS_DRAWN, report_label_colours, schema_svg
 
@@ -31,6 +32,8 @@ nav ol{columns:2;margin-top:0}nav ol ol{columns:auto}
 svg.schema{max-width:100%;height:auto;border:1px solid #eee;background:#fcfcfd}
 svg .edge-label{font-size:10px;fill:#555;text-anchor:middle}
 svg .label-name{font-size:12px;font-weight:600;text-anchor:middle;fill:#1d1d1f}
+svg .legend-title{font-size:12px;font-weight:700;fill:#1d1d1f}
+svg .legend-name{font-size:12px;fill:#1d1d1f;white-space:pre}
 @media print{nav{display:none}}
 """
 
@@ -41,13 +44,17 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: frozenset[int] = frozenset()) -> str:
-    """A table of plain texts (escaped here)."""
-    out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
-    for row in rows:
+def _cell(text: str, css: str | None) -> str:
+    return f'<td class="{_e(css)}">{_e(text)}</td>' if css else f"<td>{_e(text)}</td>"
+
+
+def _table(table: facts.Table, css: Callable[[int, str], str | None] | None = None) -> str:
+    """The table's texts escaped; css gives a cell's class (numeric columns by default)."""
+    out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in table.head), "</tr></thead><tbody>"]
+    for row in table.rows:
         out.append("<tr>")
         out.extend(
-            f'<td class="num">{_e(c)}</td>' if i in numeric else f"<td>{_e(c)}</td>"
+            _cell(c, css(i, c) if css else ("num" if i in table.numeric else None))
             for i, c in enumerate(row)
         )
         out.append("</tr>")
@@ -55,133 +62,54 @@ def _table(head: list[str], rows: list[list[str]], numeric: frozenset[int] = fro
     return "".join(out)
 
 
-def _index_rows(indexes: list[Index]) -> list[list[str]]:
-    return [
-        [
-            i.name,
-            i.type,
-            i.entity_type,
-            ", ".join(i.labels_or_types),
-            ", ".join(i.properties),
-            i.state,
-            i.owning_constraint or "",
-        ]
-        for i in indexes
-    ]
+def _or_none(
+    table: facts.Table, none: str, css: Callable[[int, str], str | None] | None = None
+) -> str:
+    return _table(table, css) if table.rows else f'<p class="muted">{_e(none)}</p>'
 
 
-INDEX_HEAD = ["Name", "Type", "On", "Labels or types", "Properties", "State", "Constraint"]
-CONSTRAINT_HEAD = ["Name", "Type", "On", "Labels or types", "Properties", "Index"]
+# Finding cells: the severity coloured, names and Cypher in a monospace font.
+_FINDING_NAME_COLUMNS = frozenset({2, 5, 6})
 
 
-def _constraint_rows(constraints: list[Constraint]) -> list[list[str]]:
-    return [
-        [
-            c.name,
-            c.type + (f" ({c.property_type})" if c.property_type else ""),
-            c.entity_type,
-            ", ".join(c.labels_or_types),
-            ", ".join(c.properties),
-            c.owned_index or "",
-        ]
-        for c in constraints
-    ]
+def _finding_css(col: int, text: str) -> str | None:
+    if col == 0:
+        return f"sev-{text}"
+    return "name" if col in _FINDING_NAME_COLUMNS else None
 
 
-def _properties(props: list[facts.PropertyRow]) -> str:
-    if not props:
-        return '<p class="muted">No properties.</p>'
-    return _table(
-        ["Property", "Types", "Present on", "From"],
-        [[p.name, p.types, p.fill, p.provenance] for p in props],
-    )
-
-
-class _Index:
-    """Per label and per type: its patterns, indexes and constraints (built once)."""
-
-    def __init__(self, report: Report) -> None:
-        self.colours = report_label_colours(report)
-        self.outgoing: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
-        self.incoming: dict[str, list[tuple[str, Pattern]]] = defaultdict(list)
-        for rel in report.relationship_types:
-            for p in rel.patterns:
-                if p.start is not None:
-                    self.outgoing[p.start].append((rel.name, p))
-                if p.end is not None:
-                    self.incoming[p.end].append((rel.name, p))
-        self.indexes: dict[str, list[Index]] = defaultdict(list)
-        for i in report.indexes:
-            for name in i.labels_or_types:
-                self.indexes[name].append(i)
-        self.constraints: dict[str, list[Constraint]] = defaultdict(list)
-        for c in report.constraints:
-            for name in c.labels_or_types:
-                self.constraints[name].append(c)
-
-
-def _patterns(items: list[tuple[str, Pattern]]) -> str:
-    rows = [
-        [facts.pattern_text(t, p), facts.count_text(p.count, p.provenance)]
-        for t, p in sorted(items, key=lambda tp: (-tp[1].count, tp[0]))
-    ]
-    return _table(["Pattern", "Relationships"], rows, frozenset({1}))
-
-
-def _label_section(n: int, label: Label, idx: _Index) -> str:
+def _entry_section(entry: facts.Entry, colours: dict[str, str]) -> str:
+    if entry.kind == "label":
+        heading = (
+            f'<span class="swatch" style="background:{colours[entry.name]}"></span>'
+            f'<span class="name">:{_e(entry.name)}</span>'
+        )
+    else:
+        heading = f'<span class="name">[:{_e(entry.name)}]</span>'
     out = [
-        f'<section id="label-{n}"><h3><span class="swatch" style="background:'
-        f'{idx.colours[label.name]}"></span><span class="name">:{_e(label.name)}</span></h3>',
-        f"<p>{_e(facts.amount_text(label.count, label.count_provenance, 'node', 'nodes'))}</p>",
-        _properties(facts.property_rows(label.properties)),
+        f'<section id="{entry.anchor}"><h3>{heading}</h3>',
+        f"<p>{_e(entry.amount)}</p>",
+        _or_none(entry.properties, "No properties."),
     ]
-    if idx.outgoing.get(label.name):
-        out += ["<h4>Outgoing</h4>", _patterns(idx.outgoing[label.name])]
-    if idx.incoming.get(label.name):
-        out += ["<h4>Incoming</h4>", _patterns(idx.incoming[label.name])]
-    _schema_on(out, label.name, idx)
-    out.append("</section>")
-    return "".join(out)
-
-
-def _schema_on(out: list[str], name: str, idx: _Index) -> None:
-    if idx.indexes.get(name):
-        out += ["<h4>Indexes</h4>", _table(INDEX_HEAD, _index_rows(idx.indexes[name]))]
-    if idx.constraints.get(name):
-        out += [
-            "<h4>Constraints</h4>",
-            _table(CONSTRAINT_HEAD, _constraint_rows(idx.constraints[name])),
-        ]
-
-
-def _type_section(n: int, rel: RelationshipType, idx: _Index) -> str:
-    out = [
-        f'<section id="type-{n}"><h3><span class="name">[:{_e(rel.name)}]</span></h3>',
-        "<p>"
-        + _e(facts.amount_text(rel.count, rel.count_provenance, "relationship", "relationships"))
-        + "</p>",
-        _properties(facts.property_rows(rel.properties)),
-    ]
-    if rel.patterns:
-        out += ["<h4>Patterns</h4>", _patterns([(rel.name, p) for p in rel.patterns])]
-    _schema_on(out, rel.name, idx)
+    for title, table in entry.tables:
+        out += [f"<h4>{_e(title)}</h4>", _table(table)]
     out.append("</section>")
     return "".join(out)
 
 
 def render_html(report: Report) -> str:
-    labels, types = facts.labels_sorted(report), facts.types_sorted(report)
+    labels, types = facts.entries(report)
     findings = facts.findings_sorted(report)
-    idx = _Index(report)
+    colours = report_label_colours(report)
     title = f"{report.server.database} on {report.server.address} — NeoSense report"
     toc = [
         '<nav id="toc"><h2>Contents</h2><ol>',
         '<li><a href="#overview">Overview</a></li>',
         '<li><a href="#picture">Schema picture</a></li>',
         f'<li><a href="#labels">Labels ({len(labels):,})</a><ol>',
-        *(f'<li><a href="#label-{n}">:{_e(x.name)}</a></li>' for n, x in enumerate(labels)),
+        *(f'<li><a href="#{x.anchor}">:{_e(x.name)}</a></li>' for x in labels),
         f'</ol></li><li><a href="#types">Relationship types ({len(types):,})</a><ol>',
-        *(f'<li><a href="#type-{n}">[:{_e(x.name)}]</a></li>' for n, x in enumerate(types)),
+        *(f'<li><a href="#{x.anchor}">[:{_e(x.name)}]</a></li>' for x in types),
         f'</ol></li><li><a href="#findings">Findings ({len(findings):,})</a></li>',
         f'<li><a href="#indexes">Indexes ({len(report.indexes):,})</a></li>',
         f'<li><a href="#constraints">Constraints ({len(report.constraints):,})</a></li>',
@@ -205,7 +133,7 @@ def render_html(report: Report) -> str:
         f"by NeoSense {_e(report.run.app_version)}</p></header>",
         *toc,
         '<section id="overview"><h2>Overview</h2>',
-        _table(["", "Value"], [[k, v] for k, v in facts.overview(report)]),
+        _table(facts.overview_table(report)),
         *(f'<p class="muted">{_e(note)}</p>' for note in report.notes),
         "</section>",
         '<section id="picture"><h2>Schema picture</h2>',
@@ -213,38 +141,20 @@ def render_html(report: Report) -> str:
         picture_note,
         "</section>",
         '<section id="labels"><h2>Labels</h2>',
-        *(_label_section(n, x, idx) for n, x in enumerate(labels)),
+        *(_entry_section(x, colours) for x in labels),
         "</section>",
         '<section id="types"><h2>Relationship types</h2>',
-        f'<p class="muted">{_e(facts.MULTI_LABEL_NOTE)}</p>',
-        *(_type_section(n, x, idx) for n, x in enumerate(types)),
+        f'<p class="muted">{_e(MULTI_LABEL_RULE)}</p>',
+        *(_entry_section(x, colours) for x in types),
         "</section>",
         '<section id="findings"><h2>Findings</h2>',
-        (
-            "<table><thead><tr><th>Severity</th><th>Finding</th><th>About</th>"
-            "<th>What</th><th>Affected</th><th>Examples</th><th>Next step</th></tr></thead><tbody>"
-            + "".join(
-                f'<tr><td class="sev-{_e(f.severity.value)}">{_e(f.severity.value)}</td>'
-                f'<td>{_e(f.code)}</td><td class="name">{_e(f.subject)}</td>'
-                f"<td>{_e(f.message)}</td><td>{_e(facts.finding_affected(f))}</td>"
-                f'<td class="name">{_e(facts.finding_examples(f))}</td>'
-                f'<td class="name">{_e(facts.finding_next_step(f))}</td></tr>'
-                for f in findings
-            )
-            + "</tbody></table>"
-            if findings
-            else '<p class="muted">No findings.</p>'
-        ),
+        _or_none(facts.finding_table(findings), "No findings.", _finding_css),
         "</section>",
         '<section id="indexes"><h2>Indexes</h2>',
-        _table(INDEX_HEAD, _index_rows(report.indexes))
-        if report.indexes
-        else '<p class="muted">No indexes.</p>',
+        _or_none(facts.index_table(report.indexes), "No indexes."),
         "</section>",
         '<section id="constraints"><h2>Constraints</h2>',
-        _table(CONSTRAINT_HEAD, _constraint_rows(report.constraints))
-        if report.constraints
-        else '<p class="muted">No constraints.</p>',
+        _or_none(facts.constraint_table(report.constraints), "No constraints."),
         "</section></body></html>",
     ]
     return "\n".join(body) + "\n"

@@ -19,11 +19,12 @@ brace inside a name cannot be read as the format's own syntax.
 from __future__ import annotations
 
 from ..report import Pattern, Property, Provenance, Report
+from ..wording import is_estimate
 from .names import schema_name
 
 
 def _count(count: int, provenance: Provenance | None, noun: str) -> str:
-    approx = "~" if provenance is not None and provenance.method == "sample" else ""
+    approx = "~" if is_estimate(provenance) else ""
     if noun and count == 1:
         noun = noun.removesuffix("s")
     return f"// {approx}{count:,} {noun}".rstrip()

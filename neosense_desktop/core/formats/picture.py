@@ -18,6 +18,12 @@ from ..schema_layout import LaidOutNode, layout_schema
 # layout is quadratic, and a picture of more discs is not readable anyway.
 MAX_LABELS_DRAWN = 80
 MARGIN = 70.0
+# The legend, as in the window (ui/schema_view.LegendItem): a row per label, in columns of
+# 8 to 25 rows, to the right of the discs. SVG cannot measure text, so a column is as wide
+# as its longest entry at an average glyph width of the 12 px font.
+LEGEND_ROW = 20.0
+LEGEND_GAP = 40.0
+GLYPH_WIDTH = 7.2
 
 
 def report_label_colours(report: Report) -> dict[str, str]:
@@ -43,10 +49,20 @@ def schema_svg(report: Report, limit: int = MAX_LABELS_DRAWN) -> str:
     ]
     layout = layout_schema(nodes, [(a, b, c) for a, b, _t, c in edges if a and b])
     colours = report_label_colours(report)
+    top = min(n.y - n.radius for n in layout.values())
+    bottom = max(n.y + n.radius for n in layout.values()) + 24
+    # Right of the discs and of the names under them (a name can be wider than its disc).
+    right = max(n.x + max(n.radius, len(n.name) * GLYPH_WIDTH / 2) for n in layout.values())
+    legend, (legend_w, legend_h) = _legend(
+        [(name, count, colours[name]) for name, count in nodes],
+        right + LEGEND_GAP,
+        top,
+        rows=max(8, min(25, int((bottom - top) // LEGEND_ROW) - 2)),
+    )
     left = min(n.x - n.radius for n in layout.values()) - MARGIN
-    top = min(n.y - n.radius for n in layout.values()) - MARGIN
-    right = max(n.x + n.radius for n in layout.values()) + MARGIN
-    bottom = max(n.y + n.radius for n in layout.values()) + MARGIN
+    right = right + LEGEND_GAP + legend_w + MARGIN
+    bottom = max(bottom, top + legend_h) + MARGIN
+    top -= MARGIN
     width, height = right - left, bottom - top
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="schema" role="img" '
@@ -66,6 +82,7 @@ def schema_svg(report: Report, limit: int = MAX_LABELS_DRAWN) -> str:
         out.append(_edge(a, b, rel_type, count, nth))
     for name, count in nodes:
         out.append(_disc(layout[name], count, colours[name]))
+    out.append(legend)
     out.append("</svg>")
     return "\n".join(out)
 
@@ -111,3 +128,32 @@ def _disc(node: LaidOutNode, count: int, colour: str) -> str:
         f'<text x="{node.x:.1f}" y="{node.y + node.radius + 15:.1f}" '
         f'class="label-name">{name}</text></g>'
     )
+
+
+def _legend(
+    entries: list[tuple[str, int, str]], x0: float, y0: float, rows: int
+) -> tuple[str, tuple[float, float]]:
+    """The colour key: a swatch, the name and the count of each label drawn, in columns.
+    Returns the SVG and its (width, height)."""
+    out = [
+        '<g class="legend" aria-label="Legend">',
+        f'<text x="{x0:.1f}" y="{y0 + 12:.1f}" class="legend-title">Labels</text>',
+    ]
+    x, column_width, height = x0, 0.0, LEGEND_ROW
+    for i, (name, count, colour) in enumerate(entries):
+        if i and i % rows == 0:
+            x += column_width + 16
+            column_width = 0.0
+        y = y0 + LEGEND_ROW + 4 + (i % rows) * LEGEND_ROW
+        text = f"{name}  {count:,}"
+        out.append(
+            f'<g class="legend-entry"><title>{escape(f":{name}")} {count:,} nodes</title>'
+            f'<circle cx="{x + 6:.1f}" cy="{y + 9:.1f}" r="6" fill="{colour}" '
+            f'stroke="#333" stroke-width="0.8"/>'
+            f'<text x="{x + 18:.1f}" y="{y + 13:.1f}" class="legend-name">{escape(text)}</text>'
+            "</g>"
+        )
+        column_width = max(column_width, 18 + len(text) * GLYPH_WIDTH)
+        height = max(height, y + LEGEND_ROW - y0)
+    out.append("</g>")
+    return "".join(out), (x + column_width - x0, height)

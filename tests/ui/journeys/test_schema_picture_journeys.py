@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget
+from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMenu, QWidget
 
 from neosense_desktop.core.export import save_report
 from neosense_desktop.core.report import Pattern, RelationshipType, Report
@@ -170,3 +170,82 @@ async def test_journey_fifty_labels_opened_from_a_file(tmp_path: Path) -> None:
         await _save_through_dialog(view, "png", png)
         assert not QImage(str(png)).isNull()
         (SHOTS / "fifty-labels-saved.png").write_bytes(png.read_bytes())
+
+
+def _file_menu_action(window: MainWindow, text: str) -> tuple[QMenu, QAction]:
+    """The File menu and its action with `text` (mnemonic ampersands ignored), as shown."""
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if isinstance(menu, QMenu) and top.text().replace("&", "") == "File":
+            for action in menu.actions():
+                if action.text().replace("&", "") == text:
+                    return menu, action
+    raise AssertionError(f"File > {text} not found")
+
+
+async def _open_report(window: MainWindow, path: Path) -> None:
+    await press(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    dialog = await wait_for_widget(QFileDialog, "open-file-dialog")
+    assert isinstance(dialog, QFileDialog)
+    _choose(dialog, path)
+
+
+async def test_journey_save_schema_picture_from_the_file_menu(tmp_path: Path) -> None:
+    report = make_report(labels=5)
+    report.labels[2].name = "Kunde <b>&amp;</b> | `x`"
+    source = save_report(report, tmp_path / "five.json")
+    empty = make_report(labels=0, types=0)
+    empty.indexes, empty.constraints = [], []
+    no_labels = save_report(empty, tmp_path / "no-labels.json")
+    async with open_window(SecretStore(fail.Keyring())) as window:
+        menu, action = _file_menu_action(window, "Save Schema Picture As…")
+        assert not action.isEnabled(), "no report, no picture: nothing to save"
+
+        await _open_report(window, source)
+        await wait_for(action.isEnabled, 30, "File > Save Schema Picture As… enabled")
+        assert window.results.schema_view.legend is not None
+        menu.popup(window.mapToGlobal(window.menuBar().geometry().bottomLeft()))
+        await wait_for(menu.isVisible, 10, "the File menu open")
+        await asyncio.sleep(0.2)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert menu.grab().save(str(SHOTS / "file-menu-save-picture.png"))
+        menu.close()
+
+        # SVG: the suffix chooses the format; every name is in the file, whole.
+        svg = tmp_path / "five schema.svg"
+        action.trigger()
+        dialog = await wait_for_widget(QFileDialog, "save-picture-dialog")
+        assert isinstance(dialog, QFileDialog)
+        assert dialog.nameFilters() == ["PNG image (*.png)", "SVG drawing (*.svg)"]
+        _choose(dialog, svg)
+        await wait_for(svg.exists, 20, "the SVG file")
+        await wait_for(
+            lambda: str(svg) in window.statusBar().currentMessage(), 10, "Saved … to the SVG"
+        )
+        root = ET.fromstring(svg.read_text(encoding="utf-8"))
+        desc = "".join(el.text or "" for el in root.iter("{http://www.w3.org/2000/svg}desc"))
+        assert all(label.name in desc for label in report.labels), desc
+        assert len(list(root.iter("{http://www.w3.org/2000/svg}circle"))) == len(report.labels)
+
+        # PNG through the same menu entry.
+        png = tmp_path / "five schema.png"
+        action.trigger()
+        dialog = await wait_for_widget(QFileDialog, "save-picture-dialog")
+        assert isinstance(dialog, QFileDialog)
+        _choose(dialog, png)
+        await wait_for(png.exists, 20, "the PNG file")
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        image = QImage(str(png))
+        assert not image.isNull() and image.width() > 400
+        (SHOTS / "file-menu-saved.png").write_bytes(png.read_bytes())
+        (SHOTS / "file-menu-saved.svg").write_bytes(svg.read_bytes())
+        await _shot(window, "file-menu-save-picture-window")
+
+        # A report without labels has no picture: the entry is disabled again.
+        await _open_report(window, no_labels)
+        await wait_for(
+            lambda: window.results.report is not None and not window.results.report.labels,
+            20,
+            "the report without labels shown",
+        )
+        await wait_for(lambda: not action.isEnabled(), 10, "the entry disabled")

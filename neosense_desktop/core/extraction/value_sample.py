@@ -1,0 +1,74 @@
+"""Value statistics of a big label or type in an exact run, from a spread sample.
+
+An exact run reads names, types and fill rates of every entity through Neo4j's own schema
+procedures plus a keys() count (builtin_schema.py): about a third of the work of typing
+every value in Cypher. The value aggregates (value_profile.AGGREGATES: distinct counts,
+min/max, string shapes by regular expression) cost ~10x that per value, so reading them for
+every entity made an exact run of the 1M-node benchmark graph 7.8x slower (2.8 s -> 21.6 s;
+benchmarks/results/README.md). So:
+
+- a label or type of at most value_profile.EXACT_PROFILE_MAX entities is profiled in its
+  one full read, exact, as before;
+- a bigger one keeps exact types and fill rates, and its value statistics come from a
+  spread sample (sampling.py) of profile_sample_size(options) entities, with provenance
+  "sample" on the statistics themselves (ValueStats.provenance), so profiles and the
+  findings built on them say "in a sample of N" and estimate their counts.
+
+The plan names both cases (planning.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..report import Provenance
+from .context import RunContext
+from .sampling import Sample, node_source, relationship_source
+from .value_profile import ValueStats, aggregate_parameters, profile_query, profile_sample_size
+
+
+@dataclass
+class SampledStats:
+    """Statistics per key, the entities they describe, and how to read those again (for
+    the top values under the 'examples' policy)."""
+
+    stats: dict[str, ValueStats]
+    read: int
+    source: str
+    params: dict[str, Any]
+
+
+async def sampled_stats(
+    ctx: RunContext, activity: str, kind: str, name: str, count: int
+) -> SampledStats:
+    """Value statistics of the label (kind "label") or type (kind "relationship_type")
+    `name` from a spread sample of its `count` entities."""
+    size = profile_sample_size(ctx.options)
+    sample: Sample
+    if kind == "label":
+        sample = ctx.node_sample(name, count, size)
+        source, params = node_source(name, sample)
+        entity = "n"
+    else:
+        sample = ctx.relationship_sample(name, count, size)
+        source, params = relationship_source(name, sample)
+        entity = "r"
+    rows = await ctx.read(
+        activity,
+        "value_sample.profile",
+        profile_query(source, entity),
+        {**params, **aggregate_parameters(sample.sample_size)},
+    )
+    stats: dict[str, ValueStats] = {}
+    read = 0
+    for row in rows:
+        key = row["k"]
+        if key is None:
+            read = int(row["c"])
+        else:
+            stats.setdefault(key, ValueStats()).add_row(row)
+    provenance = Provenance(method="sample", sample_size=read)
+    for value_stats in stats.values():
+        value_stats.provenance = provenance
+    return SampledStats(stats, read, source, params)

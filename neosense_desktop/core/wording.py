@@ -1,0 +1,59 @@
+"""The words for where a report's numbers came from and how they are counted.
+
+One source for the window (ui.wording re-exports these) and the human-readable exports
+(formats.facts), so a count reads the same in the tree, the details pane, an html page and a
+Markdown file. Plain text: each caller escapes for where it goes.
+"""
+
+from __future__ import annotations
+
+from .report import Provenance
+
+# How a relationship between nodes of several labels is counted in patterns (the engine's
+# rule, also stated in the report schema's Pattern.count description).
+MULTI_LABEL_RULE = (
+    "A relationship whose start or end node has several labels counts once per start-label "
+    "× end-label pair, so a type's pattern counts can add up to more than its count."
+)
+
+_METHOD_WORDS = {"count_store": "count store", "scan": "full scan"}
+
+
+def is_estimate(p: Provenance | None) -> bool:
+    return p is not None and p.method == "sample"
+
+
+def provenance_text(p: Provenance | None) -> str:
+    """Where a number came from, in a few words for a cell: "count store", "sample of 1,000"."""
+    if p is None:
+        return ""
+    if p.method == "sample":
+        return f"sample of {p.sample_size:,}" if p.sample_size is not None else "sample"
+    return _METHOD_WORDS.get(p.method) or p.method.replace("_", " ")
+
+
+def provenance_qualified(p: Provenance | None) -> str:
+    """provenance_text with whether the number is exact, for a page without tooltips:
+    "count store (exact)", "sample of 1,000 (estimate)"."""
+    if p is None:
+        return ""
+    return f"{provenance_text(p)} ({'estimate' if is_estimate(p) else 'exact'})"
+
+
+def provenance_sentence(p: Provenance | None) -> str:
+    """Where a number came from, as a sentence for a tooltip or the details."""
+    if p is None:
+        return "Source not recorded."
+    if p.method == "count_store":
+        return "Exact, from Neo4j's count store."
+    if p.method == "scan":
+        return "Exact, from reading every entity."
+    size = f" of {p.sample_size:,} entities" if p.sample_size is not None else ""
+    return f"Estimated from a sample{size}."
+
+
+def count_text(count: int | None, p: Provenance | None = None) -> str:
+    """A count with "~" when it is an estimate, "–" when unknown."""
+    if count is None:
+        return "–"
+    return f"~{count:,}" if is_estimate(p) else f"{count:,}"

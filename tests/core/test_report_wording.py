@@ -1,0 +1,58 @@
+"""The words for a number's provenance: one source (core.wording) for the window and the
+html and Markdown exports, so a count reads the same wherever it is shown."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from neosense_desktop.core import wording
+from neosense_desktop.core.formats import render
+from neosense_desktop.core.formats.markdown import md
+from neosense_desktop.core.report import Finding, Provenance, Severity
+from tests.ui.report_factory import make_report
+
+
+@pytest.mark.parametrize(
+    ("provenance", "cell", "qualified"),
+    [
+        (Provenance(method="count_store"), "count store", "count store (exact)"),
+        (Provenance(method="scan"), "full scan", "full scan (exact)"),
+        (
+            Provenance(method="sample", sample_size=1000),
+            "sample of 1,000",
+            "sample of 1,000 (estimate)",
+        ),
+        (Provenance(method="sample"), "sample", "sample (estimate)"),
+        (None, "", ""),
+    ],
+)
+def test_provenance_words(provenance: Provenance | None, cell: str, qualified: str) -> None:
+    assert wording.provenance_text(provenance) == cell
+    assert wording.provenance_qualified(provenance) == qualified
+
+
+def test_a_sampled_finding_without_a_sample_size_exports() -> None:
+    # A report file can come from anyone: a sample provenance without its size must not stop
+    # the export (it once raised TypeError formatting None with ",").
+    report = make_report()
+    report.quality.findings.append(
+        Finding(
+            code="numeric_strings",
+            severity=Severity.WARNING,
+            subject="Label0.prop1",
+            message="numbers stored as strings",
+            affected=7,
+            affected_provenance=Provenance(method="sample"),
+            population=100,
+        )
+    )
+    assert "7 of 100 (sample)" in render(report, "html")
+    assert md("7 of 100 (sample)") in render(report, "markdown")
+
+
+def test_exports_state_the_windows_multi_label_rule() -> None:
+    report = make_report()
+    assert escape(wording.MULTI_LABEL_RULE) in render(report, "html")
+    assert md(wording.MULTI_LABEL_RULE) in render(report, "markdown")
