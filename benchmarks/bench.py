@@ -11,7 +11,8 @@ wall time median and the coverage of the ground truth. Prints a Markdown table; 
     {"nodes", "relationships",
      "rows": [{"tool", "mode", "median_s", "runs_s", "coverage": {"labels", "types",
                "patterns", "property_keys", "value_types"}}],
-     "ui": {"max_stall_ms", "p99_stall_ms", "peak_rss_mb"} or null,
+     "ui": {"max_stall_ms", "p99_stall_ms", "peak_rss_mb", "time_to_first_labels_s",
+            "time_to_full_report_s"} or null,
      "skipped": [{"tool", "mode", "reason"}]}
 
 Tools: builtin (db.schema.nodeTypeProperties + relTypeProperties), apoc_meta_schema,
@@ -249,8 +250,9 @@ def prepare_server(
 def measure_ui(ctx: Context, graph_dir: Path) -> dict[str, float] | None:
     """Issue part 3: the real main window, offscreen, 5 ms heartbeat (benchmarks/ui_bench.py).
 
-    A run on this graph, then a 2,000 x 50 report opened into the tree and the picture.
-    Returns the three numbers the JSON names; the per-phase detail goes to stderr.
+    Two runs on this graph (F5; the second, warm, is timed to the first labels and to the
+    full report in the tree), then a 2,000 x 50 report opened into the tree and the picture.
+    Returns the numbers the JSON names; the per-phase detail goes to stderr.
     """
     from benchmarks import ui_bench
 
@@ -260,7 +262,11 @@ def measure_ui(ctx: Context, graph_dir: Path) -> dict[str, float] | None:
         log(f"--ui failed, ui stays null: {exc}")
         return None
     log(f"ui detail: {json.dumps(full)}")
-    return {k: float(full[k]) for k in ("max_stall_ms", "p99_stall_ms", "peak_rss_mb")}
+    keys = ("max_stall_ms", "p99_stall_ms", "peak_rss_mb")
+    arrival = ("time_to_first_labels_s", "time_to_full_report_s")
+    return {k: float(full[k]) for k in keys} | {
+        k: float(full[k]) for k in arrival if full.get(k) is not None
+    }
 
 
 # --------------------------------------------------------------------------- run
@@ -321,6 +327,12 @@ def markdown(result: dict[str, Any]) -> str:
             f"{ui['p99_stall_ms']:.0f} ms (target <= 16), peak RSS "
             f"{ui['peak_rss_mb']:.0f} MB (target <= 300)"
         )
+        if ui.get("time_to_first_labels_s") is not None:
+            notes.append(
+                f"UI, warm F5: first labels in the tree after "
+                f"{ui['time_to_first_labels_s'] * 1000:.0f} ms (target <= 200), full report "
+                f"after {ui.get('time_to_full_report_s', float('nan')):.2f} s"
+            )
     if notes:
         lines += ["", *[f"- {n}" for n in notes]]
     return "\n".join(lines)

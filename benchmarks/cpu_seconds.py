@@ -33,6 +33,8 @@ from typing import Any
 
 import neo4j
 
+from neosense_desktop.core.report import ACTIVITY_NAMES
+
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "neosense-test"
 _QUERY_LINE = re.compile(r"query (\S+): (\d+) rows in ([0-9.]+) s")
@@ -73,7 +75,12 @@ class _QueryLog(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def neosense(uri: str, mode: str, concurrency: int, sample: int) -> tuple[float, list[str]]:
+WITHOUT_QUALITY = [a for a in ACTIVITY_NAMES if a != "quality_and_context"]
+
+
+def neosense(
+    uri: str, mode: str, concurrency: int, sample: int, activities: list[str] | None = None
+) -> tuple[float, list[str]]:
     """One in-process run; (the report's own duration, the per-query log lines)."""
     from neosense_desktop.core.connection import ConnectionSettings
     from neosense_desktop.core.extraction import ExtractionRun, RunOptions
@@ -91,6 +98,7 @@ def neosense(uri: str, mode: str, concurrency: int, sample: int) -> tuple[float,
                 sample_size=sample,
                 max_concurrent_queries=concurrency,
                 query_timeout_s=600,
+                activities=activities or list(ACTIVITY_NAMES),
             )
             async with ExtractionRun(settings, PASSWORD, options) as run:
                 report = await run.run()
@@ -119,6 +127,11 @@ def measure(port: int, runs: int, sample: int) -> dict[str, Any]:
         "builtin exact": lambda: builtin(uri),
         "neosense exact": lambda: neosense(uri, "exact", 4, sample),
         "neosense sampled": lambda: neosense(uri, "sampled", 4, sample),
+        # quality_and_context's added cost (issue 15: sampled may grow by at most 20 %)
+        "neosense exact, no quality": lambda: neosense(uri, "exact", 4, sample, WITHOUT_QUALITY),
+        "neosense sampled, no quality": lambda: neosense(
+            uri, "sampled", 4, sample, WITHOUT_QUALITY
+        ),
     }
     results: dict[str, dict[str, list[float]]] = {
         name: {"wall_s": [], "server_cpu_s": [], "client_cpu_s": []} for name in tools
@@ -127,9 +140,11 @@ def measure(port: int, runs: int, sample: int) -> dict[str, Any]:
     for _ in range(runs):
         for name, run in tools.items():
             s0, c0, w0 = process_cpu_s(pid), own_cpu_s(), time.perf_counter()
-            run()
+            outcome = run()
             wall = time.perf_counter() - w0
             results[name]["wall_s"].append(round(wall, 3))
+            if outcome is not None:  # NeoSense: the report's own duration
+                results[name].setdefault("in_process_s", []).append(round(outcome[0], 3))
             results[name]["server_cpu_s"].append(round(process_cpu_s(pid) - s0, 3))
             results[name]["client_cpu_s"].append(round(own_cpu_s() - c0, 3))
     serial_s, serial_log = neosense(uri, "exact", 1, sample)
@@ -146,12 +161,22 @@ def measure(port: int, runs: int, sample: int) -> dict[str, Any]:
 
 
 def print_tables(result: dict[str, Any]) -> None:
-    print("| tool | wall s | server CPU-s | client CPU-s (1 core) |")
-    print("|---|---:|---:|---:|")
+    print("| tool | wall s | in-process s | server CPU-s | client CPU-s (1 core) |")
+    print("|---|---:|---:|---:|---:|")
     for name, r in result["tools"].items():
+        inside = f"{r['in_process_s']['median']:.2f}" if "in_process_s" in r else "-"
         print(
-            f"| {name} | {r['wall_s']['median']:.2f} | {r['server_cpu_s']['median']:.2f} | "
-            f"{r['client_cpu_s']['median']:.2f} |"
+            f"| {name} | {r['wall_s']['median']:.2f} | {inside} | "
+            f"{r['server_cpu_s']['median']:.2f} | {r['client_cpu_s']['median']:.2f} |"
+        )
+    tools = result["tools"]
+    for mode in ("exact", "sampled"):
+        full, bare = tools[f"neosense {mode}"], tools[f"neosense {mode}, no quality"]
+        print(
+            f"quality_and_context adds, {mode}: "
+            f"{full['in_process_s']['median'] - bare['in_process_s']['median']:+.2f} s in-process "
+            f"({full['in_process_s']['median'] / bare['in_process_s']['median'] - 1:+.0%}), "
+            f"{full['server_cpu_s']['median'] - bare['server_cpu_s']['median']:+.2f} server CPU-s"
         )
     exact = result["tools"]["neosense exact"]["server_cpu_s"]["median"]
     peer = result["tools"]["builtin exact"]["server_cpu_s"]["median"]

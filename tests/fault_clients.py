@@ -6,6 +6,7 @@ behaves exactly as in production.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -86,6 +87,33 @@ class SlowCensusClient(GraphClient):
                 "RETURN [] AS labels, 0 AS degree, count(*) AS nodes"
             )
         return await super().read(query_name, cypher, parameters, **kw)
+
+
+class HeldQueriesClient(GraphClient):
+    """The real client; a query whose name starts with a prefix given to hold() waits until
+    that prefix's event is set, so a run stops at a known point. Holding "census." holds
+    quality_and_context and statistics_and_indexes (they wait on the node census) while
+    node_labels, relationship_types and schema finish; "schema." holds the schema."""
+
+    holds: dict[str, asyncio.Event] = {}  # noqa: RUF012  (set by hold() before each run)
+
+    @classmethod
+    def hold(cls, *prefixes: str) -> dict[str, asyncio.Event]:
+        cls.holds = {prefix: asyncio.Event() for prefix in prefixes}
+        return cls.holds
+
+    async def read_each(
+        self,
+        query_name: str,
+        cypher: str,
+        on_row: Callable[[Row], None],
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> int:
+        for prefix, release in HeldQueriesClient.holds.items():
+            if query_name.startswith(prefix):
+                await release.wait()
+        return await super().read_each(query_name, cypher, on_row, parameters, **kw)
 
 
 def client_factory(

@@ -3,7 +3,7 @@
     neosense-desktop probe   --uri URI --user USER [--database DB]
     neosense-desktop extract --uri URI --user USER [--database DB] [--all-databases]
                              [--mode auto|exact|sampled] [--sample-size N] [--timeout S]
-                             [--values none|stats|examples]
+                             [--values none|stats|examples] [--activities A,B]
                              [--profile NAME] [--format FORMAT] --output FILE
     neosense-desktop export REPORT.json [--format FORMAT] [--output FILE]
     neosense-desktop diff A.json B.json
@@ -38,6 +38,7 @@ from .errors import ErrorCode, NeoSenseError
 from .graph_client import GraphClient
 from .logging_setup import REDACTOR, cli_logging
 from .probe import probe_connection
+from .report import ACTIVITY_NAMES
 
 EXIT_OK = 0
 EXIT_DIFFERENT = 1
@@ -97,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="how much of the values may leave the database: none (no profiles, safe to "
         "share), stats (default: numeric and temporal stats, string lengths), examples (adds "
         "top values and example values)",
+    )
+    se.add_argument(
+        "--activities",
+        default=None,
+        help="comma-separated activities to run (default: all): " + ", ".join(ACTIVITY_NAMES),
     )
     se.add_argument("--mode", default="auto", help="auto (default), exact or sampled")
     se.add_argument("--sample-size", default="1000", help="entities per sampled label or type")
@@ -203,8 +209,12 @@ async def _probe(settings: ConnectionSettings, password: str) -> int:
 def _run_options(args: argparse.Namespace) -> Any:
     from .extraction import RunOptions
 
+    chosen: dict[str, Any] = {}
+    if args.activities is not None:
+        chosen["activities"] = [a.strip() for a in args.activities.split(",") if a.strip()]
     return RunOptions.model_validate(
         {
+            **chosen,
             "mode": args.mode,
             "values": args.values,
             "sample_size": args.sample_size,

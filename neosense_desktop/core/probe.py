@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import statistics
 import time
@@ -75,8 +76,15 @@ def check_supported(version: str, address: str) -> None:
         )
 
 
-async def probe_connection(client: GraphClient) -> ProbeResult:
+async def probe_connection(
+    client: GraphClient, *, pings: int = 3, apoc: bool = True
+) -> ProbeResult:
     """Verify the connection, then read version, databases, APOC and latency.
+
+    `pings` round trips of RETURN 1 measure the latency (its median): Test connection shows
+    it; a run, which only logs it, asks for one, since the window waits on its probe. With
+    apoc=False, APOC is not looked for (a run does that with probe_apoc() alongside its
+    counting, SHOW PROCEDURES being the slowest step of the probe).
 
     Raises NeoSenseError (auth, unreachable, TLS, bad URI, database missing, timeout).
     """
@@ -135,27 +143,20 @@ async def probe_connection(client: GraphClient) -> ProbeResult:
             context=client.context(query="databases"),
         )
 
-    latencies = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        await client.read("ping", "RETURN 1 AS ok", database=wanted or None)
-        latencies.append((time.perf_counter() - t0) * 1000)
+    latencies: list[float] = []
 
-    apoc_version: str | None = None
-    try:
-        rows = await client.read(
-            "apoc",
-            "SHOW PROCEDURES YIELD name WHERE name = 'apoc.version' RETURN count(*) AS n",
-            database=wanted or None,
-        )
-        if rows and rows[0]["n"]:
-            v = await client.read(
-                "apoc.version", "RETURN apoc.version() AS v", database=wanted or None
-            )
-            apoc_version = str(v[0]["v"]) if v else "unknown"
-    except NeoSenseError as exc:
-        if exc.code is not ErrorCode.PERMISSION_DENIED:
-            raise
+    async def ping() -> None:
+        for _ in range(max(pings, 1)):
+            t0 = time.perf_counter()
+            await client.read("ping", "RETURN 1 AS ok", database=wanted or None)
+            latencies.append((time.perf_counter() - t0) * 1000)
+
+    # Independent round trips, at once: a run waits for the probe before its first labels.
+    if apoc:
+        _, apoc_version = await asyncio.gather(ping(), probe_apoc(client, wanted or None))
+    else:
+        await ping()
+        apoc_version = None
     return ProbeResult(
         address=client.settings.address,
         version=version,
@@ -170,3 +171,24 @@ async def probe_connection(client: GraphClient) -> ProbeResult:
             (d.default_language for d in databases if d.name == wanted), DEFAULT_LANGUAGE
         ),
     )
+
+
+async def probe_apoc(client: GraphClient, database: str | None) -> str | None:
+    """APOC's version, "unknown" if it is there but will not say, None if it is absent or
+    this user may not list procedures.
+
+    apoc.version is a function (SHOW PROCEDURES never lists it: APOC looked absent on every
+    server until this looked among the functions)."""
+    try:
+        rows = await client.read(
+            "apoc",
+            "SHOW FUNCTIONS YIELD name WHERE name = 'apoc.version' RETURN count(*) AS n",
+            database=database,
+        )
+        if rows and rows[0]["n"]:
+            v = await client.read("apoc.version", "RETURN apoc.version() AS v", database=database)
+            return str(v[0]["v"]) if v else "unknown"
+    except NeoSenseError as exc:
+        if exc.code is not ErrorCode.PERMISSION_DENIED:
+            raise
+    return None

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.tasks.changed.connect(lambda _name: self.update_actions())
         self.profiles.selection_changed.connect(self.update_actions)
         self.results.history_changed.connect(self.update_actions)
+        self.results.partial_changed.connect(self.update_actions)
         self.results.schema_view.savable_changed.connect(lambda _savable: self.update_actions())
         self.update_actions()
 
@@ -273,7 +274,8 @@ class MainWindow(QMainWindow):
         self.act_run.setEnabled(has_profile and not running)
         self.act_plan.setEnabled(has_profile and not running)
         self.act_cancel.setEnabled(running)
-        has_report = self.results.report is not None
+        # A run's results so far are shown, not saved or exported: they are not a report.
+        has_report = self.results.report is not None and not self.results.partial
         for a in (self.act_save, self.act_export_as, self.act_copy_llm):
             a.setEnabled(has_report)
         # Only once the shown report's picture is drawn (a report without labels has none).

@@ -1,6 +1,13 @@
 """The results pane: the Overview, Results and Schema tabs showing one report, the filter,
 the details, copy, and the short history of reports shown (for Compare).
 
+Results as they arrive: while a run goes on, its partial reports (core/extraction/partial.py)
+fill the tree, the Overview and its charts (show_partial); the expanded rows and the current
+row are kept from one to the next and into the final report, which replaces them
+(show_report). A partial is never remembered, saved or exported, and the schema picture
+waits for the final report. A run that ends without a report (cancelled) puts back what
+was shown before it.
+
 Memory policy (issue 12): the pane keeps the report on screen plus at most
 HISTORY_LIMIT earlier ones. Reports live as long as they are shown or kept here, so the
 garbage collector's policy for them is set once, in `_gc_policy` below.
@@ -26,11 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.extraction.partial import pending_activities
 from ..core.report import Report
 from .charts import OverviewCharts
 from .details_document import details_html
 from .report_filter import ReportFilterProxy, search_texts_steps
-from .report_nodes import NodeKey, is_schema_key, node_json, row_text, section_of
+from .report_nodes import COLUMNS, NodeKey, is_schema_key, node_json, row_text, section_of
 from .report_sections import prebuild_steps
 from .report_tree_model import ReportTreeModel
 from .results_tree import ResultsTree
@@ -40,21 +48,29 @@ from .slices import run_sliced
 from .tasks import TaskRegistry
 
 HISTORY_LIMIT = 10
+# Expanded rows remembered across a partial report (each is looked up again in the next).
+MAX_KEPT_EXPANDED = 200
+
+ViewState = tuple[list[NodeKey], NodeKey | None, int]
 
 
 class ResultsPane(QObject):
     """Signals:
     report_shown(object): a report is now displayed, picture included.
+    partial_changed(): a run's partial report started or stopped being the one shown.
     filter_applied(str): the results tree now shows this filter (casefolded; "" for none).
     history_changed(): the list of reports shown this session changed.
 
     Attributes:
         report: the report on screen, or None.
         source: where it came from ("run on X", a path, "saved run ID").
+        partial: the report shown is a run's results so far (it is still going, or it was
+            cancelled or failed before its report was made).
         history: (source, report) of the last HISTORY_LIMIT reports shown, oldest first.
     """
 
     report_shown = Signal(object)
+    partial_changed = Signal()
     filter_applied = Signal(str)
     history_changed = Signal()
 
@@ -65,6 +81,15 @@ class ResultsPane(QObject):
         self.report: Report | None = None
         self.source = ""
         self.history: list[tuple[str, Report]] = []
+        self.partial = False
+        self._partial_run: str | None = None  # the run whose partial reports are shown
+        self._partial_source = ""
+        self._pending_partial: Report | None = None
+        self._before: tuple[Report | None, str] = (None, "")  # shown when the run began
+        self._partial_timer = QTimer(self)
+        self._partial_timer.setSingleShot(True)
+        self._partial_timer.setInterval(0)
+        self._partial_timer.timeout.connect(self._apply_partial)
 
         self.overview = QWidget(parent)
         self.overview_text = QLabel("No report yet.", self.overview)
@@ -103,6 +128,7 @@ class ResultsPane(QObject):
         for column, width in enumerate((280, 110, 90, 300, 140)):
             header.resizeSection(column, width)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
+        self.tree_model.header_section_changed.connect(self._header_titles_changed)
         self.details = details_browser(self.results)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self.results)
         self.splitter.setObjectName("results-splitter")
@@ -121,6 +147,10 @@ class ResultsPane(QObject):
         self.report_status = QLabel("", parent)
         self.report_status.setObjectName("report-status")
         self.report_status.setTextFormat(Qt.TextFormat.PlainText)
+        # What start-up made (modules, classes, ~70,000 objects) lives as long as the
+        # window: frozen now, the full collections of a run no longer walk it (one took
+        # 41 ms, the largest stall of a run on 1M nodes).
+        _gc_policy()
 
     # ------------------------------------------------------------------ showing
     async def show_report(self, report: Report, source: str) -> None:
@@ -131,6 +161,11 @@ class ResultsPane(QObject):
         layout) run in slices of a few ms (slices.py), and the picture is drawn a few items
         at a time. Returns once everything is shown (or a newer report took over).
         """
+        follows_partial = (
+            self.partial and self.report is not None and self.report.run.id == report.run.id
+        )
+        view = self._view_state() if follows_partial else None
+        self._stop_partials()
         self.report = report
         self.source = source
         self.tasks.cancel("filter")
@@ -138,8 +173,11 @@ class ResultsPane(QObject):
         self._filter_timer.stop()
         self.proxy.set_filter_text("")
         self.tree_model.set_report(report)
-        self.tree.expand(self.proxy.index(0, 0))
         self.details.clear()
+        if view is not None:
+            self._restore_view_state(view)
+        else:
+            self.tree.expand(self.proxy.index(0, 0))
         prepared = self.tasks.start("prepare-report", self._prepare_report(report))
         await asyncio.sleep(0)
         if self.report is not report:
@@ -161,6 +199,117 @@ class ResultsPane(QObject):
             if self.report is not report:  # a newer report is being drawn
                 return
         self.report_shown.emit(report)
+
+    # ------------------------------------------------------------------ partial reports
+    def begin_partial(self, run_id: str, source: str) -> None:
+        """Show this run's partial reports as they come (until a report is shown)."""
+        self._partial_run = run_id
+        self._partial_source = source
+        self._pending_partial = None
+        if not self.partial:
+            self._before = (self.report, self.source)
+
+    def show_partial(self, report: Report) -> None:
+        """A run's results so far (ExtractionRun.on_partial). Applied on the next turn of
+        the loop, the latest only: activities that end together make one update."""
+        if report.run.id != self._partial_run:
+            return  # a report was shown since (an opened file, or the run's own)
+        self._pending_partial = report
+        if not self._partial_timer.isActive():
+            self._partial_timer.start()
+
+    def end_partial(self) -> None:
+        """The run stopped without a report (cancelled, or failed as a whole): put back
+        what was shown before it, so no half report stays on screen as if it were one."""
+        if self._partial_run is None:
+            return
+        was_partial = self.partial
+        before, source = self._before
+        self._stop_partials()
+        self._before = (None, "")
+        if not was_partial:
+            return  # nothing of the run was shown
+        if before is None:
+            self._show_nothing()
+        else:
+            self.report, self.source = before, source
+            self.tasks.start("show-report", self.show_report(before, source))
+
+    def _show_nothing(self) -> None:
+        self.report, self.source = None, ""
+        self.tree_model.set_report(None)
+        self.details.clear()
+        self.charts.show_report(None)
+        self.overview_text.setText("No report yet.")
+        self.report_status.setText("")
+        self.schema_view.show_report(None, None)
+
+    def _stop_partials(self) -> None:
+        self._partial_timer.stop()
+        self._pending_partial = None
+        self._partial_run = None
+        if self.partial:
+            self.partial = False
+            self.partial_changed.emit()
+
+    def _apply_partial(self) -> None:
+        self._partial_timer.stop()
+        report, self._pending_partial = self._pending_partial, None
+        if report is None or report.run.id != self._partial_run:
+            return
+        shown = self.report
+        first = not (self.partial and shown is not None and shown.run.id == report.run.id)
+        view = None if first else self._view_state()
+        self.report = report
+        self.source = self._partial_source
+        self.tree_model.set_report(report)
+        if view is not None:
+            self._restore_view_state(view)
+        else:
+            self.details.clear()
+            self.tree.expand(self.proxy.index(0, 0))  # Overview
+            self.tree.expand(self.proxy.index(1, 0))  # Labels: what a person waits for
+            self.schema_view.show_waiting("The schema picture is drawn when the run ends.")
+        self.charts.show_report(report)
+        self.overview_text.setText(overview_html(report, self.source, partial=True))
+        self.report_status.setText(
+            f"{report.server.database} on {report.server.address}, "
+            f"{report.run.started_at:%Y-%m-%d %H:%M} (running)"
+        )
+        if not self.partial:
+            self.partial = True
+            self.partial_changed.emit()
+
+    def _view_state(self) -> ViewState:
+        """The expanded rows (parents first) and the current row, by key; the scroll."""
+        proxy, tree, model = self.proxy, self.tree, self.tree_model
+        expanded: list[NodeKey] = []
+        level = [QModelIndex()]
+        while level and len(expanded) < MAX_KEPT_EXPANDED:
+            deeper = []
+            for parent in level:
+                for row in range(proxy.rowCount(parent)):
+                    index = proxy.index(row, 0, parent)
+                    if tree.isExpanded(index):
+                        expanded.append(model.node(proxy.mapToSource(index)).key)
+                        deeper.append(index)
+            level = deeper
+        current = tree.currentIndex()
+        key = model.node(proxy.mapToSource(current)).key if current.isValid() else None
+        return expanded[:MAX_KEPT_EXPANDED], key, tree.verticalScrollBar().value()
+
+    def _restore_view_state(self, view: ViewState) -> None:
+        expanded, current, scroll = view
+        for key in expanded:
+            source = self.tree_model.find(key)
+            if source.isValid():
+                self.tree.expand(self.proxy.mapFromSource(source))
+        source = self.tree_model.find(current) if current else QModelIndex()
+        if source.isValid():
+            self.tree.setCurrentIndex(self.proxy.mapFromSource(source))
+        else:
+            self.details.clear()
+        self.tree.verticalScrollBar().setValue(scroll)
 
     def _remember(self, source: str, report: Report) -> None:
         self.history = [(s, r) for s, r in self.history if r is not report]
@@ -242,6 +391,10 @@ class ResultsPane(QObject):
         if is_schema_key(node.key):
             self.schema_view.select_key(node.key)
 
+    def _header_titles_changed(self) -> None:
+        # The header alone re-reads its titles (see ReportTreeModel.set_header_section).
+        self.tree.header().headerDataChanged(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
     def select_in_tree(self, key: NodeKey) -> bool:
         """Select the tree item with this key (from a click in the schema picture)."""
         if self.proxy.needle or self.tasks.running("filter"):
@@ -292,6 +445,10 @@ def details_browser(parent: QWidget) -> QTextBrowser:
     """
     browser = _NoResourceBrowser(parent)
     browser.setReadOnly(True)
+    # With the bar shown only as needed, a page taller than the pane (a label of 50
+    # properties) is laid out twice: again once the bar appears and narrows it. That was
+    # 18 ms of CPU per click on such a row; with the bar always there, 8 ms.
+    browser.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
     browser.setOpenLinks(False)
     browser.setOpenExternalLinks(False)
     browser.setObjectName("details")
@@ -317,10 +474,13 @@ def _gc_policy() -> None:
     gc.freeze()
 
 
-def overview_html(report: Report, source: str) -> str:
-    """The Overview's table; every value is data, so every value is html-escaped."""
+def overview_html(report: Report, source: str, *, partial: bool = False) -> str:
+    """The Overview's table; every value is data, so every value is html-escaped.
+
+    A partial report (a run's results so far) names the activities still running."""
     s, st, r = report.server, report.statistics, report.run
     failed = [n for n, a in report.activities.items() if a.status.value != "succeeded"]
+    pending = pending_activities(report) if partial else []
     rows = [
         ("Source", source),
         ("Server", f"Neo4j {s.version} {s.edition} at {s.address}"),
@@ -348,6 +508,8 @@ def overview_html(report: Report, source: str) -> str:
             else "not computed",
         ),
     ]
+    if pending:
+        rows.append(("Still running", ", ".join(pending)))
     if failed:
         rows.append(
             ("Incomplete", ", ".join(f"{n} ({report.activities[n].status.value})" for n in failed))

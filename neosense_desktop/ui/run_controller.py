@@ -216,6 +216,10 @@ class RunController(QObject):
         self._set_connection_state(f"Running on {address}…")
         run = self._make_run(profile.connection, password, options)
         self.current_run = run
+        # Results as they arrive: labels and counts right after planning, then each
+        # activity's results as it ends; run_extraction shows the final report over them.
+        run.on_partial = self.results.show_partial
+        self.results.begin_partial(run.run_id, f"run on {profile.name}")
         started = time.monotonic()
         try:
             async with run:
@@ -225,12 +229,17 @@ class RunController(QObject):
                 self.panel.status.setText("Running…")
                 report = await run.run()
         except asyncio.CancelledError:
+            self.results.end_partial()
             self._cancelled(run)
             raise
         except NeoSenseError as exc:
+            self.results.end_partial()
             log.warning("run on %s failed: %s", address, exc)
             self.panel.status.setText(f"The run failed: {headline(exc)}")
             self._set_connection_state(f"Run failed: {in_words(exc)}")
+            raise
+        except BaseException:
+            self.results.end_partial()
             raise
         self.panel_report = report
         self.panel.show_activity_errors(report.activities)

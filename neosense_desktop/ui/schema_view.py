@@ -430,6 +430,11 @@ class SchemaView(QGraphicsView):
     def savable(self) -> bool:
         return self._savable
 
+    def show_waiting(self, text: str) -> None:
+        """No picture yet, and why (e.g. a run still going)."""
+        self.clear()
+        self._placeholder(text)
+
     def show_report(self, report: Report | None, layout: dict[str, LaidOutNode] | None) -> None:
         """Draw a report with a layout from compute_layout() (None: compute it here)."""
         for _ in self.draw_steps(report, layout):

@@ -135,3 +135,19 @@ def test_the_largest_1_1_report_fits_every_limit() -> None:
     report.quality.findings = [_full_finding(i) for i in range(MAX_FINDINGS)]
     raw = report_to_json(report).encode("utf-8")
     check_report_bytes(raw, "largest 1.1")  # raises if a limit is passed
+
+
+def test_models_share_their_fields_set_until_one_is_assigned() -> None:
+    """model_post_init shares pydantic's set of the fields given between instances (half
+    of a Property's memory); assignment and model_copy give an instance its own again."""
+    report = make_report(labels=3, properties=4)
+    first, second = report.labels[0].properties[0], report.labels[1].properties[0]
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    assert first.model_fields_set == {"name", "types", "fill_rate", "provenance", "observed"}
+    first.profile = None
+    assert "profile" in first.model_fields_set
+    assert "profile" not in second.model_fields_set
+    copied = second.model_copy(update={"profile": None})
+    assert "profile" in copied.model_fields_set and "profile" not in second.model_fields_set
+    dumped = report.model_dump(exclude_unset=True)["labels"][1]["properties"][0]
+    assert "profile" not in dumped and dumped["name"] == "prop0"

@@ -141,6 +141,7 @@ def test_connection_failures_exit_4(neo4j_server: Neo4jServer, tmp_path: Path) -
         (["--timeout", "0"], "query_timeout_s"),
         (["--uri", "http://x:1"], "uri"),
         (["--user", ""], "user"),
+        (["--activities", "schema,everything"], "unknown activity everything"),
     ],
 )
 def test_bad_input_exits_2_naming_the_field(tmp_path: Path, args: list[str], words: str) -> None:
@@ -220,3 +221,29 @@ def test_profile_password_from_the_keyring(graph: GraphFixture, tmp_path: Path) 
         assert missing.returncode == 2 and "Nope" in missing.stderr
     finally:
         secrets.delete_password(profile.id)
+
+
+@pytest.mark.neo4j
+def test_extract_runs_only_the_chosen_activities(graph: GraphFixture, tmp_path: Path) -> None:
+    """--activities (what the benchmark uses to measure one activity's added time)."""
+    graph.run("CREATE (:Only {name: 'x'})-[:TO]->(:Only {name: 'y'})")
+    out = tmp_path / "r.json"
+    done = _cli(
+        [
+            "extract",
+            *_conn(graph.server),
+            "--activities",
+            "node_labels, schema",
+            "--no-save",
+            "-o",
+            str(out),
+        ],
+        _env(tmp_path, NEO4J_PASSWORD=graph.server.password),
+    )
+    assert done.returncode == 0, done.stderr
+    report = load_report(out)
+    ran = {name for name, a in report.activities.items() if a.status.value == "succeeded"}
+    assert ran == {"node_labels", "schema"}
+    assert {a.status.value for n, a in report.activities.items() if n not in ran} <= {"skipped"}
+    assert [p.name for p in report.labels[0].properties] == ["name"]
+    assert report.quality is None or not report.quality.findings

@@ -248,7 +248,7 @@ def test_northwind_type_mismatch_and_string_ids(graph: GraphFixture) -> None:
 
 
 def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_statistics(
-    graph: GraphFixture,
+    graph: GraphFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Above EXACT_PROFILE_MAX an exact run takes types and fill rates from the full read
     (builtin procedures plus a key count) and value statistics from a spread sample, and
@@ -264,7 +264,7 @@ def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_stati
     big = EXACT_PROFILE_MAX + 5_000
     graph.run(
         """UNWIND range(0, $n - 1) AS i
-        CREATE (b:Big {bigId: toString(i), amount: i,
+        CREATE (b:Big {bigId: toString(i), amount: i, bigKey: CASE WHEN i = 1 THEN 0 ELSE i END,
                        colour: CASE WHEN i % 10 = 0 THEN 'N/A' ELSE 'c' + (i % 7) END})""",
         n=big,
     )
@@ -275,7 +275,7 @@ def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_stati
 
     label = next(x for x in report.labels if x.name == "Big")
     props = {p.name: p for p in label.properties}
-    assert set(props) == {"bigId", "amount", "colour"}
+    assert set(props) == {"bigId", "amount", "colour", "bigKey"}
     for prop in props.values():  # types and fill rates: every node, exact
         assert prop.provenance.method == "scan"
         assert prop.observed == big and prop.fill_rate == 1.0
@@ -304,5 +304,22 @@ def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_stati
     assert ids.affected == big  # every sampled string is an integer: estimated as all
     sentinel = findings[("sentinel_values", "(:Big).colour")]
     assert sentinel.affected is not None and 0.06 * big <= sentinel.affected <= 0.14 * big
+    # Duplicate keys are counted over every node, not estimated from the sample (which
+    # would almost never hold both of the two nodes that share bigKey 0).
+    duplicate = findings[("duplicate_key_values", "(:Big).bigKey")]
+    assert duplicate.affected == 1 and "sample" not in duplicate.message
+    assert duplicate.affected_provenance is not None
+    assert duplicate.affected_provenance.method == "scan"
     small_ids = findings[("string_ids", "(:Small).smallId")]
     assert small_ids.affected == 10 and "sample" not in small_ids.message
+
+    # Sampled, examples are looked for in the first EXAMPLE_SCAN_MAX entities only (here
+    # lowered under the label's size so the bounded read is the one taken).
+    from neosense_desktop.core.extraction import quality
+
+    monkeypatch.setattr(quality, "EXAMPLE_SCAN_MAX", 2_000)
+    sampled = asyncio.run(extract(graph.server, mode="sampled", values="stats"))
+    by_key = {(f.code, f.subject): f for f in sampled.quality.findings}
+    ids = by_key[("string_ids", "(:Big).bigId")]
+    assert len(ids.examples) == 5 and all(e.element_id for e in ids.examples)
+    assert len(by_key[("sentinel_values", "(:Big).colour")].examples) == 5

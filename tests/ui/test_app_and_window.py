@@ -5,6 +5,7 @@ dark palette icons, and the task registry."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 import types
@@ -163,6 +164,19 @@ async def test_export_and_open_through_file_dialogs(tmp_path: Path) -> None:
         assert isinstance(dialog, QFileDialog)
         _choose(dialog, target)
         await wait_for(lambda: window.results.source == str(target), 10, "reopened")
+
+
+async def test_what_start_up_made_is_frozen_for_the_window_s_life() -> None:
+    """The modules and classes loaded at start-up are out of the collector's reach while
+    the window is open (a full collection walking them stalled a run by 41 ms), and
+    collectable again once it closes."""
+    gc.unfreeze()
+    async with open_window(SecretStore(fail.Keyring())):
+        assert gc.get_freeze_count() > 20_000
+        in_reach = gc.get_objects()
+        assert len(in_reach) < gc.get_freeze_count() / 4
+        del in_reach
+    assert gc.get_freeze_count() == 0
 
 
 def test_default_report_name_is_safe() -> None:

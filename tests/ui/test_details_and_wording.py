@@ -7,7 +7,7 @@ import asyncio
 import json
 from html import escape
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QGuiApplication
 
 from neosense_desktop.core import wording as core_wording
@@ -38,6 +38,7 @@ from neosense_desktop.ui.report_tree_model import ReportTreeModel
 from neosense_desktop.ui.run_panel import RunPanel
 from neosense_desktop.ui.wording import counters_text, plural
 from tests.neo4j_support import REPO
+from tests.ui.helpers import settle, wait_for
 from tests.ui.report_factory import make_report
 from tests.ui.window_support import open_window
 
@@ -207,6 +208,45 @@ async def test_type_index_and_finding_details() -> None:
         await asyncio.sleep(0.4)  # let the last paint land
         SHOTS.mkdir(parents=True, exist_ok=True)
         assert window.grab().save(str(SHOTS / "finding-with-fix-hostile.png"))
+
+
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.paints += 1
+        return False
+
+
+async def test_a_row_of_another_section_renames_the_header_without_a_relayout() -> None:
+    """The header repaints with the new section's titles, and the tree does not lay out its
+    rows again (a model's headerDataChanged makes a view do that: 5 ms per 2,000 rows)."""
+    async with open_window() as window:
+        await _show(window, make_report(labels=40, properties=3, types=2))
+        tree, proxy = window.results.tree, window.results.proxy
+        _select(window, label_key("Label3"))
+        await settle(0.2)
+        layouts: list[None] = []
+        lay_out = tree.doItemsLayout
+
+        def counted_layout() -> None:
+            layouts.append(None)
+            lay_out()
+
+        tree.doItemsLayout = counted_layout  # type: ignore[method-assign]
+        counter = _PaintCounter()
+        tree.header().viewport().installEventFilter(counter)
+        _select(window, ("index", "idx_label0_prop0"))
+        await wait_for(lambda: counter.paints > 0, 5, "the header to repaint")
+        await settle(0.2)
+        titles = [tree.header().model().headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+        assert tree.header().model() is proxy
+        assert titles == ["Index", "Reads", "Last read", "Definition", "State"]
+        assert layouts == []
+        tree.header().viewport().removeEventFilter(counter)
 
 
 async def test_tree_columns_follow_the_section_and_speak_plainly() -> None:

@@ -8,6 +8,7 @@ RelationshipCountFromCountStore).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import re
@@ -242,11 +243,14 @@ async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int
     return high
 
 
-async def read_sizes(read: ReadFn, *, scoped: bool) -> Sizes:
+async def read_sizes(
+    read: ReadFn, *, scoped: bool, on_counts: Callable[[Sizes], None] | None = None
+) -> Sizes:
     """Tokens and counts: labels, types, property keys, totals, id spaces. All O(1).
 
     Independent reads run concurrently (one session each from the driver's pool): the
-    sizing is latency-bound, not server-bound.
+    sizing is latency-bound, not server-bound. on_counts gets the sizes as soon as the
+    counts are known, before the id spaces are probed (their fields are still 0/None).
     """
     label_rows, type_rows, key_rows, totals, counts = await asyncio.gather(
         read("tokens.labels", "CALL db.labels() YIELD label", None),
@@ -266,23 +270,33 @@ async def read_sizes(read: ReadFn, *, scoped: bool) -> Sizes:
     types = [r["relationshipType"] for r in type_rows]
     node_count = int(totals[0]["nodes"]) if totals else 0
     relationship_count = int(totals[0]["relationships"]) if totals else 0
-    label_counts, type_counts, node_ids, relationship_ids = await asyncio.gather(
-        _known(counts.label_counts) if counts else count_labels(read, labels, scoped=scoped),
-        _known(counts.type_counts) if counts else count_types(read, types, scoped=scoped),
+    ids = asyncio.gather(
         probe_id_space(read, "nodes", node_count),
         probe_id_space(read, "relationships", relationship_count),
     )
-    return Sizes(
-        node_id_high=node_ids[0],
-        relationship_id_high=relationship_ids[0],
-        node_id_prefix=node_ids[1],
-        relationship_id_prefix=relationship_ids[1],
-        node_count=node_count,
-        relationship_count=relationship_count,
-        label_counts={name: label_counts.get(name, 0) for name in sorted(labels)},
-        type_counts={name: type_counts.get(name, 0) for name in sorted(types)},
-        property_keys=sorted(r["propertyKey"] for r in key_rows),
-    )
+    try:
+        label_counts, type_counts = await asyncio.gather(
+            _known(counts.label_counts) if counts else count_labels(read, labels, scoped=scoped),
+            _known(counts.type_counts) if counts else count_types(read, types, scoped=scoped),
+        )
+        sizes = Sizes(
+            node_count=node_count,
+            relationship_count=relationship_count,
+            label_counts={name: label_counts.get(name, 0) for name in sorted(labels)},
+            type_counts={name: type_counts.get(name, 0) for name in sorted(types)},
+            property_keys=sorted(r["propertyKey"] for r in key_rows),
+        )
+        if on_counts is not None:
+            on_counts(sizes)
+        (node_high, node_prefix), (rel_high, rel_prefix) = await ids
+    except BaseException:
+        ids.cancel()
+        with contextlib.suppress(BaseException):
+            await ids
+        raise
+    sizes.node_id_high, sizes.node_id_prefix = node_high, node_prefix
+    sizes.relationship_id_high, sizes.relationship_id_prefix = rel_high, rel_prefix
+    return sizes
 
 
 async def shared_graph_counts(ctx: RunContext, activity: str) -> GraphCounts | None:

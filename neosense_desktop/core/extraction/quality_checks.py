@@ -272,11 +272,10 @@ def _has_unique(label: str, prop: str, constraints: list[Constraint]) -> bool:
     )
 
 
-def key_findings(
-    owners: list[Owner], indexes: list[Index], constraints: list[Constraint]
-) -> Iterator[PropertyFinding]:
-    """Key-like properties: duplicates (a uniqueness constraint would fail), or unique
-    without a constraint (and then, whether only a range index serves them)."""
+def key_candidates(
+    owners: list[Owner], constraints: list[Constraint]
+) -> Iterator[tuple[Owner, Property, ValueStats]]:
+    """Key-like properties with value statistics and no uniqueness constraint."""
     for owner in owners:
         if owner.kind != "label" or owner.count < 2:
             continue
@@ -290,105 +289,119 @@ def key_findings(
                 or stats.groups != 1
             ):
                 continue
+            yield owner, prop, stats
+
+
+def key_findings(
+    owners: list[Owner], indexes: list[Index], constraints: list[Constraint]
+) -> Iterator[PropertyFinding]:
+    """Key-like properties: duplicates (a uniqueness constraint would fail), or unique
+    without a constraint (and then, whether only a range index serves them)."""
+    for owner, prop, stats in key_candidates(owners, constraints):
+        if stats.key_counts is not None:
+            holders, distinct = stats.key_counts
+            provenance = Provenance(method="scan")
+        else:
+            holders, distinct = stats.holders, stats.distinct
             provenance = stats_provenance(prop, stats)
-            sampled = provenance.method == "sample"
-            how = _in_sample(provenance)
-            duplicates = stats.holders - stats.distinct
-            label, key = escape_name(owner.name), escape_name(prop.name)
-            subject = owner.subject(prop.name)
-            # A foreign key (customerID on Order) repeats by design: duplicates count only
-            # for the label's own key (named after it, or id/uuid/key) or a nearly unique one.
-            own_key = _normalised(prop.name) in {"id", "uuid", "guid", "key"} or _normalised(
-                prop.name
-            ).startswith(_normalised(owner.name))
-            nearly_unique = stats.distinct >= 0.95 * stats.holders
-            if duplicates > 0 and (own_key or nearly_unique):
-                yield PropertyFinding(
-                    Finding(
-                        code="duplicate_key_values",
-                        severity=Severity.WARNING,
-                        subject=subject,
-                        message=f"{prop.name} looks like a key, but {duplicates} of its "
-                        f"{stats.holders} values{how} repeat another: a uniqueness constraint "
-                        "would fail.",
-                        subjects=[owner.about(prop.name)],
-                        affected=duplicates,
-                        affected_provenance=provenance,
-                        population=owner.count,
-                        suggestions=[
-                            SuggestedCypher(
-                                purpose="inspect",
-                                cypher=f"MATCH (x:{label}) WHERE x.{key} IS NOT NULL "
-                                f"WITH x.{key} AS value, count(*) AS nodes WHERE nodes > 1 "
-                                "RETURN value, nodes ORDER BY nodes DESC LIMIT 25",
-                            )
-                        ],
-                    ),
-                    owner,
-                    prop.name,
-                    "{p} IS NOT NULL",
-                )
-                continue
-            if duplicates > 0 or prop.fill_rate < 1.0 or stats.holders < 2:
-                continue
-            create = SuggestedCypher(
-                purpose="fix",
-                cypher=f"CREATE CONSTRAINT IF NOT EXISTS FOR (x:{label}) REQUIRE x.{key} IS UNIQUE",
-                description="protect the key (creates its own index)",
-            )
-            ranged = [
-                i
-                for i in indexes
-                if i.type == "RANGE"
-                and i.entity_type == "NODE"
-                and i.labels_or_types == [owner.name]
-                and i.properties == [prop.name]
-                and i.owning_constraint is None
-            ]
+        sampled = provenance.method == "sample"
+        how = _in_sample(provenance)
+        duplicates = holders - distinct
+        label, key = escape_name(owner.name), escape_name(prop.name)
+        subject = owner.subject(prop.name)
+        # A foreign key (customerID on Order) repeats by design: duplicates count only
+        # for the label's own key (named after it, or id/uuid/key) or a nearly unique one.
+        own_key = _normalised(prop.name) in {"id", "uuid", "guid", "key"} or _normalised(
+            prop.name
+        ).startswith(_normalised(owner.name))
+        nearly_unique = distinct >= 0.95 * holders
+        if duplicates > 0 and (own_key or nearly_unique):
             yield PropertyFinding(
                 Finding(
-                    code="key_without_constraint",
-                    severity=Severity.INFO if sampled else Severity.WARNING,
+                    code="duplicate_key_values",
+                    severity=Severity.WARNING,
                     subject=subject,
-                    message=f"{prop.name} is set on every {owner.subject()} node and unique"
-                    f"{how}, but no uniqueness or key constraint protects it.",
+                    message=f"{prop.name} looks like a key, but {duplicates} of its "
+                    f"{holders} values{how} repeat another: a uniqueness constraint "
+                    "would fail.",
                     subjects=[owner.about(prop.name)],
-                    affected=owner.count,
-                    affected_provenance=Provenance(method="count_store"),
+                    affected=duplicates,
+                    affected_provenance=provenance,
                     population=owner.count,
-                    suggestions=[] if ranged else [create],
+                    suggestions=[
+                        SuggestedCypher(
+                            purpose="inspect",
+                            cypher=f"MATCH (x:{label}) WHERE x.{key} IS NOT NULL "
+                            f"WITH x.{key} AS value, count(*) AS nodes WHERE nodes > 1 "
+                            "RETURN value, nodes ORDER BY nodes DESC LIMIT 25",
+                        )
+                    ],
                 ),
                 owner,
                 prop.name,
                 "{p} IS NOT NULL",
             )
-            for index in ranged:
-                yield PropertyFinding(
-                    Finding(
-                        code="key_with_range_index_only",
-                        severity=Severity.INFO,
-                        subject=subject,
-                        message=f"{prop.name} looks like a unique key of {owner.subject()} "
-                        f"but is served only by the range index {index.name}: a uniqueness "
-                        "constraint would both protect it and index it.",
-                        subjects=[
-                            owner.about(prop.name),
-                            FindingSubject(kind="index", name=index.name),
-                        ],
-                        suggestions=[
-                            SuggestedCypher(
-                                purpose="fix",
-                                cypher=f"DROP INDEX {escape_name(index.name)} IF EXISTS",
-                                description="first drop the range index "
-                                "(the constraint brings its own)",
-                            ),
-                            create,
-                        ],
-                    ),
-                    owner,
-                    prop.name,
-                    "{p} IS NOT NULL",
-                )
+            continue
+        if duplicates > 0 or prop.fill_rate < 1.0 or holders < 2:
+            continue
+        create = SuggestedCypher(
+            purpose="fix",
+            cypher=f"CREATE CONSTRAINT IF NOT EXISTS FOR (x:{label}) REQUIRE x.{key} IS UNIQUE",
+            description="protect the key (creates its own index)",
+        )
+        ranged = [
+            i
+            for i in indexes
+            if i.type == "RANGE"
+            and i.entity_type == "NODE"
+            and i.labels_or_types == [owner.name]
+            and i.properties == [prop.name]
+            and i.owning_constraint is None
+        ]
+        yield PropertyFinding(
+            Finding(
+                code="key_without_constraint",
+                severity=Severity.INFO if sampled else Severity.WARNING,
+                subject=subject,
+                message=f"{prop.name} is set on every {owner.subject()} node and unique"
+                f"{how}, but no uniqueness or key constraint protects it.",
+                subjects=[owner.about(prop.name)],
+                affected=owner.count,
+                affected_provenance=Provenance(method="count_store"),
+                population=owner.count,
+                suggestions=[] if ranged else [create],
+            ),
+            owner,
+            prop.name,
+            "{p} IS NOT NULL",
+        )
+        for index in ranged:
+            yield PropertyFinding(
+                Finding(
+                    code="key_with_range_index_only",
+                    severity=Severity.INFO,
+                    subject=subject,
+                    message=f"{prop.name} looks like a unique key of {owner.subject()} "
+                    f"but is served only by the range index {index.name}: a uniqueness "
+                    "constraint would both protect it and index it.",
+                    subjects=[
+                        owner.about(prop.name),
+                        FindingSubject(kind="index", name=index.name),
+                    ],
+                    suggestions=[
+                        SuggestedCypher(
+                            purpose="fix",
+                            cypher=f"DROP INDEX {escape_name(index.name)} IF EXISTS",
+                            description="first drop the range index "
+                            "(the constraint brings its own)",
+                        ),
+                        create,
+                    ],
+                ),
+                owner,
+                prop.name,
+                "{p} IS NOT NULL",
+            )
 
 
 def cross_owner_type_findings(owners: list[Owner]) -> Iterator[Finding]:

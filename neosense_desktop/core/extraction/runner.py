@@ -8,7 +8,10 @@ Guarantees:
 - run() raises NeoSenseError only when it cannot connect or authenticate at all, and
   asyncio.CancelledError when the whole run is cancelled; then the activities still running
   are recorded as cancelled in `self.report`, our transactions on the server are terminated
-  and the driver is closed.
+  and the driver is closed;
+- results as they arrive: `on_partial` gets a partial report (partial.py) as soon as the
+  count store has answered, again once planned, and each time an activity ends (also when
+  it fails or is cancelled).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from ..connection import ConnectionSettings
 from ..cypher import supports_scoped_subqueries
 from ..errors import ErrorCode, NeoSenseError
 from ..graph_client import GraphClient
-from ..probe import ProbeResult, probe_connection
+from ..probe import ProbeResult, probe_apoc, probe_connection
 from ..report import (
     ActivityError,
     ActivityResult,
@@ -39,6 +42,7 @@ from ..report import (
 from .context import ActivityProgress, Capabilities, RunContext, SchemaResult, Sizes, log
 from .node_labels import run_node_labels
 from .options import ACTIVITY_NAMES, RunOptions
+from .partial import PartialCallback, partial_report
 from .planning import make_plan, read_sizes
 from .progress import ProgressCallback
 from .quality import run_quality
@@ -105,11 +109,14 @@ class ExtractionRun:
         on_progress: ProgressCallback | None = None,
         client_factory: ClientFactory | None = None,
         use_value_type: bool | None = None,
+        on_partial: PartialCallback | None = None,
     ) -> None:
         self.settings = settings
         self._password = password
         self.options = options
         self.on_progress = on_progress
+        # Set it after construction too (the window does: its run factories predate it).
+        self.on_partial = on_partial
         self._client_factory = client_factory or default_client_factory
         self._use_value_type = use_value_type  # None: decide from the server version
         self._client: GraphClient | None = None
@@ -159,19 +166,34 @@ class ExtractionRun:
         if self._probe is not None and not refresh:
             return
         client = self._get_client()
-        self._probe = await probe_connection(client)  # raises when it cannot connect
+        # The first labels wait on the probe: one ping (the latency is only logged here),
+        # and APOC looked for alongside the counting.
+        probe = await probe_connection(client, pings=1, apoc=False)  # raises: cannot connect
+        self._probe = probe
+        database = None if probe.database == "(default)" else probe.database
+        apoc = asyncio.ensure_future(probe_apoc(client, database))
         try:
-            self._sizes = await read_sizes(
-                lambda name, cypher, params: client.read(name, cypher, params),
-                scoped=supports_scoped_subqueries(self._probe.version),
-            )
-            self._sizes_error = None
-            self._plan = make_plan(self.options, self._sizes)
-        except NeoSenseError as exc:
-            if exc.code in CONNECT_ERRORS:
-                raise
-            self._sizes, self._plan = None, []
-            self._sizes_error = exc.with_context(activity="plan")
+            try:
+                self._sizes = await read_sizes(
+                    lambda name, cypher, params: client.read(name, cypher, params),
+                    scoped=supports_scoped_subqueries(probe.version),
+                    on_counts=None if refresh else self._publish_counts,
+                )
+                self._sizes_error = None
+                self._plan = make_plan(self.options, self._sizes)
+            except NeoSenseError as exc:
+                if exc.code in CONNECT_ERRORS:
+                    raise
+                self._sizes, self._plan = None, []
+                self._sizes_error = exc.with_context(activity="plan")
+            apoc_version = await apoc
+        finally:
+            if not apoc.done():
+                apoc.cancel()
+                apoc.add_done_callback(lambda t: t.cancelled() or t.exception())
+        self._probe = probe.model_copy(
+            update={"apoc_present": apoc_version is not None, "apoc_version": apoc_version}
+        )
 
     def _capabilities(self) -> Capabilities:
         assert self._probe is not None
@@ -235,6 +257,8 @@ class ExtractionRun:
             await self._prepare()
             report = self._new_report(started_at)
             self.report = report
+            self._mark_skipped(report)
+            self._publish(report)  # the count store's labels and types, before any activity
             await self._run_activities(report, list(self.options.activities))
         except BaseException:
             await self.aclose()
@@ -343,6 +367,7 @@ class ExtractionRun:
         duration = round(time.monotonic() - t0, 3)
         merge_activity(report, scratch, name)
         report.activities[name] = ActivityResult(status=status, duration_s=duration, error=error)
+        self._publish(report)
         if name == "schema" and not ctx.schema_result.done():
             ctx.schema_result.set_result(
                 (scratch.labels, scratch.relationship_types)
@@ -362,6 +387,29 @@ class ExtractionRun:
         progress.emit(status.value, error.message if error else "done", 1.0)
         if cancelled:
             raise asyncio.CancelledError
+
+    def _publish(self, report: Report, sizes: Sizes | None = None) -> None:
+        """Hand what the run knows so far to on_partial; a callback that fails never stops
+        the run (it is the consumer's bug, logged)."""
+        if self.on_partial is None:
+            return
+        try:
+            self.on_partial(partial_report(report, sizes or self._sizes))
+        except Exception:
+            log.exception("the partial-results callback failed (run_id=%s)", self.run_id)
+
+    def _publish_counts(self, sizes: Sizes) -> None:
+        """The first partial, as soon as the count store has answered (before the id-space
+        probes and the plan): the labels and types with their counts."""
+        if self.on_partial is not None:
+            report = self._new_report(datetime.now(UTC))
+            self._mark_skipped(report)
+            self._publish(report, sizes)
+
+    def _mark_skipped(self, report: Report) -> None:
+        for name in ACTIVITY_NAMES:  # not chosen: not pending either
+            if name not in self.options.activities and name not in report.activities:
+                report.activities[name] = ActivityResult(status=ActivityStatus.SKIPPED)
 
     async def _terminate_own_transactions(self, ctx: RunContext) -> None:
         """Belt and braces after a cancel: end this run's transactions still on the server.
