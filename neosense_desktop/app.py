@@ -107,6 +107,7 @@ def build_services(
 @asynccontextmanager
 async def open_window(services: WindowServices) -> AsyncIterator[MainWindow]:
     """The main window, shown, its log panel attached and start() done; closed on exit."""
+    from .ui import preload
     from .ui.log_panel import QtLogHandler
     from .ui.main_window import MainWindow
 
@@ -118,6 +119,7 @@ async def open_window(services: WindowServices) -> AsyncIterator[MainWindow]:
     try:
         window.show()
         await window.start()
+        preload.schedule()  # the driver and co., once the window has painted
         yield window
     finally:
         logging.getLogger().removeHandler(handler)

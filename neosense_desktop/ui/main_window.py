@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..core.errors import NeoSenseError
 from ..core.formats import render
-from . import preload  # noqa: F401  (before the first run, not during it: see preload.py)
 from .compare_pane import ComparePane
 from .dialogs import error_box
 from .icons import action_icon, app_icon, clear_cache
@@ -58,6 +57,8 @@ from .tasks import TaskRegistry
 log = logging.getLogger(__name__)
 
 Shortcut = QKeySequence | QKeySequence.StandardKey | str
+# Long enough for the first paint to reach the screen (ui/preload.py waits as long).
+KEYRING_CHECK_DELAY_S = 0.1
 
 
 class MainWindow(QMainWindow):
@@ -313,18 +314,14 @@ class MainWindow(QMainWindow):
 
     # ================================================================ start-up
     async def start(self) -> None:
-        """Load profiles and recent runs; call once the loop runs.
+        """Load profiles and recent runs; call once the loop runs. The keyring is looked
+        for after that, off the event loop (check_keyring).
 
         The run history is not worth failing to start for: whatever reading it raises is
         logged with its traceback and told to the user, and the window goes on without it.
         """
         await self.profiles.load()
-        if not self.services.secrets.available:
-            log.warning(
-                "no OS keyring (%s): passwords are kept in memory for this session only",
-                self.services.secrets.backend_name,
-            )
-            self.show_message("No OS keyring: passwords are kept in memory for this session only.")
+        self.tasks.start("keyring-check", self.check_keyring())
         try:
             await self.files.refresh_recent_runs()
         except Exception as exc:
@@ -333,6 +330,21 @@ class MainWindow(QMainWindow):
                 f"The saved runs could not be listed ({type(exc).__name__}); "
                 "Recent runs is empty. The log file has the details."
             )
+
+    async def check_keyring(self) -> None:
+        """Find the keyring backend in a worker thread once the window has painted, and
+        say so if there is none (core/secrets.py: choosing one imports every backend)."""
+        await asyncio.sleep(KEYRING_CHECK_DELAY_S)
+        secrets = self.services.secrets
+        if not await secrets.aresolve():
+            log.warning(
+                "no OS keyring (%s): passwords are kept in memory for this session only",
+                secrets.backend_name,
+            )
+            if not self.statusBar().currentMessage():  # start()'s own news stays up
+                self.show_message(
+                    "No OS keyring: passwords are kept in memory for this session only."
+                )
 
     # ================================================================ errors
     def report_error(self, task_name: str, error: BaseException) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import Qt, QTimer
@@ -35,12 +35,14 @@ from PySide6.QtWidgets import (
 
 from ..core.connection import ConnectionSettings
 from ..core.errors import NeoSenseError
-from ..core.probe import ProbeResult
 from ..core.profiles import Profile
 from .error_text import ErrorView
 from .tasks import TaskRegistry
 
-ProbeFn = Callable[[ConnectionSettings, str], Awaitable[ProbeResult]]
+if TYPE_CHECKING:  # core.probe imports the driver, which loads after the first paint
+    from ..core.probe import ProbeResult
+
+ProbeFn = Callable[[ConnectionSettings, str], Awaitable["ProbeResult"]]
 
 # White on red reads on light and dark palettes alike; margins, not CSS padding, so that the
 # word-wrapped label's height-for-width includes them.

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import ErrorCode, NeoSenseError
 from ..core.logging_setup import REDACTOR
-from ..core.probe import ProbeResult
 from ..core.profiles import ENVIRONMENT_PROFILE_ID, Profile, ProfilesFileCorrupt
 from ..core.profiles import environment_password as read_environment_password
 from .dialogs import confirm, run_dialog
@@ -33,6 +33,9 @@ from .error_text import ErrorView, in_words
 from .profile_editor import ProfileEditor
 from .services import WindowServices
 from .tasks import TaskRegistry
+
+if TYPE_CHECKING:  # core.probe imports the driver, which loads after the first paint
+    from ..core.probe import ProbeResult
 
 log = logging.getLogger(__name__)
 

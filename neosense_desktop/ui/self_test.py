@@ -86,6 +86,34 @@ def _driver_codec() -> str:
     return "rust"
 
 
+def _unicode_services() -> tuple[bool, str]:
+    """What QtCore asks ICU for, on data the bundle slims (scripts/icu_slim.py): a locale's
+    collation, its case mapping and a time zone's name. Each result below differs when ICU
+    has no data for it (code-point order, plain "I", an offset such as "GMT+01:00")."""
+    from PySide6.QtCore import QCollator, QLocale, QTimeZone
+
+    words = ["zebra", "Öl", "ähnlich", "Apfel", "ol"]
+    collated = sorted(words, key=QCollator(QLocale("de_DE")).sortKey)
+    swedish = sorted(["ö", "z", "o"], key=QCollator(QLocale("sv_SE")).sortKey)
+    upper = QLocale("tr_TR").toUpper("istanbul")
+    zone = QTimeZone(b"Europe/Berlin").displayName(
+        QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("en_US")
+    )
+    checks = {
+        "collation": collated == ["ähnlich", "Apfel", "ol", "Öl", "zebra"]
+        and swedish == ["o", "z", "ö"],
+        "case mapping": upper == "\u0130STANBUL",
+        "time zone names": zone == "Central European Standard Time",
+    }
+    failed = [name for name, ok in checks.items() if not ok]
+    detail = (
+        ", ".join(checks)
+        if not failed
+        else f"wrong {', '.join(failed)}: {collated}, {upper}, {zone}"
+    )
+    return not failed, detail
+
+
 async def _keyring_round_trip(secrets: SecretStore) -> bool:
     probe_id = f"self-test-{uuid.uuid4().hex}"
     try:
@@ -110,6 +138,9 @@ async def _steps(scratch: Path, settings: QSettings) -> int:
     t0 = time.monotonic()
     services = build_services(settings)
     _say("driver codec", True, _driver_codec())
+    unicode_ok, unicode_detail = _unicode_services()
+    _say("unicode (ICU)", unicode_ok, unicode_detail)
+    failures += not unicode_ok
     _say("keyring backend", True, services.secrets.backend_name)
     if services.secrets.available:
         failures += not await _keyring_round_trip(services.secrets)

@@ -9,24 +9,29 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
 from ..core.connection import ConnectionSettings
 from ..core.extraction.options import RunOptions
 from ..core.extraction.progress import ProgressCallback
-from ..core.extraction.runner import ClientFactory, ExtractionRun
-from ..core.graph_client import GraphClient
-from ..core.probe import ProbeResult, probe_connection
 from ..core.profiles import ProfileStore
 from ..core.runs import RunStore
 from ..core.secrets import SecretStore
 
-ProbeFn = Callable[[ConnectionSettings, str], Awaitable[ProbeResult]]
-RunFactory = Callable[[ConnectionSettings, str, RunOptions, ProgressCallback], ExtractionRun]
+if TYPE_CHECKING:  # the driver loads after the first paint (ui/preload.py), not before it
+    from ..core.extraction.runner import ClientFactory, ExtractionRun
+    from ..core.probe import ProbeResult
+
+ProbeFn = Callable[[ConnectionSettings, str], Awaitable["ProbeResult"]]
+RunFactory = Callable[[ConnectionSettings, str, RunOptions, ProgressCallback], "ExtractionRun"]
 
 
 async def default_probe(settings: ConnectionSettings, password: str) -> ProbeResult:
+    from ..core.graph_client import GraphClient
+    from ..core.probe import probe_connection
+
     async with GraphClient(settings, password) as client:
         return await probe_connection(client)
 
@@ -34,6 +39,8 @@ async def default_probe(settings: ConnectionSettings, password: str) -> ProbeRes
 def default_run_factory(
     settings: ConnectionSettings, password: str, options: RunOptions, progress: ProgressCallback
 ) -> ExtractionRun:
+    from ..core.extraction.runner import ExtractionRun
+
     return ExtractionRun(settings, password, options, on_progress=progress)
 
 
@@ -77,6 +84,8 @@ def run_factory_with(client_factory: ClientFactory) -> RunFactory:
     def make_run(
         settings: ConnectionSettings, password: str, options: RunOptions, progress: ProgressCallback
     ) -> ExtractionRun:
+        from ..core.extraction.runner import ExtractionRun
+
         return ExtractionRun(
             settings, password, options, on_progress=progress, client_factory=client_factory
         )

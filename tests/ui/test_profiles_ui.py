@@ -103,7 +103,10 @@ async def test_no_keyring_path_keeps_password_in_memory_only(
 ) -> None:
     server = graph.server
     async with open_window(SecretStore(fail.Keyring())) as window:
-        assert "memory" in window.statusBar().currentMessage()
+        # Said once the window has painted (the keyring is looked for off the event loop).
+        await wait_for(
+            lambda: "memory" in window.statusBar().currentMessage(), 10, "the no-keyring note"
+        )
         assert any("no OS keyring" in t for _lv, t in window.log_panel.records)
         profile = await add_profile(window, server)
         assert window.services.secrets._memory[profile.id] == server.password

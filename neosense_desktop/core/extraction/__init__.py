@@ -7,9 +7,26 @@ Public API (the GUI and the CLI use only these):
     overall_fraction    the whole run's progress from the latest event of each activity
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .options import ACTIVITY_NAMES, RunOptions
 from .progress import ProgressCallback, ProgressEvent, overall_fraction
-from .runner import ExtractionRun
+
+if TYPE_CHECKING:
+    from .runner import ExtractionRun
+
+
+def __getattr__(name: str) -> Any:
+    # The runner imports the neo4j driver (a third of the GUI's start-up imports): the
+    # window needs RunOptions to draw itself, the runner only once a run starts.
+    if name == "ExtractionRun":
+        from .runner import ExtractionRun
+
+        return ExtractionRun
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ACTIVITY_NAMES",

@@ -11,10 +11,13 @@ every activity (those not chosen as skipped), so `pending_activities()` is empty
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..report import Label, Provenance, RelationshipType, Report
-from .context import Sizes
 from .options import ACTIVITY_NAMES
+
+if TYPE_CHECKING:  # context imports the driver, which the window loads after its first paint
+    from .context import Sizes
 
 PartialCallback = Callable[[Report], None]
 
