@@ -53,6 +53,7 @@ from .value_profile import (
     aggregate_parameters,
     aggregates,
     bind_values,
+    example_aggregates,
     histogram_rate,
 )
 from .value_types import normalise_value_type
@@ -181,10 +182,11 @@ async def _read_label_group(
     union, params = _union(ctx, group, lambda b, tag: node_source(b.name, b.sample, tag=tag), "n")
     if profiles:
         tail = (
-            f"WITH branch, properties(n) AS p UNWIND [null] + keys(p) AS k "
-            f"{bind_values('branch, k')} RETURN branch, k, "
+            f"WITH branch, n, properties(n) AS p UNWIND [null] + keys(p) AS k "
+            f"{bind_values('branch, n, k')} RETURN branch, k, "
             "CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
-            f"count(*) AS c, {aggregates('$hist_rates[branch]')}"
+            f"count(*) AS c, {aggregates('$hist_rates[branch]')}, "
+            f"{example_aggregates('n', ctx.options.values == 'examples')}"
         )
     else:
         tail = (
@@ -263,14 +265,15 @@ async def _read_type_group(
         "a, r, b",
     )
     head = (
-        "WITH branch, labels(a) AS s, labels(b) AS e, properties(r) AS p "
+        "WITH branch, r, labels(a) AS s, labels(b) AS e, properties(r) AS p "
         "UNWIND [null] + keys(p) AS k"
     )
     if profiles:
         tail = (
-            f"{head} WITH branch, s, e, p, k {bind_values('branch, s, e, k')} "
+            f"{head} WITH branch, r, s, e, p, k {bind_values('branch, r, s, e, k')} "
             "RETURN branch, s, e, k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
-            f"count(*) AS c, {aggregates('$hist_rates[branch]')}"
+            f"count(*) AS c, {aggregates('$hist_rates[branch]')}, "
+            f"{example_aggregates('r', ctx.options.values == 'examples')}"
         )
     else:
         tail = (

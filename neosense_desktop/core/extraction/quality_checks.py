@@ -115,6 +115,19 @@ CONDITIONS = (
 )
 
 
+# Each condition's name among the examples a batched sample read collects
+# (value_profile.EXAMPLE_CONDITIONS tests the same on the values it binds).
+CONDITION_NAMES: dict[str, str] = {
+    PRESENT: "present",
+    NUMERIC: "numeric",
+    INTEGER: "integer",
+    BOOLEAN: "boolean",
+    EMPTY: "empty",
+    SENTINEL: "sentinel",
+    **{date_condition(name): f"date_{i}" for i, name in enumerate(DATE_FORMATS)},
+}
+
+
 @dataclass
 class PropertyFinding:
     """A finding plus the condition its examples are fetched with."""

@@ -79,6 +79,34 @@ AGGREGATES = (
 )
 
 
+# The conditions quality's findings fetch examples with (quality_checks.CONDITIONS), on the
+# variables bind_values binds: the batched sample reads collect up to EXAMPLES_PER_KEY
+# entities per key and condition while they aggregate, so a sampled run needs no second
+# read of its samples for examples.
+EXAMPLE_CONDITIONS: dict[str, str] = {
+    "present": "v IS NOT NULL",
+    "numeric": "vd =~ $number_re",
+    "integer": "vd =~ $integer_re",
+    "boolean": "vl IN $booleans",
+    "empty": "vs = ''",
+    "sentinel": "vl IN $sentinels",
+    **{f"date_{i}": f"vdate =~ $date_re_{i}" for i in range(len(DATE_FORMATS))},
+}
+EXAMPLES_PER_KEY = 5
+
+
+def example_aggregates(entity: str, with_values: bool) -> str:
+    """Aggregates collecting, per condition, the element ids (and the values, with_values)
+    of up to EXAMPLES_PER_KEY entities bound to `entity` whose value meets it. Only the
+    first few are turned into element ids, after the collect."""
+    columns = []
+    for name, condition in EXAMPLE_CONDITIONS.items():
+        hits = f"collect(CASE WHEN {condition} THEN [{entity}, v] END)[..{EXAMPLES_PER_KEY}]"
+        shown = "h[1]" if with_values else "null"
+        columns.append(f"[h IN {hits} | [elementId(h[0]), {shown}]] AS ex_{name}")
+    return ", ".join(columns)
+
+
 def profile_sample_size(options: RunOptions) -> int:
     return max(options.sample_size, PROFILE_SAMPLE_MIN)
 
@@ -166,6 +194,9 @@ class ValueStats:
     dates: Counter[str] = field(default_factory=Counter)
     histogram_values: list[float] = field(default_factory=list)
     top: Counter[tuple[str, str]] = field(default_factory=Counter)  # (display, type) -> count
+    # condition name (EXAMPLE_CONDITIONS) -> [element id, value or None], when the read
+    # collected examples
+    examples: dict[str, list[tuple[str, Any]]] | None = None
     # What the statistics describe when it is not what the property's types and fill rate
     # were read from: a big label of an exact run is profiled from a sample (value_sample.py).
     provenance: Provenance | None = None
@@ -212,6 +243,14 @@ class ValueStats:
             hits = int(row.get(f"date_{i}") or 0)
             if hits:
                 self.dates[label] += hits
+        if "ex_present" in row:
+            examples = self.examples if self.examples is not None else {}
+            self.examples = examples
+            for name in EXAMPLE_CONDITIONS:
+                kept = examples.setdefault(name, [])
+                for element_id, value in row.get(f"ex_{name}") or []:
+                    if len(kept) < EXAMPLES_PER_KEY:
+                        kept.append((str(element_id), value))
         for value in row.get("xs") or []:
             number = _number(value)
             if number is not None:
