@@ -444,11 +444,11 @@ def _collected_examples(pf: PropertyFinding, show_values: bool) -> bool:
 async def _sampled_examples(ctx: RunContext, found: list[PropertyFinding]) -> None:
     """Examples of the findings on sampled labels and types whose read did not collect them
     while it aggregated (value_profile.example_aggregates, in the batched sample reads): one
-    UNION ALL branch per label or type reads its sample once and tests each of its
-    findings' conditions, picked by number from the fixed list CONDITIONS. A branch's text
-    depends on its owner only, so the server's plan cache serves it again next run whatever the sample found (per-finding
-    branches were re-planned each run: 1.6-2.2 s summed on the 1M graph, against 0.2-0.3 s
-    measured for this form on the 200k graph)."""
+    UNION ALL branch per label or type reads its sample once and tests each of its findings'
+    conditions, picked by number from the fixed list CONDITIONS. A branch's text depends on
+    its owner only, so the server's plan cache serves it again next run whatever the sample
+    found (per-finding branches were re-planned each run: 1.6-2.2 s summed on the 1M graph,
+    against 0.2-0.3 s measured for this form on the 200k graph)."""
     show_values = ctx.options.values == "examples"
     conditions = [*CONDITIONS, *sorted({pf.condition for pf in found} - set(CONDITIONS))]
     number = {c: i for i, c in enumerate(conditions)}
