@@ -30,6 +30,9 @@ class Census:
     # highest-degree groups without a second pass over the nodes.
     # (labels, degree) -> (element id of one such node, nodes read in the group)
     examples: dict[tuple[tuple[str, ...], int], tuple[str, int]] = field(default_factory=dict)
+    # A sampled census keeps up to 5 orphan element ids per label set, so the orphan
+    # findings need no query for their examples (an exact one would collect every orphan).
+    orphan_examples: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
     @property
     def scale(self) -> float:
@@ -82,7 +85,12 @@ async def node_census(ctx: RunContext, activity: str) -> Census:
         activity,
         "census.scan" if exact else "census.sample",
         f"{source} WITH n, labels(n) AS labels, COUNT {{ (n)--() }} AS degree "
-        "RETURN labels, degree, count(*) AS nodes, min(elementId(n)) AS example",
+        "RETURN labels, degree, count(*) AS nodes, min(elementId(n)) AS example"
+        + (
+            ""
+            if exact
+            else ", [x IN collect(CASE WHEN degree = 0 THEN n END)[..5] | elementId(x)] AS orphans"
+        ),
         params,
         priority=PRIORITY_LONG_SCAN,
     )
@@ -98,6 +106,8 @@ async def node_census(ctx: RunContext, activity: str) -> Census:
             census.orphans_read += nodes
         if not labels:
             census.unlabeled_read += nodes
+        if row.get("orphans"):
+            census.orphan_examples.setdefault(labels, []).extend(str(x) for x in row["orphans"])
         if row.get("example") is not None:
             census.examples[(labels, degree)] = (str(row["example"]), nodes)
     if exact:

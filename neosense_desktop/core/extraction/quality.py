@@ -157,7 +157,8 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
             ctx, out, labels, rel_types, indexes, constraints, findings
         )
     findings += redundant_index_findings(indexes)
-    orphans = [f for f in findings if f.code == "orphan_nodes"]
+    # A sampled census collected the orphans' examples already.
+    orphans = [f for f in findings if f.code == "orphan_nodes" and not f.examples]
     show_values = ctx.options.values == "examples"
     with_examples = [
         pf for pf in with_examples[:MAX_EXAMPLE_QUERIES] if not _collected_examples(pf, show_values)
@@ -232,6 +233,12 @@ def _census_findings(
     for label, nodes in sorted(per_label.items()):
         count = census.estimate(nodes)
         population = label_counts.get(label) if label else census.node_count
+        examples = [
+            FindingExample(element_id=element_id)
+            for labels, ids in sorted(census.orphan_examples.items())
+            if (label in labels if label else not labels)
+            for element_id in ids
+        ][:MAX_EXAMPLES]
         findings.append(
             Finding(
                 code="orphan_nodes",
@@ -247,6 +254,7 @@ def _census_findings(
                 affected=count,
                 affected_provenance=provenance,
                 population=population,
+                examples=examples,
                 suggestions=[
                     SuggestedCypher(
                         purpose="inspect",
