@@ -54,6 +54,7 @@ from .value_profile import (
     aggregates,
     bind_values,
     example_aggregates,
+    fold_shapes,
     histogram_rate,
 )
 from .value_types import normalise_value_type
@@ -175,19 +176,42 @@ def _union(
     return subquery(" UNION ALL ".join(parts), scoped=ctx.caps.scoped_subqueries), params
 
 
+def label_profile_tail(with_values: bool) -> str:
+    """What follows a label group's union (binding `branch, n`) when the run profiles
+    values: rows per (branch, key, type, shape), for value_profile.fold_shapes."""
+    return (
+        "WITH branch, n, properties(n) AS p UNWIND [null] + keys(p) AS k "
+        f"{bind_values('branch, n, k')} RETURN branch, k, "
+        "CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, shape, "
+        f"count(*) AS c, {aggregates('$hist_rates[branch]')}, "
+        f"{example_aggregates('n', with_values)}"
+    )
+
+
+def type_profile_tail(with_values: bool) -> str:
+    """What follows a type group's union (binding `branch, a, r, b`) when the run profiles
+    values: rows per (branch, start labels, end labels, key, type, shape)."""
+    return (
+        f"{_TYPE_HEAD} WITH branch, r, s, e, p, k {bind_values('branch, r, s, e, k')} "
+        "RETURN branch, s, e, k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
+        f"shape, count(*) AS c, {aggregates('$hist_rates[branch]')}, "
+        f"{example_aggregates('r', with_values)}"
+    )
+
+
+_TYPE_HEAD = (
+    "WITH branch, r, labels(a) AS s, labels(b) AS e, properties(r) AS p "
+    "UNWIND [null] + keys(p) AS k"
+)
+
+
 async def _read_label_group(
     ctx: RunContext, activity: str, group: list[_Branch]
 ) -> dict[str, LabelRead]:
     profiles = ctx.profiles_values
     union, params = _union(ctx, group, lambda b, tag: node_source(b.name, b.sample, tag=tag), "n")
     if profiles:
-        tail = (
-            f"WITH branch, n, properties(n) AS p UNWIND [null] + keys(p) AS k "
-            f"{bind_values('branch, n, k')} RETURN branch, k, "
-            "CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
-            f"count(*) AS c, {aggregates('$hist_rates[branch]')}, "
-            f"{example_aggregates('n', ctx.options.values == 'examples')}"
-        )
+        tail = label_profile_tail(ctx.options.values == "examples")
     else:
         tail = (
             "WITH branch, properties(n) AS p UNWIND [null] + keys(p) AS k RETURN branch, k, "
@@ -199,6 +223,8 @@ async def _read_label_group(
         f"{union} {tail}",
         params,
     )
+    if profiles:
+        rows = fold_shapes(rows, ("branch", "k", "t"))
     out = {b.name: LabelRead(0, {}, Counter(), {}) for b in group}
     for row in rows:
         entry = out[group[int(row["branch"])].name]
@@ -264,17 +290,9 @@ async def _read_type_group(
         lambda b, tag: relationship_source(b.name, b.sample, with_ends=True, tag=tag),
         "a, r, b",
     )
-    head = (
-        "WITH branch, r, labels(a) AS s, labels(b) AS e, properties(r) AS p "
-        "UNWIND [null] + keys(p) AS k"
-    )
+    head = _TYPE_HEAD
     if profiles:
-        tail = (
-            f"{head} WITH branch, r, s, e, p, k {bind_values('branch, r, s, e, k')} "
-            "RETURN branch, s, e, k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
-            f"count(*) AS c, {aggregates('$hist_rates[branch]')}, "
-            f"{example_aggregates('r', ctx.options.values == 'examples')}"
-        )
+        tail = type_profile_tail(ctx.options.values == "examples")
     else:
         tail = (
             f"{head} RETURN branch, s, e, k, "
@@ -286,10 +304,21 @@ async def _read_type_group(
         f"{union} {tail}",
         params,
     )
+    if profiles:
+        rows = fold_shapes(rows, ("branch", "s", "e", "k", "t"))
     out: dict[str, list[Row]] = {b.name: [] for b in group}
     for row in rows:
         out[group[int(row["branch"])].name].append(row)
     return out
 
 
-__all__ = ["GROUPS", "MAX_BRANCHES", "LabelRead", "batched", "fill_type_reading", "label_read"]
+__all__ = [
+    "GROUPS",
+    "MAX_BRANCHES",
+    "LabelRead",
+    "batched",
+    "fill_type_reading",
+    "label_profile_tail",
+    "label_read",
+    "type_profile_tail",
+]

@@ -37,6 +37,7 @@ from .value_profile import (
     ValueStats,
     aggregate_parameters,
     display_value,
+    fold_shapes,
     profile_query,
     profiled_in_full,
     top_values_query,
@@ -218,7 +219,7 @@ async def _node_properties(
             profile_query(source, "n"),
             {**params, **aggregate_parameters(sample.sample_size if sample else count)},
         )
-        for row in rows:
+        for row in fold_shapes(rows, ("k", "t")):
             key = row["k"]
             if key is None:
                 read_count = int(row["c"])

@@ -31,6 +31,7 @@ from .value_profile import (
     ValueStats,
     aggregate_parameters,
     bind_values,
+    fold_shapes,
     profiled_in_full,
 )
 from .value_sample import SampledStats, sampled_stats
@@ -98,10 +99,10 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
             f"{source} WITH labels(a) AS s, labels(b) AS e, properties(r) AS p "
             f"UNWIND [null] + keys(p) AS k WITH s, e, p, k {bind_values('s, e, k')} "
             "RETURN s, e, k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
-            f"count(*) AS c, {AGGREGATES}",
+            f"shape, count(*) AS c, {AGGREGATES}",
             {**params, **aggregate_parameters(sample.sample_size if sample else count)},
         )
-        for row in rows:
+        for row in fold_shapes(rows, ("s", "e", "k", "t")):
             c = int(row["c"])
             key = row["k"]
             if key is None:

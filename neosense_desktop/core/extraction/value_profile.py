@@ -3,8 +3,13 @@
 The schema activity's one read per label (and type_reading's one per relationship type)
 already unwinds every property of every entity it reads; the aggregates below ride on that
 row stream, so profiles and the string checks cost no extra pass over the data:
-    ... UNWIND [null] + keys(p) AS k WITH k, p[k] AS v
-    RETURN k, valueType(v) AS t, count(*) AS c, <AGGREGATES>
+    ... UNWIND [null] + keys(p) AS k <bind_values('k')>
+    RETURN k, valueType(v) AS t, shape, count(*) AS c, <AGGREGATES>
+and fold_shapes() sums the rows of each (key, type) on the client. Each string's shape (the
+checks it passes: numeric, integer, date format, sentinel, ...) is one small integer from a
+CASE chain that stops at the first match, counted by grouping: ~20 aggregators per row and
+up to seven regular expressions per string cost about twice as much server time (measured
+by benchmarks/aggregate_cost.py).
 In sampled mode they describe the sample (provenance "sample"), in exact mode every entity.
 The numeric histogram is built on the client from a Bernoulli subsample of at most about
 HISTOGRAM_VALUES numbers per key (`rand() < $hist_rate`), so its memory is bounded in exact
@@ -59,52 +64,75 @@ PROFILE_SAMPLE_MIN = 1_000
 TOP_VALUES_MAX_DISTINCT = 20  # "low cardinality": at most this many distinct values read
 TEMPORAL = "DATE | LOCAL DATETIME | ZONED DATETIME | LOCAL TIME | ZONED TIME"
 
+# Each string's shape, one small integer computed once per value by bind_values: the
+# string checks the findings count, as the set of them the string passes. The conditions
+# overlap only here: an integer is numeric, and a sentinel may be an integer ("-1") or a
+# number; a boolean, an empty string, a date and a sentinel word exclude each other
+# (tests/core/test_extraction_units.py checks the lists still allow that).
+SHAPE_FLAGS: tuple[frozenset[str], ...] = (
+    frozenset(),  # 0: not a string, or a string none of the checks match
+    frozenset({"empty"}),  # 1
+    frozenset({"boolean"}),  # 2
+    frozenset({"sentinel"}),  # 3
+    frozenset({"numeric", "integer"}),  # 4
+    frozenset({"numeric", "integer", "sentinel"}),  # 5
+    frozenset({"numeric"}),  # 6
+    frozenset({"numeric", "sentinel"}),  # 7
+    *(frozenset({f"date_{i}"}) for i in range(len(DATE_FORMATS))),  # 8, 9, ...
+)
+_WORD_SHAPE = {**{b: 2 for b in BOOLEANS}, **{s: 3 for s in SENTINELS}}
+# The regular expressions run only on strings that start like a number or a date, the
+# date formats only on those long enough, and each string is tested until one matches;
+# the booleans and sentinel words are one map look-up ($words).
+SHAPE = (
+    "CASE WHEN vs IS NULL THEN 0 WHEN vs = '' THEN 1 "
+    "WHEN NOT left(vs, 1) IN $number_starts THEN coalesce($words[toLower(vs)], 0) "
+    "WHEN vs =~ $integer_re THEN CASE WHEN vs IN $sentinels THEN 5 ELSE 4 END "
+    "WHEN vs =~ $number_re THEN CASE WHEN toLower(vs) IN $sentinels THEN 7 ELSE 6 END "
+    f"WHEN size(vs) < {DATE_MIN_CHARS} THEN coalesce($words[toLower(vs)], 0) "
+    + "".join(f"WHEN vs =~ $date_re_{i} THEN {8 + i} " for i in range(len(DATE_FORMATS)))
+    + "ELSE coalesce($words[toLower(vs)], 0) END"
+)
+
 # Appended to `RETURN k, <type> AS t, count(*) AS c` after bind_values (v is null for the
-# k = null row that counts entities).
+# k = null row that counts entities); the query also returns `shape` as a grouping key, so
+# its rows are one per (key, type, shape) and fold_shapes() sums them back into one per
+# (key, type) with the columns ValueStats.add_row reads. A group holds one value type, so
+# min(v) and max(v) are the numeric or temporal bounds when the type is one (fold_shapes
+# reads them by the type), and the shapes are counted by grouping instead of one
+# sum(CASE ...) per check.
 AGGREGATES = (
-    "count(DISTINCT v) AS d, count(vx) AS xc, min(vx) AS xmin, max(vx) AS xmax, "
-    "avg(vx) AS xavg, "
-    "min(vt) AS tmin, max(vt) AS tmax, "
-    "count(vs) AS sc, min(size(v0)) AS lmin, max(size(v0)) AS lmax, "
-    "sum(CASE WHEN vs = '' THEN 1 ELSE 0 END) AS empty, "
-    "sum(CASE WHEN vl IN $sentinels THEN 1 ELSE 0 END) AS sentinel, "
-    "sum(CASE WHEN vd =~ $number_re THEN 1 ELSE 0 END) AS numeric, "
-    "sum(CASE WHEN vd =~ $integer_re THEN 1 ELSE 0 END) AS integer, "
-    "sum(CASE WHEN vl IN $booleans THEN 1 ELSE 0 END) AS boolean, "
-    + ", ".join(
-        f"sum(CASE WHEN vdate =~ $date_re_{i} THEN 1 ELSE 0 END) AS date_{i}"
-        for i in range(len(DATE_FORMATS))
-    )
-    + ", collect(CASE WHEN rand() < $hist_rate THEN vx END) AS xs"
+    "count(DISTINCT v) AS d, min(v) AS vmin, max(v) AS vmax, avg(vx) AS xavg, "
+    "min(vn) AS lmin, max(vn) AS lmax, "
+    "collect(CASE WHEN rand() < $hist_rate THEN vx END) AS xs"
 )
 
 
-# The conditions quality's findings fetch examples with (quality_checks.CONDITIONS), on the
-# variables bind_values binds: the batched sample reads collect up to EXAMPLES_PER_KEY
-# entities per key and condition while they aggregate, so a sampled run needs no second
-# read of its samples for examples.
-EXAMPLE_CONDITIONS: dict[str, str] = {
-    "present": "v IS NOT NULL",
-    "numeric": "vd =~ $number_re",
-    "integer": "vd =~ $integer_re",
-    "boolean": "vl IN $booleans",
-    "empty": "vs = ''",
-    "sentinel": "vl IN $sentinels",
-    **{f"date_{i}": f"vdate =~ $date_re_{i}" for i in range(len(DATE_FORMATS))},
-}
+# The conditions quality's findings fetch examples with (quality_checks.CONDITIONS), as
+# shape flags (SHAPE_FLAGS; "present" is every value): the batched sample reads collect up
+# to EXAMPLES_PER_KEY entities per key and shape while they aggregate, and fold_shapes()
+# deals them out to the conditions, so a sampled run needs no second read of its samples
+# for examples.
+EXAMPLE_CONDITIONS: tuple[str, ...] = (
+    "present",
+    "numeric",
+    "integer",
+    "boolean",
+    "empty",
+    "sentinel",
+    *(f"date_{i}" for i in range(len(DATE_FORMATS))),
+)
 EXAMPLES_PER_KEY = 5
 
 
 def example_aggregates(entity: str, with_values: bool) -> str:
-    """Aggregates collecting, per condition, the element ids (and the values, with_values)
-    of up to EXAMPLES_PER_KEY entities bound to `entity` whose value meets it. Only the
+    """The aggregate collecting the element ids (and the values, with_values) of up to
+    EXAMPLES_PER_KEY entities bound to `entity` per (key, type, shape) group. Only the
     first few are turned into element ids, after the collect."""
-    columns = []
-    for name, condition in EXAMPLE_CONDITIONS.items():
-        hits = f"collect(CASE WHEN {condition} THEN [{entity}, v] END)[..{EXAMPLES_PER_KEY}]"
-        shown = "h[1]" if with_values else "null"
-        columns.append(f"[h IN {hits} | [elementId(h[0]), {shown}]] AS ex_{name}")
-    return ", ".join(columns)
+    if with_values:
+        hits = f"collect([{entity}, v])[..{EXAMPLES_PER_KEY}]"
+        return f"[h IN {hits} | [elementId(h[0]), h[1]]] AS ex"
+    return f"[h IN collect({entity})[..{EXAMPLES_PER_KEY}] | [elementId(h), null]] AS ex"
 
 
 def profile_sample_size(options: RunOptions) -> int:
@@ -117,24 +145,15 @@ def profiled_in_full(options: RunOptions, count: int) -> bool:
 
 
 def bind_values(carried: str) -> str:
-    """Cypher binding v (the value p[k]), v0 (the string as stored), vs (the trimmed
-    string), vl (vs lower-cased), vd (vs when it starts like a number or a date, else null),
-    vdate (vd when long enough to be a date), vt (a temporal value) and vx (the number),
-    keeping the `carried` variables (e.g. "k" or "s, e, k").
-
-    The six regular expressions are half the aggregates' cost; every number and date format
-    starts with a digit, a sign or a dot, so a string that does not (a name, a text) skips
-    them all (measured 0.9 s -> 0.5 s for 20,000 24-property nodes), and a short number
-    skips the four date formats. The temporal type test is made once, not per aggregate."""
+    """Cypher binding v (the value p[k]), vx (v when a number), vn (the length of v when a
+    string) and shape (SHAPE: which string checks the trimmed string passes), keeping the
+    `carried` variables (e.g. "k" or "s, e, k"). Follow with `RETURN <carried keys>, t,
+    shape, count(*) AS c, <AGGREGATES>` and fold the rows with fold_shapes()."""
     return (
-        f"WITH {carried}, p[k] AS v WITH {carried}, v, CASE WHEN v IS :: STRING THEN v END AS v0, "
-        "CASE WHEN v IS :: STRING THEN trim(v) END AS vs, "
-        "CASE WHEN v IS :: INTEGER | FLOAT THEN v END AS vx "
-        f"WITH {carried}, v, v0, vs, vx, toLower(vs) AS vl, "
-        "CASE WHEN left(vs, 1) IN $number_starts THEN vs END AS vd, "
-        f"CASE WHEN v IS :: {TEMPORAL} THEN v END AS vt "
-        f"WITH {carried}, v, v0, vs, vx, vl, vd, vt, "
-        f"CASE WHEN size(vd) >= {DATE_MIN_CHARS} THEN vd END AS vdate"
+        f"WITH {carried}, p[k] AS v "
+        f"WITH {carried}, v, CASE WHEN v IS :: STRING THEN trim(v) END AS vs "
+        f"WITH {carried}, v, CASE WHEN v IS :: INTEGER | FLOAT THEN v END AS vx, "
+        f"CASE WHEN vs IS NULL THEN null ELSE size(v) END AS vn, {SHAPE} AS shape"
     )
 
 
@@ -145,6 +164,72 @@ def aggregates(hist_rate: str = "$hist_rate") -> str:
     return AGGREGATES.replace("$hist_rate", hist_rate)
 
 
+_NUMBER_TYPES = frozenset({"INTEGER", "FLOAT"})
+_TEMPORAL_TYPES = frozenset(t.strip() for t in TEMPORAL.split("|"))
+
+
+def _base_type(value_type: Any) -> str:
+    return str(value_type).removesuffix(" NOT NULL") if value_type is not None else ""
+
+
+def fold_shapes(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of a query built on bind_values and AGGREGATES (one per `keys` and shape)
+    summed into one row per `keys`, with the columns ValueStats.add_row reads: c, d, xc,
+    xmin, xmax, xavg, tmin, tmax, sc, lmin, lmax, the shape counts (empty, sentinel,
+    numeric, integer, boolean, date_i), xs and, when the query collected them, ex_<condition>.
+    A value has one shape, so distinct counts add up; the bounds of a group are its type's."""
+    folded: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        group = tuple(tuple(row[k]) if isinstance(row[k], list) else row[k] for k in keys)
+        out = folded.get(group)
+        base = _base_type(row.get("t"))
+        if out is None:
+            out = {k: row[k] for k in keys}
+            out.update(
+                c=0,
+                d=0,
+                xc=0,
+                xmin=None,
+                xmax=None,
+                xavg=row.get("xavg"),
+                tmin=None,
+                tmax=None,
+                sc=0,
+                lmin=None,
+                lmax=None,
+                xs=[],
+                **{name: 0 for name in EXAMPLE_CONDITIONS if name != "present"},
+            )
+            if base in _NUMBER_TYPES:
+                out.update(xmin=row.get("vmin"), xmax=row.get("vmax"))
+            elif base in _TEMPORAL_TYPES:
+                out.update(tmin=row.get("vmin"), tmax=row.get("vmax"))
+            if "ex" in row:
+                out.update({f"ex_{name}": [] for name in EXAMPLE_CONDITIONS})
+            folded[group] = out
+        c = int(row["c"])
+        out["c"] += c
+        out["d"] += int(row.get("d") or 0)
+        if base in _NUMBER_TYPES:
+            out["xc"] += c
+        elif base == "STRING":
+            out["sc"] += c
+            for name, pick in (("lmin", min), ("lmax", max)):
+                value = row.get(name)
+                if value is not None:
+                    out[name] = value if out[name] is None else pick(out[name], value)
+        flags = SHAPE_FLAGS[int(row.get("shape") or 0)]
+        for name in flags:
+            out[name] += c
+        out["xs"].extend(row.get("xs") or [])
+        if "ex" in row:
+            for name in EXAMPLE_CONDITIONS:
+                if name == "present" or name in flags:
+                    kept = out[f"ex_{name}"]
+                    kept.extend(row["ex"][: EXAMPLES_PER_KEY - len(kept)])
+    return list(folded.values())
+
+
 def histogram_rate(expected_values: int) -> float:
     return min(1.0, HISTOGRAM_VALUES / max(1, expected_values))
 
@@ -152,9 +237,9 @@ def histogram_rate(expected_values: int) -> float:
 def aggregate_parameters(expected_values: int) -> dict[str, Any]:
     params: dict[str, Any] = {
         "sentinels": list(SENTINELS),
+        "words": dict(_WORD_SHAPE),
         "number_re": NUMBER_RE,
         "integer_re": INTEGER_RE,
-        "booleans": list(BOOLEANS),
         "number_starts": list(NUMBER_STARTS),
         "hist_rate": histogram_rate(expected_values),
     }
@@ -330,7 +415,7 @@ def profile_query(source: str, entity: str) -> str:
     return (
         f"{source} WITH properties({entity}) AS p UNWIND [null] + keys(p) AS k "
         f"{bind_values('k')} "
-        "RETURN k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, "
+        "RETURN k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, shape, "
         f"count(*) AS c, {AGGREGATES}"
     )
 

@@ -25,7 +25,13 @@ from typing import Any
 from ..report import Provenance
 from .context import RunContext
 from .sampling import Sample, node_source, relationship_source
-from .value_profile import ValueStats, aggregate_parameters, profile_query, profile_sample_size
+from .value_profile import (
+    ValueStats,
+    aggregate_parameters,
+    fold_shapes,
+    profile_query,
+    profile_sample_size,
+)
 
 
 @dataclass
@@ -62,7 +68,7 @@ async def sampled_stats(
     )
     stats: dict[str, ValueStats] = {}
     read = 0
-    for row in rows:
+    for row in fold_shapes(rows, ("k", "t")):
         key = row["k"]
         if key is None:
             read = int(row["c"])
