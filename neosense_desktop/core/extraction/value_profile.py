@@ -150,8 +150,7 @@ def bind_values(carried: str) -> str:
     `carried` variables (e.g. "k" or "s, e, k"). Follow with `RETURN <carried keys>, t,
     shape, count(*) AS c, <AGGREGATES>` and fold the rows with fold_shapes()."""
     return (
-        f"WITH {carried}, p[k] AS v "
-        f"WITH {carried}, v, CASE WHEN v IS :: STRING THEN trim(v) END AS vs "
+        f"WITH {carried}, p[k] AS v, CASE WHEN p[k] IS :: STRING THEN trim(p[k]) END AS vs "
         f"WITH {carried}, v, CASE WHEN v IS :: INTEGER | FLOAT THEN v END AS vx, "
         f"CASE WHEN vs IS NULL THEN null ELSE size(v) END AS vn, {SHAPE} AS shape"
     )
