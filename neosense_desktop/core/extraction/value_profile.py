@@ -8,8 +8,9 @@ row stream, so profiles and the string checks cost no extra pass over the data:
 and fold_shapes() sums the rows of each (key, type) on the client. Each string's shape (the
 checks it passes: numeric, integer, date format, sentinel, ...) is one small integer from a
 CASE chain that stops at the first match, counted by grouping: ~20 aggregators per row and
-up to seven regular expressions per string cost about twice as much server time (measured
-by benchmarks/aggregate_cost.py).
+up to seven regular expressions per string took ~35-45% more server time over the 200k
+benchmark graph's labels and types (benchmarks/aggregate_cost.py measures both forms and
+checks they give the same statistics).
 In sampled mode they describe the sample (provenance "sample"), in exact mode every entity.
 The numeric histogram is built on the client from a Bernoulli subsample of at most about
 HISTOGRAM_VALUES numbers per key (`rand() < $hist_rate`), so its memory is bounded in exact
@@ -56,9 +57,10 @@ HISTOGRAM_VALUES = 2_000
 # An exactly read label or type of at most this many entities gets its statistics from its
 # one full read; a bigger one from a spread sample of profile_sample_size() (value_sample.py).
 # The aggregates cost ~50-70 us per entity of 10-20 properties on the 2-core benchmark
-# server (seven regular expressions per string), ~10x typing the values: 5,000 entities is
-# ~0.3 s, and the 1M-node graph's 21 labels and 13 types then add ~2 s of server time
-# (spread over the cores) instead of ~60 s for profiling every value.
+# server (before the string shapes below; ~35-40% less since), several times typing the
+# values: 5,000 entities is ~0.3 s, and the 1M-node graph's 21 labels and 13 types then
+# add ~2 s of server time (spread over the cores) instead of ~60 s for profiling every
+# value.
 EXACT_PROFILE_MAX = 5_000
 PROFILE_SAMPLE_MIN = 1_000
 TOP_VALUES_MAX_DISTINCT = 20  # "low cardinality": at most this many distinct values read
