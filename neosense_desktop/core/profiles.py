@@ -60,7 +60,7 @@ class Profile(BaseModel):
         transient: True for the profile built from environment variables; never saved.
     """
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, defer_build=True)
 
     id: str = Field(default_factory=_new_id, min_length=1, max_length=128)
     name: str = Field(min_length=1, max_length=200)
@@ -86,7 +86,7 @@ class Profile(BaseModel):
 
 
 class _ProfilesFile(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     format: int = FILE_FORMAT
     profiles: list[Profile] = Field(default_factory=list)

@@ -49,7 +49,7 @@ _SHARED_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 class _Model(BaseModel):
     # Unknown fields are kept rather than refused, so a report from a newer minor version
     # still opens.
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     def model_post_init(self, context: Any, /) -> None:
         """Share pydantic's per-instance set of the fields given (model_fields_set).
