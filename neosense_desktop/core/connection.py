@@ -22,7 +22,7 @@ class ConnectionSettings(BaseModel):
     the same choices explicitly (the driver refuses both at once).
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     uri: str = Field(
         description="neo4j://, neo4j+s://, neo4j+ssc://, bolt://, bolt+s:// or "

@@ -26,7 +26,7 @@ class RunOptions(BaseModel):
                  sampled above.
     """
 
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+    model_config = ConfigDict(extra="forbid")
 
     mode: Literal["exact", "sampled", "auto"] = Field(
         default="auto", description="exact, sampled, or auto (exact below exact_threshold)"
