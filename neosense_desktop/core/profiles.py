@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 def __getattr__(name: str) -> Any:
     # The models need pydantic (a fifth of the window's start-up imports); the store and
     # the constants do not, so the window paints before the models load.
-    if name in ("Profile", "FILE_FORMAT", "_ProfilesFile", "_now"):
+    if name in ("Profile", "FILE_FORMAT"):
         from . import profile_models
 
         return getattr(profile_models, name)
