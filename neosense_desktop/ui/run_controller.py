@@ -28,11 +28,9 @@ from .icons import action_icon
 from .run_panel import RunPanel
 from .services import Tab
 
-if TYPE_CHECKING:  # pydantic and the report models load after the first paint
+if TYPE_CHECKING:  # pydantic, the models and the driver (runner) load after the first paint
     from ..core.connection import ConnectionSettings
-    from ..core.extraction.options import (
-        RunOptions,  # the runner imports the driver, which loads after the first paint
-    )
+    from ..core.extraction.options import RunOptions
     from ..core.extraction.runner import ExtractionRun
     from ..core.profiles import Profile
     from ..core.report import PlanItem, Report
