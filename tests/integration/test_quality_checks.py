@@ -315,6 +315,7 @@ def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_stati
 
     # Sampled, the examples come from the label's sample (one read per label, all its
     # findings' conditions tested by number).
+    caplog.clear()  # only the sampled run's queries (an earlier test may leave DEBUG on)
     with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
         sampled = asyncio.run(extract(graph.server, mode="sampled", values="stats"))
     # ... collected while the batched sample reads aggregate, and the orphans' by the
