@@ -1,11 +1,9 @@
 """NeoSense Desktop: see what is inside a Neo4j database."""
 
-from importlib import metadata as _metadata
-
-try:
-    __version__ = _metadata.version("neosense-desktop")
-except _metadata.PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.1.0"
+# A literal, not importlib.metadata: reading the installed metadata cost 14 ms of the
+# window's cold start (issue 16). tests/core/test_version.py keeps it equal to
+# pyproject.toml's version and to the installed package's metadata.
+__version__ = "0.1.0"
 
 APP_NAME = "NeoSense"
 APP_ID = "neosense-desktop"

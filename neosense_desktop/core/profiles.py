@@ -21,75 +21,46 @@ import logging
 import os
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from .connection import ConnectionSettings
 from .errors import ErrorCode, NeoSenseError
 from .files import FileWriteError, atomic_write_text, ensure_private_dir
 from .paths import config_dir
 
+if TYPE_CHECKING:  # pydantic and the models load on first use, after the window's first paint
+    from .profile_models import FILE_FORMAT, Profile
+
+__all__ = [
+    "ENVIRONMENT_PROFILE_ID",
+    "FILE_FORMAT",
+    "Profile",
+    "ProfileStore",
+    "ProfilesFileCorrupt",
+    "default_profiles_path",
+    "environment_password",
+    "environment_profile",
+]
+
 log = logging.getLogger(__name__)
 
-FILE_FORMAT = 1
+
+def __getattr__(name: str) -> Any:
+    # The models need pydantic (a fifth of the window's start-up imports); the store and
+    # the constants do not, so the window paints before the models load.
+    if name in ("Profile", "FILE_FORMAT"):
+        from . import profile_models
+
+        return getattr(profile_models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 ENVIRONMENT_PROFILE_ID = "environment"
 LOCK_TIMEOUT_S = 10.0
 # An O_EXCL lock file older than this is left over from a crashed process.
 STALE_LOCK_S = 60.0
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
-class Profile(BaseModel):
-    """One saved connection: a name, the connection settings, and bookkeeping.
-
-    Attributes:
-        id: stable key, also the keyring account for the password.
-        name: what the user calls it; unique names are encouraged, not required.
-        transient: True for the profile built from environment variables; never saved.
-    """
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    id: str = Field(default_factory=_new_id, min_length=1, max_length=128)
-    name: str = Field(min_length=1, max_length=200)
-    connection: ConnectionSettings
-    created_at: datetime = Field(default_factory=_now)
-    updated_at: datetime = Field(default_factory=_now)
-    transient: bool = Field(default=False, exclude=True)
-
-    @field_validator("name")
-    @classmethod
-    def _name_not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the name cannot be empty")
-        return value
-
-    def touched(self, **changes: Any) -> Profile:
-        """A copy with changes applied, validated, and updated_at set to now."""
-        data = self.model_dump()
-        data.update(changes)
-        data["updated_at"] = _now()
-        data["transient"] = changes.get("transient", self.transient)
-        return Profile.model_validate(data)
-
-
-class _ProfilesFile(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    format: int = FILE_FORMAT
-    profiles: list[Profile] = Field(default_factory=list)
 
 
 class ProfilesFileCorrupt(NeoSenseError):
@@ -121,6 +92,11 @@ def environment_profile(env: Mapping[str, str] | None = None) -> Profile | None:
     user = env.get("NEO4J_USERNAME", "").strip()
     if not uri or not user:
         return None
+    from pydantic import ValidationError
+
+    from .connection import ConnectionSettings
+    from .profile_models import Profile
+
     try:
         settings = ConnectionSettings(uri=uri, user=user, database=env.get("NEO4J_DATABASE", ""))
     except ValidationError as exc:
@@ -282,6 +258,10 @@ class ProfileStore:
         return [*profiles, env_profile]
 
     def _read_locked(self) -> tuple[list[Profile], ProfilesFileCorrupt | None]:
+        from pydantic import ValidationError
+
+        from .profile_models import _ProfilesFile
+
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -322,6 +302,8 @@ class ProfileStore:
         return self._with_environment(result)
 
     def _write_locked(self, profiles: list[Profile]) -> None:
+        from .profile_models import _ProfilesFile
+
         payload = _ProfilesFile(profiles=profiles).model_dump(mode="json")
         try:
             atomic_write_text(self.path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
@@ -370,6 +352,8 @@ class ProfileStore:
 
     def update(self, profile: Profile) -> list[Profile]:
         """Replace the profile with the same id (added if another instance deleted it)."""
+        from .profile_models import _now
+
         new = profile.model_copy(update={"transient": False, "updated_at": _now()})
 
         def apply(current: list[Profile]) -> list[Profile]:
@@ -389,6 +373,8 @@ class ProfileStore:
             raise NeoSenseError(
                 ErrorCode.INVALID_INPUT, f"There is no profile with id {profile_id}."
             )
+        from .profile_models import Profile, _now
+
         now = _now()
         copy = Profile(
             name=new_name or f"{source.name} (copy)",
@@ -413,6 +399,8 @@ class ProfileStore:
 
 
 def _short_reason(exc: Exception) -> str:
+    from pydantic import ValidationError
+
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])

@@ -13,6 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .report_constants import ACTIVITY_NAMES as ACTIVITY_NAMES
+from .report_constants import Severity as Severity
+
 # 1.1: findings name subjects, affected counts, examples and suggested Cypher; properties
 # carry a profile; the quality score is a documented per-finding deduction with per-label
 # scores; the run records its values policy. Every new field has a default, so 1.0 reports
@@ -31,13 +34,6 @@ MAX_FINDINGS = 5_000  # findings per report; the least severe beyond it are coun
 
 ValuesPolicy = Literal["none", "stats", "examples"]
 
-ACTIVITY_NAMES = (
-    "node_labels",
-    "relationship_types",
-    "schema",
-    "quality_and_context",
-    "statistics_and_indexes",
-)
 
 Mode = Literal["exact", "sampled", "auto"]
 
@@ -314,12 +310,6 @@ class Statistics(_Model):
     provenance: dict[str, Provenance] = Field(
         default_factory=dict, description="per statistic, where its number comes from"
     )
-
-
-class Severity(StrEnum):
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
 
 
 SubjectKind = Literal[

@@ -19,14 +19,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ErrorCode, NeoSenseError
-from .export import load_report, report_to_json
 from .files import atomic_write_text, ensure_private_dir
 from .paths import data_dir, runs_dir
-from .report import Report
 from .report_limits import ReportLimits, parse_report_json, read_report_json_bytes
+
+if TYPE_CHECKING:  # pydantic and the report models load on first use, after the first paint
+    from .report import Report
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,12 @@ LEGACY_NESTED = "runs"  # the app's old <runs>/runs/ folder
 SUMMARY_FORMAT = 1
 # A summary is a handful of short fields; anything bigger is not one.
 _SUMMARY_LIMITS = ReportLimits(max_bytes=64 * 1024, max_depth=4, max_values=64)
+
+
+def _load_report(path: Path) -> Report:
+    from .export import load_report
+
+    return load_report(path)
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,8 @@ class RunStore:
         """Write <run-id>.json, then its summary, each atomically. Raises FileWriteError."""
         self._prepare()
         path = self._path_for(report.run.id)
+        from .export import report_to_json
+
         atomic_write_text(path, report_to_json(report))
         atomic_write_text(
             self._summary_path(path), json.dumps(_summary_data(report), ensure_ascii=False)
@@ -180,7 +189,7 @@ class RunStore:
 
     def _backfill(self, report_path: Path) -> RunSummary:
         """A summary for a report saved before summaries existed (reads it once)."""
-        report = load_report(report_path)
+        report = _load_report(report_path)
         data = _summary_data(report)
         try:
             atomic_write_text(self._summary_path(report_path), json.dumps(data))
@@ -222,7 +231,7 @@ class RunStore:
         return summaries
 
     def load(self, run_id: str) -> Report:
-        return load_report(self._path_for(run_id))
+        return _load_report(self._path_for(run_id))
 
     def load_latest(self) -> Report:
         """The newest saved run. Raises NeoSenseError FILE_READ_FAILED if there is none."""
@@ -234,4 +243,4 @@ class RunStore:
                 suggestions=["Run an extraction first."],
                 context={"path": str(self.folder)},
             )
-        return load_report(runs[0].path)
+        return _load_report(runs[0].path)

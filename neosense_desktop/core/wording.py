@@ -7,7 +7,10 @@ Markdown file. Plain text: each caller escapes for where it goes.
 
 from __future__ import annotations
 
-from .report import Provenance
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the window uses these words before the report models load
+    from .report import Provenance
 
 # How a relationship between nodes of several labels is counted in patterns (the engine's
 # rule, also stated in the report schema's Pattern.count description).

@@ -8,14 +8,17 @@ sizes usually do. Colours come from the palette, so the chart reads in light and
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
 
-from ..core.report import Report
 from .icons import KIND_COLORS
 from .plain_text import set_plain_tooltip
+
+if TYPE_CHECKING:
+    from ..core.report import Report
 
 MAX_BARS = 15
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from typing import TYPE_CHECKING, TypeAlias
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,16 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.diff import ReportDiff, diff_reports
-from ..core.report import Report
 from .diff_model import DiffTreeModel
-from .report_files import RECENT_SHOWN, ReportFiles, run_entry_text
-from .results_pane import ResultsPane
-from .services import ShowTab, Tab
-from .tasks import TaskRegistry
+from .report_files import RECENT_SHOWN, run_entry_text
+from .services import Tab
+
+if TYPE_CHECKING:
+    from ..core.diff import ReportDiff
+    from ..core.report import Report
+    from .report_files import ReportFiles
+    from .results_pane import ResultsPane
+    from .services import ShowTab
+    from .tasks import TaskRegistry
 
 # A report shown this session, or the id of a saved run (loaded when compared).
-Choice = Report | str
+Choice: TypeAlias = "Report | str"
 
 
 class ComparePane(QWidget):
@@ -100,11 +105,15 @@ class ComparePane(QWidget):
         self.tasks.start("compare", self.compare_choices())
 
     async def _resolve(self, data: Choice) -> Report:
+        from ..core.report import Report
+
         if isinstance(data, Report):
             return data
         return await self.files.load_run(data)
 
     async def compare_choices(self) -> ReportDiff | None:
+        from ..core.report import Report
+
         a = self.compare_a.currentData()
         b = self.compare_b.currentData()
         if not isinstance(a, Report | str) or not isinstance(b, Report | str):
@@ -112,6 +121,8 @@ class ComparePane(QWidget):
         return await self.compare(await self._resolve(a), await self._resolve(b))
 
     async def compare(self, before: Report, after: Report) -> ReportDiff:
+        from ..core.diff import diff_reports
+
         loop = asyncio.get_running_loop()
         diff = await loop.run_in_executor(None, diff_reports, before, after)
         changes = list(diff.changes)

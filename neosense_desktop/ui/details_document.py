@@ -10,22 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
-from ..core.formats.cypher import constraint_statement, index_statement
-from ..core.report import (
-    Constraint,
-    Finding,
-    FindingSubject,
-    Index,
-    Label,
-    Pattern,
-    Property,
-    PropertyProfile,
-    RelationshipType,
-    Report,
-    Severity,
-)
-from .report_nodes import COLUMNS, Node, NodeKind, display_text
+from ..core.report_constants import Severity
+from .report_nodes import COLUMNS, NodeKind, display_text
 from .report_sections import last_read_text, pattern_estimated, pattern_name, property_holders
 from .wording import (
     MULTI_LABEL_RULE,
@@ -34,6 +22,21 @@ from .wording import (
     provenance_sentence,
     provenance_text,
 )
+
+if TYPE_CHECKING:  # pydantic and the report models load after the first paint
+    from ..core.report import (
+        Constraint,
+        Finding,
+        FindingSubject,
+        Index,
+        Label,
+        Pattern,
+        Property,
+        PropertyProfile,
+        RelationshipType,
+        Report,
+    )
+    from .report_nodes import Node
 
 FILL_CELLS = 10
 MAX_SUBJECTS = 5  # a finding about 40 names lists them in its message already
@@ -313,6 +316,8 @@ def pattern_html(p: Pattern, rel_type: str) -> str:
 
 
 def property_html(prop: Property, owner: Node | None) -> str:
+    from ..core.report import Label, RelationshipType
+
     owner_name = ""
     owner_count: int | None = None
     if owner is not None:
@@ -338,6 +343,8 @@ def property_html(prop: Property, owner: Node | None) -> str:
 
 
 def index_html(ix: Index) -> str:
+    from ..core.formats.cypher import index_statement
+
     population = f"{ix.population_percent:.0f}%" if ix.population_percent is not None else ""
     rows = [
         ("Type", ix.type),
@@ -362,6 +369,8 @@ def index_html(ix: Index) -> str:
 
 
 def constraint_html(c: Constraint) -> str:
+    from ..core.formats.cypher import constraint_statement
+
     rows = [
         ("Type", c.type),
         ("On", f"{c.entity_type.lower()} {', '.join(c.labels_or_types) or '*'}"),
@@ -432,6 +441,8 @@ def _generic_html(node: Node) -> str:
 
 def details_html(node: Node, report: Report | None) -> str:
     """The details page of a row (every text escaped)."""
+    from ..core.report import Constraint, Finding, Index, Label, Pattern, Property, RelationshipType
+
     payload = node.payload
     if isinstance(payload, Label):
         body = label_html(payload, report)

@@ -9,12 +9,15 @@ rely on colour alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ..core.diff import Change
 from .plain_text import plain_tooltip
+
+if TYPE_CHECKING:
+    from ..core.diff import Change
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -7,11 +7,16 @@ helps whoever debugs the connection, not whoever reads the window first: it goes
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
-from ..core.errors import ErrorCode, NeoSenseError
+from ..core.errors import ErrorCode
 from .plain_text import plain_label
+
+if TYPE_CHECKING:
+    from ..core.errors import NeoSenseError
 
 # What went wrong, short enough for a status bar ("Connection failed: …").
 WORDS: dict[ErrorCode, str] = {

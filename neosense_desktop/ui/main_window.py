@@ -19,6 +19,7 @@ import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, Signal
 from PySide6.QtGui import (
@@ -42,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..core.errors import NeoSenseError
-from ..core.formats import render
 from .compare_pane import ComparePane
 from .dialogs import error_box
 from .icons import action_icon, app_icon, clear_cache
@@ -51,8 +51,11 @@ from .profiles_pane import ProfilesPane
 from .report_files import ReportFiles
 from .results_pane import ResultsPane
 from .run_controller import RunController
-from .services import Tab, WindowServices
+from .services import Tab
 from .tasks import TaskRegistry
+
+if TYPE_CHECKING:
+    from .services import WindowServices
 
 log = logging.getLogger(__name__)
 
@@ -305,6 +308,8 @@ class MainWindow(QMainWindow):
         if report is None:
             self.show_message("No report yet: run or open one first.")
             return
+        from ..core.formats import render
+
         text = render(report, "llm")
         QGuiApplication.clipboard().setText(text)
         self.show_message(

@@ -37,10 +37,10 @@ from ..core.connection import ConnectionSettings
 from ..core.errors import NeoSenseError
 from ..core.profiles import Profile
 from .error_text import ErrorView
-from .tasks import TaskRegistry
 
 if TYPE_CHECKING:  # core.probe imports the driver, which loads after the first paint
     from ..core.probe import ProbeResult
+    from .tasks import TaskRegistry
 
 ProbeFn = Callable[[ConnectionSettings, str], Awaitable["ProbeResult"]]
 

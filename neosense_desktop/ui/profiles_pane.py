@@ -26,16 +26,16 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import ErrorCode, NeoSenseError
 from ..core.logging_setup import REDACTOR
-from ..core.profiles import ENVIRONMENT_PROFILE_ID, Profile, ProfilesFileCorrupt
+from ..core.profiles import ENVIRONMENT_PROFILE_ID, ProfilesFileCorrupt
 from ..core.profiles import environment_password as read_environment_password
 from .dialogs import confirm, run_dialog
 from .error_text import ErrorView, in_words
-from .profile_editor import ProfileEditor
-from .services import WindowServices
-from .tasks import TaskRegistry
 
-if TYPE_CHECKING:  # core.probe imports the driver, which loads after the first paint
+if TYPE_CHECKING:  # the driver (core.probe) and pydantic (Profile) load after the first paint
     from ..core.probe import ProbeResult
+    from ..core.profiles import Profile
+    from .services import WindowServices
+    from .tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +204,8 @@ class ProfilesPane(QWidget):
 
     async def edit_profile(self, profile: Profile | None) -> Profile | None:
         """Open the editor (pre-filled when editing) and save what the user accepts."""
+        from .profile_editor import ProfileEditor  # pydantic's validation: after the paint
+
         secrets = self.services.secrets
         editor = ProfileEditor(
             self.window(),
@@ -243,6 +245,8 @@ class ProfilesPane(QWidget):
         secrets = self.services.secrets
         if profile.transient or profile.id == ENVIRONMENT_PROFILE_ID:
             # Saving the environment profile saves a copy of it, under a new id.
+            from ..core.profiles import Profile
+
             profile = Profile(name=profile.name, connection=profile.connection)
         exists = any(p.id == profile.id and not p.transient for p in self.profiles)
         store = self.services.profiles

@@ -8,19 +8,21 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
 
 from ..core.errors import ErrorCode, NeoSenseError
-from ..core.export import load_report, save_report
-from ..core.formats import SUFFIXES, save_as
-from ..core.report import Report
-from ..core.runs import RunSummary
 from .dialogs import ask_export_path, ask_open_path, ask_save_path
-from .results_pane import ResultsPane
-from .services import ShowTab, Tab, WindowServices
-from .tasks import TaskRegistry
+from .services import Tab
+
+if TYPE_CHECKING:
+    from ..core.report import Report
+    from ..core.runs import RunSummary
+    from .results_pane import ResultsPane
+    from .services import ShowTab, WindowServices
+    from .tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +172,8 @@ class ReportFiles(QObject):
             return None
         last = str(self.services.settings.value("export/format", "html"))
         fmt = last if last in EXPORT_FILTERS else "html"
+        from ..core.formats import SUFFIXES
+
         name = Path(self.default_export_name()).stem + SUFFIXES[fmt]
         answer = await ask_export_path(
             self._parent,
@@ -188,6 +192,8 @@ class ReportFiles(QObject):
         report = self.results.report
         if report is None:
             raise NeoSenseError(ErrorCode.INVALID_INPUT, "There is no report to export yet.")
+        from ..core.formats import save_as
+
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, save_as, report, path, fmt)
         self.services.settings.setValue("export/folder", str(path.parent))
@@ -200,6 +206,8 @@ class ReportFiles(QObject):
         report = self.results.report
         if report is None:
             raise NeoSenseError(ErrorCode.INVALID_INPUT, "There is no report to export yet.")
+        from ..core.export import save_report
+
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, save_report, report, path)
         self.services.settings.setValue("export/folder", str(path.parent))
@@ -215,6 +223,8 @@ class ReportFiles(QObject):
 
     async def open_report(self, path: Path) -> Report:
         """Load a saved report and show it offline."""
+        from ..core.export import load_report
+
         loop = asyncio.get_running_loop()
         report: Report = await loop.run_in_executor(None, load_report, path)
         self.report_name = path.stem

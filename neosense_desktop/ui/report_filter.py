@@ -8,15 +8,20 @@ when a report is shown), so "something below matches" is one substring test.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 
-from ..core.report import Label, Property, RelationshipType, Report
 from .report_nodes import COLUMNS, Node, NodeKind, column_key, fixed_order
 from .report_sections import build_root, pattern_name
-from .report_tree_model import CellData, ModelIndex, ReportTreeModel, header_data, node_data
-from .slices import Steps, drain
+from .report_tree_model import header_data, node_data
+from .slices import drain
 from .wording import provenance_text
+
+if TYPE_CHECKING:  # pydantic and the report models load after the first paint
+    from ..core.report import Label, Property, RelationshipType, Report
+    from .report_tree_model import CellData, ModelIndex, ReportTreeModel
+    from .slices import Steps
 
 _COLUMN_COUNT = len(COLUMNS)
 _EMPTY_ROOT = build_root(None)
@@ -50,6 +55,8 @@ def _descendants_text(payload: Label | RelationshipType) -> str:
     The same texts the nodes would give (_search_text); a needle (typed text, never NUL)
     cannot match across two. Used for needles with a line break; see _descendant_lines.
     """
+    from ..core.report import RelationshipType
+
     parts = [_propertysearch_text(p) for p in payload.properties]
     if isinstance(payload, RelationshipType):
         if payload.patterns:
@@ -68,6 +75,8 @@ def _descendant_lines(payload: Label | RelationshipType) -> str:
     below. The lines that repeat from property to property (types, provenance) are kept
     once: a fifth of the memory of the whole texts.
     """
+    from ..core.report import RelationshipType
+
     lines: dict[str, None] = {}
     for p in payload.properties:
         lines[p.name.casefold()] = None
@@ -226,6 +235,8 @@ class ReportFilterProxy(QAbstractItemModel):
         return False
 
     def _descendant_matches(self, node: Node) -> bool:
+        from ..core.report import Label, RelationshipType
+
         payload = node.payload
         if isinstance(payload, Label | RelationshipType):  # one substring test, no cache
             needle = self._needle

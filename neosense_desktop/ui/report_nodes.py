@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from enum import Enum, StrEnum
+from typing import TYPE_CHECKING
 
-from ..core.report import Severity
 from .wording import MULTI_LABEL_RULE
+
+if TYPE_CHECKING:
+    from ..core.report import Severity
 
 # The columns when no section is current; each section names them for what it shows
 # (SECTION_COLUMNS), and the header follows the section of the current row.

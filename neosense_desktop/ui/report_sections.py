@@ -9,28 +9,17 @@ Labels and Relationship types rows ahead, in slices, for the window to adopt.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..core.report import (
-    Constraint,
-    Finding,
-    Index,
-    Label,
-    Pattern,
-    Property,
-    RelationshipType,
-    Report,
-    Severity,
-    supernode_title,
-)
+from ..core.report_constants import Severity
 from .report_nodes import (
     Node,
-    NodeKey,
     NodeKind,
     Section,
     label_key,
     pattern_key,
 )
-from .slices import Steps, drain
+from .slices import drain
 from .wording import (
     MULTI_LABEL_RULE,
     activity_title,
@@ -41,6 +30,22 @@ from .wording import (
     provenance_text,
     state_word,
 )
+
+if TYPE_CHECKING:  # pydantic and the report models load after the first paint
+    from ..core.report import (
+        Constraint,
+        Finding,
+        Index,
+        Label,
+        Pattern,
+        Property,
+        RelationshipType,
+        Report,
+    )
+    from .report_nodes import (
+        NodeKey,
+    )
+    from .slices import Steps
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
@@ -329,6 +334,8 @@ def _overview_children(report: Report) -> list[Node]:
 
 
 def _statistics_children(report: Report) -> list[Node]:
+    from ..core.report import supernode_title
+
     st = report.statistics
     prov = st.provenance
     nodes = []

@@ -7,6 +7,8 @@ order whichever way a column is sorted.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
@@ -18,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..core.report import Report, Severity
+from ..core.report_constants import Severity
 from .icons import kind_icon
 from .plain_text import plain_tooltip
 from .report_nodes import (
@@ -33,12 +35,18 @@ from .report_nodes import (
     Node,
     NodeKey,
     NodeKind,
-    Section,
     SortKey,
     display_text,
     sort_key,
 )
-from .report_sections import Prebuilt, build_root
+from .report_sections import build_root
+
+if TYPE_CHECKING:
+    from ..core.report import Report
+    from .report_nodes import (
+        Section,
+    )
+    from .report_sections import Prebuilt
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -33,8 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.extraction.partial import pending_activities
-from ..core.report import Report
 from .charts import OverviewCharts
 from .details_document import details_html
 from .report_filter import ReportFilterProxy, search_texts_steps
@@ -43,9 +42,13 @@ from .report_sections import prebuild_steps
 from .report_tree_model import ReportTreeModel
 from .results_tree import ResultsTree
 from .schema_view import SchemaView, compute_layout_steps
-from .services import ShowTab, Tab
+from .services import Tab
 from .slices import run_sliced
-from .tasks import TaskRegistry
+
+if TYPE_CHECKING:
+    from ..core.report import Report
+    from .services import ShowTab
+    from .tasks import TaskRegistry
 
 HISTORY_LIMIT = 10
 # Expanded rows remembered across a partial report (each is looked up again in the next).
@@ -480,6 +483,8 @@ def overview_html(report: Report, source: str, *, partial: bool = False) -> str:
     A partial report (a run's results so far) names the activities still running."""
     s, st, r = report.server, report.statistics, report.run
     failed = [n for n, a in report.activities.items() if a.status.value != "succeeded"]
+    from ..core.extraction.partial import pending_activities
+
     pending = pending_activities(report) if partial else []
     rows = [
         ("Source", source),

@@ -22,22 +22,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.connection import ConnectionSettings
 from ..core.errors import ErrorCode, NeoSenseError
-from ..core.extraction.options import RunOptions
-from ..core.profiles import Profile
-from ..core.report import PlanItem, Report
 from .error_text import headline, in_words
 from .icons import action_icon
-from .profiles_pane import ProfilesPane
-from .report_files import ReportFiles
-from .results_pane import ResultsPane
 from .run_panel import RunPanel
-from .services import ShowTab, Tab, WindowServices
-from .tasks import TaskRegistry
+from .services import Tab
 
-if TYPE_CHECKING:  # the runner imports the driver, which loads after the first paint
+if TYPE_CHECKING:  # pydantic, the models and the driver (runner) load after the first paint
+    from ..core.connection import ConnectionSettings
+    from ..core.extraction.options import RunOptions
     from ..core.extraction.runner import ExtractionRun
+    from ..core.profiles import Profile
+    from ..core.report import PlanItem, Report
+    from .profiles_pane import ProfilesPane
+    from .report_files import ReportFiles
+    from .results_pane import ResultsPane
+    from .services import ShowTab, WindowServices
+    from .tasks import TaskRegistry
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,8 @@ class RunController(QObject):
         self.cancel_button.setEnabled(self.running)
 
     def run_options(self) -> RunOptions:
+        from ..core.extraction.options import RunOptions
+
         return RunOptions(
             mode=self.mode_box.currentData(),
             sample_size=self.sample_size.value(),
@@ -283,6 +286,8 @@ class RunController(QObject):
     def retry_target(self, report: Report) -> tuple[ConnectionSettings, RunOptions]:
         """The report's own server, database and options, through the selected profile
         (its user and password); refused when that profile points at another server."""
+        from ..core.extraction.options import RunOptions
+
         profile = self.profiles.current_profile()
         server = report.server
         if (

@@ -8,6 +8,7 @@ its suggestions, with a Retry button that emits `retry_requested(activity)`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -25,10 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.extraction.progress import ProgressEvent
-from ..core.report import ACTIVITY_NAMES, ActivityError, ActivityResult, PlanItem
+from ..core.report_constants import ACTIVITY_NAMES
 from .plain_text import plain_label
 from .wording import activity_title, counters_text
+
+if TYPE_CHECKING:
+    from ..core.extraction.progress import ProgressEvent
+    from ..core.report import ActivityError, ActivityResult, PlanItem
 
 STATE_TEXT = {
     "waiting": "waiting",

@@ -16,7 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import (
     QBuffer,
@@ -66,15 +66,19 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import ErrorCode, NeoSenseError
 from ..core.files import atomic_write_bytes
-from ..core.formats.picture import report_label_colours
 from ..core.label_palette import text_colour_on
-from ..core.report import Label, Report
-from ..core.schema_layout import LaidOutNode, layout_schema, layout_steps
+from ..core.schema_layout import layout_schema, layout_steps
 from .dialogs import run_dialog
 from .plain_text import plain_tooltip
-from .report_nodes import NodeKey, label_key, pattern_key
-from .slices import Steps, drain
-from .tasks import TaskRegistry
+from .report_nodes import label_key, pattern_key
+from .slices import drain
+
+if TYPE_CHECKING:  # pydantic and the report models load after the first paint
+    from ..core.report import Label, Report
+    from ..core.schema_layout import LaidOutNode
+    from .report_nodes import NodeKey
+    from .slices import Steps
+    from .tasks import TaskRegistry
 
 MAX_LABELS_DRAWN = 80
 MAX_TOOLTIP_PROPERTIES = 25
@@ -449,6 +453,8 @@ class SchemaView(QGraphicsView):
         picture never holds the loop for the whole ~30 ms it takes to make. Stop iterating
         (and call draw_steps again) to abandon a picture half-way.
         """
+        from ..core.formats.picture import report_label_colours
+
         self.clear()
         if report is None:
             self._placeholder("Run an extraction or open a report to see the schema.")

@@ -13,19 +13,20 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
-from ..core.connection import ConnectionSettings
-from ..core.extraction.options import RunOptions
-from ..core.extraction.progress import ProgressCallback
-from ..core.profiles import ProfileStore
-from ..core.runs import RunStore
-from ..core.secrets import SecretStore
-
-if TYPE_CHECKING:  # the driver loads after the first paint (ui/preload.py), not before it
+if TYPE_CHECKING:  # the driver and pydantic load after the first paint (ui/preload.py)
+    from ..core.connection import ConnectionSettings
+    from ..core.extraction.options import RunOptions
+    from ..core.extraction.progress import ProgressCallback
     from ..core.extraction.runner import ClientFactory, ExtractionRun
     from ..core.probe import ProbeResult
+    from ..core.profiles import ProfileStore
+    from ..core.runs import RunStore
+    from ..core.secrets import SecretStore
 
-ProbeFn = Callable[[ConnectionSettings, str], Awaitable["ProbeResult"]]
-RunFactory = Callable[[ConnectionSettings, str, RunOptions, ProgressCallback], "ExtractionRun"]
+ProbeFn = Callable[["ConnectionSettings", str], Awaitable["ProbeResult"]]
+RunFactory = Callable[
+    ["ConnectionSettings", str, "RunOptions", "ProgressCallback"], "ExtractionRun"
+]
 
 
 async def default_probe(settings: ConnectionSettings, password: str) -> ProbeResult:

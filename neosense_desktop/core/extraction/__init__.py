@@ -11,16 +11,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .options import ACTIVITY_NAMES, RunOptions
+from ..report_constants import ACTIVITY_NAMES
 from .progress import ProgressCallback, ProgressEvent, overall_fraction
 
 if TYPE_CHECKING:
+    from .options import RunOptions
     from .runner import ExtractionRun
 
 
 def __getattr__(name: str) -> Any:
     # The runner imports the neo4j driver (a third of the GUI's start-up imports): the
     # window needs RunOptions to draw itself, the runner only once a run starts.
+    # RunOptions needs pydantic, which loads after the window's first paint.
+    if name == "RunOptions":
+        from .options import RunOptions
+
+        return RunOptions
     if name == "ExtractionRun":
         from .runner import ExtractionRun
 

@@ -528,7 +528,6 @@ async def _exact_key_counts(
         if ctx.options.is_exact(owner.count)
         and stats.provenance is not None
         and stats.provenance.method == "sample"
-        and stats.key_counts is None  # the schema's key scan counted them already
     ]
     parts = [
         (

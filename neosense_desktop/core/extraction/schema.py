@@ -29,7 +29,6 @@ from ..report import Label, Property, Provenance, RelationshipType, Report
 from .batch_reading import batched, label_read
 from .builtin_schema import builtin_node_schema, prefetch_builtins, reads_everything
 from .context import ActivityProgress, RunContext
-from .quality_checks import looks_like_key
 from .sampling import Sample, node_source, relationship_source
 from .type_reading import read_type
 from .value_profile import (
@@ -81,18 +80,13 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             profiled = ValueRead(read=0, source=source, params=params)
             if sample is None and use_builtins and _takes_builtins(ctx, count):
                 if ctx.profiles_values:  # the sample is read while the procedure scans
-                    distinct: dict[str, int] = {}
                     found, sampled = await asyncio.gather(
-                        _node_keys_with_builtin_types(ctx, name, source, distinct),
+                        _node_keys_with_builtin_types(ctx, name, source),
                         sampled_stats(ctx, ACTIVITY, "label", name, count),
                     )
                     if found is not None:
                         stats = sampled.stats
                         profiled = ValueRead(sampled.read, sampled.source, sampled.params)
-                        # Key-like properties keep exact duplicate counts from the scan.
-                        for key, values in distinct.items():
-                            if key in stats:
-                                stats[key].key_counts = (found[2][key], values)
                 else:
                     found = await _node_keys_with_builtin_types(ctx, name, source)
             if found is None and batched(ctx, count):
@@ -150,37 +144,22 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
 
 
 async def _node_keys_with_builtin_types(
-    ctx: RunContext, label: str, source: str, distinct: dict[str, int] | None = None
+    ctx: RunContext, label: str, source: str
 ) -> tuple[int, dict[str, set[str]], Counter[str]] | None:
     """Fill rates from a keys() count, types from db.schema.nodeTypeProperties().
 
     Counting keys is ~3x cheaper than typing every value, and runs while the procedure
     scans. None (use the valueType scan) when the procedure is unavailable or does not
     know a key the count found (a write in between).
-
-    With `distinct`, the same scan also counts the distinct values of every key-like
-    property (quality_checks.looks_like_key) into it: quality's duplicate-key check stays
-    exact without a scan of its own per key (11 s of server time at 10M nodes).
     """
-    key_like = (
-        sorted(k for k in ctx.sizes.property_keys if looks_like_key(k))
-        if distinct is not None
-        else []
-    )
-    counted = ", count(DISTINCT CASE WHEN k IN $key_like THEN n[k] END) AS d" if key_like else ""
     rows, builtin = await asyncio.gather(
         ctx.read(
             ACTIVITY,
             "schema.key_scan",
-            f"{source} UNWIND [null] + keys(n) AS k RETURN k, count(*) AS c{counted}",
-            {"key_like": key_like} if key_like else None,
+            f"{source} UNWIND [null] + keys(n) AS k RETURN k, count(*) AS c",
         ),
         builtin_node_schema(ctx, ACTIVITY),
     )
-    if distinct is not None:
-        distinct.update(
-            {row["k"]: int(row["d"]) for row in rows if row["k"] in key_like and "d" in row}
-        )
     if builtin is None:
         return None
     known = builtin.get(label, {})
