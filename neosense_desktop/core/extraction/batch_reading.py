@@ -251,16 +251,7 @@ async def fill_type_reading(
     results: dict[str, list[Row]] = await ctx.shared(f"batch:types:{index}", _never)
     profiles = ctx.profiles_values
     for row in results[rel_type]:
-        c = int(row["c"])
-        key = row["k"]
-        if key is None:
-            reading.read += c
-            reading.ends[(tuple(row["s"]), tuple(row["e"]))] += c
-        else:
-            reading.key_holders[key] += c
-            reading.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
-            if profiles:
-                reading.value_stats.setdefault(key, ValueStats()).add_row(row)
+        reading.add(row, with_stats=profiles)
 
 
 async def _plan_types(ctx: RunContext, activity: str) -> dict[str, int]:

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..graph_client import Row
 from ..report import Pattern
 from .batch_reading import batched, fill_type_reading
 from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everything
@@ -54,6 +55,20 @@ class TypeReading:
     value_stats: dict[str, ValueStats] = field(default_factory=dict)
     # Set when value_stats come from a sample of an exactly read type (value_sample.py).
     value_sample: SampledStats | None = None
+
+    def add(self, row: Row, with_stats: bool) -> None:
+        """Fold one (start labels, end labels, key, value type) row of a reading; the row
+        with k = null counts the relationships of that end-label pair."""
+        c = int(row["c"])
+        key = row["k"]
+        if key is None:
+            self.read += c
+            self.ends[(tuple(row["s"]), tuple(row["e"]))] += c
+            return
+        self.key_holders[key] += c
+        self.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
+        if with_stats:
+            self.value_stats.setdefault(key, ValueStats()).add_row(row)
 
 
 async def read_type(ctx: RunContext, activity: str, rel_type: str, count: int) -> TypeReading:
@@ -103,15 +118,7 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
             {**params, **aggregate_parameters(sample.sample_size if sample else count)},
         )
         for row in fold_shapes(rows, ("s", "e", "k", "t")):
-            c = int(row["c"])
-            key = row["k"]
-            if key is None:
-                reading.read += c
-                reading.ends[(tuple(row["s"]), tuple(row["e"]))] += c
-            else:
-                reading.key_holders[key] += c
-                reading.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
-                reading.value_stats.setdefault(key, ValueStats()).add_row(row)
+            reading.add(row, with_stats=True)
     elif ctx.caps.value_type:
         rows = await ctx.read(
             activity,
@@ -123,14 +130,7 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
             params,
         )
         for row in rows:
-            c = int(row["c"])
-            key = row["k"]
-            if key is None:
-                reading.read += c
-                reading.ends[(tuple(row["s"]), tuple(row["e"]))] += c
-            else:
-                reading.key_holders[key] += c
-                reading.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
+            reading.add(row, with_stats=False)
     else:
         # One row per relationship: folded as it arrives, never all held.
         def fold(row: dict[str, Any]) -> None:
