@@ -5,7 +5,7 @@ per type made the run cost ~60 round trips at 21 labels, each paying planning an
 and grow with the schema. Here every bounded read (a spread sample, or a label or type no
 larger than the sample, read whole) becomes one branch of a UNION ALL:
 
-    MATCH (n:`A`) WHERE <hash> < $hash_below_0 WITH n ORDER BY rand() LIMIT $sample_limit_0
+    MATCH (n:`A`) WHERE <hash> < $b0_hash_below WITH n ORDER BY rand() LIMIT $b0_sample_limit
     WITH properties(n) AS p UNWIND [null] + keys(p) AS k ... RETURN 0 AS branch, k, t, c, ...
     UNION ALL
     MATCH (n:`B`) ... RETURN 1 AS branch, k, t, c, ...
@@ -13,8 +13,9 @@ larger than the sample, read whole) becomes one branch of a UNION ALL:
 Static, escaped labels keep each branch on the token lookup index (NodeByLabelScan,
 or the element-id seek), as EXPLAIN shows on 5.26 and 2026.08; dynamic labels `:$(l)` with
 UNWIND plan an AllNodesScan on 5.26.19, so they are not used. Each branch's parameters
-carry its number (`_0`, `_1`, ...), so the text depends only on the labels and the kind of
-sample each gets: repeated runs on an unchanged database hit the server's plan cache.
+carry its number (`b0_`, `b1_`, ...: cypher.prefix_parameters), so the text depends only
+on the labels and the kind of sample each gets: repeated runs on an unchanged database hit
+the server's plan cache.
 
 Neo4j Community runs a query on one thread, so the branches are split into GROUPS queries
 per kind (labels, types), balanced by the sampler's cost model: labels and types together
@@ -31,12 +32,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..cypher import subquery
+from ..cypher import prefix_parameters, subquery
 from ..graph_client import Row
 from .context import RunContext
 from .sampling import (
@@ -142,6 +143,22 @@ async def _never() -> Any:
     raise AssertionError("batch groups are started by their plan")
 
 
+def _start_groups(
+    ctx: RunContext,
+    kind: str,
+    branches: list[_Branch],
+    read_group: Callable[[list[_Branch]], Awaitable[Any]],
+) -> dict[str, int]:
+    """Partition the branches into groups, start each group's read as the run's shared
+    "batch:<kind>:<index>" task, and return each label's (type's) group index."""
+    plan: dict[str, int] = {}
+    for index, group in enumerate(partition(branches)):
+        for branch in group:
+            plan[branch.name] = index
+        ctx.prefetch(f"batch:{kind}:{index}", partial(read_group, group))
+    return plan
+
+
 async def _plan_labels(ctx: RunContext, activity: str) -> dict[str, int]:
     branches = [
         _Branch(name, count, sample, _cost(ctx, count, sample, "nodes"))
@@ -149,25 +166,22 @@ async def _plan_labels(ctx: RunContext, activity: str) -> dict[str, int]:
         if batched(ctx, count)
         for sample in [None if ctx.options.is_exact(count) else ctx.node_sample(name, count)]
     ]
-    plan: dict[str, int] = {}
-    for index, group in enumerate(partition(branches)):
-        for branch in group:
-            plan[branch.name] = index
-        ctx.prefetch(f"batch:labels:{index}", partial(_read_label_group, ctx, activity, group))
-    return plan
+    return _start_groups(ctx, "labels", branches, partial(_read_label_group, ctx, activity))
 
 
 def _union(
     ctx: RunContext, group: list[_Branch], source_of: Any, returned: str
 ) -> tuple[str, dict[str, Any]]:
     """One CALL subquery whose UNION ALL branches bind each label's (type's) sample, tagged
-    with its branch number; the reading and aggregating after it is planned once."""
+    with its branch number (parameters renamed apart by prefix_parameters); the reading and
+    aggregating after it is planned once."""
     parts: list[str] = []
     params: dict[str, Any] = {}
     for i, branch in enumerate(group):
-        source, source_params = source_of(branch, f"_{i}")
-        params.update(source_params)
-        parts.append(f"{source} RETURN {i} AS branch, {returned}")
+        source, own = source_of(branch)
+        prefix = f"b{i}_"
+        parts.append(prefix_parameters(f"{source} RETURN {i} AS branch, {returned}", own, prefix))
+        params.update({prefix + k: v for k, v in own.items()})
     if ctx.profiles_values:
         params.update(aggregate_parameters(ctx.options.sample_size))
         params["hist_rates"] = [
@@ -209,7 +223,7 @@ async def _read_label_group(
     ctx: RunContext, activity: str, group: list[_Branch]
 ) -> dict[str, LabelRead]:
     profiles = ctx.profiles_values
-    union, params = _union(ctx, group, lambda b, tag: node_source(b.name, b.sample, tag=tag), "n")
+    union, params = _union(ctx, group, lambda b: node_source(b.name, b.sample), "n")
     if profiles:
         tail = label_profile_tail(ctx.options.values == "examples")
     else:
@@ -263,12 +277,7 @@ async def _plan_types(ctx: RunContext, activity: str) -> dict[str, int]:
             None if ctx.options.is_exact(count) else ctx.relationship_sample(name, count)
         ]
     ]
-    plan: dict[str, int] = {}
-    for index, group in enumerate(partition(branches)):
-        for branch in group:
-            plan[branch.name] = index
-        ctx.prefetch(f"batch:types:{index}", partial(_read_type_group, ctx, activity, group))
-    return plan
+    return _start_groups(ctx, "types", branches, partial(_read_type_group, ctx, activity))
 
 
 async def _read_type_group(
@@ -278,7 +287,7 @@ async def _read_type_group(
     union, params = _union(
         ctx,
         group,
-        lambda b, tag: relationship_source(b.name, b.sample, with_ends=True, tag=tag),
+        lambda b: relationship_source(b.name, b.sample, with_ends=True),
         "a, r, b",
     )
     head = _TYPE_HEAD

@@ -176,34 +176,28 @@ def describe_sample(count: int, sample_size: int, id_high: int, kind: Kind) -> t
 
 # The element-id list, built by the server (NodeByElementIdSeek / RelationshipByElementIdSeek
 # over the computed list, as EXPLAIN shows on 5.26 and 2026.08).
-def seek_ids(tag: str = "") -> str:
-    return (
-        f"[i IN range(0, $seek_count{tag} - 1) | "
-        f"$id_prefix{tag} + toString(($seek_offset{tag} + i * $seek_step{tag}) % $seek_high{tag})]"
-    )
+SEEK_IDS = (
+    "[i IN range(0, $seek_count - 1) | "
+    "$id_prefix + toString(($seek_offset + i * $seek_step) % $seek_high)]"
+)
 
 
-SEEK_IDS = seek_ids()
-
-
-def node_source(
-    label: str | None, sample: Sample | None, *, tag: str = ""
-) -> tuple[str, dict[str, Any]]:
+def node_source(label: str | None, sample: Sample | None) -> tuple[str, dict[str, Any]]:
     """Cypher that binds `n` to the label's nodes: all of them, or the sample.
 
-    label None means every node in the database. tag is appended to every parameter name,
-    so several sources can share one query (batch_reading.py).
+    label None means every node in the database. Several sources share one query through
+    cypher.prefix_parameters (batch_reading.py).
     """
     pattern = f"(n:{escape_name(label)})" if label is not None else "(n)"
     if sample is None:
         return f"MATCH {pattern}", {}
     if isinstance(sample, IdSample):
-        return _seek(f"MATCH {pattern} WHERE elementId(n) IN {seek_ids(tag)} WITH n", sample, tag)
-    return _hashed(f"MATCH {pattern} WHERE", "n", "n", sample, tag)
+        return _seek(f"MATCH {pattern} WHERE elementId(n) IN {SEEK_IDS} WITH n", sample)
+    return _hashed(f"MATCH {pattern} WHERE", "n", "n", sample)
 
 
 def relationship_source(
-    rel_type: str, sample: Sample | None, *, with_ends: bool = False, tag: str = ""
+    rel_type: str, sample: Sample | None, *, with_ends: bool = False
 ) -> tuple[str, dict[str, Any]]:
     """Cypher that binds `r` (and `a`, `b` with_ends) to the type's relationships."""
     t = escape_name(rel_type)
@@ -212,42 +206,34 @@ def relationship_source(
         return f"MATCH {pattern}", {}
     returned = "a, r, b" if with_ends else "r"
     if isinstance(sample, IdSample):
-        return _seek(
-            f"MATCH {pattern} WHERE elementId(r) IN {seek_ids(tag)} WITH {returned}", sample, tag
-        )
-    return _hashed(f"MATCH {pattern} WHERE", returned, "r", sample, tag)
+        return _seek(f"MATCH {pattern} WHERE elementId(r) IN {SEEK_IDS} WITH {returned}", sample)
+    return _hashed(f"MATCH {pattern} WHERE", returned, "r", sample)
 
 
-def _seek(head: str, sample: IdSample, tag: str = "") -> tuple[str, dict[str, Any]]:
+def _seek(head: str, sample: IdSample) -> tuple[str, dict[str, Any]]:
     # The id seek returns hits in id order whatever the list order, so a bare LIMIT would
     # keep the lowest ids (the oldest data): shuffle the hits before keeping k of them.
-    return f"{head} ORDER BY rand() LIMIT $sample_limit{tag}", {
-        f"seek_offset{tag}": sample.offset,
-        f"seek_step{tag}": sample.step,
-        f"seek_high{tag}": sample.high,
-        f"seek_count{tag}": sample.count,
-        f"sample_limit{tag}": sample.limit,
-        f"id_prefix{tag}": sample.prefix,
+    return f"{head} ORDER BY rand() LIMIT $sample_limit", {
+        "seek_offset": sample.offset,
+        "seek_step": sample.step,
+        "seek_high": sample.high,
+        "seek_count": sample.count,
+        "sample_limit": sample.limit,
+        "id_prefix": sample.prefix,
     }
 
 
-def _hashed(
-    head: str, returned: str, var: str, sample: HashSample, tag: str = ""
-) -> tuple[str, dict[str, Any]]:
+def _hashed(head: str, returned: str, var: str, sample: HashSample) -> tuple[str, dict[str, Any]]:
     # The prime and multiplier are literals; the offset and threshold are parameters, so
     # every run shares the label's plan. The hits come in scan (id) order: shuffle them
     # before keeping k, as for the seek.
-    tail = f"< $hash_below{tag} WITH {returned} ORDER BY rand() LIMIT $sample_limit{tag}"
-    params: dict[str, Any] = {f"hash_below{tag}": sample.below, f"sample_limit{tag}": sample.limit}
+    tail = f"< $hash_below WITH {returned} ORDER BY rand() LIMIT $sample_limit"
+    params: dict[str, Any] = {"hash_below": sample.below, "sample_limit": sample.limit}
     if sample.prefix is None:  # element-id layout unknown: the same rate, drawn at random
         return f"{head} rand() * {HASH_PRIME} {tail}", params
-    number = f"toInteger(substring(elementId({var}), $id_prefix_length{tag}))"
-    hashed = f"(({number} % {HASH_PRIME}) * {HASH_MULTIPLIER} + $hash_offset{tag}) % {HASH_PRIME}"
+    number = f"toInteger(substring(elementId({var}), $id_prefix_length))"
+    hashed = f"(({number} % {HASH_PRIME}) * {HASH_MULTIPLIER} + $hash_offset) % {HASH_PRIME}"
     return (
         f"{head} {hashed} {tail}",
-        {
-            f"hash_offset{tag}": sample.offset,
-            **params,
-            f"id_prefix_length{tag}": len(sample.prefix),
-        },
+        {"hash_offset": sample.offset, **params, "id_prefix_length": len(sample.prefix)},
     )
