@@ -1,12 +1,12 @@
 """The one-integer string shape the value aggregates count (value_profile.SHAPE) against the
-conditions quality's examples and suggestions use (quality_checks.CONDITIONS), evaluated by
+conditions quality's examples and suggestions use (quality_checks.CONDITION_NAMES), evaluated by
 the real server on strings at every boundary of the checks."""
 
 from __future__ import annotations
 
 import pytest
 
-from neosense_desktop.core.extraction.quality_checks import CONDITION_NAMES, CONDITIONS
+from neosense_desktop.core.extraction.quality_checks import CONDITION_NAMES
 from neosense_desktop.core.extraction.value_profile import (
     SHAPE_FLAGS,
     aggregate_parameters,
@@ -31,7 +31,7 @@ STRINGS = [
 def test_each_string_shape_passes_exactly_the_checks_quality_counts(
     graph: GraphFixture,
 ) -> None:
-    conditions = [c.replace("{p}", "v") for c in CONDITIONS]
+    conditions = [c.replace("{p}", "v") for c in CONDITION_NAMES]
     rows = graph.run(
         "UNWIND range(0, size($strings) - 1) AS i WITH i, {v: $strings[i]} AS p, 'v' AS k "
         f"{bind_values('i, k')} RETURN i, shape, [{', '.join(conditions)}] AS checks "
@@ -40,7 +40,7 @@ def test_each_string_shape_passes_exactly_the_checks_quality_counts(
         **aggregate_parameters(100),
     )
     assert len(rows) == len(STRINGS)
-    names = [CONDITION_NAMES[c] for c in CONDITIONS]
+    names = [CONDITION_NAMES[c] for c in CONDITION_NAMES]
     seen_shapes = set()
     for row in rows:
         text = STRINGS[int(row["i"])]  # type: ignore[call-overload]

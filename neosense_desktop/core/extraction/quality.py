@@ -12,7 +12,6 @@ properties whose other statistics were sampled.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,7 +40,6 @@ from .census import Census, node_census, shared_census
 from .context import ActivityProgress, RunContext
 from .quality_checks import (
     CONDITION_NAMES,
-    CONDITIONS,
     Owner,
     PropertyFinding,
     case_variant_findings,
@@ -163,17 +161,12 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
     with_examples = [
         pf for pf in with_examples[:MAX_EXAMPLE_QUERIES] if not _collected_examples(pf, show_values)
     ]
-    sampled = [pf for pf in with_examples if not ctx.options.is_exact(pf.owner.count)]
-    read_whole = [pf for pf in with_examples if ctx.options.is_exact(pf.owner.count)]
-    await asyncio.gather(
-        _sampled_examples(ctx, sampled),
-        _fetch_examples(
-            ctx,
-            [
-                *(_property_examples(ctx, pf) for pf in read_whole),
-                *(_orphan_examples(ctx, f) for f in orphans[:MAX_EXAMPLE_QUERIES]),
-            ],
-        ),
+    await _fetch_examples(
+        ctx,
+        [
+            *(_property_examples(ctx, pf) for pf in with_examples),
+            *(_orphan_examples(ctx, f) for f in orphans[:MAX_EXAMPLE_QUERIES]),
+        ],
     )
     progress.advance("properties checked", findings=len(findings))
 
@@ -369,19 +362,16 @@ async def _schema_findings(
 
 def _example_source(
     ctx: RunContext, kind: str, name: str | None, count: int
-) -> tuple[str, dict[str, object], str, bool]:
-    """Where a finding's examples are looked for: (Cypher binding the variable, its
-    parameters, the variable, whether that is a sample): the entities the schema read, all of
-    them or the spread sample (a hashed scan costs ~0.13 us per node, a seek less)."""
-    if kind == "relationship_type" and name is not None:
-        exact = ctx.options.is_exact(count)
-        sample = None if exact else ctx.relationship_sample(name, count)
-        source, params = relationship_source(name, sample)
-        return source, params, "r", not exact
+) -> tuple[str, dict[str, object], str]:
+    """Where a finding's examples are looked for when its read did not collect them: (Cypher
+    binding the variable, its parameters, the variable), the entities the schema read, all
+    of them or the spread sample."""
     exact = ctx.options.is_exact(count)
+    if kind == "relationship_type" and name is not None:
+        sample = None if exact else ctx.relationship_sample(name, count)
+        return (*relationship_source(name, sample), "r")
     node_sample = None if exact else ctx.node_sample(name, count)
-    source, params = node_source(name, node_sample)
-    return source, params, "n", not exact
+    return (*node_source(name, node_sample), "n")
 
 
 @dataclass
@@ -398,7 +388,7 @@ class ExampleQuery:
 
 
 def _property_examples(ctx: RunContext, pf: PropertyFinding) -> ExampleQuery:
-    source, params, var, _ = _example_source(ctx, pf.owner.kind, pf.owner.name, pf.owner.count)
+    source, params, var = _example_source(ctx, pf.owner.kind, pf.owner.name, pf.owner.count)
     show_values = ctx.options.values == "examples"
 
     def apply(rows: list[Row]) -> None:
@@ -423,7 +413,7 @@ def _property_examples(ctx: RunContext, pf: PropertyFinding) -> ExampleQuery:
 def _orphan_examples(ctx: RunContext, finding: Finding) -> ExampleQuery:
     label = finding.subjects[0].name if finding.subjects else None
     count = ctx.sizes.label_counts.get(label, 0) if label else ctx.sizes.node_count
-    source, params, _, _ = _example_source(ctx, "label", label, count)
+    source, params, _ = _example_source(ctx, "label", label, count)
     extra = "" if label else "size(labels(n)) = 0 AND "
 
     def apply(rows: list[Row]) -> None:
@@ -449,56 +439,11 @@ def _collected_examples(pf: PropertyFinding, show_values: bool) -> bool:
     return True
 
 
-async def _sampled_examples(ctx: RunContext, found: list[PropertyFinding]) -> None:
-    """Examples of the findings on sampled labels and types whose read did not collect them
-    while it aggregated (value_profile.example_aggregates, in the batched sample reads): one
-    UNION ALL branch per label or type reads its sample once and tests each of its findings'
-    conditions, picked by number from the fixed list CONDITIONS. A branch's text depends on
-    its owner only, so the server's plan cache serves it again next run whatever the sample
-    found (per-finding branches were re-planned each run: 1.6-2.2 s summed on the 1M graph,
-    against 0.2-0.3 s measured for this form on the 200k graph)."""
-    show_values = ctx.options.values == "examples"
-    conditions = [*CONDITIONS, *sorted({pf.condition for pf in found} - set(CONDITIONS))]
-    number = {c: i for i, c in enumerate(conditions)}
-    tests = " ".join(f"WHEN {i} THEN {c.replace('{p}', 'v')}" for i, c in enumerate(conditions))
-    value = "v" if show_values else "null"
-    by_owner: dict[tuple[str, str], list[tuple[int, PropertyFinding]]] = {}
-    for i, pf in enumerate(found):
-        by_owner.setdefault((pf.owner.kind, pf.owner.name), []).append((i, pf))
-    groups = [by_owner[k] for k in sorted(by_owner)]
-    parts: list[tuple[str, dict[str, object]]] = []
-    for items in groups:
-        owner = items[0][1].owner
-        source, params, var, _ = _example_source(ctx, owner.kind, owner.name, owner.count)
-        checks = [{"f": i, "k": pf.prop, "c": number[pf.condition]} for i, pf in items]
-        parts.append(
-            (
-                f"{source} WITH {var} AS x UNWIND $checks AS c WITH x, c, x[c.k] AS v "
-                f"WITH x, c, v WHERE CASE c.c {tests} ELSE false END "
-                f"WITH c.f AS finding, collect([elementId(x), {value}])[..{MAX_EXAMPLES}] AS hits "
-                "RETURN $tag AS f, finding, hits",
-                {**params, "checks": checks},
-            )
-        )
-    results = await read_batched(ctx, ACTIVITY, "quality.sample_examples", parts)
-    for items, rows in zip(groups, results, strict=True):
-        if rows is None:
-            continue  # the findings stand without examples; their inspect Cypher still works
-        hits = {int(row["finding"]): row["hits"] for row in rows}
-        for i, pf in items:
-            pf.finding.examples = [
-                FindingExample(
-                    element_id=str(h[0]),
-                    display=display_value(h[1]) if show_values else None,
-                )
-                for h in hits.get(i, [])
-            ]
-
-
 async def _fetch_examples(ctx: RunContext, queries: list[ExampleQuery]) -> None:
-    """Examples of findings read in full (and of orphans), each stopping at its fifth hit,
-    in a few queries (union_reads.py). A batch that fails leaves its findings without examples;
-    their inspect Cypher still works."""
+    """Examples of the findings whose read did not collect them (exact reads, orphans of an
+    exact census, servers before 5.13), each read stopping at its fifth hit, in a few
+    queries (union_reads.py). A batch that fails leaves its findings without examples; their
+    inspect Cypher still works."""
     parts = []
     for q in queries:
         value = f"{q.var}[${q.key}]" if q.key else "null"

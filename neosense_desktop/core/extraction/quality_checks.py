@@ -101,22 +101,9 @@ def date_condition(format_name: str) -> str:
 
 
 PRESENT = "{p} IS NOT NULL"
-# Every condition a finding's examples are fetched with, in a fixed order: the sampled
-# examples query (quality._sampled_examples) names them by their index here, so its text
-# does not depend on which checks fired.
-CONDITIONS = (
-    PRESENT,
-    NUMERIC,
-    INTEGER,
-    BOOLEAN,
-    EMPTY,
-    SENTINEL,
-    *(date_condition(name) for name in DATE_FORMATS),
-)
-
-
-# Each condition's name among the examples a batched sample read collects
-# (value_profile.EXAMPLE_CONDITIONS tests the same on the values it binds).
+# Every condition a finding's examples are fetched with, by the name the batched sample
+# reads collect its examples under (value_profile.EXAMPLE_CONDITIONS tests the same on the
+# values it binds).
 CONDITION_NAMES: dict[str, str] = {
     PRESENT: "present",
     NUMERIC: "numeric",

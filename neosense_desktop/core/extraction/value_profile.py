@@ -110,7 +110,7 @@ AGGREGATES = (
 )
 
 
-# The conditions quality's findings fetch examples with (quality_checks.CONDITIONS), as
+# The conditions quality's findings fetch examples with (quality_checks.CONDITION_NAMES), as
 # shape flags (SHAPE_FLAGS; "present" is every value): the batched sample reads collect up
 # to EXAMPLES_PER_KEY entities per key and shape while they aggregate, and fold_shapes()
 # deals them out to the conditions, so a sampled run needs no second read of its samples
