@@ -30,14 +30,16 @@ log = logging.getLogger(__name__)
 CLIENT_GRACE_S = 5.0
 
 # A pooled connection idle longer than this is checked (one RESET round trip) before it is
-# used again. Within a run a connection goes back to the pool and out again within
-# milliseconds, so a run pays no checks; between two runs (the user reads the report, then
-# presses F5 again) every connection has been idle for seconds, so each is checked once and a
-# connection that a server restart or a network drop killed is replaced instead of failing
-# the run (WarmClients keeps drivers open between runs). A check costs one round trip; a new
-# connection costs TCP, TLS and HELLO/LOGON, three to five. At 0 every one of a run's ~60
-# queries would pay a round trip; much above a few seconds, a restart just after a run would
-# reach the next F5 unchecked.
+# used again. WarmClients keeps drivers open between runs, and a connection can die while
+# idle. After a server restart or a network drop all of them are dead, and the
+# verify_connectivity that starts every run and probe already finds them (the driver always
+# checks the connection it verifies with, discarding dead ones until one answers). This check
+# covers connections that die one at a time (a firewall, NAT or load balancer cutting those
+# idle longest) which that verify never reached. Within a run a connection goes back to the
+# pool and out again within milliseconds, so a run pays no checks; between two runs (the user
+# reads the report, then presses F5 again) every connection has been idle for seconds and is
+# checked once. A check costs one round trip; a new connection costs TCP, TLS and
+# HELLO/LOGON, three to five. At 0 every one of a run's ~60 queries would pay a round trip.
 LIVENESS_CHECK_AFTER_S = 2.0
 
 Row = dict[str, Any]
