@@ -1,7 +1,7 @@
 """Many small reads sent as a few queries, however many labels, types or findings there are.
 
-A round trip plus planning costs more than most per-finding reads (quality's examples, its
-exact key counts). read_batched() sends them as at most `batches` queries, each a UNION ALL
+A round trip plus planning costs more than most per-finding reads (quality's examples).
+read_batched() sends them as at most `batches` queries, each a UNION ALL
 of the parts: each part keeps its own LIMIT and its parameters, renamed apart
 (cypher.prefix_parameters), and marks its rows with `$tag`, so the rows go back to the part
 that read them. A few queries rather than one keep both server cores busy (Community runs a
