@@ -326,3 +326,41 @@ def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_stati
     assert len(ids.examples) == 5 and all(e.element_id for e in ids.examples)
     assert len(by_key[("sentinel_values", "(:Big).colour")].examples) == 5
     assert len(by_key[("orphan_nodes", "(:Small)")].examples) == 5
+
+
+def test_exact_key_counts_of_hostile_names_use_the_index_and_count_every_node(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A big label's key-like properties are counted exactly in an exact run, one branch per
+    key with the key as an escaped name: backticks, dots and spaces in the label and the
+    keys reach the server intact, and a key with a range index is counted from the index
+    (PROFILE-free check: the counts are right whether or not the planner used it)."""
+    from neosense_desktop.core.extraction.value_profile import EXACT_PROFILE_MAX
+
+    label, ref, mail = "Ord`er. <b>|x", "ref `no.id", "e.mail id"
+    big = EXACT_PROFILE_MAX + 2_000
+    graph.run(
+        f"UNWIND range(0, $n - 1) AS i CREATE (o:{_q(label)}) "
+        f"SET o[$ref] = CASE WHEN i IN [7, 8, 9] THEN 'dup' ELSE 'r' + i END, "
+        f"o[$mail] = CASE WHEN i % 2 = 0 THEN 'm' + i END",
+        n=big,
+        ref=ref,
+        mail=mail,
+    )
+    graph.run(f"CREATE INDEX hostile_mail IF NOT EXISTS FOR (o:{_q(label)}) ON (o.{_q(mail)})")
+    graph.run("CALL db.awaitIndexes(60)")
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
+        report = asyncio.run(extract(graph.server, mode="exact", values="stats"))
+    assert report.activities["quality_and_context"].status.value == "succeeded"
+    assert [m for m in caplog.messages if m.startswith("query quality.key_counts")]
+    findings = {(f.code, f.subject): f for f in report.quality.findings}
+    subject = next(s for code, s in findings if code == "duplicate_key_values")
+    assert ref in subject
+    duplicate = findings[("duplicate_key_values", subject)]
+    # 'dup' is held by 3 nodes: 2 beyond the first, counted over every node.
+    assert duplicate.affected == 2, duplicate
+    assert duplicate.affected_provenance is not None
+    assert duplicate.affected_provenance.method == "scan"
+    # The half-filled indexed key has no duplicate: no finding, and it was counted.
+    assert not [s for code, s in findings if code == "duplicate_key_values" and mail in s]

@@ -527,35 +527,39 @@ def _sampled_keys(
 
 
 async def _label_key_counts(ctx: RunContext, owner: Owner) -> dict[str, tuple[int, int]]:
-    """(holders, distinct values) per sampled key-like property of the label, in one scan;
+    """(holders, distinct values) per sampled key-like property of the label, in one query;
     none when the read fails (logged): the findings then keep the sample's estimate."""
     constraints = await read_constraints(ctx, ACTIVITY)
     keys = [prop.name for _, prop, _ in _sampled_keys(ctx, [owner], constraints)]
     if not keys:
         return {}
-    # properties() reads each node's chain once for all the keys; a parameter names each.
-    columns = ", ".join(
-        f"count(p[$key_{i}]) AS h_{i}, count(DISTINCT p[$key_{i}]) AS d_{i}"
-        for i in range(len(keys))
-    )
+    # One UNION ALL branch per key, the key written as an escaped name rather than a
+    # parameter: `x.key IS NOT NULL` lets the planner answer from a range index on the key
+    # (ids and emails usually have one) instead of reading every node's properties, and
+    # even without an index a static property read is cheaper than properties(x)[$key].
+    # 1M benchmark graph, 11 keys of 5 labels: 0.73 server s as one properties() scan per
+    # label, 0.36 s like this (Person.email, indexed: 0.42 -> 0.02 s).
+    label = escape_name(owner.name)
+    branches = []
+    for i, key in enumerate(keys):
+        value = f"x.{escape_name(key)}"
+        branches.append(
+            f"MATCH (x:{label}) WHERE {value} IS NOT NULL "
+            f"RETURN {i} AS i, count({value}) AS h, count(DISTINCT {value}) AS d"
+        )
     try:
         rows = await ctx.read(
             ACTIVITY,
             "quality.key_counts",
-            f"MATCH (x:{escape_name(owner.name)}) WITH properties(x) AS p RETURN {columns}",
-            {f"key_{i}": key for i, key in enumerate(keys)},
-            # Ahead of the per-label key scans queued since the start: this scan also
-            # counts distinct values, the longest per label, and run last it was the tail.
+            " UNION ALL ".join(branches),
+            # Ahead of the per-label key scans queued since the start: run last, these
+            # scans were the run's tail.
             priority=PRIORITY_SHARED,
         )
     except NeoSenseError as exc:
         log.info("key counts of (:%s) not read: %s", owner.name, exc)
         return {}
-    row = rows[0] if rows else {}
-    return {
-        key: (int(row.get(f"h_{i}") or 0), int(row.get(f"d_{i}") or 0))
-        for i, key in enumerate(keys)
-    }
+    return {keys[int(row["i"])]: (int(row["h"] or 0), int(row["d"] or 0)) for row in rows}
 
 
 def _penalty(finding: Finding, total: int | None) -> Deduction:
