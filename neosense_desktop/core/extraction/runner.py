@@ -438,6 +438,7 @@ class ExtractionRun:
         probes and the plan): the labels and types with their counts."""
         if self.on_partial is not None:
             report = self._new_report(datetime.now(UTC))
+            report.run.concurrent_queries = None  # the processor count is not in yet
             self._mark_skipped(report)
             self._publish(report, sizes)
 
