@@ -335,6 +335,12 @@ class RunController(QObject):
             exact_threshold=(
                 run.exact_threshold if run.exact_threshold is not None else defaults.exact_threshold
             ),
+            # The number the run was asked for; auto (0) for "auto" and reports before 1.3.
+            max_concurrent_queries=(
+                run.concurrent_queries_requested
+                if isinstance(run.concurrent_queries_requested, int)
+                else 0
+            ),
         )
         settings = profile.connection.model_copy(update={"database": server.database})
         return settings, options

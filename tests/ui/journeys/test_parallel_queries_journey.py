@@ -69,6 +69,9 @@ async def test_journey_parallel_queries_set_by_keys_is_used_shown_and_kept(
         await wait_run_ends(window)
         assert window.results.report.run.concurrent_queries == 1
         assert "1 query at a time" in window.runs.panel.plan_summary.text()
+        # Retry of an activity asks for what the run was asked for.
+        _, retry_options = window.runs.retry_target(window.results.report)
+        assert retry_options.max_concurrent_queries == 1
         window.act_quit.trigger()  # Ctrl+Q: the window saves its state as it closes
         await wait_for(lambda: window.finished_closing, 10, "the window to close")
 
