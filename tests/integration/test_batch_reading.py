@@ -242,3 +242,131 @@ async def test_no_node_scan_when_the_count_store_proves_every_end_labeled(
         assert not any("unlabeled start or end" in n for n in report.notes), mode
         pats = {(t.name, p.start, p.end) for t in report.relationship_types for p in t.patterns}
         assert pats == {("T", "A", "B"), ("U", "B", "C"), ("U", "B", "D")}, mode
+
+
+BIG_HOSTILE = "Big `x` <b>|y.z"
+
+
+def _build_big(graph: GraphFixture, types: int, size: int) -> list[str]:
+    """`types` relationship types of `size` relationships, each between two labels of `size`
+    nodes (a hostile name among them): every label and type above EXACT_PROFILE_MAX. Keys
+    with sentinels, a duplicate own key, a sparse key and mixed types, so the findings built
+    on the sampled statistics are there to compare."""
+    labels = [f"Big{i}" for i in range(2 * types - 1)] + [BIG_HOSTILE]
+    for t in range(types):
+        start, end = (escape_name(labels[2 * t + i]) for i in (0, 1))
+        node = (
+            "{{bigId: toString(CASE WHEN i = 1 THEN 0 ELSE i END), amount: i * {m}, "
+            "colour: CASE WHEN i % 10 = 0 THEN 'N/A' ELSE 'c' + (i % 7) END, "
+            "rare: CASE WHEN i % 50 = 0 THEN i END, "
+            "mixed: CASE WHEN i % 2 = 0 THEN i ELSE toString(i) END}}"
+        )
+        graph.run(
+            f"UNWIND range(0, $n - 1) AS i CREATE (:{start} {node.format(m=2 * t + 1)})"
+            f"-[:{escape_name(f'BIG_T{t}')} {{w: i % {t + 3}, note: CASE WHEN i % 4 = 0 THEN '' "
+            f"ELSE 'n' + i END}}]->(:{end} {node.format(m=2 * t + 2)})",
+            n=size,
+        )
+    return labels
+
+
+def _mean_rounded(comparable: dict[str, object]) -> dict[str, object]:
+    """The properties with their means to 9 significant digits: the server sums a sample's
+    numbers in its random (ORDER BY rand()) order, so the last bits of avg() vary by run."""
+    out: dict[str, object] = {}
+    for key, props in comparable.items():
+        if not key.startswith(("node:", "rel:")):
+            out[key] = props
+            continue
+        out[key] = [
+            (*p[:5], {**p[5], "mean_number": float(f"{p[5]['mean_number']:.9g}")})
+            if isinstance(p[5], dict) and p[5].get("mean_number") is not None
+            else p
+            for p in props  # type: ignore[attr-defined]
+        ]
+    return out
+
+
+def _findings(report: Report) -> list[tuple[object, ...]]:
+    return sorted(
+        (
+            f.code,
+            f.subject,
+            f.message,
+            f.affected,
+            f.affected_provenance.model_dump() if f.affected_provenance else None,
+            [e.element_id for e in f.examples],
+        )
+        for f in report.quality.findings
+    )
+
+
+async def test_exact_value_samples_take_a_few_queries_and_equal_one_query_per_label(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exact run's labels and types above EXACT_PROFILE_MAX take their value statistics
+    from a spread sample, read in GROUPS queries per kind however many there are. With the
+    sample as large as the label (sample_size >= count) the sample is every entity, so the
+    batched reads must give exactly what one query per label and type gave (the reads this
+    replaced, run as the reference below): statistics, provenance and findings."""
+    from neosense_desktop.core.extraction import value_sample
+    from neosense_desktop.core.extraction.sampling import node_source, relationship_source
+    from neosense_desktop.core.extraction.value_profile import (
+        EXACT_PROFILE_MAX,
+        aggregate_parameters,
+        fold_shapes,
+        profile_query,
+    )
+
+    size = EXACT_PROFILE_MAX + 100
+    labels = _build_big(graph, 3, size)
+    graph.run("UNWIND range(0, 9) AS i CREATE (:Small {smallId: toString(i)})")
+    # 4 in flight (auto's number on up to 2 processors): GROUPS queries per kind anywhere.
+    options = {
+        "mode": "exact",
+        "sample_size": size,
+        "values": "stats",
+        "max_concurrent_queries": 4,
+    }
+
+    batched, _, queries = await _run_logged(graph, caplog, **options)
+    assert queries["value_sample.labels"] == batch_reading.GROUPS  # 6 labels
+    assert queries["value_sample.relationship_types"] == batch_reading.GROUPS  # 3 types
+    assert queries["value_sample.profile"] == 0
+
+    async def one_query_each(ctx, activity, kind, name):  # type: ignore[no-untyped-def]
+        count = (ctx.sizes.labels if kind == "label" else ctx.sizes.types)[name]
+        sample = batch_reading.value_sample(ctx, kind, name, count)
+        if kind == "label":
+            source, params = node_source(name, sample)
+        else:
+            source, params = relationship_source(name, sample)
+        rows = await ctx.read(
+            activity,
+            "value_sample.profile",
+            profile_query(source, "n" if kind == "label" else "r"),
+            {**params, **aggregate_parameters(sample.sample_size)},
+        )
+        return fold_shapes(rows, ("k", "t"))
+
+    monkeypatch.setattr(value_sample, "value_sample_rows", one_query_each)
+    single, _, queries = await _run_logged(graph, caplog, **options)
+    assert queries["value_sample.profile"] == len(labels) + 3
+    assert _mean_rounded(_comparable(batched)) == _mean_rounded(_comparable(single))
+    assert _findings(batched) == _findings(single)
+
+    # And what was compared is the sampled statistics of every big label and type.
+    owners = [x for x in batched.labels if x.name != "Small"] + batched.relationship_types
+    assert {x.name for x in owners} == {*labels, "BIG_T0", "BIG_T1", "BIG_T2"}
+    for owner in owners:
+        for prop in owner.properties:
+            assert prop.provenance.method == "scan", (owner.name, prop.name)
+            assert prop.profile is not None, (owner.name, prop.name)
+            assert prop.profile.provenance.method == "sample"
+            assert prop.profile.provenance.sample_size == size
+    findings = {(f.code, f.subject): f for f in batched.quality.findings}
+    assert findings[("sentinel_values", f"(:{BIG_HOSTILE}).colour")].affected == size // 10
+    duplicate = findings[("duplicate_key_values", "(:Big0).bigId")]
+    assert duplicate.affected == 1 and duplicate.affected_provenance is not None
+    assert duplicate.affected_provenance.method == "scan"
+    assert ("empty_strings", "[:BIG_T1].note") in findings

@@ -29,6 +29,13 @@ depends on the run's concurrency, not on the number of labels below that bound.
 Each label's rows come back tagged with its branch and are folded exactly as its own query's
 rows were, so properties, types, fill rates, value statistics and patterns, and their
 provenance, are what the per-label reads gave.
+
+Exact runs batch their value samples the same way (value_sample_rows): a label or type above
+value_profile.EXACT_PROFILE_MAX gets its types and fill rates from full scans, one query
+each, and its value statistics from a spread sample (value_sample.py). One query per such
+sample cost ~30 round trips and plannings at 1M nodes; as branches of `groups` queries per
+kind they cost a few. The full scans themselves stay one query each: several long scans in
+one query would run one after another on one server thread.
 """
 
 from __future__ import annotations
@@ -38,10 +45,11 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..cypher import prefix_parameters, subquery
 from ..graph_client import Row
+from .builtin_schema import reads_everything
 from .concurrency import MIN_GROUPS, batch_groups
 from .context import RunContext
 from .sampling import (
@@ -61,6 +69,8 @@ from .value_profile import (
     example_aggregates,
     fold_shapes,
     histogram_rate,
+    profile_sample_size,
+    profiled_in_full,
 )
 from .value_types import normalise_value_type
 
@@ -99,7 +109,7 @@ def _cost(ctx: RunContext, count: int, sample: Sample | None, kind: Kind) -> flo
         find = sample.count * SEEK_COST_US[kind]
     else:
         find = count * SCAN_COST_US[kind]
-    read = min(count, ctx.options.sample_size) * READ_COST_US[ctx.profiles_values]
+    read = (sample.sample_size if sample else count) * READ_COST_US[ctx.profiles_values]
     return find + read
 
 
@@ -196,15 +206,17 @@ def _union(
     return subquery(" UNION ALL ".join(parts), scoped=ctx.caps.scoped_subqueries), params
 
 
-def label_profile_tail(with_values: bool) -> str:
+def label_profile_tail(with_values: bool, *, examples: bool = True) -> str:
     """What follows a label group's union (binding `branch, n`) when the run profiles
-    values: rows per (branch, key, type, shape), for value_profile.fold_shapes."""
+    values: rows per (branch, key, type, shape), for value_profile.fold_shapes. Without
+    `examples` no example entities are collected: an exact run's findings take theirs from
+    the whole label (quality.py), not from the sample its statistics came from."""
+    collected = f", {example_aggregates('n', with_values)}" if examples else ""
     return (
         "WITH branch, n, properties(n) AS p UNWIND [null] + keys(p) AS k "
         f"{bind_values('branch, n, k')} RETURN branch, k, "
         "CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, shape, "
-        f"count(*) AS c, {aggregates('$hist_rates[branch]')}, "
-        f"{example_aggregates('n', with_values)}"
+        f"count(*) AS c, {aggregates('$hist_rates[branch]')}{collected}"
     )
 
 
@@ -318,13 +330,96 @@ async def _read_type_group(
     return out
 
 
+# --------------------------------------------------------------------------- exact value samples
+
+ValueSampleKind = Literal["label", "relationship_type"]
+
+
+def samples_values(ctx: RunContext, count: int) -> bool:
+    """Whether an exactly read label or type of `count` entities takes its types from the
+    builtin procedures and its value statistics from a spread sample (value_sample.py):
+    the condition schema.py and type_reading.py read it under."""
+    return (
+        ctx.profiles_values
+        and ctx.options.is_exact(count)
+        and reads_everything(ctx)
+        and not profiled_in_full(ctx.options, count)
+    )
+
+
+def value_sample(ctx: RunContext, kind: ValueSampleKind, name: str, count: int) -> Sample:
+    """The spread sample a label's or type's value statistics are read from."""
+    size = profile_sample_size(ctx.options)
+    if kind == "label":
+        return ctx.node_sample(name, count, size)
+    return ctx.relationship_sample(name, count, size)
+
+
+async def value_sample_rows(
+    ctx: RunContext, activity: str, kind: ValueSampleKind, name: str
+) -> list[Row]:
+    """The label's (type's) share of the run's batched value samples, started on first
+    call: its rows per (key, type), folded by value_profile.fold_shapes; the row with
+    k = null counts the entities read."""
+    plan = await ctx.shared(
+        f"batch:value_samples:{kind}", lambda: _plan_value_samples(ctx, activity, kind)
+    )
+    index = plan[name]
+    results: dict[str, list[Row]] = await ctx.shared(f"batch:value_samples:{kind}:{index}", _never)
+    return results[name]
+
+
+async def _plan_value_samples(
+    ctx: RunContext, activity: str, kind: ValueSampleKind
+) -> dict[str, int]:
+    counts = ctx.sizes.labels if kind == "label" else ctx.sizes.types
+    cost_kind: Kind = "nodes" if kind == "label" else "relationships"
+    branches = [
+        _Branch(name, count, sample, _cost(ctx, count, sample, cost_kind))
+        for name, count in sorted(counts.items())
+        # A type read whole in a batch carries its statistics (type_reading.py checks first).
+        if samples_values(ctx, count) and (kind == "label" or not batched(ctx, count))
+        for sample in [value_sample(ctx, kind, name, count)]
+    ]
+    return _start_groups(
+        ctx,
+        f"value_samples:{kind}",
+        branches,
+        partial(_read_value_sample_group, ctx, activity, kind),
+    )
+
+
+async def _read_value_sample_group(
+    ctx: RunContext, activity: str, kind: ValueSampleKind, group: list[_Branch]
+) -> dict[str, list[Row]]:
+    if kind == "label":
+        union, params = _union(ctx, group, lambda b: node_source(b.name, b.sample), "n")
+    else:
+        # Bound to `n` so one tail serves both kinds; no end nodes are read, as the
+        # statistics do not depend on them (grouping by end labels would split each key's
+        # rows and make its distinct count approximate).
+        union, params = _union(
+            ctx, group, lambda b: relationship_source(b.name, b.sample), "r AS n"
+        )
+    tail = label_profile_tail(False, examples=False)
+    rows = await ctx.read(activity, f"value_sample.{kind}s", f"{union} {tail}", params)
+    out: dict[str, list[Row]] = {b.name: [] for b in group}
+    for row in fold_shapes(rows, ("branch", "k", "t")):
+        out[group[int(row["branch"])].name].append(row)
+    return out
+
+
 __all__ = [
     "GROUPS",
     "MAX_BRANCHES",
     "LabelRead",
+    "ValueSampleKind",
     "batched",
     "fill_type_reading",
     "label_profile_tail",
     "label_read",
+    "samples_values",
     "type_profile_tail",
+    "value_sample",
+    "value_sample_rows",
 ]

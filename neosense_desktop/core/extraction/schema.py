@@ -26,9 +26,10 @@ from typing import Any
 
 from ..errors import NeoSenseError
 from ..report import Label, Property, Provenance, RelationshipType, Report
-from .batch_reading import batched, label_read
+from .batch_reading import batched, label_read, samples_values
 from .builtin_schema import builtin_node_schema, prefetch_builtins, reads_everything
 from .context import ActivityProgress, RunContext
+from .quality import start_key_counts
 from .sampling import Sample, node_source, relationship_source
 from .type_reading import read_type
 from .value_profile import (
@@ -79,7 +80,8 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             stats: dict[str, ValueStats] = {}
             profiled = ValueRead(read=0, source=source, params=params)
             if sample is None and use_builtins and _takes_builtins(ctx, count):
-                if ctx.profiles_values:  # the sample is read while the procedure scans
+                # The batch of value samples planned exactly these labels (one predicate).
+                if samples_values(ctx, count):  # read while the procedure scans
                     found, sampled = await asyncio.gather(
                         _node_keys_with_builtin_types(ctx, name, source),
                         sampled_stats(ctx, ACTIVITY, "label", name, count),
@@ -101,6 +103,7 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             if stats:
                 await _attach_profiles(ctx, entry.properties, stats, profiled, "n")
                 ctx.value_stats[("label", name)] = stats
+                start_key_counts(ctx, name, count, entry.properties, stats)
         except NeoSenseError as exc:
             errors.append(exc.with_context(subject=f"(:{name})"))
         totals["properties"] += len(entry.properties)

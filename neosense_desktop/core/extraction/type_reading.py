@@ -22,7 +22,7 @@ from typing import Any
 
 from ..graph_client import Row
 from ..report import Pattern
-from .batch_reading import batched, fill_type_reading
+from .batch_reading import batched, fill_type_reading, samples_values
 from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everything
 from .context import RunContext
 from .pattern_counts import all_patterns_from_counts, type_end_counts, unlabeled_ends
@@ -91,7 +91,8 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
             asyncio.ensure_future(
                 sampled_stats(ctx, activity, "relationship_type", rel_type, count)
             )
-            if ctx.profiles_values
+            # The batch of value samples planned exactly these types (one predicate).
+            if samples_values(ctx, count)
             else None
         )
         try:

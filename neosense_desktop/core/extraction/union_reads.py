@@ -1,8 +1,8 @@
 """Many small reads sent as a few queries, however many labels, types or findings there are.
 
-A round trip plus planning costs more than most per-finding reads (quality's examples, its
-exact key counts). read_batched() sends them as at most `batches` queries (by default the
-run's concurrency: 4 on a 2-core server, up to 16 on a large one), each a UNION ALL
+A round trip plus planning costs more than most per-finding reads (quality's examples).
+read_batched() sends them as at most `batches` queries (by default the run's concurrency:
+4 on a 2-core server, up to 16 on a large one), each a UNION ALL
 of the parts: each part keeps its own LIMIT and its parameters, renamed apart
 (cypher.prefix_parameters), and marks its rows with `$tag`, so the rows go back to the part
 that read them. A few queries rather than one keep the server's cores busy (Community runs a

@@ -14,7 +14,8 @@ benchmarks/results/README.md). So:
   "sample" on the statistics themselves (ValueStats.provenance), so profiles and the
   findings built on them say "in a sample of N" and estimate their counts.
 
-The plan names both cases (planning.py).
+The plan names both cases (planning.py). The samples of all such labels (types) are read
+in a few queries, however many there are (batch_reading.value_sample_rows).
 """
 
 from __future__ import annotations
@@ -23,15 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..report import Provenance
+from .batch_reading import ValueSampleKind, value_sample, value_sample_rows
 from .context import RunContext
-from .sampling import Sample, node_source, relationship_source
-from .value_profile import (
-    ValueStats,
-    aggregate_parameters,
-    fold_shapes,
-    profile_query,
-    profile_sample_size,
-)
+from .sampling import node_source, relationship_source
+from .value_profile import ValueStats
 
 
 @dataclass
@@ -46,29 +42,18 @@ class SampledStats:
 
 
 async def sampled_stats(
-    ctx: RunContext, activity: str, kind: str, name: str, count: int
+    ctx: RunContext, activity: str, kind: ValueSampleKind, name: str, count: int
 ) -> SampledStats:
     """Value statistics of the label (kind "label") or type (kind "relationship_type")
     `name` from a spread sample of its `count` entities."""
-    size = profile_sample_size(ctx.options)
-    sample: Sample
+    sample = value_sample(ctx, kind, name, count)
     if kind == "label":
-        sample = ctx.node_sample(name, count, size)
         source, params = node_source(name, sample)
-        entity = "n"
     else:
-        sample = ctx.relationship_sample(name, count, size)
         source, params = relationship_source(name, sample)
-        entity = "r"
-    rows = await ctx.read(
-        activity,
-        "value_sample.profile",
-        profile_query(source, entity),
-        {**params, **aggregate_parameters(sample.sample_size)},
-    )
     stats: dict[str, ValueStats] = {}
     read = 0
-    for row in fold_shapes(rows, ("k", "t")):
+    for row in await value_sample_rows(ctx, activity, kind, name):
         key = row["k"]
         if key is None:
             read = int(row["c"])
