@@ -92,15 +92,17 @@ def build_services(
     from .core.profiles import ProfileStore, default_profiles_path
     from .core.runs import RunStore
     from .core.secrets import SecretStore
-    from .ui.services import WindowServices, default_probe, default_run_factory
+    from .ui.services import WindowServices
 
+    # Without an injected make_run or probe, runs and Test connection borrow the services'
+    # warm drivers (core/client_pool.py); the window's shutdown closes them.
     return WindowServices(
         profiles=ProfileStore(default_profiles_path()),
         secrets=secrets if secrets is not None else SecretStore(),
         runs=RunStore(runs_dir()),
         settings=settings if settings is not None else QSettings(),
-        make_run=make_run or default_run_factory,
-        probe=probe or default_probe,
+        make_run=make_run,
+        probe=probe,
     )
 
 

@@ -33,6 +33,19 @@ class ErrorCode(StrEnum):
     INTERNAL = "internal"
 
 
+# Errors that mean "cannot use this server at all": a run raises them instead of reporting,
+# and WarmClients drops a driver that met one.
+CONNECT_ERRORS = frozenset(
+    {
+        ErrorCode.AUTH_FAILED,
+        ErrorCode.UNREACHABLE,
+        ErrorCode.TLS_MISMATCH,
+        ErrorCode.BAD_URI,
+        ErrorCode.DATABASE_MISSING,
+        ErrorCode.SERVER_UNSUPPORTED,
+    }
+)
+
 DEFAULT_SUGGESTIONS: dict[ErrorCode, list[str]] = {
     ErrorCode.AUTH_FAILED: [
         "Check the user name and password.",

@@ -29,6 +29,19 @@ log = logging.getLogger(__name__)
 # server or network that stops answering without closing the socket.
 CLIENT_GRACE_S = 5.0
 
+# A pooled connection idle longer than this is checked (one RESET round trip) before it is
+# used again. WarmClients keeps drivers open between runs, and a connection can die while
+# idle. After a server restart or a network drop all of them are dead, and the
+# verify_connectivity that starts every run and probe already finds them (the driver always
+# checks the connection it verifies with, discarding dead ones until one answers). This check
+# covers connections that die one at a time (a firewall, NAT or load balancer cutting those
+# idle longest) which that verify never reached. Within a run a connection goes back to the
+# pool and out again within milliseconds, so a run pays no checks; between two runs (the user
+# reads the report, then presses F5 again) every connection has been idle for seconds and is
+# checked once. A check costs one round trip; a new connection costs TCP, TLS and
+# HELLO/LOGON, three to five. At 0 every one of a run's ~60 queries would pay a round trip.
+LIVENESS_CHECK_AFTER_S = 2.0
+
 Row = dict[str, Any]
 
 
@@ -77,6 +90,22 @@ class GraphClient:
         self.database = database if database is not None else settings.database
         self._driver: neo4j.AsyncDriver | None = None
         self._closed = False
+        # Set on clients made by lend(): they use the lender's driver and never close it.
+        self._lender: GraphClient | None = None
+
+    def lend(self, query_timeout_s: float) -> GraphClient:
+        """A client on this client's driver, with its own default query timeout; closing it
+        leaves the driver open. WarmClients lends these, so that a run keeps its own
+        timeout while its connections come from a driver that outlives it."""
+        borrowed = GraphClient(
+            self.settings,
+            self._password,
+            query_timeout_s=query_timeout_s,
+            database=self.database,
+            notification_sink=self._notification_sink,
+        )
+        borrowed._lender = self
+        return borrowed
 
     # -- lifecycle -------------------------------------------------------------------
     async def __aenter__(self) -> GraphClient:
@@ -87,7 +116,15 @@ class GraphClient:
 
     @property
     def driver_open(self) -> bool:
+        if self._lender is not None:
+            return not self._closed and self._lender.driver_open
         return self._driver is not None
+
+    @property
+    def driver(self) -> neo4j.AsyncDriver:
+        """The AsyncDriver behind this client (the lender's for a lent one), made on first
+        use."""
+        return self._get_driver()
 
     def _make_driver(self) -> neo4j.AsyncDriver:
         s = self.settings
@@ -95,13 +132,17 @@ class GraphClient:
             "auth": (s.user, self._password),
             "connection_timeout": s.connection_timeout_s,
             "connection_acquisition_timeout": s.connection_timeout_s + self.query_timeout_s,
-            "max_connection_pool_size": 16,
+            # A run keeps up to RunOptions.max_concurrent_queries (at most 64) queries in
+            # flight, each in its own session; a few more for the probe and a cancel's
+            # TERMINATE. The pool opens connections only as they are needed.
+            "max_connection_pool_size": 68,
             "user_agent": f"neosense-desktop/{__version__}",
             "notifications_min_severity": "INFORMATION" if self._notification_sink else "OFF",
             # The sink gets them; the driver must not log each one as a warning too.
             "warn_notification_severity": "OFF",
             # A failed query is reported, never silently retried for half a minute.
             "max_transaction_retry_time": 0.0,
+            "liveness_check_timeout": LIVENESS_CHECK_AFTER_S,
         }
         if s.encrypted:
             kwargs["encrypted"] = True
@@ -123,12 +164,16 @@ class GraphClient:
     def _get_driver(self) -> neo4j.AsyncDriver:
         if self._closed:
             raise NeoSenseError(ErrorCode.INTERNAL, "The connection was already closed.")
+        if self._lender is not None:
+            return self._lender._get_driver()
         if self._driver is None:
             self._driver = self._make_driver()
         return self._driver
 
     async def close(self) -> None:
         self._closed = True
+        if self._lender is not None:
+            return  # the driver is the lender's, open for the next run
         driver, self._driver = self._driver, None
         if driver is not None:
             try:

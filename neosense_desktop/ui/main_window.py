@@ -467,9 +467,11 @@ class MainWindow(QMainWindow):
             self._shutdown_task = asyncio.get_event_loop().create_task(self.shutdown())
 
     async def shutdown(self) -> None:
-        """Cancel every task (runs close their drivers as they unwind), then close."""
+        """Cancel every task (runs hand back their clients as they unwind), close the warm
+        drivers, then close."""
         self._closing = True
         await self.tasks.cancel_all()
+        await self.services.clients.close_all()
         self.tasks.changed.disconnect()  # no task is left to change the actions of a closed window
         gc.unfreeze()  # see results_pane._gc_policy: what was frozen can be collected again
         self.log_panel.detach()

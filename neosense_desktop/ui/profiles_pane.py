@@ -210,7 +210,7 @@ class ProfilesPane(QWidget):
         editor = ProfileEditor(
             self.window(),
             self.tasks,
-            self.services.probe,
+            self.services.test_connection,
             profile=profile,
             keyring_available=secrets.available,
         )
@@ -248,9 +248,14 @@ class ProfilesPane(QWidget):
             from ..core.profiles import Profile
 
             profile = Profile(name=profile.name, connection=profile.connection)
-        exists = any(p.id == profile.id and not p.transient for p in self.profiles)
+        previous = next((p for p in self.profiles if p.id == profile.id and not p.transient), None)
         store = self.services.profiles
-        updated = await loop.run_in_executor(None, store.update if exists else store.add, profile)
+        updated = await loop.run_in_executor(
+            None, store.update if previous is not None else store.add, profile
+        )
+        if previous is not None:
+            # Its warm driver connects as the profile did before the edit.
+            await self.services.clients.forget(previous.connection)
         if password:
             if remember:
                 if not await secrets.aset_password(profile.id, password):
@@ -291,6 +296,7 @@ class ProfilesPane(QWidget):
         loop = asyncio.get_running_loop()
         updated = await loop.run_in_executor(None, self.services.profiles.delete, profile.id)
         await self.services.secrets.adelete_password(profile.id)
+        await self.services.clients.forget(profile.connection)
         self.set_profiles(updated)
         log.info("deleted connection %s", profile.name)
         return True
@@ -361,7 +367,7 @@ class ProfilesPane(QWidget):
         self._set_connection_state(f"Connecting to {profile.connection.address}…")
         try:
             password = await self.password_for(profile)
-            result = await self.services.probe(profile.connection, password)
+            result = await self.services.test_connection(profile.connection, password)
         except NeoSenseError as exc:
             log.warning("test connection to %s: %s", profile.connection.address, exc)
             self.probe_view.show_error(exc)

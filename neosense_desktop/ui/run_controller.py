@@ -157,7 +157,7 @@ class RunController(QObject):
     def _make_run(
         self, settings: ConnectionSettings, password: str, options: RunOptions
     ) -> ExtractionRun:
-        return self.services.make_run(settings, password, options, self.panel.on_progress)
+        return self.services.new_run(settings, password, options, self.panel.on_progress)
 
     # ------------------------------------------------------------------ slots
     def run_clicked(self) -> None:

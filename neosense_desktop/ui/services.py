@@ -7,11 +7,13 @@ client factory that times out, a probe that fails), never by subclassing the win
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
+
+from ..core.client_pool import WarmClients
 
 if TYPE_CHECKING:  # the driver and pydantic load after the first paint (ui/preload.py)
     from ..core.connection import ConnectionSettings
@@ -29,20 +31,32 @@ RunFactory = Callable[
 ]
 
 
-async def default_probe(settings: ConnectionSettings, password: str) -> ProbeResult:
-    from ..core.graph_client import GraphClient
-    from ..core.probe import probe_connection
+def pooled_probe(clients: WarmClients) -> ProbeFn:
+    """Test connection through the window's warm drivers: the Run that usually follows
+    finds the connection open."""
 
-    async with GraphClient(settings, password) as client:
-        return await probe_connection(client)
+    async def probe(settings: ConnectionSettings, password: str) -> ProbeResult:
+        from ..core.probe import probe_connection
+
+        async with clients.lease(settings, password) as client:
+            return await probe_connection(client)
+
+    return probe
 
 
-def default_run_factory(
-    settings: ConnectionSettings, password: str, options: RunOptions, progress: ProgressCallback
-) -> ExtractionRun:
-    from ..core.extraction.runner import ExtractionRun
+def pooled_run_factory(clients: WarmClients) -> RunFactory:
+    """Runs that borrow the window's warm driver for their connection."""
 
-    return ExtractionRun(settings, password, options, on_progress=progress)
+    def make_run(
+        settings: ConnectionSettings, password: str, options: RunOptions, progress: ProgressCallback
+    ) -> ExtractionRun:
+        from ..core.extraction.runner import ExtractionRun
+
+        return ExtractionRun(
+            settings, password, options, on_progress=progress, client_lease=clients.lease
+        )
+
+    return make_run
 
 
 @dataclass(frozen=True)
@@ -54,16 +68,29 @@ class WindowServices:
         secrets: passwords (OS keyring, else session memory).
         runs: where finished runs are saved and listed (None: runs are not saved).
         settings: window geometry, splitters, run mode, folders.
-        make_run: builds one extraction run (the seam for fault injection).
-        probe: Test connection.
+        clients: the warm drivers runs and Test connection borrow; closed at quit.
+        make_run: builds one extraction run; None: runs borrow from `clients`. The seam
+            for fault injection (run_factory_with).
+        probe: Test connection; None: through `clients`.
     """
 
     profiles: ProfileStore
     secrets: SecretStore
     runs: RunStore | None
     settings: QSettings
-    make_run: RunFactory = default_run_factory
-    probe: ProbeFn = default_probe
+    clients: WarmClients = field(default_factory=WarmClients)
+    make_run: RunFactory | None = None
+    probe: ProbeFn | None = None
+
+    @property
+    def new_run(self) -> RunFactory:
+        """What builds the window's runs: the injected factory, else pooled runs."""
+        return self.make_run or pooled_run_factory(self.clients)
+
+    @property
+    def test_connection(self) -> ProbeFn:
+        """What Test connection calls: the injected probe, else a pooled one."""
+        return self.probe or pooled_probe(self.clients)
 
 
 class Tab(IntEnum):

@@ -48,10 +48,13 @@ async def open_window(
     clients: RecordingClients | None = None,
     probe: ProbeFn | None = None,
     runs: RunStore | None = None,
+    *,
+    pooled: bool = False,
 ) -> AsyncIterator[MainWindow]:
+    """pooled: runs borrow the window's warm drivers, as in the app (no client factory)."""
     services = build_services(
         QSettings(),
-        make_run=run_factory_with(clients or RecordingClients()),
+        make_run=None if pooled else run_factory_with(clients or RecordingClients()),
         probe=probe,
         secrets=secrets,
     )

@@ -51,7 +51,7 @@ from ..cypher import prefix_parameters, subquery
 from ..graph_client import Row
 from .builtin_schema import reads_everything
 from .concurrency import MIN_GROUPS, batch_groups
-from .context import RunContext
+from .context import PRIORITY_SHARED, RunContext
 from .sampling import (
     SCAN_COST_US,
     SEEK_COST_US,
@@ -402,7 +402,12 @@ async def _read_value_sample_group(
             ctx, group, lambda b: relationship_source(b.name, b.sample), "r AS n"
         )
     tail = label_profile_tail(False, examples=False)
-    rows = await ctx.read(activity, f"value_sample.{kind}s", f"{union} {tail}", params)
+    # Ahead of the key and type scans waiting for a slot: quality's exact key counts start
+    # from these samples (value_sample.py), and scanning alongside the long procedure scans
+    # instead of after them shortens the run's tail.
+    rows = await ctx.read(
+        activity, f"value_sample.{kind}s", f"{union} {tail}", params, priority=PRIORITY_SHARED
+    )
     out: dict[str, list[Row]] = {b.name: [] for b in group}
     for row in fold_shapes(rows, ("branch", "k", "t")):
         out[group[int(row["branch"])].name].append(row)

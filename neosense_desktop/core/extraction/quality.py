@@ -42,7 +42,7 @@ from ..report import (
     SuggestedCypher,
 )
 from .census import Census, node_census, shared_census
-from .context import ActivityProgress, RunContext
+from .context import PRIORITY_SHARED, ActivityProgress, RunContext
 from .quality_checks import (
     CONDITION_NAMES,
     Owner,
@@ -473,8 +473,8 @@ async def _exact_key_counts(
 ) -> None:
     """In an exact run, key-like properties whose value statistics came from a sample (a big
     label, value_sample.py) get exact holder and distinct counts, so a duplicate key is
-    counted, not estimated: one scan per label, usually started by the schema activity as
-    soon as it read the label (start_key_counts)."""
+    counted, not estimated: one scan per label, usually started as soon as the label's value
+    sample is read (value_sample.py, start_key_counts)."""
     wanted = _sampled_keys(ctx, owners, constraints)
     labels = {owner.name: owner for owner, _, _ in wanted}
     counted = dict(
@@ -500,12 +500,12 @@ def start_key_counts(
     properties: list[Property],
     stats: dict[str, ValueStats],
 ) -> None:
-    """Start the exact key counts of a label the schema activity has just read (schema.py).
+    """Start the exact key counts of a label whose value sample has just been read
+    (value_sample.py), with the properties and types that sample saw.
 
     What makes a property key-like is all known by then: its name and types, its sampled
     statistics, and the constraints (read here). Each count is a full label scan (~11 s
-    summed at 10M nodes); started only after the whole schema phase, they all ran at the
-    run's tail.
+    summed at 10M nodes); started after the schema phase, they all ran at the run's tail.
     """
     if not ctx.options.is_exact(count) or all(s.provenance is None for s in stats.values()):
         return  # no sampled statistics (a sampled or small label): nothing to count
@@ -544,6 +544,9 @@ async def _label_key_counts(ctx: RunContext, owner: Owner) -> dict[str, tuple[in
             "quality.key_counts",
             f"MATCH (x:{escape_name(owner.name)}) WITH properties(x) AS p RETURN {columns}",
             {f"key_{i}": key for i, key in enumerate(keys)},
+            # Ahead of the per-label key scans queued since the start: this scan also
+            # counts distinct values, the longest per label, and run last it was the tail.
+            priority=PRIORITY_SHARED,
         )
     except NeoSenseError as exc:
         log.info("key counts of (:%s) not read: %s", owner.name, exc)

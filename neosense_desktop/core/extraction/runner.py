@@ -1,7 +1,9 @@
 """ExtractionRun: probe, plan, then the five activities concurrently, into one Report.
 
 Guarantees:
-- one GraphClient (one AsyncDriver) per run, closed when the run ends, fails or is cancelled;
+- one GraphClient per run, released when the run ends, fails or is cancelled: closed with
+  its own driver (client_factory), or handed back to its lender (client_lease, the window's
+  WarmClients), told how the run ended so that a driver that could not connect is dropped;
 - every query READ mode with the run's timeout (GraphClient.read);
 - an activity that fails, times out or is cancelled is recorded in report.activities with
   an error record; its partial results stay in the report; the others go on;
@@ -20,14 +22,15 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from types import TracebackType
 
 from ... import __version__
 from ..connection import ConnectionSettings
 from ..cypher import supports_scoped_subqueries
-from ..errors import ErrorCode, NeoSenseError
+from ..errors import CONNECT_ERRORS, ErrorCode, NeoSenseError
 from ..graph_client import GraphClient
 from ..probe import ProbeResult, probe_apoc, probe_connection, probe_processors
 from ..report import (
@@ -54,6 +57,9 @@ from .value_types import supports_value_type
 
 ActivityFn = Callable[[RunContext, Report, ActivityProgress], Awaitable[None]]
 ClientFactory = Callable[[ConnectionSettings, str, float], GraphClient]
+# Lends a client for one run: entered when the run first needs the server, exited with the
+# exception that ended the run (or none).
+ClientLease = Callable[[ConnectionSettings, str, float], AbstractAsyncContextManager[GraphClient]]
 
 ACTIVITIES: dict[str, ActivityFn] = {
     "node_labels": run_node_labels,
@@ -63,17 +69,6 @@ ACTIVITIES: dict[str, ActivityFn] = {
     "statistics_and_indexes": run_statistics,
 }
 
-# Errors that mean "cannot use this server at all": run() raises them instead of reporting.
-CONNECT_ERRORS = frozenset(
-    {
-        ErrorCode.AUTH_FAILED,
-        ErrorCode.UNREACHABLE,
-        ErrorCode.TLS_MISMATCH,
-        ErrorCode.BAD_URI,
-        ErrorCode.DATABASE_MISSING,
-        ErrorCode.SERVER_UNSUPPORTED,
-    }
-)
 TERMINATE_GRACE_S = 5.0
 
 
@@ -93,6 +88,19 @@ def default_client_factory(
     return GraphClient(settings, password, query_timeout_s=query_timeout_s)
 
 
+def owned_clients(client_factory: ClientFactory) -> ClientLease:
+    """A lease whose client is the run's own: made for the run, closed with it."""
+
+    @asynccontextmanager
+    async def lease(
+        settings: ConnectionSettings, password: str, query_timeout_s: float
+    ) -> AsyncIterator[GraphClient]:
+        async with client_factory(settings, password, query_timeout_s) as client:
+            yield client
+
+    return lease
+
+
 class ExtractionRun:
     """One extraction against one database.
 
@@ -109,6 +117,7 @@ class ExtractionRun:
         *,
         on_progress: ProgressCallback | None = None,
         client_factory: ClientFactory | None = None,
+        client_lease: ClientLease | None = None,
         use_value_type: bool | None = None,
         on_partial: PartialCallback | None = None,
     ) -> None:
@@ -118,7 +127,10 @@ class ExtractionRun:
         self.on_progress = on_progress
         # Set it after construction too (the window does: its run factories predate it).
         self.on_partial = on_partial
-        self._client_factory = client_factory or default_client_factory
+        if client_lease is not None and client_factory is not None:
+            raise ValueError("give a client_factory or a client_lease, not both")
+        self._client_lease = client_lease or owned_clients(client_factory or default_client_factory)
+        self._lease: AbstractAsyncContextManager[GraphClient] | None = None
         self._use_value_type = use_value_type  # None: decide from the server version
         self._client: GraphClient | None = None
         self._probe: ProbeResult | None = None
@@ -138,20 +150,28 @@ class ExtractionRun:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.aclose()
+        await self.aclose(exc)
 
-    async def aclose(self) -> None:
-        client, self._client = self._client, None
-        if client is not None:
-            await client.close()
+    async def aclose(self, error: BaseException | None = None) -> None:
+        """Release the client; `error` is what ended the run, so that a lender can drop a
+        driver that could not connect."""
+        lease, self._lease, self._client = self._lease, None, None
+        if lease is not None:
+            await lease.__aexit__(
+                type(error) if error is not None else None,
+                error,
+                error.__traceback__ if error is not None else None,
+            )
 
-    def _get_client(self) -> GraphClient:
+    async def _get_client(self) -> GraphClient:
         if self._client is None:
             # Activities pass their own timeout on every query (RunContext.read); this one
             # is the probe's and the sizing's.
-            self._client = self._client_factory(
+            lease = self._client_lease(
                 self.settings, self._password, max(self.options.query_timeout_s, PROBE_TIMEOUT_S)
             )
+            self._client = await lease.__aenter__()
+            self._lease = lease
         return self._client
 
     # -- probe and plan ----------------------------------------------------------------
@@ -166,7 +186,7 @@ class ExtractionRun:
     async def _prepare(self, *, refresh: bool = False) -> None:
         if self._probe is not None and not refresh:
             return
-        client = self._get_client()
+        client = await self._get_client()
         # The first labels wait on the probe: one ping (the latency is only logged here),
         # and APOC and the processor count looked for alongside the counting.
         probe = await probe_connection(client, pings=1, apoc=False)  # raises: cannot connect
@@ -295,8 +315,8 @@ class ExtractionRun:
             self._mark_skipped(report)
             self._publish(report)  # the count store's labels and types, before any activity
             await self._run_activities(report, list(self.options.activities))
-        except BaseException:
-            await self.aclose()
+        except BaseException as exc:
+            await self.aclose(exc)
             raise
         await self.aclose()
         report.run.finished_at = datetime.now(UTC)
@@ -320,8 +340,10 @@ class ExtractionRun:
                     p for p in self._plan if p.activity == activity
                 ]
             await self._run_activities(merged, [activity], previous=report)
-        finally:
-            await self.aclose()
+        except BaseException as exc:
+            await self.aclose(exc)
+            raise
+        await self.aclose()
         merged.notes.append(
             f"Activity {activity} re-run at {datetime.now(UTC).isoformat(timespec='seconds')}."
         )
@@ -342,7 +364,7 @@ class ExtractionRun:
                 )
             return
         ctx = RunContext(
-            self._get_client(),
+            await self._get_client(),
             self.options,
             self._sizes,
             self._capabilities(),

@@ -29,7 +29,6 @@ from ..report import Label, Property, Provenance, RelationshipType, Report
 from .batch_reading import batched, label_read, samples_values
 from .builtin_schema import builtin_node_schema, prefetch_builtins, reads_everything
 from .context import ActivityProgress, RunContext
-from .quality import start_key_counts
 from .sampling import Sample, node_source, relationship_source
 from .type_reading import read_type
 from .value_profile import (
@@ -103,7 +102,6 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             if stats:
                 await _attach_profiles(ctx, entry.properties, stats, profiled, "n")
                 ctx.value_stats[("label", name)] = stats
-                start_key_counts(ctx, name, count, entry.properties, stats)
         except NeoSenseError as exc:
             errors.append(exc.with_context(subject=f"(:{name})"))
         totals["properties"] += len(entry.properties)
