@@ -69,6 +69,50 @@ class NoSchemaProceduresClient(RefusingClient):
         return "db.schema." in cypher
 
 
+class NoJmxClient(RefusingClient):
+    """dbms.queryJmx is refused, as on Aura or for an account RBAC keeps from it."""
+
+    code = ErrorCode.PERMISSION_DENIED
+    message = "Executing procedure 'dbms.queryJmx' is not allowed for user 'reader'"
+
+    def refuses(self, query_name: str, cypher: str) -> bool:
+        return "dbms.queryJmx" in cypher
+
+
+class InFlightClient(GraphClient):
+    """The real client, counting the run's queries in flight at once (those that carry the
+    run's transaction metadata: every query an activity sends through the run's gate; the
+    probe and the O(1) sizing before the activities are not gated and not counted)."""
+
+    in_flight = 0
+    peak = 0
+    run_queries = 0
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.in_flight = cls.peak = cls.run_queries = 0
+
+    async def read_each(
+        self,
+        query_name: str,
+        cypher: str,
+        on_row: Callable[[Row], None],
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> int:
+        metadata = kw.get("metadata") or {}
+        if "neosense_run" not in metadata:
+            return await super().read_each(query_name, cypher, on_row, parameters, **kw)
+        cls = InFlightClient
+        cls.in_flight += 1
+        cls.run_queries += 1
+        cls.peak = max(cls.peak, cls.in_flight)
+        try:
+            return await super().read_each(query_name, cypher, on_row, parameters, **kw)
+        finally:
+            cls.in_flight -= 1
+
+
 class SlowCensusClient(GraphClient):
     """The real client; the node census becomes a query that runs far past a 0.5 s timeout,
     so the server itself stops it (its transaction monitor checks every ~2 s)."""

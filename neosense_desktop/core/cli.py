@@ -4,6 +4,7 @@
     neosense-desktop extract --uri URI --user USER [--database DB] [--all-databases]
                              [--mode auto|exact|sampled] [--sample-size N] [--timeout S]
                              [--values none|stats|examples] [--activities A,B]
+                             [--parallel auto|N]
                              [--profile NAME] [--format FORMAT] --output FILE
     neosense-desktop export REPORT.json [--format FORMAT] [--output FILE]
     neosense-desktop diff A.json B.json
@@ -27,6 +28,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--exact-threshold",
         default="100000",
         help="auto mode: exact below this many nodes or relationships",
+    )
+    se.add_argument(
+        "--parallel",
+        default="auto",
+        metavar="auto|N",
+        help="queries in flight at once, 1-64; auto (default) = twice the server's processors, "
+        "4 to 16 (4 when the server will not say). Lower it to be gentle on a busy server",
     )
     se.add_argument("--output", "-o", required=True, help="report file (or folder); - for stdout")
     se.add_argument(
@@ -220,8 +229,22 @@ def _run_options(args: argparse.Namespace) -> Any:
             "sample_size": args.sample_size,
             "query_timeout_s": args.timeout,
             "exact_threshold": args.exact_threshold,
+            "max_concurrent_queries": _parallel(args.parallel),
         }
     )
+
+
+def _parallel(value: str) -> int:
+    """--parallel: 'auto' or a whole number from 1 to 64 (0 would read as auto: refused)."""
+    text = value.strip().lower()
+    if text == "auto":
+        return 0
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise BadInput(
+            f"--parallel must be auto or a whole number from 1 to 64, not {value!r}: the "
+            "number of queries the run keeps on the server at once"
+        )
+    return int(text)
 
 
 class _StderrProgress:
@@ -230,10 +253,14 @@ class _StderrProgress:
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix
         self.events: dict[str, Any] = {}
+        self.header: Callable[[], str] | None = None  # printed once, before the first event
 
     def __call__(self, event: Any) -> None:
         from .extraction import overall_fraction
 
+        if self.header is not None:
+            print(f"{self.prefix}plan: {self.header()}", file=sys.stderr, flush=True)
+            self.header = None
         self.events[event.activity] = event
         overall = overall_fraction(self.events)
         counts = " ".join(f"{k}={v}" for k, v in sorted(event.counts.items()))
@@ -258,6 +285,9 @@ async def _extract_one(
 
     progress = None if args.quiet else _StderrProgress(prefix)
     async with ExtractionRun(settings, password, options, on_progress=progress) as run:
+        if progress is not None:
+            # Known once the run has probed the server, before its first activity reports.
+            progress.header = run.concurrency_text
         report = await run.run()
     _write(report, args.format, output)
     if not args.no_save:

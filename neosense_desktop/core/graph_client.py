@@ -132,7 +132,10 @@ class GraphClient:
             "auth": (s.user, self._password),
             "connection_timeout": s.connection_timeout_s,
             "connection_acquisition_timeout": s.connection_timeout_s + self.query_timeout_s,
-            "max_connection_pool_size": 16,
+            # A run keeps up to RunOptions.max_concurrent_queries (at most 64) queries in
+            # flight, each in its own session; a few more for the probe and a cancel's
+            # TERMINATE. The pool opens connections only as they are needed.
+            "max_connection_pool_size": 68,
             "user_agent": f"neosense-desktop/{__version__}",
             "notifications_min_severity": "INFORMATION" if self._notification_sink else "OFF",
             # The sink gets them; the driver must not log each one as a warning too.

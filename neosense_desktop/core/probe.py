@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import statistics
 import time
@@ -11,6 +12,8 @@ from pydantic import BaseModel, Field
 
 from .errors import ErrorCode, NeoSenseError
 from .graph_client import GraphClient
+
+log = logging.getLogger(__name__)
 
 # What NeoSense reads: Neo4j 5.x (5.26 LTS tested) and the calendar versions (2025.01 on;
 # 2026.08 tested). 4.4 and older lack the schema procedures' and Cypher's 5.x forms.
@@ -44,6 +47,10 @@ class ProbeResult(BaseModel):
     default_language: str = Field(
         default=DEFAULT_LANGUAGE, description="the probed database's default Cypher language"
     )
+    processors: int | None = Field(
+        default=None,
+        description="processors the server's JVM reports; null when it would not say",
+    )
 
     @property
     def speaks_cypher_25(self) -> bool:
@@ -55,6 +62,7 @@ class ProbeResult(BaseModel):
             f"Neo4j {self.version} {self.edition} at {self.address}, database "
             f"'{self.database}', {len(self.databases)} database(s), {apoc}, "
             f"{self.latency_ms:.1f} ms round trip, default language {self.default_language}"
+            + (f", {self.processors} processors" if self.processors else "")
         )
 
 
@@ -152,8 +160,11 @@ async def probe_connection(
             latencies.append((time.perf_counter() - t0) * 1000)
 
     # Independent round trips, at once: a run waits for the probe before its first labels.
+    processors: int | None = None
     if apoc:
-        _, apoc_version = await asyncio.gather(ping(), probe_apoc(client, wanted or None))
+        _, apoc_version, processors = await asyncio.gather(
+            ping(), probe_apoc(client, wanted or None), probe_processors(client, wanted or None)
+        )
     else:
         await ping()
         apoc_version = None
@@ -170,6 +181,7 @@ async def probe_connection(
         default_language=next(
             (d.default_language for d in databases if d.name == wanted), DEFAULT_LANGUAGE
         ),
+        processors=processors,
     )
 
 
@@ -191,4 +203,46 @@ async def probe_apoc(client: GraphClient, database: str | None) -> str | None:
     except NeoSenseError as exc:
         if exc.code is not ErrorCode.PERMISSION_DENIED:
             raise
+    return None
+
+
+PROCESSORS_QUERY = (
+    "CALL dbms.queryJmx('java.lang:type=OperatingSystem') YIELD attributes "
+    "RETURN attributes.AvailableProcessors.value AS cores"
+)
+PROCESSORS_TIMEOUT_S = 5.0
+
+
+async def probe_processors(client: GraphClient, database: str | None) -> int | None:
+    """The processors the server's JVM may use (its OperatingSystem MBean), or None.
+
+    One O(1) call, not admin-only on Community 5.26 and 2026.08. The count only tunes how
+    many queries a run keeps in flight (extraction/concurrency.py), so any failure (no such
+    procedure, refused on Aura or by RBAC, a timeout, an odd value) means "unknown", logged
+    at debug: never an error the user sees, never a failed run. A cluster member's count is
+    that member's.
+    """
+    try:
+        rows = await client.read(
+            "server.processors",
+            PROCESSORS_QUERY,
+            database=database,
+            timeout_s=PROCESSORS_TIMEOUT_S,
+        )
+    except Exception as exc:  # optional: any failure is "unknown", never the run's error
+        log.debug(
+            "server processor count unknown: %s (address=%s database=%s)",
+            exc,
+            client.settings.address,
+            database or "(default)",
+        )
+        return None
+    value = rows[0].get("cores") if rows else None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    log.debug(
+        "server processor count unknown: the server answered %r (address=%s)",
+        value,
+        client.settings.address,
+    )
     return None

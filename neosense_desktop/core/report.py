@@ -22,7 +22,9 @@ from .report_constants import Severity as Severity
 # open unchanged.
 # 1.2: server.default_language and server.cypher_versions (the Cypher languages of 5.x and
 # 2025+), both optional, so 1.0 and 1.1 reports open unchanged.
-SCHEMA_VERSION = "1.2"
+# 1.3: run.concurrent_queries (queries the run kept in flight), its request ('auto' or the
+# number chosen) and server.processors, all optional, so older reports open unchanged.
+SCHEMA_VERSION = "1.3"
 
 # Bounds that keep the largest report within report_limits.ReportLimits (see its docstring).
 MAX_EXAMPLES = 5
@@ -458,6 +460,16 @@ class RunInfo(_Model):
     values: ValuesPolicy | None = Field(
         default=None, description="values policy of the run (None before schema 1.1)"
     )
+    concurrent_queries: int | None = Field(
+        default=None,
+        ge=1,
+        description="queries the run kept in flight at most (null before schema 1.3)",
+    )
+    concurrent_queries_requested: int | Literal["auto"] | None = Field(
+        default=None,
+        description="what the run options asked for: 'auto' (from the server's processors) "
+        "or a number (null before schema 1.3)",
+    )
 
 
 class ServerInfo(_Model):
@@ -473,6 +485,11 @@ class ServerInfo(_Model):
     )
     cypher_versions: list[str] | None = Field(
         default=None, description="the Cypher versions the server speaks, e.g. ['5', '25']"
+    )
+    processors: int | None = Field(
+        default=None,
+        description="processors the server's JVM reports (null when it would not say, or "
+        "before schema 1.3)",
     )
 
 

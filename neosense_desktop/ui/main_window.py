@@ -421,6 +421,10 @@ class MainWindow(QMainWindow):
         mode = s.value("run/mode")
         if isinstance(mode, str) and mode_box.findData(mode) >= 0:
             mode_box.setCurrentIndex(mode_box.findData(mode))
+        parallel = s.value("run/parallel_queries")
+        with contextlib.suppress(TypeError, ValueError):
+            if parallel is not None:  # QSpinBox clamps an out-of-range value
+                self.runs.parallel_queries.setValue(int(str(parallel)))
 
     def save_state(self) -> None:
         s = self.services.settings
@@ -431,6 +435,7 @@ class MainWindow(QMainWindow):
         s.setValue("log/level", self.log_panel.level)
         s.setValue("log/visible", self.act_log.isChecked())
         s.setValue("run/mode", self.runs.mode_box.currentData())
+        s.setValue("run/parallel_queries", self.runs.parallel_queries.value())
         s.sync()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import ErrorCode, NeoSenseError
 from .error_text import headline, in_words
 from .icons import action_icon
+from .plain_text import set_plain_tooltip
 from .run_panel import RunPanel
 from .services import Tab
 
@@ -93,8 +94,23 @@ class RunController(QObject):
         self.query_timeout.setDecimals(3)
         self.query_timeout.setValue(60.0)
         self.query_timeout.setSuffix(" s")
+        # 0 is auto (RunOptions' AUTO): the spin box shows it as "Auto".
+        self.parallel_queries = QSpinBox(options)
+        self.parallel_queries.setObjectName("parallel-queries")
+        self.parallel_queries.setRange(0, 64)
+        self.parallel_queries.setSpecialValueText("Auto")
+        self.parallel_queries.setValue(0)
+        set_plain_tooltip(
+            self.parallel_queries,
+            "How many queries the run keeps on the server at once. Neo4j Community runs each "
+            "query on one processor, so more queries in flight finish a run sooner on a server "
+            "with more processors. Auto uses twice the server's processors, from 4 to 16 "
+            "(4 when the server does not say). Lower it on a busy production server so the "
+            "metadata read leaves processors for the server's real work; 1 is the gentlest.",
+        )
         form.addRow("&Mode:", self.mode_box)
         form.addRow("S&ample size:", self.sample_size)
+        form.addRow("&Parallel queries:", self.parallel_queries)
         form.addRow("Query t&imeout:", self.query_timeout)
         self.run_button = QPushButton("&Run (F5)", self.controls)
         self.run_button.setObjectName("run-button")
@@ -135,6 +151,7 @@ class RunController(QObject):
             mode=self.mode_box.currentData(),
             sample_size=self.sample_size.value(),
             query_timeout_s=self.query_timeout.value(),
+            max_concurrent_queries=self.parallel_queries.value(),
         )
 
     def _make_run(
@@ -168,7 +185,8 @@ class RunController(QObject):
         password = await self.profiles.password_for(profile)
         async with self._make_run(profile.connection, password, self.run_options()) as run:
             plan = await run.plan()
-        self.panel.show_plan(plan)
+            concurrency = run.concurrency_text()
+        self.panel.show_plan(plan, concurrency)
         self._show_tab(Tab.RUN)
         return list(plan)
 
@@ -228,7 +246,7 @@ class RunController(QObject):
             async with run:
                 plan = await run.plan()
                 planned = time.monotonic()
-                self.panel.show_plan(plan)
+                self.panel.show_plan(plan, run.concurrency_text())
                 self.panel.status.setText("Running…")
                 report = await run.run()
         except asyncio.CancelledError:
@@ -316,6 +334,12 @@ class RunController(QObject):
             query_timeout_s=run.query_timeout_s or defaults.query_timeout_s,
             exact_threshold=(
                 run.exact_threshold if run.exact_threshold is not None else defaults.exact_threshold
+            ),
+            # The number the run was asked for; auto (0) for "auto" and reports before 1.3.
+            max_concurrent_queries=(
+                run.concurrent_queries_requested
+                if isinstance(run.concurrent_queries_requested, int)
+                else 0
             ),
         )
         settings = profile.connection.model_copy(update={"database": server.database})

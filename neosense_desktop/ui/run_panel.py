@@ -176,7 +176,8 @@ class RunPanel(QWidget):
             row.counts.setText("")
             row.set_state("waiting" if name in activities else "skipped")
 
-    def show_plan(self, plan: Sequence[PlanItem]) -> None:
+    def show_plan(self, plan: Sequence[PlanItem], concurrency: str = "") -> None:
+        """The plan's steps, and under the summary how many queries run at once."""
         self.plan_table.setRowCount(len(plan))
         exact = sampled = 0
         rows_total = 0
@@ -204,6 +205,7 @@ class RunPanel(QWidget):
         self.plan_summary.setText(
             f"{len(plan)} steps: {exact} exact or from the count store, {sampled} sampled; "
             f"about {rows_total:,} entities to read."
+            + (f"\n{concurrency[:1].upper()}{concurrency[1:]}." if concurrency else "")
         )
 
     def on_progress(self, event: ProgressEvent) -> None:

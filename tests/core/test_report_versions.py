@@ -1,4 +1,5 @@
-"""Reports across schema versions: 1.2 added the server's Cypher languages; 1.0 still opens."""
+"""Reports across schema versions: 1.2 added the server's Cypher languages, 1.3 the run's
+concurrency and the server's processors; 1.0 still opens."""
 
 from __future__ import annotations
 
@@ -52,4 +53,34 @@ def test_the_language_fields_round_trip(tmp_path: Path) -> None:
     again = load_report(path)
     assert again.server.default_language == "CYPHER 25"
     assert again.server.cypher_versions == ["5", "25"]
-    assert SCHEMA_VERSION == "1.2"
+    assert SCHEMA_VERSION == "1.3"
+
+
+def test_a_1_2_report_opens_without_the_concurrency_fields(tmp_path: Path) -> None:
+    data = dict(REPORT_1_0, schema_version="1.2")
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    report = load_report(path)
+    assert report.run.concurrent_queries is None
+    assert report.run.concurrent_queries_requested is None
+    assert report.server.processors is None
+
+
+def test_the_concurrency_fields_round_trip(tmp_path: Path) -> None:
+    data = dict(REPORT_1_0, schema_version=SCHEMA_VERSION)
+    data["run"] = dict(
+        REPORT_1_0["run"],  # type: ignore[arg-type]
+        concurrent_queries=16,
+        concurrent_queries_requested="auto",
+    )
+    data["server"] = dict(REPORT_1_0["server"], processors=32)  # type: ignore[arg-type]
+    path = tmp_path / "new.json"
+    path.write_text(report_to_json(Report.model_validate(data)), encoding="utf-8")
+    again = load_report(path)
+    assert again.run.concurrent_queries == 16
+    assert again.run.concurrent_queries_requested == "auto"
+    assert again.server.processors == 32
+    fixed = Report.model_validate(
+        dict(data, run=dict(data["run"], concurrent_queries=1, concurrent_queries_requested=1))  # type: ignore[arg-type]
+    )
+    assert fixed.run.concurrent_queries_requested == 1

@@ -41,10 +41,12 @@ def _build(graph: GraphFixture, labels: int) -> None:
         )
 
 
-async def _queries(graph: GraphFixture, caplog: pytest.LogCaptureFixture) -> Counter[str]:
+async def _queries(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture, **options: object
+) -> Counter[str]:
     caplog.clear()
     with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
-        report = await extract(graph.server, mode="sampled", sample_size=20)
+        report = await extract(graph.server, mode="sampled", sample_size=20, **options)
     bad = {k: v.error for k, v in report.activities.items() if v.status.value != "succeeded"}
     assert not bad, bad
     assert len(report.labels) == len(
@@ -64,7 +66,9 @@ async def test_label_and_type_reads_take_a_fixed_number_of_queries(
     for labels in (5, 60):
         graph.clean()
         _build(graph, labels)
-        counts[labels] = await _queries(graph, caplog)
+        # 4 in flight, as auto gives a server of up to 2 processors (so this holds on any
+        # machine; the next test takes a larger number).
+        counts[labels] = await _queries(graph, caplog, max_concurrent_queries=4)
     few, many = counts[5], counts[60]
     reads = ("schema.", "type.")
     few_reads = {k: v for k, v in few.items() if k.startswith(reads)}
@@ -80,6 +84,23 @@ async def test_label_and_type_reads_take_a_fixed_number_of_queries(
     )
     # And nothing else in the run grows with the schema by more than a few queries (quality's
     # example reads depend on what the sample finds, not on the number of labels).
+    fixed = [k for k in many if not k.startswith("quality.")]
+    assert sum(many[k] for k in fixed) <= sum(few[k] for k in fixed) + 2, (few, many)
+
+
+async def test_more_queries_in_flight_split_the_reads_but_labels_still_do_not_add_queries(
+    graph: GraphFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    counts = {}
+    for labels in (60, 200):
+        graph.clean()
+        _build(graph, labels)
+        counts[labels] = await _queries(graph, caplog, max_concurrent_queries=8)
+    # 8 in flight: 4 queries per kind (batch_groups), at 60 labels and at 200 alike.
+    for labels, queries in counts.items():
+        assert queries["schema.batch_profiles"] == 4, (labels, queries)
+        assert queries["type.batch_profiles"] == 4, (labels, queries)
+    few, many = counts[60], counts[200]
     fixed = [k for k in many if not k.startswith("quality.")]
     assert sum(many[k] for k in fixed) <= sum(few[k] for k in fixed) + 2, (few, many)
 
@@ -300,7 +321,13 @@ async def test_exact_value_samples_take_a_few_queries_and_equal_one_query_per_la
     size = EXACT_PROFILE_MAX + 100
     labels = _build_big(graph, 3, size)
     graph.run("UNWIND range(0, 9) AS i CREATE (:Small {smallId: toString(i)})")
-    options = {"mode": "exact", "sample_size": size, "values": "stats"}
+    # 4 in flight (auto's number on up to 2 processors): GROUPS queries per kind anywhere.
+    options = {
+        "mode": "exact",
+        "sample_size": size,
+        "values": "stats",
+        "max_concurrent_queries": 4,
+    }
 
     batched, _, queries = await _run_logged(graph, caplog, **options)
     assert queries["value_sample.labels"] == batch_reading.GROUPS  # 6 labels

@@ -142,6 +142,10 @@ def test_connection_failures_exit_4(neo4j_server: Neo4jServer, tmp_path: Path) -
         (["--uri", "http://x:1"], "uri"),
         (["--user", ""], "user"),
         (["--activities", "schema,everything"], "unknown activity everything"),
+        (["--parallel", "0"], "--parallel must be auto or a whole number from 1 to 64"),
+        (["--parallel", "65"], "--parallel must be auto or a whole number from 1 to 64"),
+        (["--parallel", "many"], "not 'many'"),
+        (["--parallel", "-2"], "--parallel must be auto"),
     ],
 )
 def test_bad_input_exits_2_naming_the_field(tmp_path: Path, args: list[str], words: str) -> None:
@@ -247,3 +251,22 @@ def test_extract_runs_only_the_chosen_activities(graph: GraphFixture, tmp_path: 
     assert {a.status.value for n, a in report.activities.items() if n not in ran} <= {"skipped"}
     assert [p.name for p in report.labels[0].properties] == ["name"]
     assert report.quality is None or not report.quality.findings
+
+
+@pytest.mark.neo4j
+def test_parallel_sets_the_queries_in_flight(graph: GraphFixture, tmp_path: Path) -> None:
+    graph.run("CREATE (:Only {name: 'x'})-[:TO]->(:Only {name: 'y'})")
+    env = _env(tmp_path, NEO4J_PASSWORD=graph.server.password)
+    one, auto = tmp_path / "one.json", tmp_path / "auto.json"
+    base = ["extract", *_conn(graph.server), "--no-save", "--mode", "sampled"]
+    done = _cli([*base, "--parallel", "1", "-o", str(one)], env)
+    assert done.returncode == 0, done.stderr
+    assert "plan: 1 query at a time (set by the run options; server reports" in done.stderr
+    report = load_report(one)
+    assert report.run.concurrent_queries == 1 and report.run.concurrent_queries_requested == 1
+    done = _cli([*base, "--parallel", "auto", "-o", str(auto)], env)
+    assert done.returncode == 0, done.stderr
+    report = load_report(auto)
+    assert report.run.concurrent_queries_requested == "auto"
+    assert report.server.processors is not None
+    assert f"plan: {report.run.concurrent_queries} queries at a time (auto; " in done.stderr

@@ -17,11 +17,14 @@ carry its number (`b0_`, `b1_`, ...: cypher.prefix_parameters), so the text depe
 on the labels and the kind of sample each gets: repeated runs on an unchanged database hit
 the server's plan cache.
 
-Neo4j Community runs a query on one thread, so the branches are split into GROUPS queries
-per kind (labels, types), balanced by the sampler's cost model: labels and types together
-keep about 2 x GROUPS queries in flight. Queries per run: GROUPS per kind up to
-GROUPS x MAX_BRANCHES labels (or types), then one more per MAX_BRANCHES (the query text
-and its planning stay modest on schemas with thousands of labels).
+Neo4j Community runs a query on one thread, so the branches are split into `groups` queries
+per kind (labels, types), balanced by the sampler's cost model: groups =
+concurrency.batch_groups(the run's concurrency) = max(2, concurrency // 2), so labels and
+types together fill the run's query slots (2 per kind on a 2-core server, 8 per kind at
+the auto cap of 16). Queries per run: `groups` per kind up to groups x MAX_BRANCHES labels
+(or types), then one more per MAX_BRANCHES (the query text and its planning stay modest on
+schemas with thousands of labels). Never more queries than labels (types): the count
+depends on the run's concurrency, not on the number of labels below that bound.
 
 Each label's rows come back tagged with its branch and are folded exactly as its own query's
 rows were, so properties, types, fill rates, value statistics and patterns, and their
@@ -30,7 +33,7 @@ provenance, are what the per-label reads gave.
 Exact runs batch their value samples the same way (value_sample_rows): a label or type above
 value_profile.EXACT_PROFILE_MAX gets its types and fill rates from full scans, one query
 each, and its value statistics from a spread sample (value_sample.py). One query per such
-sample cost ~30 round trips and plannings at 1M nodes; as branches of GROUPS queries per
+sample cost ~30 round trips and plannings at 1M nodes; as branches of `groups` queries per
 kind they cost a few. The full scans themselves stay one query each: several long scans in
 one query would run one after another on one server thread.
 """
@@ -47,6 +50,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..cypher import prefix_parameters, subquery
 from ..graph_client import Row
 from .builtin_schema import reads_everything
+from .concurrency import MIN_GROUPS, batch_groups
 from .context import PRIORITY_SHARED, RunContext
 from .sampling import (
     SCAN_COST_US,
@@ -73,7 +77,7 @@ from .value_types import normalise_value_type
 if TYPE_CHECKING:
     from .type_reading import TypeReading
 
-GROUPS = 2
+GROUPS = MIN_GROUPS  # queries per kind at the least (the default concurrency of 4)
 MAX_BRANCHES = 64
 # Reading one sampled entity's properties and aggregating them (us; 200k benchmark graph):
 # with the value statistics ~57 us (7 us per property, most of it the string checks),
@@ -109,10 +113,12 @@ def _cost(ctx: RunContext, count: int, sample: Sample | None, kind: Kind) -> flo
     return find + read
 
 
-def partition(branches: Sequence[_Branch]) -> list[list[_Branch]]:
-    """Branches into query groups of balanced cost (greedy, largest first), each group in
-    name order. Deterministic, so the query texts repeat across runs."""
-    groups_n = max(GROUPS, math.ceil(len(branches) / MAX_BRANCHES))
+def partition(branches: Sequence[_Branch], wanted: int = GROUPS) -> list[list[_Branch]]:
+    """Branches into `wanted` query groups of balanced cost (greedy, largest first; more
+    when a group would exceed MAX_BRANCHES, fewer when there are fewer branches), each group
+    in name order. Deterministic for the same branches and `wanted`, so the query texts
+    repeat across runs."""
+    groups_n = max(wanted, math.ceil(len(branches) / MAX_BRANCHES))
     groups_n = min(groups_n, len(branches))
     if groups_n == 0:
         return []
@@ -162,7 +168,7 @@ def _start_groups(
     """Partition the branches into groups, start each group's read as the run's shared
     "batch:<kind>:<index>" task, and return each label's (type's) group index."""
     plan: dict[str, int] = {}
-    for index, group in enumerate(partition(branches)):
+    for index, group in enumerate(partition(branches, batch_groups(ctx.concurrency))):
         for branch in group:
             plan[branch.name] = index
         ctx.prefetch(f"batch:{kind}:{index}", partial(read_group, group))

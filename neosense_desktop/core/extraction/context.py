@@ -1,8 +1,9 @@
 """What every activity of one run shares: the client, the options, the sizes, progress.
 
 RunContext wraps GraphClient.read with
-- a gate, so all activities together keep at most `max_concurrent_queries` queries on
-  the server (each in its own session from the one driver's pool); waiting queries go in
+- a gate, so all activities together keep at most `concurrency` queries on the server
+  (the options' max_concurrent_queries, or auto's number from the server's processors:
+  concurrency.py) (each in its own session from the one driver's pool); waiting queries go in
   priority order, so the few long whole-store scans (census, builtins, unlabeled nodes)
   start first instead of queueing behind dozens of short samples and ending the run last;
 - transaction metadata naming the run ({"neosense_run": id}), so a cancelled run can find
@@ -25,6 +26,7 @@ from typing import Any, TypeVar
 
 from ..graph_client import GraphClient, Row
 from ..report import MAX_PROFILES, Label, RelationshipType
+from .concurrency import effective_concurrency
 from .options import RunOptions
 from .progress import ActivityState, ProgressCallback, ProgressEvent
 from .sampling import Sample, choose_sample
@@ -73,6 +75,7 @@ class Capabilities:
     # output format without the warning they give in Cypher 5.
     cypher_25: bool = False
     scoped_subqueries: bool = True  # `CALL () { }` (5.23+), else the bare `CALL { }`
+    processors: int | None = None  # what the server's JVM reports; None if it would not say
 
 
 class ActivityProgress:
@@ -176,7 +179,8 @@ class RunContext:
         self.run_id = run_id
         self.marker = f"neosense-run:{run_id}"  # seeds the samplers
         self.on_progress = on_progress
-        self._gate = PriorityGate(options.max_concurrent_queries)
+        self.concurrency = effective_concurrency(options.max_concurrent_queries, caps.processors)
+        self._gate = PriorityGate(self.concurrency)
         self._shared: dict[str, asyncio.Task[Any]] = {}
         # The schema activity's labels and types, for quality; None when schema did not
         # succeed. The runner resolves it.

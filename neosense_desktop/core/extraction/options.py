@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..report import ACTIVITY_NAMES, ValuesPolicy
+from .concurrency import AUTO
 
 __all__ = ["ACTIVITY_NAMES", "RunOptions"]
 
@@ -52,8 +53,20 @@ class RunOptions(BaseModel):
         "strings), examples (adds top values and example values)",
     )
     max_concurrent_queries: int = Field(
-        default=4, ge=1, le=64, description="queries in flight at once across all activities"
+        default=AUTO,
+        ge=0,
+        le=64,
+        description="queries in flight at once across all activities; 0 (or 'auto') decides "
+        "from the server's processor count: clamp(2 x processors, 4, 16), 4 when unknown",
     )
+
+    @field_validator("max_concurrent_queries", mode="before")
+    @classmethod
+    def _auto_concurrency(cls, value: object) -> object:
+        # "auto" (the CLI's word) and None (a missing choice) both mean AUTO.
+        if value is None or (isinstance(value, str) and value.strip().lower() == "auto"):
+            return AUTO
+        return value
 
     @field_validator("activities")
     @classmethod

@@ -32,7 +32,7 @@ from ..connection import ConnectionSettings
 from ..cypher import supports_scoped_subqueries
 from ..errors import CONNECT_ERRORS, ErrorCode, NeoSenseError
 from ..graph_client import GraphClient
-from ..probe import ProbeResult, probe_apoc, probe_connection
+from ..probe import ProbeResult, probe_apoc, probe_connection, probe_processors
 from ..report import (
     ActivityError,
     ActivityResult,
@@ -42,6 +42,7 @@ from ..report import (
     RunInfo,
     ServerInfo,
 )
+from .concurrency import describe_concurrency, effective_concurrency
 from .context import ActivityProgress, Capabilities, RunContext, SchemaResult, Sizes, log
 from .node_labels import run_node_labels
 from .options import ACTIVITY_NAMES, RunOptions
@@ -187,11 +188,12 @@ class ExtractionRun:
             return
         client = await self._get_client()
         # The first labels wait on the probe: one ping (the latency is only logged here),
-        # and APOC looked for alongside the counting.
+        # and APOC and the processor count looked for alongside the counting.
         probe = await probe_connection(client, pings=1, apoc=False)  # raises: cannot connect
         self._probe = probe
         database = None if probe.database == "(default)" else probe.database
         apoc = asyncio.ensure_future(probe_apoc(client, database))
+        processors = asyncio.ensure_future(probe_processors(client, database))
         try:
             try:
                 self._sizes = await read_sizes(
@@ -207,12 +209,41 @@ class ExtractionRun:
                 self._sizes, self._plan = None, []
                 self._sizes_error = exc.with_context(activity="plan")
             apoc_version = await apoc
+            processor_count = await processors
         finally:
-            if not apoc.done():
-                apoc.cancel()
-                apoc.add_done_callback(lambda t: t.cancelled() or t.exception())
+            for task in (apoc, processors):
+                if not task.done():
+                    task.cancel()
+                    task.add_done_callback(lambda t: t.cancelled() or t.exception())
         self._probe = probe.model_copy(
-            update={"apoc_present": apoc_version is not None, "apoc_version": apoc_version}
+            update={
+                "apoc_present": apoc_version is not None,
+                "apoc_version": apoc_version,
+                "processors": processor_count,
+            }
+        )
+        log.info(
+            "run.concurrency run_id=%s queries=%d requested=%s processors=%s",
+            self.run_id,
+            self.concurrency,
+            self.options.max_concurrent_queries or "auto",
+            processor_count if processor_count is not None else "unknown",
+        )
+
+    @property
+    def processors(self) -> int | None:
+        """The server's processor count as probed; None before plan() or when unknown."""
+        return self._probe.processors if self._probe is not None else None
+
+    @property
+    def concurrency(self) -> int:
+        """Queries this run keeps in flight (known for auto once plan() has probed)."""
+        return effective_concurrency(self.options.max_concurrent_queries, self.processors)
+
+    def concurrency_text(self) -> str:
+        """The plan's line about it: '4 queries at a time (auto; server reports 2 ...)'."""
+        return describe_concurrency(
+            self.concurrency, self.processors, self.options.max_concurrent_queries
         )
 
     def _capabilities(self) -> Capabilities:
@@ -230,6 +261,7 @@ class ExtractionRun:
             apoc=self._probe.apoc_present,
             cypher_25=self._probe.speaks_cypher_25,
             scoped_subqueries=supports_scoped_subqueries(self._probe.version),
+            processors=self._probe.processors,
         )
 
     def _new_report(self, started_at: datetime) -> Report:
@@ -244,6 +276,8 @@ class ExtractionRun:
                 query_timeout_s=self.options.query_timeout_s,
                 exact_threshold=self.options.exact_threshold,
                 values=self.options.values,
+                concurrent_queries=self.concurrency,
+                concurrent_queries_requested=self.options.max_concurrent_queries or "auto",
             ),
             server=ServerInfo(
                 address=self.settings.address,
@@ -253,6 +287,7 @@ class ExtractionRun:
                 apoc_present=self._probe.apoc_present,
                 default_language=self._probe.default_language,
                 cypher_versions=list(self._probe.cypher_versions),
+                processors=self._probe.processors,
             ),
             plan=list(self._plan or []),
         )
@@ -425,6 +460,7 @@ class ExtractionRun:
         probes and the plan): the labels and types with their counts."""
         if self.on_partial is not None:
             report = self._new_report(datetime.now(UTC))
+            report.run.concurrent_queries = None  # the processor count is not in yet
             self._mark_skipped(report)
             self._publish(report, sizes)
 
