@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import PySide6  # noqa: F401  (imported before qasync, which binds to it)
 import qasync
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings
+from PySide6.QtWidgets import QApplication, QWidget
 
 from . import APP_ID, APP_NAME, __version__
 from .core.logging_setup import configure_logging, log_file_path
@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # the window's modules load once the app runs, after the QApp
     from .ui.services import ProbeFn, RunFactory, WindowServices
 
 log = logging.getLogger(__name__)
+# Long enough for any real display to paint a window; an offscreen or broken platform that
+# never sends a paint event only delays the profiles this much.
+FIRST_PAINT_TIMEOUT_S = 2.0
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]
 
@@ -126,8 +129,7 @@ async def open_window(
     window.log_panel.file_label.setText(f"Log file: {log_file_path()}")
     try:
         window.show()
-        await asyncio.sleep(0)
-        QApplication.processEvents()
+        await first_paint(window)
         if on_painted is not None:
             on_painted(window)
         await window.start()
@@ -137,6 +139,43 @@ async def open_window(
         logging.getLogger().removeHandler(handler)
         if not window.finished_closing:
             await window.shutdown()
+
+
+class _PaintWatch(QObject):
+    """Resolves a future once the watched widget has handled its first paint event."""
+
+    def __init__(self, done: asyncio.Future[None]) -> None:
+        super().__init__()
+        self._done = done
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done.done():
+            # Resolved on the next loop turn, after the paint itself has run.
+            self._done.get_loop().call_soon(self._resolve)
+        return False
+
+    def _resolve(self) -> None:
+        if not self._done.done():
+            self._done.set_result(None)
+
+
+async def first_paint(window: QWidget, timeout_s: float = FIRST_PAINT_TIMEOUT_S) -> None:
+    """Wait, on the running loop, until the shown window has painted.
+
+    Not QApplication.processEvents() from this coroutine: that runs other tasks' wake-ups
+    inside this task's step, qasync refuses them ("Cannot enter into task ... while another
+    task is being executed") and they are lost, so whoever awaited them hangs for ever (the
+    report-argument start-up test did, whenever its own timer fell due during the paint).
+    A platform that never paints (no display) lets the window go on after timeout_s."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    watch = _PaintWatch(done)
+    window.installEventFilter(watch)
+    try:
+        await asyncio.wait_for(done, timeout_s)
+    except TimeoutError:
+        log.debug("no paint event within %.1f s; going on", timeout_s)
+    finally:
+        window.removeEventFilter(watch)
 
 
 def _print_startup_probe(_window: MainWindow) -> None:
