@@ -15,7 +15,8 @@ reuses an old driver. It is dropped (its driver closed)
 - after IDLE_LIMIT_S without use;
 - on app quit (close_all(), awaited by the window's shutdown).
 Connections that a server restart or a network drop killed while the driver was idle are
-found by the driver's liveness check before use (graph_client.LIVENESS_CHECK_AFTER_S).
+discarded by the connectivity check every run and probe starts with; the driver's liveness
+check (graph_client.LIVENESS_CHECK_AFTER_S) covers those that die one at a time.
 
 The CLI does not use it: one run per process.
 """

@@ -42,7 +42,7 @@ from .value_profile import (
     top_values_query,
 )
 from .value_sample import sampled_stats
-from .value_types import normalise_value_type, python_value_type
+from .value_types import normalise_value_type, observed_properties, python_value_type
 
 ACTIVITY = "schema"
 
@@ -98,7 +98,7 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
                 found = await _node_properties(ctx, source, params, sample, count, stats)
                 profiled = ValueRead(read=found[0], source=source, params=params)
             read, key_types, holders = found
-            entry.properties = _properties(read, key_types, holders, sample)
+            entry.properties = observed_properties(read, key_types, holders, sample is not None)
             if stats:
                 await _attach_profiles(ctx, entry.properties, stats, profiled, "n")
                 ctx.value_stats[("label", name)] = stats
@@ -114,8 +114,8 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
         out.relationship_types.append(entry)
         try:
             reading = await read_type(ctx, ACTIVITY, name, count)
-            entry.properties = _properties(
-                reading.read, reading.key_types, reading.key_holders, reading.sample
+            entry.properties = observed_properties(
+                reading.read, reading.key_types, reading.key_holders, reading.sample is not None
             )
             if reading.value_stats:
                 if reading.value_sample is not None:
@@ -295,26 +295,3 @@ async def _attach_profiles(
             prop.profile = value_stats.profile(
                 profiled.read, value_stats.provenance or prop.provenance, policy
             )
-
-
-def _properties(
-    read_count: int,
-    key_types: dict[str, set[str]],
-    holders: Counter[str],
-    sample: Sample | None,
-) -> list[Property]:
-    provenance = (
-        Provenance(method="sample", sample_size=read_count)
-        if sample is not None
-        else Provenance(method="scan")
-    )
-    return [
-        Property(
-            name=key,
-            types=sorted(key_types[key]),
-            fill_rate=min(1.0, holders[key] / read_count) if read_count else 0.0,
-            provenance=provenance,
-            observed=holders[key],
-        )
-        for key in sorted(key_types)
-    ]

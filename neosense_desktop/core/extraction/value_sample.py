@@ -24,13 +24,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..report import Property, Provenance
+from ..report import Provenance
 from .batch_reading import ValueSampleKind, value_sample, value_sample_rows
 from .context import RunContext
 from .quality import start_key_counts
 from .sampling import node_source, relationship_source
 from .value_profile import ValueStats
-from .value_types import normalise_value_type
+from .value_types import normalise_value_type, observed_properties
 
 
 @dataclass
@@ -76,21 +76,7 @@ async def sampled_stats(
         # names (a sampled property of mixed types in full is only counted needlessly).
         # Started now, the full label scans run alongside the schema procedures' scans
         # instead of after them, at the run's tail (11 s summed at 10M nodes).
-        start_key_counts(ctx, name, count, _sampled_properties(read, key_types, holders), stats)
-    return SampledStats(stats, read, source, params)
-
-
-def _sampled_properties(
-    read: int, key_types: dict[str, set[str]], holders: Counter[str]
-) -> list[Property]:
-    provenance = Provenance(method="sample", sample_size=read)
-    return [
-        Property(
-            name=key,
-            types=sorted(types),
-            fill_rate=min(1.0, holders[key] / read) if read else 0.0,
-            provenance=provenance,
-            observed=holders[key],
+        start_key_counts(
+            ctx, name, count, observed_properties(read, key_types, holders, True), stats
         )
-        for key, types in sorted(key_types.items())
-    ]
+    return SampledStats(stats, read, source, params)

@@ -1,4 +1,5 @@
-"""Cypher value type names, as valueType() spells them without "NOT NULL".
+"""Cypher value type names, as valueType() spells them without "NOT NULL", and the report's
+property entries built from the types and holders a read saw.
 
 valueType() (Neo4j 5.13+) is the source on servers that have it. On older servers values are
 typed on the client from what the driver returns (same names), and the report says so.
@@ -8,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from typing import Any
 
 import neo4j.spatial
 import neo4j.time
+
+from ..report import Property, Provenance
 
 _NOT_NULL = re.compile(r"\s+NOT NULL")
 
@@ -60,3 +64,25 @@ def supports_value_type(version: str) -> bool:
         return False
     major, minor = int(match.group(1)), int(match.group(2))
     return (major, minor) >= (5, 13)
+
+
+def observed_properties(
+    read_count: int, key_types: dict[str, set[str]], holders: Counter[str], sampled: bool
+) -> list[Property]:
+    """One Property per key a read of `read_count` entities saw: its value types, and its
+    fill rate from the entities holding it; provenance "sample" when the read was one."""
+    provenance = (
+        Provenance(method="sample", sample_size=read_count)
+        if sampled
+        else Provenance(method="scan")
+    )
+    return [
+        Property(
+            name=key,
+            types=sorted(key_types[key]),
+            fill_rate=min(1.0, holders[key] / read_count) if read_count else 0.0,
+            provenance=provenance,
+            observed=holders[key],
+        )
+        for key in sorted(key_types)
+    ]
