@@ -20,6 +20,7 @@ import neo4j
 from neo4j import exceptions as nx
 
 from .. import __version__
+from .bolt_sockets import enable_tcp_nodelay
 from .connection import ConnectionSettings
 from .errors import ErrorCode, NeoSenseError
 
@@ -152,6 +153,7 @@ class GraphClient:
                 kwargs["trusted_certificates"] = neo4j.TrustCustomCAs(*s.ca_cert_paths)
             else:
                 kwargs["trusted_certificates"] = neo4j.TrustSystemCAs()
+        enable_tcp_nodelay()  # else every new connection waits on a delayed ACK
         try:
             return neo4j.AsyncGraphDatabase.driver(s.uri, **kwargs)
         except (nx.ConfigurationError, ValueError) as exc:
