@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 
-def _nodelay_of_sockets_to(port: int) -> list[int]:
+def nodelay_of_sockets_to(port: int) -> list[int]:
     """TCP_NODELAY of every socket of this process connected to `port` on the server."""
     found: list[int] = []
     for name in os.listdir("/proc/self/fd"):
@@ -46,6 +46,6 @@ async def test_every_connection_of_a_client_has_tcp_nodelay(neo4j_server: Neo4jS
     async with GraphClient(settings, neo4j_server.password) as client:
         # Reads at once each take a connection, so the pool opens several.
         await asyncio.gather(*(client.read("ping", "RETURN 1 AS x") for _ in range(5)))
-        flags = _nodelay_of_sockets_to(port)
+        flags = nodelay_of_sockets_to(port)
         assert len(flags) >= 2, flags  # pooled, so still open
         assert all(flags), f"sockets to the server without TCP_NODELAY: {flags}"

@@ -11,6 +11,7 @@ from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.probe import probe_connection
+from tests.integration.test_bolt_sockets import nodelay_of_sockets_to
 from tests.neo4j_support import TEST_VERSION, Neo4jServer, run_local, server_port
 
 pytestmark = pytest.mark.neo4j
@@ -43,6 +44,19 @@ async def test_self_signed_schemes_connect(
 ) -> None:
     result = await _probe(neo4j_server.password, uri=f"{scheme}://localhost:{tls_server[0]}")
     assert result.version == TEST_VERSION
+
+
+async def test_tls_connections_have_tcp_nodelay(
+    tls_server: tuple[int, Path], neo4j_server: Neo4jServer
+) -> None:
+    settings = ConnectionSettings.model_validate(
+        {"user": "neo4j", "uri": f"bolt+ssc://localhost:{tls_server[0]}"}
+    )
+    async with GraphClient(settings, neo4j_server.password) as client:
+        await probe_connection(client)  # its reads run at once: several connections
+        flags = nodelay_of_sockets_to(tls_server[0])
+    assert flags, "no connection to the TLS server was open"
+    assert all(flags), flags
 
 
 async def test_custom_ca_trust_connects(
