@@ -7,6 +7,7 @@ import logging
 import re
 import statistics
 import time
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -97,30 +98,65 @@ async def probe_connection(
     Raises NeoSenseError (auth, unreachable, TLS, bad URI, database missing, timeout).
     """
     await client.verify()
-    comps = await client.read(
-        "components",
-        "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition",
-        database="system",
-    )
-    kernel = next((r for r in comps if r["name"] == "Neo4j Kernel"), comps[0] if comps else None)
-    version = str(kernel["versions"][0]) if kernel and kernel["versions"] else "unknown"
-    edition = str(kernel["edition"]) if kernel else "unknown"
-    check_supported(version, client.settings.address)
-    # 2025.06 on lists the Cypher versions it speaks ("5", "25") as a component of its own.
-    cypher = next((r for r in comps if r["name"] == "Cypher"), None)
-    cypher_versions = [str(v) for v in cypher["versions"]] if cypher else ["5"]
-    languages = "25" in cypher_versions  # SHOW DATABASES has defaultLanguage
+    # The reads that need nothing but the connection go out at once (a run waits for the
+    # probe before its first labels, and on a slow link each serial step costs a round
+    # trip); SHOW DATABASES waits for the version, which says whether it has the
+    # defaultLanguage column (2025.06 on). The ping goes to the database asked for, or the
+    # home database, which the database list then names. Results are looked at in the
+    # order their errors matter.
+    wanted = client.database
+    asked = wanted or None  # None: the user's home database
+    latencies: list[float] = []
 
-    databases: list[DatabaseInfo] = []
-    try:
-        rows = await client.read(
-            "databases",
-            "SHOW DATABASES YIELD name, currentStatus, default, home, access"
-            + (", defaultLanguage" if languages else "")
-            + " RETURN name, currentStatus, default, home, access"
-            + (", defaultLanguage" if languages else ""),
+    async def ping() -> None:
+        for _ in range(max(pings, 1)):
+            t0 = time.perf_counter()
+            await client.read("ping", "RETURN 1 AS ok", database=asked)
+            latencies.append((time.perf_counter() - t0) * 1000)
+
+    comps_task = asyncio.ensure_future(
+        client.read(
+            "components",
+            "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition",
             database="system",
         )
+    )
+    ping_task = asyncio.ensure_future(ping())
+    apoc_task = asyncio.ensure_future(probe_apoc(client, asked) if apoc else _none())
+    processors_task = asyncio.ensure_future(probe_processors(client, asked) if apoc else _none())
+    databases_task: asyncio.Future[list[dict[str, Any]]] | None = None
+    tasks: list[asyncio.Future[Any]] = [comps_task, ping_task, apoc_task, processors_task]
+    try:
+        comps = await comps_task
+        kernel = next(
+            (r for r in comps if r["name"] == "Neo4j Kernel"), comps[0] if comps else None
+        )
+        version = str(kernel["versions"][0]) if kernel and kernel["versions"] else "unknown"
+        edition = str(kernel["edition"]) if kernel else "unknown"
+        check_supported(version, client.settings.address)
+        # 2025.06 on lists the Cypher versions it speaks ("5", "25") as a component.
+        cypher = next((r for r in comps if r["name"] == "Cypher"), None)
+        cypher_versions = [str(v) for v in cypher["versions"]] if cypher else ["5"]
+        languages = "25" in cypher_versions  # SHOW DATABASES has defaultLanguage
+        databases_task = asyncio.ensure_future(
+            client.read(
+                "databases",
+                "SHOW DATABASES YIELD name, currentStatus, default, home, access"
+                + (", defaultLanguage" if languages else "")
+                + " RETURN name, currentStatus, default, home, access"
+                + (", defaultLanguage" if languages else ""),
+                database="system",
+            )
+        )
+        tasks.append(databases_task)
+
+        databases: list[DatabaseInfo] = []
+        try:
+            rows = await databases_task
+        except NeoSenseError as exc:
+            if exc.code is not ErrorCode.PERMISSION_DENIED:
+                raise
+            rows = []
         seen: set[str] = set()
         for r in rows:  # clustered servers list a database once per member
             if r["name"] in seen:
@@ -136,38 +172,27 @@ async def probe_connection(
                     default_language=str(r.get("defaultLanguage") or DEFAULT_LANGUAGE),
                 )
             )
-    except NeoSenseError as exc:
-        if exc.code is not ErrorCode.PERMISSION_DENIED:
-            raise
-    wanted = client.database
-    if not wanted:
-        home = [d for d in databases if d.home] or [d for d in databases if d.default]
-        wanted = home[0].name if home else ""
-    elif databases and wanted not in {d.name for d in databases}:
-        raise NeoSenseError(
-            ErrorCode.DATABASE_MISSING,
-            f"The database '{wanted}' does not exist on {client.settings.address}. "
-            f"This user sees: {', '.join(d.name for d in databases if d.name != 'system')}.",
-            context=client.context(query="databases"),
-        )
-
-    latencies: list[float] = []
-
-    async def ping() -> None:
-        for _ in range(max(pings, 1)):
-            t0 = time.perf_counter()
-            await client.read("ping", "RETURN 1 AS ok", database=wanted or None)
-            latencies.append((time.perf_counter() - t0) * 1000)
-
-    # Independent round trips, at once: a run waits for the probe before its first labels.
-    processors: int | None = None
-    if apoc:
-        _, apoc_version, processors = await asyncio.gather(
-            ping(), probe_apoc(client, wanted or None), probe_processors(client, wanted or None)
-        )
-    else:
-        await ping()
-        apoc_version = None
+        if not wanted:
+            home = [d for d in databases if d.home] or [d for d in databases if d.default]
+            wanted = home[0].name if home else ""
+        elif databases and wanted not in {d.name for d in databases}:
+            raise NeoSenseError(
+                ErrorCode.DATABASE_MISSING,
+                f"The database '{wanted}' does not exist on {client.settings.address}. "
+                f"This user sees: "
+                f"{', '.join(d.name for d in databases if d.name != 'system')}.",
+                context=client.context(query="databases"),
+            )
+        await ping_task
+        apoc_version = await apoc_task
+        processors = await processors_task
+    finally:
+        for task in tasks:
+            if not task.done():
+                task.cancel()
+            # Retrieved, so a read that failed after an earlier one's error is not logged
+            # as "never retrieved"; the earlier error is what the user sees.
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
     return ProbeResult(
         address=client.settings.address,
         version=version,
@@ -183,6 +208,10 @@ async def probe_connection(
         ),
         processors=processors,
     )
+
+
+async def _none() -> None:
+    return None
 
 
 async def probe_apoc(client: GraphClient, database: str | None) -> str | None:
