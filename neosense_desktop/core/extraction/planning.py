@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -196,18 +197,53 @@ async def element_id_prefix(read: ReadFn, kind: str) -> str | None:
 
 
 async def probe_id_space(read: ReadFn, kind: str, count: int) -> tuple[int, str | None]:
-    """(one past the highest id in use, the element-id prefix); (0, None) if unknown."""
+    """(one past the highest id in use, the element-id prefix); (0, None) if unknown.
+
+    Two round trips: the first reads one element id and, with the prefix the server cuts
+    from it (everything before the last ':'), seeks the first spread of candidate ids; the
+    second refines the highest hit and checks the id density at once (probe_id_high). A
+    layout the server's cut does not match (element ids are documented as opaque) falls
+    back to element_id_prefix and probe_id_high, a round trip each.
+    """
     if count <= 0:
         return 0, None
-    prefix = await element_id_prefix(read, kind)
-    if prefix is None:
+    var = "n" if kind == "nodes" else "r"
+    pattern = "(n)" if kind == "nodes" else "()-[r]->()"
+    probes = _id_probes(count)
+    rows = await read(
+        f"id_space.{kind}",
+        f"MATCH {pattern} WITH elementId({var}) AS e LIMIT 1 "
+        "WITH e, left(e, size(e) - size(last(split(e, ':')))) AS prefix "
+        f"OPTIONAL MATCH {pattern.replace(var, 'x')} "
+        "WHERE elementId(x) IN [i IN $ids | prefix + toString(i)] "
+        "RETURN e, prefix, max(toInteger(substring(elementId(x), size(prefix)))) AS high",
+        {"ids": probes},
+    )
+    if not rows:
+        return 0, None
+    match = _ELEMENT_ID.fullmatch(str(rows[0]["e"]))
+    if match is None:
         log.info("element ids of %s have an unknown layout: sampling without id seeks", kind)
         return 0, None
-    return await probe_id_high(read, kind, count, prefix), prefix
+    prefix = match.group(1)
+    if prefix != rows[0]["prefix"]:  # not "<...>:<number>": the probes sought other ids
+        return await probe_id_high(read, kind, count, prefix), prefix
+    return await _refine_id_high(read, kind, count, prefix, probes, rows[0]["high"]), prefix
+
+
+def _id_probes(count: int) -> list[int]:
+    return sorted({max(0, int(count * f)) for f in ID_PROBE_FACTORS} | {count - 1})
+
+
+def _id_query(kind: str, returned: str) -> str:
+    if kind == "nodes":
+        return f"MATCH (n) WHERE elementId(n) IN $ids RETURN {returned.format(v='n')}"
+    return f"MATCH ()-[r]->() WHERE elementId(r) IN $ids RETURN {returned.format(v='r')}"
 
 
 async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int:
-    """One past the highest id in use (0 if unknown), from three O(1)-sized id seeks.
+    """One past the highest id in use (0 if unknown), from three O(1)-sized id seeks, the
+    last two at once.
 
     Random-id sampling needs the id space. Ids are dense after an import and reused after
     deletes, so the highest id is near the count; probe a spread of candidates above it,
@@ -217,47 +253,63 @@ async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int
     """
     if count <= 0:
         return 0
+    probes = _id_probes(count)
     number = "toInteger(substring(elementId({v}), $prefix_length))"
-    query = (
-        f"MATCH (n) WHERE elementId(n) IN $ids RETURN max({number.format(v='n')}) AS high"
-        if kind == "nodes"
-        else f"MATCH ()-[r]->() WHERE elementId(r) IN $ids RETURN max({number.format(v='r')}) "
-        "AS high"
+    rows = await read(
+        f"id_space.{kind}",
+        _id_query(kind, f"max({number}) AS high"),
+        {"ids": [f"{prefix}{i}" for i in probes], "prefix_length": len(prefix)},
     )
+    return await _refine_id_high(
+        read, kind, count, prefix, probes, rows[0]["high"] if rows else None
+    )
+
+
+async def _refine_id_high(
+    read: ReadFn, kind: str, count: int, prefix: str, probes: list[int], hit: int | None
+) -> int:
+    """From the highest of the probes that hit: refine it between that hit and the next
+    probe (a miss), and check the density, in two reads at once."""
+    high = int(hit) if hit is not None else count - 1
+    above = [p for p in probes if p > high]
+    number = "toInteger(substring(elementId({v}), $prefix_length))"
 
     def params(ids: list[int]) -> dict[str, Any]:
         return {"ids": [f"{prefix}{i}" for i in ids], "prefix_length": len(prefix)}
 
-    probes = sorted({max(0, int(count * f)) for f in ID_PROBE_FACTORS} | {count - 1})
-    rows = await read(f"id_space.{kind}", query, params(probes))
-    high = rows[0]["high"] if rows and rows[0]["high"] is not None else count - 1
-    above = [p for p in probes if p > high]
-    if above:
-        step = max(1, (above[0] - high) // ID_REFINE_PROBES)
-        refine = list(range(high + 1, above[0], step))[:ID_REFINE_PROBES]
-        if refine:
-            rows = await read(f"id_space.{kind}", query, params(refine))
-            if rows and rows[0]["high"] is not None:
-                high = max(high, int(rows[0]["high"]))
-    high = int(high) + 1
-    # Ids freed by deletes may not be reused yet, so live ids can sit far above the count
-    # where no probe lands. Check the estimate: random ids below `high` must hit about
-    # count/high of the time, else random-id sampling would come back short or empty.
-    checks = min(high, ID_DENSITY_CHECKS)
-    expected = checks * count / high
-    if expected >= 10:
-        ids = random.Random(f"{kind}:{count}:{high}").sample(range(high), checks)
+    async def refined() -> int:
+        if not above:
+            return high
+        # A step that spans the whole gap in ID_REFINE_PROBES ids (rounded down, the last
+        # stretch of the gap went unprobed: up to half of it).
+        step = max(1, math.ceil((above[0] - high - 1) / ID_REFINE_PROBES))
+        refine = list(range(high + 1, above[0], step))
+        if not refine:
+            return high
         rows = await read(
-            f"id_space.{kind}",
-            "MATCH (n) WHERE elementId(n) IN $ids RETURN count(n) AS hits"
-            if kind == "nodes"
-            else "MATCH ()-[r]->() WHERE elementId(r) IN $ids RETURN count(r) AS hits",
-            params(ids),
+            f"id_space.{kind}", _id_query(kind, f"max({number}) AS high"), params(refine)
         )
+        return max(high, int(rows[0]["high"])) if rows and rows[0]["high"] is not None else high
+
+    # Ids freed by deletes may not be reused yet, so live ids can sit far above the count
+    # where no probe lands. Check the estimate: random ids below `bound` must hit about
+    # count/bound of the time, else random-id sampling would come back short or empty.
+    # Every live id is below the next probe that missed (or the highest hit + 1), so the
+    # check needs no wait for the refinement.
+    bound = above[0] if above else high + 1
+    checks = min(bound, ID_DENSITY_CHECKS)
+    expected = checks * count / bound
+
+    async def dense() -> bool:
+        if expected < 10:
+            return True
+        ids = random.Random(f"{kind}:{count}:{bound}").sample(range(bound), checks)
+        rows = await read(f"id_space.{kind}", _id_query(kind, "count({v}) AS hits"), params(ids))
         hits = int(rows[0]["hits"]) if rows else 0
-        if hits < expected / 2:
-            return 0  # unknown: the samplers fall back to the hashed scan
-    return high
+        return hits >= expected / 2
+
+    high, is_dense = await asyncio.gather(refined(), dense())
+    return high + 1 if is_dense else 0  # 0: unknown, the samplers use the hashed scan
 
 
 async def read_sizes(

@@ -1,0 +1,119 @@
+"""The id-space probe that random-id sampling rests on (planning.probe_id_space), on the
+real server: dense stores, a store emptied below its highest ids, and the fallback for an
+element-id layout the server-side cut does not match."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from neosense_desktop.core.connection import ConnectionSettings
+from neosense_desktop.core.extraction.planning import (
+    ID_REFINE_PROBES,
+    probe_id_space,
+)
+from neosense_desktop.core.graph_client import GraphClient, Row
+from tests.neo4j_support import GraphFixture, Neo4jServer
+
+pytestmark = pytest.mark.neo4j
+
+
+def _client(server: Neo4jServer) -> GraphClient:
+    settings = ConnectionSettings.model_validate({"uri": server.uri, "user": server.user})
+    return GraphClient(settings, server.password)
+
+
+def _truth(graph: GraphFixture, kind: str) -> tuple[int, str, int]:
+    """(one past the highest id in use, the element-id prefix, the count)."""
+    match = "MATCH (x)" if kind == "nodes" else "MATCH ()-[x]->()"
+    row = graph.run(
+        f"{match} WITH elementId(x) AS e, x "
+        "WITH e, toInteger(last(split(e, ':'))) AS id "
+        "RETURN max(id) + 1 AS high, count(*) AS n, "
+        "head(collect(left(e, size(e) - size(last(split(e, ':')))))) AS prefix"
+    )[0]
+    return int(row["high"]), str(row["prefix"]), int(row["n"])
+
+
+def _tolerance(count: int) -> int:
+    # The refinement's step between the highest hit and the next probe (a miss).
+    return max(1, count // ID_REFINE_PROBES) + 1
+
+
+def _assert_found(found_high: int, high: int, count: int) -> None:
+    """Ids the store reused after earlier tests' deletes are dense: the probe must find the
+    highest. Ids above a gap freed elsewhere may be missed; then it says unknown (0), or a
+    bound that is still right."""
+    if count * 2 >= high:
+        assert high - _tolerance(high) <= found_high <= high, (found_high, high, count)
+    else:
+        assert found_high == 0 or high - _tolerance(high) <= found_high, (found_high, high)
+
+
+@pytest.mark.parametrize("kind", ["nodes", "relationships"])
+async def test_a_dense_store_gives_its_highest_id_and_prefix(
+    graph: GraphFixture, neo4j_server: Neo4jServer, kind: str
+) -> None:
+    graph.run("UNWIND range(1, 3000) AS i CREATE (:A {i: i})-[:R]->(:B {i: i})")
+    high, prefix, count = _truth(graph, kind)
+    sent: list[str] = []
+    async with _client(neo4j_server) as client:
+
+        async def read(name: str, cypher: str, params: Mapping[str, Any] | None) -> list[Row]:
+            sent.append(name)
+            return await client.read(name, cypher, params)
+
+        found_high, found_prefix = await probe_id_space(read, kind, count)
+    assert found_prefix == prefix
+    _assert_found(found_high, high, count)
+    assert len(sent) <= 3  # the layout and first probes in one read, then two at once
+
+
+async def test_a_store_emptied_below_its_top_ids_is_unknown_or_dense_enough(
+    graph: GraphFixture, neo4j_server: Neo4jServer
+) -> None:
+    graph.run("UNWIND range(1, 4000) AS i CREATE (:A {i: i})")
+    graph.run("MATCH (n:A) WHERE n.i <= 3600 DELETE n")  # live ids: the top 400
+    high, _, count = _truth(graph, "nodes")
+    async with _client(neo4j_server) as client:
+        found_high, _ = await probe_id_space(
+            lambda name, cypher, params: client.read(name, cypher, params), "nodes", count
+        )
+    if found_high:  # then ids drawn below it must hit often enough to sample from
+        assert found_high >= high - _tolerance(high)
+        rows = graph.run(
+            "MATCH (n) WITH toInteger(last(split(elementId(n), ':'))) AS id "
+            "WHERE id < $high RETURN count(*) AS live",
+            high=found_high,
+        )
+        assert int(rows[0]["live"]) * 2 >= count
+
+
+async def test_a_layout_the_server_cut_misses_falls_back_to_the_same_answer(
+    graph: GraphFixture, neo4j_server: Neo4jServer
+) -> None:
+    """Fault injection: the first read's server-side prefix is reported as different from
+    the one the client reads off the element id, as for a layout whose number does not
+    follow the last ':'. The probe then seeks with the client's prefix."""
+    graph.run("UNWIND range(1, 2000) AS i CREATE (:A {i: i})")
+    high, prefix, count = _truth(graph, "nodes")
+    sent: list[str] = []
+    async with _client(neo4j_server) as client:
+        direct = await probe_id_space(
+            lambda name, cypher, params: client.read(name, cypher, params), "nodes", count
+        )
+
+        async def read(name: str, cypher: str, params: Mapping[str, Any] | None) -> list[Row]:
+            sent.append(cypher)
+            rows = await client.read(name, cypher, params)
+            if len(sent) == 1:
+                rows = [{**rows[0], "prefix": "other:", "high": None}]
+            return rows
+
+        found_high, found_prefix = await probe_id_space(read, "nodes", count)
+    assert (found_high, found_prefix) == direct
+    assert found_prefix == prefix
+    _assert_found(found_high, high, count)
+    assert all("$ids" in c for c in sent[1:]) and len(sent) >= 2
