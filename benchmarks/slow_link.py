@@ -8,8 +8,7 @@ costs it the link's round-trip time, so this shows how many the run's critical p
 Per round-trip time: the median of a sampled run with a fresh driver (the CLI's case,
 connecting included) and through a warm driver (the window's: core/client_pool.py), and
 (fresh - direct) / RTT, the round trips the fresh run waited on. Speed is printed, never
-asserted. The delay line runs on its own thread and event loop, so its work does not sit
-on the engine's loop; it sets TCP_NODELAY on its own sockets.
+asserted. The delay line is a process of its own and sets TCP_NODELAY on its sockets.
 """
 
 from __future__ import annotations
@@ -19,8 +18,8 @@ import asyncio
 import contextlib
 import socket
 import statistics
+import subprocess
 import sys
-import threading
 import time
 
 from benchmarks.cpu_seconds import PASSWORD
@@ -32,42 +31,36 @@ from neosense_desktop.core.extraction import ExtractionRun, RunOptions
 class DelayLine:
     """127.0.0.1:<port> forwards to the server, each chunk delivered `one_way_s` after it
     was read, in order, without holding back the chunks behind it (a pipe, not a queue of
-    sleeps)."""
+    sleeps). It runs in a process of its own (`--serve`), so its work never sits on the
+    engine's event loop and stopping it leaves nothing behind."""
 
     def __init__(self, target_port: int, one_way_s: float) -> None:
         self.target_port = target_port
         self.one_way_s = one_way_s
         self.port = 0
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True, name="delay-line")
+        self._process: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> DelayLine:
-        self._thread.start()
-        self._ready.wait(5)
+        self._process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "benchmarks.slow_link", "--port", str(self.target_port)),
+                *("--serve", str(self.one_way_s)),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None
+        self.port = int(self._process.stdout.readline())
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(10)
 
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
 
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        for w in (writer, up_writer):
-            sock = w.get_extra_info("socket")
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        await asyncio.gather(
-            self._pipe(reader, up_writer), self._pipe(up_reader, writer), return_exceptions=True
-        )
-
-    async def _pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+async def _serve(target_port: int, one_way_s: float) -> None:
+    async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
@@ -85,12 +78,23 @@ class DelayLine:
                 dst.close()
 
         sender = asyncio.ensure_future(deliver())
-        try:
+        with contextlib.suppress(OSError):
             while data := await src.read(65536):
-                queue.put_nowait((loop.time() + self.one_way_s, data))
-        finally:
-            queue.put_nowait((loop.time() + self.one_way_s, b""))
-            await sender
+                queue.put_nowait((loop.time() + one_way_s, data))
+        queue.put_nowait((loop.time() + one_way_s, b""))
+        await sender
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", target_port)
+        for w in (writer, up_writer):
+            w.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        await asyncio.gather(
+            pipe(reader, up_writer), pipe(up_reader, writer), return_exceptions=True
+        )
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
 
 
 async def _median_runs(uri: str, runs: int, lease: WarmClients | None) -> float:
@@ -134,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--rtt-ms", default="0,20,50")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--serve", type=float, help=argparse.SUPPRESS)  # one way, seconds
     args = parser.parse_args(argv)
+    if args.serve is not None:
+        asyncio.run(_serve(args.port, args.serve))
+        return 0
     rtts = [float(x) for x in args.rtt_ms.split(",")]
     asyncio.run(measure(args.port, rtts, args.runs))
     return 0
