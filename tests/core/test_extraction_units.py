@@ -403,3 +403,59 @@ def test_fold_shapes_sums_shape_rows_into_the_columns_add_row_reads() -> None:
     )
     assert (folded["when"]["tmin"], folded["when"]["tmax"]) == ("2024-01-01", "2025-01-01")
     assert folded[None]["c"] == 10
+
+
+# ---------------------------------------------------------------- id space (planning.py)
+# Id layouts a shared test server cannot be made to hold (its free ids depend on every test
+# before): the probe's seeks answered from a set of live ids. The real server's answers are
+# tested in tests/integration/test_id_space.py.
+
+
+def _id_reads(live: set[int], prefix: str = "4:db:"):  # type: ignore[no-untyped-def]
+    sent: list[str] = []
+
+    async def read(name: str, cypher: str, params: dict[str, object] | None) -> list[dict]:  # type: ignore[type-arg]
+        assert params is not None
+        sent.append(cypher)
+        ids = {int(str(e)[len(prefix) :]) for e in params["ids"]}  # type: ignore[attr-defined]
+        hits = ids & live
+        if "AS beyond" in cypher:
+            bound = int(params["bound"])  # type: ignore[call-overload]
+            return [
+                {
+                    "hits": sum(1 for i in hits if i < bound),
+                    "beyond": sum(1 for i in hits if i >= bound),
+                }
+            ]
+        return [{"high": max(hits) if hits else None}]
+
+    return read, sent
+
+
+@pytest.mark.parametrize(
+    ("live", "expected"),
+    [
+        (set(range(50_000)), 50_000),  # dense, as after an import
+        # Live ids above a gap no probe lands in (the count is 3,000, the probes sit at
+        # 9,000 and 15,000): a sample drawn below 2,000 would never hold the top block.
+        (set(range(2_000)) | set(range(10_000, 11_000)), 0),
+    ],
+)
+async def test_the_id_space_is_the_highest_id_or_unknown(live: set[int], expected: int) -> None:
+    from neosense_desktop.core.extraction.planning import probe_id_high
+
+    read, sent = _id_reads(live)
+    assert await probe_id_high(read, "nodes", len(live), "4:db:") == expected
+    assert len(sent) <= 3  # the probes, then the refinement and the checks at once
+
+
+async def test_scattered_live_ids_give_their_top_or_unknown() -> None:
+    import random
+
+    from neosense_desktop.core.extraction.planning import probe_id_high
+
+    rng = random.Random(7)
+    live = {i for i in range(40_000) if rng.random() < 0.08}  # freed ids not reused yet
+    read, _ = _id_reads(live)
+    found = await probe_id_high(read, "relationships", len(live), "4:db:")
+    assert found == 0 or found >= max(live) + 1 - 40_000 // 512

@@ -1,6 +1,6 @@
 """The id-space probe that random-id sampling rests on (planning.probe_id_space), on the
-real server: dense stores, a store emptied below its highest ids, and the fallback for an
-element-id layout the server-side cut does not match."""
+real server: dense stores, a store emptied below its highest ids, an empty store, and the
+fallback for an element-id layout the server-side cut does not match."""
 
 from __future__ import annotations
 
@@ -65,10 +65,10 @@ async def test_a_dense_store_gives_its_highest_id_and_prefix(
             sent.append(name)
             return await client.read(name, cypher, params)
 
-        found_high, found_prefix = await probe_id_space(read, kind, count)
+        found_high, found_prefix = await probe_id_space(read, kind)
     assert found_prefix == prefix
     _assert_found(found_high, high, count)
-    assert len(sent) <= 3  # the layout and first probes in one read, then two at once
+    assert len(sent) <= 3  # count, layout and first probes in one read, then two at once
 
 
 async def test_a_store_emptied_below_its_top_ids_is_unknown_or_dense_enough(
@@ -79,7 +79,7 @@ async def test_a_store_emptied_below_its_top_ids_is_unknown_or_dense_enough(
     high, _, count = _truth(graph, "nodes")
     async with _client(neo4j_server) as client:
         found_high, _ = await probe_id_space(
-            lambda name, cypher, params: client.read(name, cypher, params), "nodes", count
+            lambda name, cypher, params: client.read(name, cypher, params), "nodes"
         )
     if found_high:  # then ids drawn below it must hit often enough to sample from
         assert found_high >= high - _tolerance(high)
@@ -102,7 +102,7 @@ async def test_a_layout_the_server_cut_misses_falls_back_to_the_same_answer(
     sent: list[str] = []
     async with _client(neo4j_server) as client:
         direct = await probe_id_space(
-            lambda name, cypher, params: client.read(name, cypher, params), "nodes", count
+            lambda name, cypher, params: client.read(name, cypher, params), "nodes"
         )
 
         async def read(name: str, cypher: str, params: Mapping[str, Any] | None) -> list[Row]:
@@ -112,8 +112,19 @@ async def test_a_layout_the_server_cut_misses_falls_back_to_the_same_answer(
                 rows = [{**rows[0], "prefix": "other:", "high": None}]
             return rows
 
-        found_high, found_prefix = await probe_id_space(read, "nodes", count)
+        found_high, found_prefix = await probe_id_space(read, "nodes")
     assert (found_high, found_prefix) == direct
     assert found_prefix == prefix
     _assert_found(found_high, high, count)
     assert all("$ids" in c for c in sent[1:]) and len(sent) >= 2
+
+
+async def test_an_empty_store_has_no_id_space(
+    graph: GraphFixture, neo4j_server: Neo4jServer
+) -> None:
+    async with _client(neo4j_server) as client:
+        for kind in ("nodes", "relationships"):
+            found = await probe_id_space(
+                lambda name, cypher, params: client.read(name, cypher, params), kind
+            )
+            assert found == (0, None)

@@ -175,6 +175,7 @@ async def graph_counts(read: ReadFn) -> GraphCounts | None:
 ID_PROBE_FACTORS = (0.5, 0.9, 1.0, 1.02, 1.05, 1.1, 1.25, 1.5, 2, 3, 5, 10, 30, 100)
 ID_REFINE_PROBES = 512
 ID_DENSITY_CHECKS = 2000
+ID_BEYOND_CHECKS = 2000
 
 
 _ELEMENT_ID = re.compile(r"(.*\D)(\d+)", re.S)
@@ -196,31 +197,33 @@ async def element_id_prefix(read: ReadFn, kind: str) -> str | None:
     return match.group(1) if match else None
 
 
-async def probe_id_space(read: ReadFn, kind: str, count: int) -> tuple[int, str | None]:
+async def probe_id_space(read: ReadFn, kind: str) -> tuple[int, str | None]:
     """(one past the highest id in use, the element-id prefix); (0, None) if unknown.
 
-    Two round trips: the first reads one element id and, with the prefix the server cuts
-    from it (everything before the last ':'), seeks the first spread of candidate ids; the
-    second refines the highest hit and checks the id density at once (probe_id_high). A
-    layout the server's cut does not match (element ids are documented as opaque) falls
-    back to element_id_prefix and probe_id_high, a round trip each.
+    Two round trips, the first of them alongside the sizing reads (read_sizes): it counts
+    the entities (O(1), the count store), reads one element id and, with the prefix the
+    server cuts from it (everything before the last ':'), seeks the first spread of
+    candidate ids, computed from the count as _id_probes does; the second refines the
+    highest hit and checks the id density at once (_refine_id_high). A layout the server's
+    cut does not match (element ids are documented as opaque) falls back to probe_id_high
+    with the client's prefix, a round trip more.
     """
-    if count <= 0:
-        return 0, None
     var = "n" if kind == "nodes" else "r"
     pattern = "(n)" if kind == "nodes" else "()-[r]->()"
-    probes = _id_probes(count)
+    first = pattern.replace(var, "x")
     rows = await read(
         f"id_space.{kind}",
-        f"MATCH {pattern} WITH elementId({var}) AS e LIMIT 1 "
-        "WITH e, left(e, size(e) - size(last(split(e, ':')))) AS prefix "
-        f"OPTIONAL MATCH {pattern.replace(var, 'x')} "
-        "WHERE elementId(x) IN [i IN $ids | prefix + toString(i)] "
-        "RETURN e, prefix, max(toInteger(substring(elementId(x), size(prefix)))) AS high",
-        {"ids": probes},
+        f"MATCH {first} WITH count(x) AS c "
+        f"MATCH {pattern} WITH c, elementId({var}) AS e LIMIT 1 "
+        "WITH c, e, left(e, size(e) - size(last(split(e, ':')))) AS prefix "
+        f"OPTIONAL MATCH {first} WHERE elementId(x) IN "
+        "[f IN $factors | prefix + toString(toInteger(c * f))] + [prefix + toString(c - 1)] "
+        "RETURN c, e, prefix, max(toInteger(substring(elementId(x), size(prefix)))) AS high",
+        {"factors": list(ID_PROBE_FACTORS)},
     )
-    if not rows:
+    if not rows or not rows[0]["c"]:
         return 0, None
+    count = int(rows[0]["c"])
     match = _ELEMENT_ID.fullmatch(str(rows[0]["e"]))
     if match is None:
         log.info("element ids of %s have an unknown layout: sampling without id seeks", kind)
@@ -228,7 +231,8 @@ async def probe_id_space(read: ReadFn, kind: str, count: int) -> tuple[int, str 
     prefix = match.group(1)
     if prefix != rows[0]["prefix"]:  # not "<...>:<number>": the probes sought other ids
         return await probe_id_high(read, kind, count, prefix), prefix
-    return await _refine_id_high(read, kind, count, prefix, probes, rows[0]["high"]), prefix
+    hit = rows[0]["high"]
+    return await _refine_id_high(read, kind, count, prefix, _id_probes(count), hit), prefix
 
 
 def _id_probes(count: int) -> list[int]:
@@ -291,25 +295,44 @@ async def _refine_id_high(
         )
         return max(high, int(rows[0]["high"])) if rows and rows[0]["high"] is not None else high
 
-    # Ids freed by deletes may not be reused yet, so live ids can sit far above the count
-    # where no probe lands. Check the estimate: random ids below `bound` must hit about
-    # count/bound of the time, else random-id sampling would come back short or empty.
-    # Every live id is below the next probe that missed (or the highest hit + 1), so the
-    # check needs no wait for the refinement.
+    # Ids freed by deletes may not be reused yet, so live ids can sit far above the count,
+    # scattered, where no probe lands. Two checks, in one read alongside the refinement:
+    # - density: random ids below `bound` (the next probe that missed, or the highest hit
+    #   + 1) must hit about count/bound of the time, else random-id sampling would come
+    #   back short or empty;
+    # - beyond: ids spread log-uniformly from `bound` to twice the highest probe must all
+    #   miss, else live ids sit above a gap no probe saw, and a sample drawn below `bound`
+    #   would never hold them (the newest data, as ids grow).
+    # Either failing leaves the id space unknown (0): the samplers use the hashed scan.
     bound = above[0] if above else high + 1
     checks = min(bound, ID_DENSITY_CHECKS)
     expected = checks * count / bound
+    rng = random.Random(f"{kind}:{count}:{bound}")
+    density_ids = rng.sample(range(bound), checks) if expected >= 10 else []
+    top = 2 * max(probes[-1] + 1, bound)
+    beyond_ids = sorted(
+        {min(top - 1, int(bound * (top / bound) ** rng.random())) for _ in range(ID_BEYOND_CHECKS)}
+    )
 
-    async def dense() -> bool:
-        if expected < 10:
-            return True
-        ids = random.Random(f"{kind}:{count}:{bound}").sample(range(bound), checks)
-        rows = await read(f"id_space.{kind}", _id_query(kind, "count({v}) AS hits"), params(ids))
+    async def checked() -> bool:
+        rows = await read(
+            f"id_space.{kind}",
+            _id_query(
+                kind,
+                f"count(CASE WHEN {number} < $bound THEN 1 END) AS hits, "
+                f"count(CASE WHEN {number} >= $bound THEN 1 END) AS beyond",
+            ),
+            {**params(density_ids + beyond_ids), "bound": bound},
+        )
         hits = int(rows[0]["hits"]) if rows else 0
-        return hits >= expected / 2
+        beyond = int(rows[0]["beyond"]) if rows else 0
+        if beyond:
+            log.info("live %s ids above the probed id space: sampling without id seeks", kind)
+            return False
+        return not density_ids or hits >= expected / 2
 
-    high, is_dense = await asyncio.gather(refined(), dense())
-    return high + 1 if is_dense else 0  # 0: unknown, the samplers use the hashed scan
+    high, usable = await asyncio.gather(refined(), checked())
+    return high + 1 if usable else 0  # 0: unknown, the samplers use the hashed scan
 
 
 async def read_sizes(
@@ -321,36 +344,32 @@ async def read_sizes(
     sizing is latency-bound, not server-bound. on_counts gets the sizes as soon as the
     counts are known, before the id spaces are probed (their fields are still 0/None).
     """
-    label_rows, type_rows, key_rows, totals, counts = await asyncio.gather(
-        read("tokens.labels", "CALL db.labels() YIELD label", None),
-        read("tokens.types", "CALL db.relationshipTypes() YIELD relationshipType", None),
-        read("tokens.property_keys", "CALL db.propertyKeys() YIELD propertyKey", None),
-        read(
-            "count_store.totals",
-            subquery("MATCH (n) RETURN count(n) AS nodes", scoped=scoped)
-            + " "
-            + subquery("MATCH ()-[r]->() RETURN count(r) AS relationships", scoped=scoped)
-            + " RETURN nodes, relationships",
-            None,
-        ),
-        graph_counts(read),
-    )
-    labels = [r["label"] for r in label_rows]
-    types = [r["relationshipType"] for r in type_rows]
-    node_count = int(totals[0]["nodes"]) if totals else 0
-    relationship_count = int(totals[0]["relationships"]) if totals else 0
-    ids = asyncio.gather(
-        probe_id_space(read, "nodes", node_count),
-        probe_id_space(read, "relationships", relationship_count),
-    )
+    # The id spaces' first reads go out with these (probe_id_space counts for itself).
+    ids = asyncio.gather(probe_id_space(read, "nodes"), probe_id_space(read, "relationships"))
     try:
+        label_rows, type_rows, key_rows, totals, counts = await asyncio.gather(
+            read("tokens.labels", "CALL db.labels() YIELD label", None),
+            read("tokens.types", "CALL db.relationshipTypes() YIELD relationshipType", None),
+            read("tokens.property_keys", "CALL db.propertyKeys() YIELD propertyKey", None),
+            read(
+                "count_store.totals",
+                subquery("MATCH (n) RETURN count(n) AS nodes", scoped=scoped)
+                + " "
+                + subquery("MATCH ()-[r]->() RETURN count(r) AS relationships", scoped=scoped)
+                + " RETURN nodes, relationships",
+                None,
+            ),
+            graph_counts(read),
+        )
+        labels = [r["label"] for r in label_rows]
+        types = [r["relationshipType"] for r in type_rows]
         label_counts, type_counts = await asyncio.gather(
             _known(counts.label_counts) if counts else count_labels(read, labels, scoped=scoped),
             _known(counts.type_counts) if counts else count_types(read, types, scoped=scoped),
         )
         sizes = Sizes(
-            node_count=node_count,
-            relationship_count=relationship_count,
+            node_count=int(totals[0]["nodes"]) if totals else 0,
+            relationship_count=int(totals[0]["relationships"]) if totals else 0,
             label_counts={name: label_counts.get(name, 0) for name in sorted(labels)},
             type_counts={name: type_counts.get(name, 0) for name in sorted(types)},
             property_keys=sorted(r["propertyKey"] for r in key_rows),
