@@ -84,7 +84,9 @@ async def test_label_and_type_reads_take_a_fixed_number_of_queries(
     )
     # And nothing else in the run grows with the schema by more than a few queries (quality's
     # example reads depend on what the sample finds, not on the number of labels).
-    fixed = [k for k in many if not k.startswith("quality.")]
+    # The id-space probe's refinement is skipped when its gap is empty: 2 or 3 reads per
+    # kind by the store's id layout, not by the labels.
+    fixed = [k for k in many if not k.startswith(("quality.", "id_space."))]
     assert sum(many[k] for k in fixed) <= sum(few[k] for k in fixed) + 2, (few, many)
 
 
@@ -101,7 +103,9 @@ async def test_more_queries_in_flight_split_the_reads_but_labels_still_do_not_ad
         assert queries["schema.batch_profiles"] == 4, (labels, queries)
         assert queries["type.batch_profiles"] == 4, (labels, queries)
     few, many = counts[60], counts[200]
-    fixed = [k for k in many if not k.startswith("quality.")]
+    # The id-space probe's refinement is skipped when its gap is empty: 2 or 3 reads per
+    # kind by the store's id layout, not by the labels.
+    fixed = [k for k in many if not k.startswith(("quality.", "id_space."))]
     assert sum(many[k] for k in fixed) <= sum(few[k] for k in fixed) + 2, (few, many)
 
 

@@ -42,14 +42,23 @@ def _tolerance(count: int) -> int:
     return max(1, count // ID_REFINE_PROBES) + 1
 
 
-def _assert_found(found_high: int, high: int, count: int) -> None:
+def _assert_found(graph: GraphFixture, kind: str, found_high: int, high: int, count: int) -> None:
     """Ids the store reused after earlier tests' deletes are dense: the probe must find the
-    highest. Ids above a gap freed elsewhere may be missed; then it says unknown (0), or a
-    bound that is still right."""
+    highest. Where freed ids are not reused yet, live ids scatter above gaps: the probe
+    says unknown (0), or a top that leaves out at most a few thinly scattered ids (the
+    beyond check finds any block of them, and each lone id with a chance of ~0.1)."""
     if count * 2 >= high:
         assert high - _tolerance(high) <= found_high <= high, (found_high, high, count)
-    else:
-        assert found_high == 0 or high - _tolerance(high) <= found_high, (found_high, high)
+        return
+    if found_high == 0:
+        return
+    match = "MATCH (x)" if kind == "nodes" else "MATCH ()-[x]->()"
+    left_out = graph.run(
+        f"{match} WITH toInteger(last(split(elementId(x), ':'))) AS id "
+        "WHERE id >= $top RETURN count(*) AS n",
+        top=found_high,
+    )[0]["n"]
+    assert int(left_out) <= 20 + count // 100, (found_high, high, count, left_out)
 
 
 @pytest.mark.parametrize("kind", ["nodes", "relationships"])
@@ -67,7 +76,7 @@ async def test_a_dense_store_gives_its_highest_id_and_prefix(
 
         found_high, found_prefix = await probe_id_space(read, kind)
     assert found_prefix == prefix
-    _assert_found(found_high, high, count)
+    _assert_found(graph, kind, found_high, high, count)
     assert len(sent) <= 3  # count, layout and first probes in one read, then two at once
 
 
@@ -115,7 +124,7 @@ async def test_a_layout_the_server_cut_misses_falls_back_to_the_same_answer(
         found_high, found_prefix = await probe_id_space(read, "nodes")
     assert (found_high, found_prefix) == direct
     assert found_prefix == prefix
-    _assert_found(found_high, high, count)
+    _assert_found(graph, "nodes", found_high, high, count)
     assert all("$ids" in c for c in sent[1:]) and len(sent) >= 2
 
 

@@ -175,7 +175,8 @@ async def graph_counts(read: ReadFn) -> GraphCounts | None:
 ID_PROBE_FACTORS = (0.5, 0.9, 1.0, 1.02, 1.05, 1.1, 1.25, 1.5, 2, 3, 5, 10, 30, 100)
 ID_REFINE_PROBES = 512
 ID_DENSITY_CHECKS = 2000
-ID_BEYOND_CHECKS = 2000
+GOLDEN = 0.6180339887498949  # spreads i * GOLDEN mod 1 evenly over [0, 1)
+ID_BEYOND_CHECKS = 8000  # ids the server builds, ~4 ms of seeks
 
 
 _ELEMENT_ID = re.compile(r"(.*\D)(\d+)", re.S)
@@ -300,29 +301,43 @@ async def _refine_id_high(
     # - density: random ids below `bound` (the next probe that missed, or the highest hit
     #   + 1) must hit about count/bound of the time, else random-id sampling would come
     #   back short or empty;
-    # - beyond: ids spread log-uniformly from `bound` to twice the highest probe must all
+    # - beyond: ID_BEYOND_CHECKS ids from `bound` to twice the highest probe, spread evenly
+    #   on a log scale (a golden-ratio sequence, built by the server: beyond_ids), must all
     #   miss, else live ids sit above a gap no probe saw, and a sample drawn below `bound`
-    #   would never hold them (the newest data, as ids grow).
+    #   would never hold them (the newest data, as ids grow). A block of live ids there is
+    #   always hit; ids scattered thinly, each with a chance of about
+    #   ID_BEYOND_CHECKS / (id x ln(top / bound)) (0.1 for an id at 4 x bound).
     # Either failing leaves the id space unknown (0): the samplers use the hashed scan.
     bound = above[0] if above else high + 1
     checks = min(bound, ID_DENSITY_CHECKS)
     expected = checks * count / bound
-    rng = random.Random(f"{kind}:{count}:{bound}")
-    density_ids = rng.sample(range(bound), checks) if expected >= 10 else []
+    density_ids = (
+        random.Random(f"{kind}:{count}:{bound}").sample(range(bound), checks)
+        if expected >= 10
+        else []
+    )
     top = 2 * max(probes[-1] + 1, bound)
-    beyond_ids = sorted(
-        {min(top - 1, int(bound * (top / bound) ** rng.random())) for _ in range(ID_BEYOND_CHECKS)}
+    far = (
+        "[i IN range(0, $far_count - 1) | $id_prefix + toString(toInteger("
+        f"$bound * exp($log_span * ((i * {GOLDEN!r}) % 1.0))))]"
     )
 
     async def checked() -> bool:
+        var = "n" if kind == "nodes" else "r"
+        pattern = "(n)" if kind == "nodes" else "()-[r]->()"
         rows = await read(
             f"id_space.{kind}",
-            _id_query(
-                kind,
-                f"count(CASE WHEN {number} < $bound THEN 1 END) AS hits, "
-                f"count(CASE WHEN {number} >= $bound THEN 1 END) AS beyond",
-            ),
-            {**params(density_ids + beyond_ids), "bound": bound},
+            f"MATCH {pattern} WHERE elementId({var}) IN $ids + {far} "
+            f"WITH {number.format(v=var)} AS id "
+            "RETURN count(CASE WHEN id < $bound THEN 1 END) AS hits, "
+            "count(CASE WHEN id >= $bound THEN 1 END) AS beyond",
+            {
+                **params(density_ids),
+                "bound": bound,
+                "far_count": ID_BEYOND_CHECKS,
+                "log_span": math.log(top / bound),
+                "id_prefix": prefix,
+            },
         )
         hits = int(rows[0]["hits"]) if rows else 0
         beyond = int(rows[0]["beyond"]) if rows else 0
@@ -333,6 +348,12 @@ async def _refine_id_high(
 
     high, usable = await asyncio.gather(refined(), checked())
     return high + 1 if usable else 0  # 0: unknown, the samplers use the hashed scan
+
+
+def beyond_ids(bound: int, log_span: float, n: int = ID_BEYOND_CHECKS) -> list[int]:
+    """The ids the beyond check seeks, as its Cypher builds them on the server (up to the
+    last bit of exp(): tests/core answer it from this list)."""
+    return [int(bound * math.exp(log_span * ((i * GOLDEN) % 1.0))) for i in range(n)]
 
 
 async def read_sizes(
