@@ -273,22 +273,36 @@ async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int
 async def _refine_id_high(
     read: ReadFn, kind: str, count: int, prefix: str, probes: list[int], hit: int | None
 ) -> int:
-    """From the highest of the probes that hit: refine it between that hit and the next
-    probe (a miss), and check the density, in two reads at once."""
+    """One past the highest id in use, or 0 (unknown: the samplers use the hashed scan),
+    from the highest of the probes that hit, in two reads at once:
+
+    - refine: ID_REFINE_PROBES ids evenly between that hit and `bound`, the next probe
+      (a miss): the highest that hits is the top, exactly where ids are dense;
+    - check: random ids below `bound` must hit about count/bound of the time (else
+      random-id sampling would come back short or empty); and ID_BEYOND_CHECKS ids from
+      the hit up to twice the highest probe, spread evenly on a log scale and built by the
+      server (beyond_ids), for live ids no probe saw. Ids freed by deletes and not reused
+      yet leave live ids scattered above gaps: one above `bound` makes the space unknown;
+      one between the refined top and `bound` makes `bound` the top (every id the
+      samplers draw below it is as likely as another; a few more seeks miss). A block of
+      live ids is always found; ids scattered thinly, each with a chance of about
+      ID_BEYOND_CHECKS / (id x ln(top / hit)): a sample may leave out a few of those.
+    """
     high = int(hit) if hit is not None else count - 1
     above = [p for p in probes if p > high]
+    bound = above[0] if above else high + 1
     number = "toInteger(substring(elementId({v}), $prefix_length))"
+    var = "n" if kind == "nodes" else "r"
+    pattern = "(n)" if kind == "nodes" else "()-[r]->()"
 
     def params(ids: list[int]) -> dict[str, Any]:
         return {"ids": [f"{prefix}{i}" for i in ids], "prefix_length": len(prefix)}
 
     async def refined() -> int:
-        if not above:
-            return high
         # A step that spans the whole gap in ID_REFINE_PROBES ids (rounded down, the last
         # stretch of the gap went unprobed: up to half of it).
-        step = max(1, math.ceil((above[0] - high - 1) / ID_REFINE_PROBES))
-        refine = list(range(high + 1, above[0], step))
+        step = max(1, math.ceil((bound - high - 1) / ID_REFINE_PROBES))
+        refine = list(range(high + 1, bound, step))
         if not refine:
             return high
         rows = await read(
@@ -296,19 +310,6 @@ async def _refine_id_high(
         )
         return max(high, int(rows[0]["high"])) if rows and rows[0]["high"] is not None else high
 
-    # Ids freed by deletes may not be reused yet, so live ids can sit far above the count,
-    # scattered, where no probe lands. Two checks, in one read alongside the refinement:
-    # - density: random ids below `bound` (the next probe that missed, or the highest hit
-    #   + 1) must hit about count/bound of the time, else random-id sampling would come
-    #   back short or empty;
-    # - beyond: ID_BEYOND_CHECKS ids from `bound` to twice the highest probe, spread evenly
-    #   on a log scale (a golden-ratio sequence, built by the server: beyond_ids), must all
-    #   miss, else live ids sit above a gap no probe saw, and a sample drawn below `bound`
-    #   would never hold them (the newest data, as ids grow). A block of live ids there is
-    #   always hit; ids scattered thinly, each with a chance of about
-    #   ID_BEYOND_CHECKS / (id x ln(top / bound)) (0.1 for an id at 4 x bound).
-    # Either failing leaves the id space unknown (0): the samplers use the hashed scan.
-    bound = above[0] if above else high + 1
     checks = min(bound, ID_DENSITY_CHECKS)
     expected = checks * count / bound
     density_ids = (
@@ -316,44 +317,49 @@ async def _refine_id_high(
         if expected >= 10
         else []
     )
+    low = high + 1
     top = 2 * max(probes[-1] + 1, bound)
     far = (
         "[i IN range(0, $far_count - 1) | $id_prefix + toString(toInteger("
-        f"$bound * exp($log_span * ((i * {GOLDEN!r}) % 1.0))))]"
+        f"$low * exp($log_span * ((i * {GOLDEN!r}) % 1.0))))]"
     )
 
-    async def checked() -> bool:
-        var = "n" if kind == "nodes" else "r"
-        pattern = "(n)" if kind == "nodes" else "()-[r]->()"
+    async def checked() -> tuple[int, int | None]:
+        """(density hits, the highest live id among the far ids)."""
         rows = await read(
             f"id_space.{kind}",
-            f"MATCH {pattern} WHERE elementId({var}) IN $ids + {far} "
-            f"WITH {number.format(v=var)} AS id "
-            "RETURN count(CASE WHEN id < $bound THEN 1 END) AS hits, "
-            "count(CASE WHEN id >= $bound THEN 1 END) AS beyond",
+            f"MATCH {pattern} WHERE elementId({var}) IN $ids "
+            f"RETURN count({var}) AS hits, null AS far_top "
+            "UNION ALL "
+            f"MATCH {pattern} WHERE elementId({var}) IN {far} "
+            f"RETURN 0 AS hits, max({number.format(v=var)}) AS far_top",
             {
                 **params(density_ids),
-                "bound": bound,
+                "low": low,
                 "far_count": ID_BEYOND_CHECKS,
-                "log_span": math.log(top / bound),
+                "log_span": math.log(top / low),
                 "id_prefix": prefix,
             },
         )
-        hits = int(rows[0]["hits"]) if rows else 0
-        beyond = int(rows[0]["beyond"]) if rows else 0
-        if beyond:
-            log.info("live %s ids above the probed id space: sampling without id seeks", kind)
-            return False
-        return not density_ids or hits >= expected / 2
+        hits = sum(int(r["hits"]) for r in rows)
+        tops = [int(r["far_top"]) for r in rows if r["far_top"] is not None]
+        return hits, max(tops) if tops else None
 
-    high, usable = await asyncio.gather(refined(), checked())
-    return high + 1 if usable else 0  # 0: unknown, the samplers use the hashed scan
+    top_hit, (hits, far_top) = await asyncio.gather(refined(), checked())
+    if density_ids and hits < expected / 2:
+        return 0
+    if far_top is not None and far_top >= bound:
+        log.info("live %s ids above the probed id space: sampling without id seeks", kind)
+        return 0
+    if far_top is not None and far_top > top_hit:
+        return bound  # live ids the refinement stepped over: all are below the bound
+    return top_hit + 1
 
 
-def beyond_ids(bound: int, log_span: float, n: int = ID_BEYOND_CHECKS) -> list[int]:
-    """The ids the beyond check seeks, as its Cypher builds them on the server (up to the
-    last bit of exp(): tests/core answer it from this list)."""
-    return [int(bound * math.exp(log_span * ((i * GOLDEN) % 1.0))) for i in range(n)]
+def beyond_ids(low: int, log_span: float, n: int = ID_BEYOND_CHECKS) -> list[int]:
+    """The far ids _refine_id_high seeks, as its Cypher builds them on the server (up to
+    the last bit of exp(): tests/core answer it from this list)."""
+    return [int(low * math.exp(log_span * ((i * GOLDEN) % 1.0))) for i in range(n)]
 
 
 async def read_sizes(
