@@ -22,7 +22,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..graph_client import GraphClient, Row
 from ..report import MAX_PROFILES, Label, RelationshipType
@@ -31,6 +31,9 @@ from .options import RunOptions
 from .progress import ActivityState, ProgressCallback, ProgressEvent
 from .sampling import Sample, choose_sample
 from .value_profile import ValueStats
+
+if TYPE_CHECKING:
+    from .planning import GraphCounts
 
 log = logging.getLogger("neosense_desktop.core.extraction")
 
@@ -53,6 +56,10 @@ class Sizes:
     # What an element id is before its numeric id ("4:<db uuid>:"), None if not recognised.
     node_id_prefix: str | None = None
     relationship_id_prefix: str | None = None
+    # The GRAPH COUNTS read these came from (None without it), and when (time.monotonic()):
+    # a run that starts moments after its planning uses them instead of reading them again.
+    graph_counts: GraphCounts | None = None
+    read_at: float = field(default_factory=time.monotonic)
 
     @property
     def labels(self) -> dict[str, int]:
