@@ -181,22 +181,10 @@ ID_BEYOND_CHECKS = 8000  # ids the server builds, ~4 ms of seeks
 
 
 _ELEMENT_ID = re.compile(r"(.*\D)(\d+)", re.S)
-
-
-async def element_id_prefix(read: ReadFn, kind: str) -> str | None:
-    """What one element id holds before its numeric id ("4:<db uuid>:"), or None.
-
-    Element ids are documented as opaque; 5.x and 2025+ spell them "<kind>:<database>:<id>".
-    A layout that does not end in the number gives None, and sampling does without ids.
-    """
-    query = (
-        "MATCH (n) RETURN elementId(n) AS e LIMIT 1"
-        if kind == "nodes"
-        else "MATCH ()-[r]->() RETURN elementId(r) AS e LIMIT 1"
-    )
-    rows = await read(f"id_space.{kind}.layout", query, None)
-    match = _ELEMENT_ID.fullmatch(str(rows[0]["e"])) if rows else None
-    return match.group(1) if match else None
+# Per kind: the variable and the pattern binding it, in every id-space read.
+_ID_MATCH = {"nodes": ("n", "(n)"), "relationships": ("r", "()-[r]->()")}
+# The numeric id of an element id, its prefix ($prefix_length characters) cut off.
+_ID_NUMBER = "toInteger(substring(elementId({v}), $prefix_length))"
 
 
 async def probe_id_space(read: ReadFn, kind: str) -> tuple[int, str | None]:
@@ -210,8 +198,7 @@ async def probe_id_space(read: ReadFn, kind: str) -> tuple[int, str | None]:
     cut does not match (element ids are documented as opaque) falls back to probe_id_high
     with the client's prefix, a round trip more.
     """
-    var = "n" if kind == "nodes" else "r"
-    pattern = "(n)" if kind == "nodes" else "()-[r]->()"
+    var, pattern = _ID_MATCH[kind]
     first = pattern.replace(var, "x")
     rows = await read(
         f"id_space.{kind}",
@@ -242,9 +229,8 @@ def _id_probes(count: int) -> list[int]:
 
 
 def _id_query(kind: str, returned: str) -> str:
-    if kind == "nodes":
-        return f"MATCH (n) WHERE elementId(n) IN $ids RETURN {returned.format(v='n')}"
-    return f"MATCH ()-[r]->() WHERE elementId(r) IN $ids RETURN {returned.format(v='r')}"
+    var, pattern = _ID_MATCH[kind]
+    return f"MATCH {pattern} WHERE elementId({var}) IN $ids RETURN {returned.format(v=var)}"
 
 
 async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int:
@@ -260,10 +246,9 @@ async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int
     if count <= 0:
         return 0
     probes = _id_probes(count)
-    number = "toInteger(substring(elementId({v}), $prefix_length))"
     rows = await read(
         f"id_space.{kind}",
-        _id_query(kind, f"max({number}) AS high"),
+        _id_query(kind, f"max({_ID_NUMBER}) AS high"),
         {"ids": [f"{prefix}{i}" for i in probes], "prefix_length": len(prefix)},
     )
     return await _refine_id_high(
@@ -292,9 +277,7 @@ async def _refine_id_high(
     high = int(hit) if hit is not None else count - 1
     above = [p for p in probes if p > high]
     bound = above[0] if above else high + 1
-    number = "toInteger(substring(elementId({v}), $prefix_length))"
-    var = "n" if kind == "nodes" else "r"
-    pattern = "(n)" if kind == "nodes" else "()-[r]->()"
+    var, pattern = _ID_MATCH[kind]
 
     def params(ids: list[int]) -> dict[str, Any]:
         return {"ids": [f"{prefix}{i}" for i in ids], "prefix_length": len(prefix)}
@@ -307,7 +290,7 @@ async def _refine_id_high(
         if not refine:
             return high
         rows = await read(
-            f"id_space.{kind}", _id_query(kind, f"max({number}) AS high"), params(refine)
+            f"id_space.{kind}", _id_query(kind, f"max({_ID_NUMBER}) AS high"), params(refine)
         )
         return max(high, int(rows[0]["high"])) if rows and rows[0]["high"] is not None else high
 
@@ -333,7 +316,7 @@ async def _refine_id_high(
             f"RETURN count({var}) AS hits, null AS far_top "
             "UNION ALL "
             f"MATCH {pattern} WHERE elementId({var}) IN {far} "
-            f"RETURN 0 AS hits, max({number.format(v=var)}) AS far_top",
+            f"RETURN 0 AS hits, max({_ID_NUMBER.format(v=var)}) AS far_top",
             {
                 **params(density_ids),
                 "low": low,
