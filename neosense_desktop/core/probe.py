@@ -85,15 +85,11 @@ def check_supported(version: str, address: str) -> None:
         )
 
 
-async def probe_connection(
-    client: GraphClient, *, pings: int = 3, apoc: bool = True
-) -> ProbeResult:
+async def probe_connection(client: GraphClient, *, pings: int = 3) -> ProbeResult:
     """Verify the connection, then read version, databases, APOC and latency.
 
     `pings` round trips of RETURN 1 measure the latency (its median): Test connection shows
-    it; a run, which only logs it, asks for one, since the window waits on its probe. With
-    apoc=False, APOC is not looked for (a run does that with probe_apoc() alongside its
-    counting, SHOW PROCEDURES being the slowest step of the probe).
+    it; a run, which only logs it, asks for one, since the window waits on its probe.
 
     Raises NeoSenseError (auth, unreachable, TLS, bad URI, database missing, timeout).
     """
@@ -122,8 +118,8 @@ async def probe_connection(
         )
     )
     ping_task = asyncio.ensure_future(ping())
-    apoc_task = asyncio.ensure_future(probe_apoc(client, asked) if apoc else _none())
-    processors_task = asyncio.ensure_future(probe_processors(client, asked) if apoc else _none())
+    apoc_task = asyncio.ensure_future(probe_apoc(client, asked))
+    processors_task = asyncio.ensure_future(probe_processors(client, asked))
     databases_task: asyncio.Future[list[dict[str, Any]]] | None = None
     tasks: list[asyncio.Future[Any]] = [comps_task, ping_task, apoc_task, processors_task]
     try:
@@ -208,10 +204,6 @@ async def probe_connection(
         ),
         processors=processors,
     )
-
-
-async def _none() -> None:
-    return None
 
 
 async def probe_apoc(client: GraphClient, database: str | None) -> str | None:

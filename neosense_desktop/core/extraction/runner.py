@@ -32,7 +32,7 @@ from ..connection import ConnectionSettings
 from ..cypher import supports_scoped_subqueries
 from ..errors import CONNECT_ERRORS, ErrorCode, NeoSenseError
 from ..graph_client import GraphClient
-from ..probe import ProbeResult, probe_apoc, probe_connection, probe_processors
+from ..probe import ProbeResult, probe_connection
 from ..report import (
     ActivityError,
     ActivityResult,
@@ -187,41 +187,23 @@ class ExtractionRun:
         if self._probe is not None and not refresh:
             return
         client = await self._get_client()
-        # The first labels wait on the probe: one ping (the latency is only logged here),
-        # and APOC and the processor count looked for alongside the counting.
-        probe = await probe_connection(client, pings=1, apoc=False)  # raises: cannot connect
-        self._probe = probe
-        database = None if probe.database == "(default)" else probe.database
-        apoc = asyncio.ensure_future(probe_apoc(client, database))
-        processors = asyncio.ensure_future(probe_processors(client, database))
+        # The first labels wait on the probe: one ping (the latency is only logged here); APOC
+        # and the processor count go out with its first read, so they cost no round trip.
+        self._probe = await probe_connection(client, pings=1)  # raises: cannot connect
         try:
-            try:
-                self._sizes = await read_sizes(
-                    lambda name, cypher, params: client.read(name, cypher, params),
-                    scoped=supports_scoped_subqueries(probe.version),
-                    on_counts=None if refresh else self._publish_counts,
-                )
-                self._sizes_error = None
-                self._plan = make_plan(self.options, self._sizes)
-            except NeoSenseError as exc:
-                if exc.code in CONNECT_ERRORS:
-                    raise
-                self._sizes, self._plan = None, []
-                self._sizes_error = exc.with_context(activity="plan")
-            apoc_version = await apoc
-            processor_count = await processors
-        finally:
-            for task in (apoc, processors):
-                if not task.done():
-                    task.cancel()
-                    task.add_done_callback(lambda t: t.cancelled() or t.exception())
-        self._probe = probe.model_copy(
-            update={
-                "apoc_present": apoc_version is not None,
-                "apoc_version": apoc_version,
-                "processors": processor_count,
-            }
-        )
+            self._sizes = await read_sizes(
+                lambda name, cypher, params: client.read(name, cypher, params),
+                scoped=supports_scoped_subqueries(self._probe.version),
+                on_counts=None if refresh else self._publish_counts,
+            )
+            self._sizes_error = None
+            self._plan = make_plan(self.options, self._sizes)
+        except NeoSenseError as exc:
+            if exc.code in CONNECT_ERRORS:
+                raise
+            self._sizes, self._plan = None, []
+            self._sizes_error = exc.with_context(activity="plan")
+        processor_count = self._probe.processors
         log.info(
             "run.concurrency run_id=%s queries=%d requested=%s processors=%s",
             self.run_id,
@@ -460,7 +442,6 @@ class ExtractionRun:
         probes and the plan): the labels and types with their counts."""
         if self.on_partial is not None:
             report = self._new_report(datetime.now(UTC))
-            report.run.concurrent_queries = None  # the processor count is not in yet
             self._mark_skipped(report)
             self._publish(report, sizes)
 
