@@ -268,16 +268,14 @@ async def _refine_id_high(
       random-id sampling would come back short or empty); and ID_BEYOND_CHECKS ids from
       the hit up to twice the highest probe, spread evenly on a log scale and built by the
       server (beyond_ids), for live ids no probe saw. Ids freed by deletes and not reused
-      yet leave live ids scattered above gaps: one above `bound` makes the space unknown;
-      one between the refined top and `bound` makes `bound` the top (every id the
-      samplers draw below it is as likely as another; a few more seeks miss). A block of
-      live ids is always found; ids scattered thinly, each with a chance of about
+      yet leave live ids scattered above gaps: one above the refined top sends the search
+      up from there (_live_ids_above_the_probes, a read or more). A block of live ids is
+      always found; ids scattered thinly, each with a chance of about
       ID_BEYOND_CHECKS / (id x ln(top / hit)): a sample may leave out a few of those.
     """
     high = int(hit) if hit is not None else count - 1
     above = [p for p in probes if p > high]
     bound = above[0] if above else high + 1
-    var, pattern = _ID_MATCH[kind]
 
     def params(ids: list[int]) -> dict[str, Any]:
         return {"ids": [f"{prefix}{i}" for i in ids], "prefix_length": len(prefix)}
@@ -294,50 +292,99 @@ async def _refine_id_high(
         )
         return max(high, int(rows[0]["high"])) if rows and rows[0]["high"] is not None else high
 
-    checks = min(bound, ID_DENSITY_CHECKS)
-    expected = checks * count / bound
+    top_hit, (dense, far_top) = await asyncio.gather(
+        refined(),
+        _check_ids(read, kind, prefix, count, high + 1, 2 * max(probes[-1] + 1, bound), bound),
+    )
+    if far_top is not None and far_top > top_hit:
+        # Live ids the refinement stepped over or no probe reached: not a dense store,
+        # and the density below `bound` says nothing then; the next round checks it.
+        return await _live_ids_above_the_probes(read, kind, count, prefix, far_top)
+    if dense is False:
+        return 0
+    return top_hit + 1
+
+
+async def _check_ids(
+    read: ReadFn, kind: str, prefix: str, count: int, low: int, top: int, below: int
+) -> tuple[bool | None, int | None]:
+    """One read: do random ids below `below` hit about count/below of the time (None if
+    too few would hit to tell), and the highest live id among ID_BEYOND_CHECKS ids from
+    `low` up to `top`, spread evenly on a log scale and built by the server (beyond_ids)."""
+    var, pattern = _ID_MATCH[kind]
+    checks = min(below, ID_DENSITY_CHECKS)
+    expected = checks * count / below
     density_ids = (
-        random.Random(f"{kind}:{count}:{bound}").sample(range(bound), checks)
+        random.Random(f"{kind}:{count}:{below}").sample(range(below), checks)
         if expected >= 10
         else []
     )
-    low = high + 1
-    top = 2 * max(probes[-1] + 1, bound)
     far = (
         "[i IN range(0, $far_count - 1) | $id_prefix + toString(toInteger("
         f"$low * exp($log_span * ((i * {GOLDEN!r}) % 1.0))))]"
     )
+    rows = await read(
+        f"id_space.{kind}",
+        f"MATCH {pattern} WHERE elementId({var}) IN $ids "
+        f"RETURN count({var}) AS hits, null AS far_top "
+        "UNION ALL "
+        f"MATCH {pattern} WHERE elementId({var}) IN {far} "
+        f"RETURN 0 AS hits, max({_ID_NUMBER.format(v=var)}) AS far_top",
+        {
+            "ids": [f"{prefix}{i}" for i in density_ids],
+            "prefix_length": len(prefix),
+            "low": low,
+            "far_count": ID_BEYOND_CHECKS,
+            "log_span": math.log(top / low),
+            "id_prefix": prefix,
+        },
+    )
+    hits = sum(int(r["hits"]) for r in rows)
+    tops = [int(r["far_top"]) for r in rows if r["far_top"] is not None]
+    return (hits >= expected / 2 if density_ids else None), (max(tops) if tops else None)
 
-    async def checked() -> tuple[int, int | None]:
-        """(density hits, the highest live id among the far ids)."""
-        rows = await read(
-            f"id_space.{kind}",
-            f"MATCH {pattern} WHERE elementId({var}) IN $ids "
-            f"RETURN count({var}) AS hits, null AS far_top "
-            "UNION ALL "
-            f"MATCH {pattern} WHERE elementId({var}) IN {far} "
-            f"RETURN 0 AS hits, max({_ID_NUMBER.format(v=var)}) AS far_top",
-            {
-                **params(density_ids),
-                "low": low,
-                "far_count": ID_BEYOND_CHECKS,
-                "log_span": math.log(top / low),
-                "id_prefix": prefix,
-            },
-        )
-        hits = sum(int(r["hits"]) for r in rows)
-        tops = [int(r["far_top"]) for r in rows if r["far_top"] is not None]
-        return hits, max(tops) if tops else None
 
-    top_hit, (hits, far_top) = await asyncio.gather(refined(), checked())
-    if density_ids and hits < expected / 2:
-        return 0
-    if far_top is not None and far_top >= bound:
-        log.info("live %s ids above the probed id space: sampling without id seeks", kind)
-        return 0
-    if far_top is not None and far_top > top_hit:
-        return bound  # live ids the refinement stepped over: all are below the bound
-    return top_hit + 1
+ID_EXTRA_ROUNDS = 3
+ID_EXTRA_SPAN = 4  # each extra round looks from its low id up to this many times it
+ID_TOP_MARGIN = 5  # sought ids per live id above the highest hit, to cover the real top
+
+
+async def _live_ids_above_the_probes(
+    read: ReadFn, kind: str, count: int, prefix: str, far_top: int
+) -> int:
+    """One past the highest id in use when live ids lie above every probe, or 0 (unknown).
+
+    A store whose deletes freed most ids, not reused yet, keeps its live ids scattered up
+    to where its highest ids were: the count says nothing of that top. Each round (one
+    read) seeks ID_BEYOND_CHECKS ids from just above the highest live id found so far up to
+    ID_EXTRA_SPAN times it, on a log scale, and checks the density below it. A round whose
+    highest hit lies in the upper half of its span (log scale) says the ids may go on:
+    another round starts there, up to ID_EXTRA_ROUNDS; after the last, unknown. Else the
+    top is that hit plus a margin for live ids between the sought ones. Lone ids above it
+    that no seek met are left out of the samples; each is met with a chance of about
+    ID_BEYOND_CHECKS / (id x ln ID_EXTRA_SPAN) per round. Ids more than 200x the count (2 x
+    the highest probe) above every live id a seek meets stay unseen: no O(1) read gives
+    the highest id in use.
+    """
+    for _ in range(ID_EXTRA_ROUNDS):
+        low = far_top + 1
+        top = ID_EXTRA_SPAN * low
+        dense, higher = await _check_ids(read, kind, prefix, count, low, top, low)
+        if dense is False:
+            return 0
+        log_span = math.log(top / low)
+        if higher is None or higher < low * math.exp(log_span / 2):
+            # The sought ids just above the highest live one met missed, but so would a
+            # live id among them with a chance of 1 - density: the top lies within a few
+            # sought ids per live one of it. ID_TOP_MARGIN of those leaves out the last
+            # live ids with a chance of about e^-ID_TOP_MARGIN, for a few % more ids to draw.
+            last = far_top if higher is None else max(far_top, higher)
+            spacing = last * log_span / ID_BEYOND_CHECKS
+            density = min(1.0, count / low)
+            return min(top, last + 1 + math.ceil(ID_TOP_MARGIN * spacing / density))
+        far_top = higher
+    log.info("live %s ids far above the probed id space: sampling without id seeks", kind)
+    return 0
 
 
 def beyond_ids(low: int, log_span: float, n: int = ID_BEYOND_CHECKS) -> list[int]:
