@@ -533,3 +533,25 @@ async def test_live_ids_going_on_past_every_extra_round_are_unknown() -> None:
     assert await probe_id_high(read, "nodes", 3_000, "4:db:") == 0
     # The probes, the checks (nothing to refine: the top is the count), one read a round.
     assert len(sent) == 2 + ID_EXTRA_ROUNDS
+
+
+async def test_a_space_too_sparse_for_any_seek_sample_is_not_followed_up() -> None:
+    """1 live id in 100: at the run's sample size even the whole kind would be sampled by
+    the hashed scan, so the rounds that would find the top are not sent (the thinned 1M
+    store of benchmarks/thinned_store.py: ~50 ms of its plan). A sample small enough for
+    seeks at that density gets the top."""
+    import random
+
+    from neosense_desktop.core.extraction.planning import probe_id_high
+    from neosense_desktop.core.extraction.sampling import seek_ids_needed
+
+    rng = random.Random(11)
+    live = {i for i in range(1_000_000) if rng.random() < 0.01}
+    assert seek_ids_needed(len(live), 1000, max(live) + 1, "nodes") is None
+    read, sent = _id_reads(live)
+    assert await probe_id_high(read, "nodes", len(live), "4:db:", 1000) == 0
+    assert len(sent) <= 3
+    assert seek_ids_needed(len(live), 5, max(live) + 1, "nodes") is not None
+    read, sent = _id_reads(live)
+    found = await probe_id_high(read, "nodes", len(live), "4:db:", 5)
+    assert max(live) + 1 <= found <= 1.1 * max(live), found

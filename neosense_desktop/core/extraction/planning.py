@@ -24,7 +24,7 @@ from ..graph_client import Row
 from ..report import PlanItem
 from .context import PRIORITY_SHARED, RunContext, Sizes
 from .options import RunOptions
-from .sampling import Kind, describe_sample
+from .sampling import Kind, describe_sample, seek_ids_needed
 from .value_profile import profile_sample_size, profiled_in_full
 
 log = logging.getLogger(__name__)
@@ -187,8 +187,12 @@ _ID_MATCH = {"nodes": ("n", "(n)"), "relationships": ("r", "()-[r]->()")}
 _ID_NUMBER = "toInteger(substring(elementId({v}), $prefix_length))"
 
 
-async def probe_id_space(read: ReadFn, kind: str) -> tuple[int, str | None]:
-    """(one past the highest id in use, the element-id prefix); (0, None) if unknown.
+async def probe_id_space(
+    read: ReadFn, kind: Kind, sample_size: int | None = None
+) -> tuple[int, str | None]:
+    """(one past the highest id in use, the element-id prefix); (0, None) if unknown,
+    and 0 for a scattered id space in which no sample of `sample_size` would be drawn by
+    seeks (None: any size, the space is always followed up).
 
     Two round trips, the first of them alongside the sizing reads (read_sizes): it counts
     the entities (O(1), the count store), reads one element id and, with the prefix the
@@ -219,21 +223,24 @@ async def probe_id_space(read: ReadFn, kind: str) -> tuple[int, str | None]:
         return 0, None
     prefix = match.group(1)
     if prefix != rows[0]["prefix"]:  # not "<...>:<number>": the probes sought other ids
-        return await probe_id_high(read, kind, count, prefix), prefix
+        return await probe_id_high(read, kind, count, prefix, sample_size), prefix
     hit = rows[0]["high"]
-    return await _refine_id_high(read, kind, count, prefix, _id_probes(count), hit), prefix
+    probes = _id_probes(count)
+    return await _refine_id_high(read, kind, count, prefix, probes, hit, sample_size), prefix
 
 
 def _id_probes(count: int) -> list[int]:
     return sorted({max(0, int(count * f)) for f in ID_PROBE_FACTORS} | {count - 1})
 
 
-def _id_query(kind: str, returned: str) -> str:
+def _id_query(kind: Kind, returned: str) -> str:
     var, pattern = _ID_MATCH[kind]
     return f"MATCH {pattern} WHERE elementId({var}) IN $ids RETURN {returned.format(v=var)}"
 
 
-async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int:
+async def probe_id_high(
+    read: ReadFn, kind: Kind, count: int, prefix: str, sample_size: int | None = None
+) -> int:
     """One past the highest id in use (0 if unknown), from three O(1)-sized id seeks, the
     last two at once.
 
@@ -251,13 +258,18 @@ async def probe_id_high(read: ReadFn, kind: str, count: int, prefix: str) -> int
         _id_query(kind, f"max({_ID_NUMBER}) AS high"),
         {"ids": [f"{prefix}{i}" for i in probes], "prefix_length": len(prefix)},
     )
-    return await _refine_id_high(
-        read, kind, count, prefix, probes, rows[0]["high"] if rows else None
-    )
+    hit = rows[0]["high"] if rows else None
+    return await _refine_id_high(read, kind, count, prefix, probes, hit, sample_size)
 
 
 async def _refine_id_high(
-    read: ReadFn, kind: str, count: int, prefix: str, probes: list[int], hit: int | None
+    read: ReadFn,
+    kind: Kind,
+    count: int,
+    prefix: str,
+    probes: list[int],
+    hit: int | None,
+    sample_size: int | None,
 ) -> int:
     """One past the highest id in use, or 0 (unknown: the samplers use the hashed scan),
     from the highest of the probes that hit, in two reads at once:
@@ -299,6 +311,15 @@ async def _refine_id_high(
     if far_top is not None and far_top > top_hit:
         # Live ids the refinement stepped over or no probe reached: not a dense store,
         # and the density below `bound` says nothing then; the next round checks it.
+        if (
+            sample_size is not None
+            and seek_ids_needed(count, sample_size, far_top + 1, kind) is None
+        ):
+            # Even a sample of the whole kind, at the smallest size, would be drawn by the
+            # hashed scan at this density (a higher top only lowers it): the rounds that
+            # find the top would change no sample (~10-50 ms of a thinned store's plan).
+            log.info("%s ids too sparse for id seeks: sampling by hashed scan", kind)
+            return 0
         return await _live_ids_above_the_probes(read, kind, count, prefix, far_top)
     if dense is False:
         return 0
@@ -306,7 +327,7 @@ async def _refine_id_high(
 
 
 async def _check_ids(
-    read: ReadFn, kind: str, prefix: str, count: int, low: int, top: int, below: int
+    read: ReadFn, kind: Kind, prefix: str, count: int, low: int, top: int, below: int
 ) -> tuple[bool | None, int | None]:
     """One read: do random ids below `below` hit about count/below of the time (None if
     too few would hit to tell), and the highest live id among ID_BEYOND_CHECKS ids from
@@ -350,7 +371,7 @@ ID_TOP_MARGIN = 5  # sought ids per live id above the highest hit, to cover the 
 
 
 async def _live_ids_above_the_probes(
-    read: ReadFn, kind: str, count: int, prefix: str, far_top: int
+    read: ReadFn, kind: Kind, count: int, prefix: str, far_top: int
 ) -> int:
     """One past the highest id in use when live ids lie above every probe, or 0 (unknown).
 
@@ -394,16 +415,25 @@ def beyond_ids(low: int, log_span: float, n: int = ID_BEYOND_CHECKS) -> list[int
 
 
 async def read_sizes(
-    read: ReadFn, *, scoped: bool, on_counts: Callable[[Sizes], None] | None = None
+    read: ReadFn,
+    *,
+    scoped: bool,
+    sample_size: int | None,
+    on_counts: Callable[[Sizes], None] | None = None,
 ) -> Sizes:
     """Tokens and counts: labels, types, property keys, totals, id spaces. All O(1).
 
     Independent reads run concurrently (one session each from the driver's pool): the
     sizing is latency-bound, not server-bound. on_counts gets the sizes as soon as the
     counts are known, before the id spaces are probed (their fields are still 0/None).
+    sample_size: the run's smallest sample (None: any); an id space too sparse for it to
+    be drawn by seeks is left unknown rather than probed further.
     """
     # The id spaces' first reads go out with these (probe_id_space counts for itself).
-    ids = asyncio.gather(probe_id_space(read, "nodes"), probe_id_space(read, "relationships"))
+    ids = asyncio.gather(
+        probe_id_space(read, "nodes", sample_size),
+        probe_id_space(read, "relationships", sample_size),
+    )
     try:
         label_rows, type_rows, key_rows, totals, counts = await asyncio.gather(
             read("tokens.labels", "CALL db.labels() YIELD label", None),

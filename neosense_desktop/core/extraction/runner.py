@@ -194,6 +194,7 @@ class ExtractionRun:
             self._sizes = await read_sizes(
                 lambda name, cypher, params: client.read(name, cypher, params),
                 scoped=supports_scoped_subqueries(self._probe.version),
+                sample_size=self.options.sample_size,
                 on_counts=None if refresh else self._publish_counts,
             )
             self._sizes_error = None
