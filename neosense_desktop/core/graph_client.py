@@ -90,6 +90,9 @@ class GraphClient:
         self.query_timeout_s = query_timeout_s
         self.database = database if database is not None else settings.database
         self._driver: neo4j.AsyncDriver | None = None
+        # What the server called itself when verify() connected ("Neo4j/5.26.19"): the
+        # version before any query has asked for it.
+        self.server_agent: str | None = None
         self._closed = False
         # Set on clients made by lend(): they use the lender's driver and never close it.
         self._lender: GraphClient | None = None
@@ -296,11 +299,13 @@ class GraphClient:
             )
 
     async def verify(self) -> None:
-        """Check connectivity and authentication without running a query."""
+        """Check connectivity and authentication without running a query; note the
+        server's agent string."""
         t0 = time.monotonic()
         try:
             async with asyncio.timeout(self.settings.connection_timeout_s + CLIENT_GRACE_S):
-                await self._get_driver().verify_connectivity()
+                info = await self._get_driver().get_server_info()
+                self.server_agent = info.agent
         except NeoSenseError:
             raise
         except TimeoutError as exc:

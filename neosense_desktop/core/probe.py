@@ -73,6 +73,16 @@ def server_major_version(version: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def has_default_language(agent: str | None) -> bool | None:
+    """Whether SHOW DATABASES has the defaultLanguage column (2025.06 on), from the agent
+    string the server gave when the connection was made ("Neo4j/2026.08.1"); None when it
+    names no version (then the probe asks dbms.components() first, a round trip more)."""
+    match = re.fullmatch(r"Neo4j/(\d+)\.(\d+)(?:\.\d+)?(?:[-+ ].*)?", (agent or "").strip())
+    if match is None:
+        return None
+    return (int(match.group(1)), int(match.group(2))) >= (2025, 6)
+
+
 def check_supported(version: str, address: str) -> None:
     """Refuse a server older than 5.x before any run starts, naming what was found."""
     major = server_major_version(version)
@@ -94,12 +104,12 @@ async def probe_connection(client: GraphClient, *, pings: int = 3) -> ProbeResul
     Raises NeoSenseError (auth, unreachable, TLS, bad URI, database missing, timeout).
     """
     await client.verify()
-    # The reads that need nothing but the connection go out at once (a run waits for the
-    # probe before its first labels, and on a slow link each serial step costs a round
-    # trip); SHOW DATABASES waits for the version, which says whether it has the
-    # defaultLanguage column (2025.06 on). The ping goes to the database asked for, or the
-    # home database, which the database list then names. Results are looked at in the
-    # order their errors matter.
+    # Every read goes out at once (a run waits for the probe before its first labels, and
+    # on a slow link each serial step costs a round trip). SHOW DATABASES yields every
+    # column rather than wait for the version to say whether defaultLanguage is one
+    # (2025.06 on). The ping goes to the database asked for, or the home database, which
+    # the database list then names. Results are looked at in the order their errors
+    # matter.
     wanted = client.database
     asked = wanted or None  # None: the user's home database
     latencies: list[float] = []
@@ -120,8 +130,22 @@ async def probe_connection(client: GraphClient, *, pings: int = 3) -> ProbeResul
     ping_task = asyncio.ensure_future(ping())
     apoc_task = asyncio.ensure_future(probe_apoc(client, asked))
     processors_task = asyncio.ensure_future(probe_processors(client, asked))
-    databases_task: asyncio.Future[list[dict[str, Any]]] | None = None
+
+    def list_databases(languages: bool) -> asyncio.Future[list[dict[str, Any]]]:
+        columns = "name, currentStatus, default, home, access" + (
+            ", defaultLanguage" if languages else ""
+        )
+        return asyncio.ensure_future(
+            client.read(
+                "databases", f"SHOW DATABASES YIELD {columns} RETURN {columns}", database="system"
+            )
+        )
+
     tasks: list[asyncio.Future[Any]] = [comps_task, ping_task, apoc_task, processors_task]
+    agent_languages = has_default_language(client.server_agent)
+    databases_task = None if agent_languages is None else list_databases(agent_languages)
+    if databases_task is not None:
+        tasks.append(databases_task)
     try:
         comps = await comps_task
         kernel = next(
@@ -133,18 +157,9 @@ async def probe_connection(client: GraphClient, *, pings: int = 3) -> ProbeResul
         # 2025.06 on lists the Cypher versions it speaks ("5", "25") as a component.
         cypher = next((r for r in comps if r["name"] == "Cypher"), None)
         cypher_versions = [str(v) for v in cypher["versions"]] if cypher else ["5"]
-        languages = "25" in cypher_versions  # SHOW DATABASES has defaultLanguage
-        databases_task = asyncio.ensure_future(
-            client.read(
-                "databases",
-                "SHOW DATABASES YIELD name, currentStatus, default, home, access"
-                + (", defaultLanguage" if languages else "")
-                + " RETURN name, currentStatus, default, home, access"
-                + (", defaultLanguage" if languages else ""),
-                database="system",
-            )
-        )
-        tasks.append(databases_task)
+        if databases_task is None:  # an agent string without a version: ask after all
+            databases_task = list_databases("25" in cypher_versions)
+            tasks.append(databases_task)
 
         databases: list[DatabaseInfo] = []
         try:

@@ -58,3 +58,26 @@ def test_address_and_redaction_never_show_credentials() -> None:
     assert ConnectionSettings(uri="neo4j://db.local", user="u").address == "db.local:7687"
     assert redact_uri("bolt://neo4j:hunter22@host:7687") == "bolt://host:7687"
     assert "hunter22" not in redact_uri("bolt://neo4j:hunter22@host:7687/x?y=hunter22")
+
+
+@pytest.mark.parametrize(
+    ("agent", "expected"),
+    [
+        ("Neo4j/5.26.19", False),
+        ("Neo4j/2025.05.0", False),
+        ("Neo4j/2025.06.0", True),
+        ("Neo4j/2026.08.1", True),
+        ("Neo4j/5.27-aura", False),
+        ("Neo4j/2026.10", True),
+        ("Neo4j/dev", None),
+        ("Memgraph/2.19", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_the_agent_string_says_whether_databases_have_a_default_language(
+    agent: str | None, expected: bool | None
+) -> None:
+    from neosense_desktop.core.probe import has_default_language
+
+    assert has_default_language(agent) is expected

@@ -181,7 +181,7 @@ async def test_a_server_older_than_5_is_refused_before_anything_runs(
     # Nothing of the graph was read: the version, and the probe reads sent alongside it
     # (one round trip for the probe), whose answers are dropped.
     assert clients[0].sent[0] == "components"
-    assert set(clients[0].sent) <= {"components", "ping", "apoc", "server.processors"}
+    assert set(clients[0].sent) <= {"components", "ping", "apoc", "server.processors", "databases"}
 
 
 async def test_routing_uri_reads_with_read_routing(
