@@ -58,7 +58,11 @@ class ProbeResult(BaseModel):
         return "25" in self.cypher_versions
 
     def summary(self) -> str:
-        apoc = f"APOC {self.apoc_version}" if self.apoc_present else "no APOC"
+        apoc = (
+            ("APOC " + (self.apoc_version or "(version not read)"))
+            if self.apoc_present
+            else "no APOC"
+        )
         return (
             f"Neo4j {self.version} {self.edition} at {self.address}, database "
             f"'{self.database}', {len(self.databases)} database(s), {apoc}, "
@@ -95,7 +99,9 @@ def check_supported(version: str, address: str) -> None:
         )
 
 
-async def probe_connection(client: GraphClient, *, pings: int = 3) -> ProbeResult:
+async def probe_connection(
+    client: GraphClient, *, pings: int = 3, apoc_version: bool = True
+) -> ProbeResult:
     """Verify the connection, then read version, databases, APOC and latency.
 
     `pings` round trips of RETURN 1 measure the latency (its median): Test connection shows
@@ -128,7 +134,7 @@ async def probe_connection(client: GraphClient, *, pings: int = 3) -> ProbeResul
         )
     )
     ping_task = asyncio.ensure_future(ping())
-    apoc_task = asyncio.ensure_future(probe_apoc(client, asked))
+    apoc_task = asyncio.ensure_future(probe_apoc(client, asked, version=apoc_version))
     processors_task = asyncio.ensure_future(probe_processors(client, asked))
 
     def list_databases(languages: bool) -> asyncio.Future[list[dict[str, Any]]]:
@@ -195,7 +201,7 @@ async def probe_connection(client: GraphClient, *, pings: int = 3) -> ProbeResul
                 context=client.context(query="databases"),
             )
         await ping_task
-        apoc_version = await apoc_task
+        apoc_present, apoc_found = await apoc_task
         processors = await processors_task
     finally:
         for task in tasks:
@@ -210,8 +216,8 @@ async def probe_connection(client: GraphClient, *, pings: int = 3) -> ProbeResul
         edition=edition,
         database=wanted or "(default)",
         databases=databases,
-        apoc_present=apoc_version is not None,
-        apoc_version=apoc_version,
+        apoc_present=apoc_present,
+        apoc_version=apoc_found,
         latency_ms=round(statistics.median(latencies), 2),
         cypher_versions=cypher_versions,
         default_language=next(
@@ -221,9 +227,12 @@ async def probe_connection(client: GraphClient, *, pings: int = 3) -> ProbeResul
     )
 
 
-async def probe_apoc(client: GraphClient, database: str | None) -> str | None:
-    """APOC's version, "unknown" if it is there but will not say, None if it is absent or
-    this user may not list procedures.
+async def probe_apoc(
+    client: GraphClient, database: str | None, *, version: bool = True
+) -> tuple[bool, str | None]:
+    """(APOC present, its version); the version is "unknown" if APOC will not say, and
+    None when not asked for (`version` False: a run, which needs only the presence, saves
+    the second round trip). Absent, or this user may not list functions: (False, None).
 
     apoc.version is a function (SHOW PROCEDURES never lists it: APOC looked absent on every
     server until this looked among the functions)."""
@@ -233,13 +242,16 @@ async def probe_apoc(client: GraphClient, database: str | None) -> str | None:
             "SHOW FUNCTIONS YIELD name WHERE name = 'apoc.version' RETURN count(*) AS n",
             database=database,
         )
-        if rows and rows[0]["n"]:
-            v = await client.read("apoc.version", "RETURN apoc.version() AS v", database=database)
-            return str(v[0]["v"]) if v else "unknown"
+        if not rows or not rows[0]["n"]:
+            return False, None
+        if not version:
+            return True, None
+        v = await client.read("apoc.version", "RETURN apoc.version() AS v", database=database)
+        return True, str(v[0]["v"]) if v else "unknown"
     except NeoSenseError as exc:
         if exc.code is not ErrorCode.PERMISSION_DENIED:
             raise
-    return None
+    return False, None
 
 
 PROCESSORS_QUERY = (

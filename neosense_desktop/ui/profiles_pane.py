@@ -378,7 +378,11 @@ class ProfilesPane(QWidget):
             self.probe_busy.hide()
         self.last_probe = result
         dbs = ", ".join(d.name for d in result.databases if d.name != "system")
-        apoc = f"APOC {result.apoc_version}" if result.apoc_present else "no APOC"
+        apoc = (
+            ("APOC " + (result.apoc_version or "(version not read)"))
+            if result.apoc_present
+            else "no APOC"
+        )
         self.probe_view.set_text(
             f"✓ Neo4j {result.version} {result.edition}\n"
             f"Databases: {dbs or '(not visible)'}\n{apoc}, {result.latency_ms:.1f} ms"

@@ -189,7 +189,8 @@ class ExtractionRun:
         client = await self._get_client()
         # The first labels wait on the probe: one ping (the latency is only logged here); APOC
         # and the processor count go out with its first read, so they cost no round trip.
-        self._probe = await probe_connection(client, pings=1)  # raises: cannot connect
+        # (A run needs APOC's presence, not its version: a round trip less.)
+        self._probe = await probe_connection(client, pings=1, apoc_version=False)  # raises
         try:
             self._sizes = await read_sizes(
                 lambda name, cypher, params: client.read(name, cypher, params),

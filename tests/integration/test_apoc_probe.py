@@ -1,0 +1,83 @@
+"""APOC on the server: the probe finds it and its version; a run finds it without reading the
+version (a round trip less before its first label). A server started by scripts/neo4j-local
+--apoc, always 5.26 LTS: what is looked at is the probe, whatever the server line under
+test, and APOC's jars are fetched for that release."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from neosense_desktop.core.connection import ConnectionSettings
+from neosense_desktop.core.extraction import ExtractionRun, RunOptions
+from neosense_desktop.core.graph_client import GraphClient, Row
+from neosense_desktop.core.probe import probe_connection
+from tests.neo4j_support import DEFAULT_TEST_VERSION, run_local
+
+pytestmark = pytest.mark.neo4j
+APOC_PORT = int(os.environ.get("NEOSENSE_APOC_TEST_PORT", "7725"))
+PASSWORD = os.environ.get("NEOSENSE_NEO4J_PASSWORD", "neosense-test")
+
+
+@pytest.fixture(scope="module")
+def apoc_uri() -> Iterator[str]:
+    was_running = run_local("status", "--port", str(APOC_PORT)).returncode == 0
+    out = run_local("start", "--apoc", "--version", DEFAULT_TEST_VERSION, "--port", str(APOC_PORT))
+    assert out.returncode == 0, out.stderr
+    yield out.stdout.strip().splitlines()[-1]
+    if not was_running:
+        run_local("stop", "--port", str(APOC_PORT))
+
+
+class _Recording(GraphClient):
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.sent: list[str] = []
+
+    async def read(
+        self, query_name: str, cypher: str, parameters: Mapping[str, Any] | None = None, **kw: Any
+    ) -> list[Row]:
+        self.sent.append(query_name)
+        return await super().read(query_name, cypher, parameters, **kw)
+
+
+def _settings(uri: str) -> ConnectionSettings:
+    return ConnectionSettings.model_validate({"uri": uri, "user": "neo4j"})
+
+
+async def test_the_probe_names_apoc_and_its_version(apoc_uri: str) -> None:
+    async with GraphClient(_settings(apoc_uri), PASSWORD) as client:
+        result = await probe_connection(client, pings=1)
+    assert result.apoc_present is True
+    assert result.apoc_version is not None
+    assert re.match(r"\d+\.\d+", result.apoc_version), result.apoc_version
+    assert f"APOC {result.apoc_version}" in result.summary()
+
+
+async def test_a_run_learns_apoc_is_there_without_reading_its_version(apoc_uri: str) -> None:
+    async with _Recording(_settings(apoc_uri), PASSWORD) as client:
+        result = await probe_connection(client, pings=1, apoc_version=False)
+    assert (result.apoc_present, result.apoc_version) == (True, None)
+    assert "apoc" in client.sent and "apoc.version" not in client.sent
+    assert "APOC (version not read)" in result.summary()
+
+    clients: list[_Recording] = []
+
+    def factory(settings: ConnectionSettings, password: str, query_timeout_s: float) -> Any:
+        clients.append(_Recording(settings, password, query_timeout_s=query_timeout_s))
+        return clients[-1]
+
+    async with ExtractionRun(
+        _settings(apoc_uri),
+        PASSWORD,
+        RunOptions(mode="sampled", activities=["node_labels"]),
+        client_factory=factory,
+    ) as run:
+        report = await run.run()
+    assert report.server.apoc_present is True
+    sent = [name for c in clients for name in c.sent]
+    assert "apoc" in sent and "apoc.version" not in sent
