@@ -15,6 +15,7 @@ from neosense_desktop.core.extraction.planning import (
     ID_REFINE_PROBES,
     probe_id_space,
 )
+from neosense_desktop.core.extraction.sampling import Kind
 from neosense_desktop.core.graph_client import GraphClient, Row
 from tests.neo4j_support import GraphFixture, Neo4jServer
 
@@ -36,6 +37,19 @@ def _truth(graph: GraphFixture, kind: str) -> tuple[int, str, int]:
         "head(collect(left(e, size(e) - size(last(split(e, ':')))))) AS prefix"
     )[0]
     return int(row["high"]), str(row["prefix"]), int(row["n"])
+
+
+async def _probe_recording(server: Neo4jServer, kind: Kind) -> tuple[int, str | None, list[str]]:
+    """probe_id_space's answer, and the name of each read it sent."""
+    sent: list[str] = []
+    async with _client(server) as client:
+
+        async def read(name: str, cypher: str, params: Mapping[str, Any] | None) -> list[Row]:
+            sent.append(name)
+            return await client.read(name, cypher, params)
+
+        found_high, found_prefix = await probe_id_space(read, kind)
+    return found_high, found_prefix, sent
 
 
 def _tolerance(count: int) -> int:
@@ -70,18 +84,11 @@ def _assert_found(graph: GraphFixture, kind: str, found_high: int, high: int, co
 
 @pytest.mark.parametrize("kind", ["nodes", "relationships"])
 async def test_a_dense_store_gives_its_highest_id_and_prefix(
-    graph: GraphFixture, neo4j_server: Neo4jServer, kind: str
+    graph: GraphFixture, neo4j_server: Neo4jServer, kind: Kind
 ) -> None:
     graph.run("UNWIND range(1, 3000) AS i CREATE (:A {i: i})-[:R]->(:B {i: i})")
     high, prefix, count = _truth(graph, kind)
-    sent: list[str] = []
-    async with _client(neo4j_server) as client:
-
-        async def read(name: str, cypher: str, params: Mapping[str, Any] | None) -> list[Row]:
-            sent.append(name)
-            return await client.read(name, cypher, params)
-
-        found_high, found_prefix = await probe_id_space(read, kind)
+    found_high, found_prefix, sent = await _probe_recording(neo4j_server, kind)
     assert found_prefix == prefix
     _assert_found(graph, kind, found_high, high, count)
     # Count, layout and first probes in one read, then two at once; ids freed by earlier
@@ -111,24 +118,17 @@ async def test_a_store_emptied_below_its_top_ids_is_unknown_or_dense_enough(
 
 @pytest.mark.parametrize("kind", ["nodes", "relationships"])
 async def test_a_store_thinned_by_deletes_gives_a_top_that_keeps_id_seeks(
-    graph: GraphFixture, neo4j_server: Neo4jServer, kind: str
+    graph: GraphFixture, neo4j_server: Neo4jServer, kind: Kind
 ) -> None:
     """Nine in ten deleted, spread over the ids: the live ones scatter up to 10x the count
     or more, above every probe's hit. The probe follows them up (its extra rounds): a top
-    that holds every live id, where it answered 'unknown' before, which made every sampled
-    label and type a whole-label scan whatever its size."""
+    that holds all but a few lone ids, where it answered 'unknown' before, which made every
+    sampled label and type a whole-label scan whatever its size."""
     graph.run("UNWIND range(1, 15000) AS i CREATE (:A {i: i})-[:R {i: i}]->(:B {i: i})")
     graph.run("MATCH (a:A)-[r:R]->(b:B) WHERE a.i % 10 <> 0 DELETE r, a, b")
     high, _, count = _truth(graph, kind)
     assert high > 5 * count  # else the server reused ids and this tests nothing new
-    sent: list[str] = []
-    async with _client(neo4j_server) as client:
-
-        async def read(name: str, cypher: str, params: Mapping[str, Any] | None) -> list[Row]:
-            sent.append(name)
-            return await client.read(name, cypher, params)
-
-        found_high, _ = await probe_id_space(read, kind)
+    found_high, _, sent = await _probe_recording(neo4j_server, kind)
     assert 0 < found_high <= 1.2 * high, (found_high, high, count)
     assert len(sent) <= 3 + ID_EXTRA_ROUNDS
     _assert_found(graph, kind, found_high, high, count)
