@@ -171,11 +171,8 @@ def client_factory(
     return make
 
 
-class OldServerClient(GraphClient):
-    """The real client, except that dbms.components() reports `version` (e.g. 4.4.30): a
-    server we cannot run here. Records the name of every query it was asked to send."""
-
-    version = "4.4.30"
+class RecordingClient(GraphClient):
+    """The real client; `sent` holds the name of every query it was asked to send, in order."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -189,6 +186,22 @@ class OldServerClient(GraphClient):
         **kw: Any,
     ) -> list[Row]:
         self.sent.append(query_name)
+        return await super().read(query_name, cypher, parameters, **kw)
+
+
+class OldServerClient(RecordingClient):
+    """The real client, except that dbms.components() reports `version` (e.g. 4.4.30): a
+    server we cannot run here. Records the name of every query it was asked to send."""
+
+    version = "4.4.30"
+
+    async def read(
+        self,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> list[Row]:
         rows = await super().read(query_name, cypher, parameters, **kw)
         if query_name == "components":
             return [{"name": "Neo4j Kernel", "versions": [self.version], "edition": "community"}]

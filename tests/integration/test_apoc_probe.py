@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
-from neosense_desktop.core.graph_client import GraphClient, Row
+from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.probe import probe_connection
+from tests.fault_clients import RecordingClient
 from tests.neo4j_support import DEFAULT_TEST_VERSION, run_local
 
 pytestmark = pytest.mark.neo4j
@@ -33,18 +34,6 @@ def apoc_uri() -> Iterator[str]:
         run_local("stop", "--port", str(APOC_PORT))
 
 
-class _Recording(GraphClient):
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        self.sent: list[str] = []
-
-    async def read(
-        self, query_name: str, cypher: str, parameters: Mapping[str, Any] | None = None, **kw: Any
-    ) -> list[Row]:
-        self.sent.append(query_name)
-        return await super().read(query_name, cypher, parameters, **kw)
-
-
 def _settings(uri: str) -> ConnectionSettings:
     return ConnectionSettings.model_validate({"uri": uri, "user": "neo4j"})
 
@@ -59,16 +48,16 @@ async def test_the_probe_names_apoc_and_its_version(apoc_uri: str) -> None:
 
 
 async def test_a_run_learns_apoc_is_there_without_reading_its_version(apoc_uri: str) -> None:
-    async with _Recording(_settings(apoc_uri), PASSWORD) as client:
+    async with RecordingClient(_settings(apoc_uri), PASSWORD) as client:
         result = await probe_connection(client, pings=1, apoc_version=False)
     assert (result.apoc_present, result.apoc_version) == (True, None)
     assert "apoc" in client.sent and "apoc.version" not in client.sent
     assert "APOC (version not read)" in result.summary()
 
-    clients: list[_Recording] = []
+    clients: list[RecordingClient] = []
 
     def factory(settings: ConnectionSettings, password: str, query_timeout_s: float) -> Any:
-        clients.append(_Recording(settings, password, query_timeout_s=query_timeout_s))
+        clients.append(RecordingClient(settings, password, query_timeout_s=query_timeout_s))
         return clients[-1]
 
     async with ExtractionRun(

@@ -14,6 +14,7 @@ from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient, Row
 from neosense_desktop.core.probe import has_default_language, probe_connection
+from tests.fault_clients import RecordingClient
 from tests.neo4j_support import TEST_VERSION, Neo4jServer
 
 pytestmark = pytest.mark.neo4j
@@ -80,21 +81,19 @@ async def test_missing_database(neo4j_server: Neo4jServer) -> None:
     assert "nosuchdb" in info.value.message
 
 
-class _HeldComponents(GraphClient):
-    """The real client, except that dbms.components() is answered only once SHOW DATABASES
-    has been sent (or after 5 s): a probe that waits for the version before listing the
-    databases (a round trip more on a slow link) shows as that wait."""
+class _HeldComponents(RecordingClient):
+    """The real client, except that dbms.components() is sent only once SHOW DATABASES has
+    been (or after 5 s): a probe that waits for the version before listing the databases
+    (a round trip more on a slow link) shows as that wait."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.sent: list[str] = []
         self.databases_sent = asyncio.Event()
         self.held_s = 0.0
 
     async def read(
         self, query_name: str, cypher: str, parameters: Mapping[str, Any] | None = None, **kw: Any
     ) -> list[Row]:
-        self.sent.append(query_name)
         if query_name == "databases":
             self.databases_sent.set()
         if query_name == "components":
