@@ -57,12 +57,16 @@ class ProbeResult(BaseModel):
     def speaks_cypher_25(self) -> bool:
         return "25" in self.cypher_versions
 
+    @property
+    def apoc_text(self) -> str:
+        """'APOC 5.26.19', 'no APOC', or, for a run's probe (which does not read the
+        version), 'APOC (version not read)'."""
+        if not self.apoc_present:
+            return "no APOC"
+        return f"APOC {self.apoc_version or '(version not read)'}"
+
     def summary(self) -> str:
-        apoc = (
-            ("APOC " + (self.apoc_version or "(version not read)"))
-            if self.apoc_present
-            else "no APOC"
-        )
+        apoc = self.apoc_text
         return (
             f"Neo4j {self.version} {self.edition} at {self.address}, database "
             f"'{self.database}', {len(self.databases)} database(s), {apoc}, "
@@ -111,11 +115,11 @@ async def probe_connection(
     """
     await client.verify()
     # Every read goes out at once (a run waits for the probe before its first labels, and
-    # on a slow link each serial step costs a round trip). SHOW DATABASES yields every
-    # column rather than wait for the version to say whether defaultLanguage is one
-    # (2025.06 on). The ping goes to the database asked for, or the home database, which
-    # the database list then names. Results are looked at in the order their errors
-    # matter.
+    # on a slow link each serial step costs a round trip). SHOW DATABASES takes its columns
+    # (defaultLanguage from 2025.06) from the agent string verify() kept, not from the
+    # version components() will give. The ping goes to the database asked for, or the
+    # home database, which the database list then names. Results are looked at in the
+    # order their errors matter.
     wanted = client.database
     asked = wanted or None  # None: the user's home database
     latencies: list[float] = []

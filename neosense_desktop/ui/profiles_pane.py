@@ -378,14 +378,9 @@ class ProfilesPane(QWidget):
             self.probe_busy.hide()
         self.last_probe = result
         dbs = ", ".join(d.name for d in result.databases if d.name != "system")
-        apoc = (
-            ("APOC " + (result.apoc_version or "(version not read)"))
-            if result.apoc_present
-            else "no APOC"
-        )
         self.probe_view.set_text(
             f"✓ Neo4j {result.version} {result.edition}\n"
-            f"Databases: {dbs or '(not visible)'}\n{apoc}, {result.latency_ms:.1f} ms"
+            f"Databases: {dbs or '(not visible)'}\n{result.apoc_text}, {result.latency_ms:.1f} ms"
         )
         self._set_connection_state(
             f"Connected: Neo4j {result.version} {result.edition} at {result.address}"

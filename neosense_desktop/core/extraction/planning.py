@@ -194,7 +194,8 @@ async def probe_id_space(
     and 0 for a scattered id space in which no sample of `sample_size` would be drawn by
     seeks (None: any size, the space is always followed up).
 
-    Two round trips, the first of them alongside the sizing reads (read_sizes): it counts
+    Two round trips (a read more per round where live ids lie above every probe:
+    _live_ids_above_the_probes), the first alongside the sizing reads (read_sizes): it counts
     the entities (O(1), the count store), reads one element id and, with the prefix the
     server cuts from it (everything before the last ':'), seeks the first spread of
     candidate ids, computed from the count as _id_probes does; the second refines the
