@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.errors import ErrorCode, NeoSenseError
+from ..core.errors import NeoSenseError
 from ..core.logging_setup import REDACTOR
 from ..core.profiles import ENVIRONMENT_PROFILE_ID, ProfilesFileCorrupt
 from ..core.profiles import environment_password as read_environment_password
@@ -302,17 +302,18 @@ class ProfilesPane(QWidget):
         return True
 
     # ------------------------------------------------------------------ passwords
-    async def password_for(self, profile: Profile) -> str:
-        """The profile's password: keyring or session memory, else ask the user once."""
+    async def password_for(self, profile: Profile) -> str | None:
+        """The profile's password: keyring or session memory, else ask the user once.
+
+        None when the person cancelled the prompt: a choice, not an error, so callers say
+        "cancelled" and nothing is logged as a failure.
+        """
         password = await self.services.secrets.aget_password(profile.id)
         if password is None:
             password = await self.ask_password(profile)
         if password is None:
-            raise NeoSenseError(
-                ErrorCode.AUTH_FAILED,
-                f"No password is known for “{profile.name}”.",
-                suggestions=["Edit the connection and enter its password."],
-            )
+            log.info("no password entered for %s: not connecting", profile.connection.address)
+            return None
         REDACTOR.register(password)
         return password
 
@@ -367,6 +368,10 @@ class ProfilesPane(QWidget):
         self._set_connection_state(f"Connecting to {profile.connection.address}…")
         try:
             password = await self.password_for(profile)
+            if password is None:
+                self.probe_view.set_text("Not tested: no password was entered.")
+                self._set_connection_state("Not connected")
+                return None
             result = await self.services.test_connection(profile.connection, password)
         except NeoSenseError as exc:
             log.warning("test connection to %s: %s", profile.connection.address, exc)

@@ -183,6 +183,9 @@ class RunController(QObject):
         if profile is None:
             return []
         password = await self.profiles.password_for(profile)
+        if password is None:
+            self.panel.status.setText("Not planned: no password was entered.")
+            return []
         async with self._make_run(profile.connection, password, self.run_options()) as run:
             plan = await run.plan()
             concurrency = run.concurrency_text()
@@ -206,6 +209,9 @@ class RunController(QObject):
             return None
         options = self.run_options()
         password = await self.profiles.password_for(profile)
+        if password is None:
+            self._prompt_cancelled("no password was entered")
+            return None
         while True:
             try:
                 report = await self._run_once(profile, password, options)
@@ -214,7 +220,7 @@ class RunController(QObject):
                     raise
                 asked = await self.profiles.ask_password(profile, refused=True)
                 if asked is None:
-                    self.panel.status.setText("Not run: the server refused the password.")
+                    self._prompt_cancelled("the server refused the password")
                     return None
                 password = asked
                 continue
@@ -275,6 +281,12 @@ class RunController(QObject):
             f"at {report.server.address}"
         )
         return report
+
+    def _prompt_cancelled(self, why: str) -> None:
+        """The person closed the password prompt: the run is cancelled, not failed."""
+        self.panel.mark_cancelled()
+        self.panel.status.setText(f"Run cancelled: {why}.")
+        self._set_connection_state("Run cancelled")
 
     def _cancelled(self, run: ExtractionRun) -> None:
         self.panel.mark_cancelled()
@@ -357,6 +369,9 @@ class RunController(QObject):
             self.panel.status.setText(exc.message)
             raise
         password = await self.profiles.password_for(profile)
+        if password is None:
+            self.panel.status.setText("Not retried: no password was entered.")
+            return None
         self.panel.rows[activity].set_state("running")
         run = self._make_run(settings, password, options)
         self.current_run = run

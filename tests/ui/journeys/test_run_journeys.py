@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from neosense_desktop.core.errors import NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient
@@ -138,6 +138,36 @@ async def test_journey_wrong_password_asked_again_in_place(graph: GraphFixture) 
         # The password that worked replaced the refused one.
         assert await window.services.secrets.aget_password(profile.id) == graph.server.password
         await screenshot(window, "wrong-password-then-run")
+
+
+async def test_journey_escape_on_the_password_prompt_cancels_the_run(graph: GraphFixture) -> None:
+    """Closing the prompt is a choice, not an error: no warning box, no "error was
+    logged", no ERROR line or traceback; the Run tab says "Run cancelled"."""
+    graph.run(SMALL)
+    async with open_window() as window:
+        profile = await add_profile(window, graph.server)
+        await window.services.secrets.adelete_password(profile.id)
+        await press(window, Qt.Key.Key_F5)
+        dialog = await wait_for_widget(QInputDialog, "password-dialog", 60)
+        assert "refused" not in dialog.labelText()
+        await press(dialog, Qt.Key.Key_Escape)
+        await wait_run_ends(window, "Run cancelled")
+        assert_idle(window)
+        assert run_status(window) == "Run cancelled: no password was entered."
+        assert window.connection_status.text() == "Run cancelled"
+        assert not window.statusBar().currentMessage(), window.statusBar().currentMessage()
+        assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+        log_text = window.log_panel.text.toPlainText()
+        assert "ERROR" not in log_text and "Traceback" not in log_text, log_text[-2000:]
+        await screenshot(window, "password-prompt-cancelled")
+
+        # The next F5 asks again and runs: cancelling left nothing behind.
+        await press(window, Qt.Key.Key_F5)
+        dialog = await wait_for_widget(QInputDialog, "password-dialog", 60)
+        dialog.setTextValue(graph.server.password)
+        dialog.accept()
+        await wait_run_ends(window)
+        assert_idle(window)
 
 
 async def test_journey_failed_run_does_not_show_the_previous_plan(graph: GraphFixture) -> None:
