@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -37,6 +36,7 @@ from ..core.connection import ConnectionSettings
 from ..core.errors import NeoSenseError
 from ..core.profiles import Profile
 from .error_text import ErrorView
+from .seconds_box import SecondsSpinBox
 
 if TYPE_CHECKING:  # core.probe imports the driver, which loads after the first paint
     from ..core.probe import ProbeResult
@@ -99,9 +99,8 @@ class ProfileEditor(QDialog):
         self.keyring_note.setVisible(not keyring_available)
         self.database = QLineEdit(self)
         self.database.setPlaceholderText("(server default)")
-        self.timeout = QDoubleSpinBox(self)
+        self.timeout = SecondsSpinBox(self, decimals=1)
         self.timeout.setRange(0.5, 600)
-        self.timeout.setSuffix(" s")
         self.timeout.setValue(10.0)
 
         self.encrypted = QCheckBox("&Encrypt (TLS) with a plain neo4j:// or bolt:// URI", self)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from .error_text import headline, in_words
 from .icons import action_icon
 from .plain_text import set_plain_tooltip
 from .run_panel import RunPanel
+from .seconds_box import SecondsSpinBox
 from .services import Tab
 
 if TYPE_CHECKING:  # pydantic, the models and the driver (runner) load after the first paint
@@ -89,11 +89,9 @@ class RunController(QObject):
         self.sample_size.setRange(1, 10_000_000)
         self.sample_size.setValue(1000)
         self.sample_size.setGroupSeparatorShown(True)
-        self.query_timeout = QDoubleSpinBox(options)
+        self.query_timeout = SecondsSpinBox(options, decimals=3)
         self.query_timeout.setRange(0.001, 86_400)
-        self.query_timeout.setDecimals(3)
         self.query_timeout.setValue(60.0)
-        self.query_timeout.setSuffix(" s")
         # 0 is auto (RunOptions' AUTO): the spin box shows it as "Auto".
         self.parallel_queries = QSpinBox(options)
         self.parallel_queries.setObjectName("parallel-queries")
