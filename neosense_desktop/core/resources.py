@@ -19,3 +19,7 @@ def resources_dir() -> Path:
 
 def report_schema_path() -> Path:
     return resources_dir() / "report.schema.json"
+
+
+def user_guide_path() -> Path:
+    return resources_dir() / "user-guide.md"

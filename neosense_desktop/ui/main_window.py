@@ -221,8 +221,17 @@ class MainWindow(QMainWindow):
         self.act_cancel = self._action("&Cancel run", r.cancel_clicked, "Esc", "cancel")
         self.act_fit = self._action("&Fit schema", self.results.schema_view.fit, "Ctrl+0")
         self.act_about = self._action("&About NeoSense", self.show_about)
+        self.act_shortcuts = self._action(
+            "&Keyboard shortcuts", self.show_shortcuts, QKeySequence("Ctrl+/")
+        )
+        self.act_guide = self._action("&User guide", self.show_user_guide, sk.HelpContents)
+        self.act_diagnostics = self._action("Copy &diagnostics", self.copy_diagnostics)
         for tab in Tab:
-            self._action(f"Tab {tab + 1}", self._tab_switcher(tab), QKeySequence(f"Alt+{tab + 1}"))
+            self._action(
+                f"Show the {tab.name.title()} tab",
+                self._tab_switcher(tab),
+                QKeySequence(f"Alt+{tab + 1}"),
+            )
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -249,7 +258,11 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_fit)
         view_menu.addAction(self.act_log)
-        bar.addMenu("&Help").addAction(self.act_about)
+        help_menu = bar.addMenu("&Help")
+        for a in (self.act_guide, self.act_shortcuts, self.act_diagnostics):
+            help_menu.addAction(a)
+        help_menu.addSeparator()
+        help_menu.addAction(self.act_about)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
         for a in (self.act_open, self.act_save, self.act_test, self.act_run, self.act_cancel):
@@ -370,19 +383,43 @@ class MainWindow(QMainWindow):
             self.error_dialogs.remove(box)
         box.deleteLater()
 
+    def _server_version(self) -> str | None:
+        probe, report = self.profiles.last_probe, self.results.report
+        if probe is not None:
+            return f"{probe.version} {probe.edition}"
+        if report is not None:
+            return f"{report.server.version} {report.server.edition}"
+        return None
+
     def show_about(self) -> None:
         from .about import AboutDialog
 
-        server = None
-        probe, report = self.profiles.last_probe, self.results.report
-        if probe is not None:
-            server = f"{probe.version} {probe.edition}"
-        elif report is not None:
-            server = f"{report.server.version} {report.server.edition}"
         keyring = self.services.secrets.backend_name
-        dialog = AboutDialog(self, server_version=server, keyring=keyring)
+        dialog = AboutDialog(self, server_version=self._server_version(), keyring=keyring)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def show_shortcuts(self) -> None:
+        from .help_dialogs import ShortcutsDialog, shortcut_rows
+
+        dialog = ShortcutsDialog(self, shortcut_rows(self.actions()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_user_guide(self) -> None:
+        from .help_dialogs import UserGuideDialog
+
+        dialog = UserGuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def copy_diagnostics(self) -> None:
+        """Help > Copy diagnostics: what a bug report needs, never a password."""
+        from .help_dialogs import diagnostics_text
+
+        text = diagnostics_text(self._server_version(), self.services.secrets.backend_name)
+        QGuiApplication.clipboard().setText(text)
+        self.show_message("Diagnostics copied: versions, platform and paths (no password).")
 
     # ================================================================ drops
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
