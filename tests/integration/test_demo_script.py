@@ -58,6 +58,20 @@ def test_the_whole_demo_stops_before_the_server_and_never_runs_the_cli(tmp_path:
     assert done.stdout == ""  # and no `probe` output in its place
 
 
+def test_the_stop_hint_carries_a_moved_port(tmp_path: Path) -> None:
+    """After `NEOSENSE_DEMO_PORT=7743 make demo`, a bare `make demo-stop` stops nothing."""
+    moved = _demo(tmp_path, "--stop-hint", broken=False)
+    assert moved.stdout.strip() == "NEOSENSE_DEMO_PORT=7743 make demo-stop"
+    env = {**_env(tmp_path, False), "NEOSENSE_DEMO_PORT": "7687"}
+    default = subprocess.run(
+        ["bash", str(DEMO), "--stop-hint"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert default.stdout.strip() == "make demo-stop"
+    # The Makefile's demo-stop reads the same variable, so the hint stops that server.
+    makefile = (REPO / "Makefile").read_text()
+    assert "stop --port $${NEOSENSE_DEMO_PORT:-7687}" in makefile
+
+
 def test_the_qt_libraries_are_the_same_in_the_demo_the_readme_and_ci() -> None:
     demo = DEMO.read_text()
     listed = re.search(r'QT_DEBIAN_PACKAGES="([^"]+)"', demo)
