@@ -60,3 +60,18 @@ def count_text(count: int | None, p: Provenance | None = None) -> str:
     if count is None:
         return "–"
     return f"~{count:,}" if is_estimate(p) else f"{count:,}"
+
+
+def duration_text(seconds: float) -> str:
+    """A duration as people read it: "0.3 ms", "45 ms", "1.2 s", "2 min 5 s"."""
+    if seconds < 0.001:
+        return f"{seconds * 1000:.1g} ms" if seconds >= 0.00005 else "under 0.1 ms"
+    if seconds < 0.1:
+        return f"{seconds * 1000:.2g} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"

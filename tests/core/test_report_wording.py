@@ -56,3 +56,23 @@ def test_exports_state_the_windows_multi_label_rule() -> None:
     report = make_report()
     assert escape(wording.MULTI_LABEL_RULE) in render(report, "html")
     assert md(wording.MULTI_LABEL_RULE) in render(report, "markdown")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.00001, "under 0.1 ms"),
+        (0.00026, "0.3 ms"),
+        (0.0042, "4.2 ms"),
+        (0.045, "45 ms"),
+        (0.3, "0.3 s"),
+        (1.24, "1.2 s"),
+        (42.4, "42 s"),
+        (60, "1 min"),
+        (125, "2 min 5 s"),
+        (7200, "2 h"),
+        (7260, "2 h 1 min"),
+    ],
+)
+def test_durations_read_as_people_write_them(seconds: float, text: str) -> None:
+    assert wording.duration_text(seconds) == text

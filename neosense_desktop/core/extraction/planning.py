@@ -22,6 +22,7 @@ from ..cypher import escape_name, subquery
 from ..errors import NeoSenseError
 from ..graph_client import Row
 from ..report import PlanItem
+from ..wording import duration_text
 from .context import PRIORITY_SHARED, RunContext, Sizes
 from .options import RunOptions
 from .sampling import Kind, describe_sample, seek_ids_needed
@@ -545,7 +546,7 @@ def _item(
             subject=subject,
             method="exact",
             estimated_rows=size,
-            reason=f"{size} {reason} read in full",
+            reason=f"{size:,} {reason if size != 1 else reason[:-1]} read in full",
         )
     sample, how = describe_sample(size, options.sample_size, id_high, reason)
     return PlanItem(
@@ -561,9 +562,9 @@ def _unlabeled_item(options: RunOptions, node_count: int) -> PlanItem:
             subject="*",
             method="exact",
             estimated_rows=node_count,
-            reason=f"patterns with an unlabeled end: a scan of all {node_count} node ids "
-            f"(~{seconds:.2g} s), then the unlabeled nodes' relationships; none when the "
-            "count store proves every end labeled",
+            reason=f"patterns with an unlabeled end: a scan of all {node_count:,} node ids "
+            f"(about {duration_text(seconds)}), then the unlabeled nodes' relationships; "
+            "none when the count store proves every end labeled",
         )
     most = (
         UNLABELED_SCAN_SAMPLED_MAX_NODES if options.mode == "sampled" else UNLABELED_SCAN_MAX_NODES
@@ -574,7 +575,7 @@ def _unlabeled_item(options: RunOptions, node_count: int) -> PlanItem:
         method="count_store",
         estimated_rows=0,
         reason="patterns with an unlabeled end: from the type samples, no scan of every node "
-        f"(more than {most} nodes in {options.mode} mode); "
+        f"(more than {most:,} nodes in {options.mode} mode); "
         "the report notes which types may have more",
     )
 
@@ -590,7 +591,7 @@ def _profiled(item: PlanItem, count: int, options: RunOptions) -> PlanItem:
     return item.model_copy(
         update={
             "reason": f"{item.reason}; value statistics (profiles and string checks) from a "
-            f"spread sample of {profile_sample_size(options)}"
+            f"spread sample of {profile_sample_size(options):,}"
         }
     )
 
@@ -606,7 +607,7 @@ def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
                 subject="*",
                 method="count_store",
                 estimated_rows=len(sizes.label_counts),
-                reason="label tokens and count-store counts, O(1) each",
+                reason="label names and their counts from the count store, no scan",
             )
         )
     if "relationship_types" in wanted:
@@ -649,7 +650,7 @@ def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
             )
     census_exact = census_is_exact(options, sizes)
     census_rows, census_how = (
-        (sizes.node_count, f"every one of {sizes.node_count} nodes")
+        (sizes.node_count, f"every one of {sizes.node_count:,} nodes")
         if census_exact
         else describe_sample(
             sizes.node_count, census_sample_size(options), sizes.node_id_high, "nodes"

@@ -170,8 +170,8 @@ def describe_sample(count: int, sample_size: int, id_high: int, kind: Kind) -> t
     k = min(count, sample_size)
     needed = seek_ids_needed(count, sample_size, id_high, kind)
     if needed is not None:
-        return k, f"{k} of {count} {kind} by random id seek ({needed} ids)"
-    return k, f"about {k} of {count} {kind} by hashed id scan (1 in {max(1, count // k)})"
+        return k, f"{k:,} of {count:,} {kind} by random id seek ({needed:,} ids)"
+    return k, f"about {k:,} of {count:,} {kind} by hashed id scan (1 in {max(1, count // k):,})"
 
 
 # The element-id list, built by the server (NodeByElementIdSeek / RelationshipByElementIdSeek

@@ -91,7 +91,7 @@ async def _read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
 
 
 async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
-    progress.start(4, "reading totals")
+    progress.start(4, "reading the node and relationship totals")
     ctx.prefetch("census", lambda: node_census(ctx, ACTIVITY))  # the longest read: start now
     sizes = ctx.sizes
     count_store = Provenance(method="count_store")
@@ -110,7 +110,7 @@ async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgres
         property_key_count=Provenance(method="count_store"),  # token store, O(1)
     )
     out.statistics = stats
-    progress.advance("totals read", nodes=sizes.node_count)
+    progress.advance("node and relationship totals read", nodes=sizes.node_count)
 
     out.indexes = await read_indexes(ctx, ACTIVITY)
     out.constraints = await read_constraints(ctx, ACTIVITY)
