@@ -194,8 +194,7 @@ class RunController(QObject):
     def _clear_panel(self, options: RunOptions) -> None:
         self.panel_report = None
         self.panel.reset(options.activities)
-        self.panel.plan_table.setRowCount(0)
-        self.panel.plan_summary.setText("")
+        self.panel.clear_plan()
 
     async def run_extraction(self) -> Report | None:
         """Plan, show the plan, run, show the report, save it to the run store.

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -20,19 +20,24 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.report_constants import ACTIVITY_NAMES
+from ..core.wording import duration_text
 from .plain_text import plain_label
-from .wording import activity_title, counters_text
+from .plan_model import COL_ACTIVITY, COL_HOW, COL_ROWS, COL_SUBJECT, COL_WHY, PlanTableModel
+from .wording import activity_title, counters_text, plural
 
 if TYPE_CHECKING:
     from ..core.extraction.progress import ProgressEvent
     from ..core.report import ActivityError, ActivityResult, PlanItem
+
+# Above this many plan rows, rows stay one line high (their whole "Why" in the tooltip):
+# measuring every wrapped row of a plan for thousands of labels would stall the window.
+WRAP_ROWS_MAX = 1_000
 
 STATE_TEXT = {
     "waiting": "waiting",
@@ -137,13 +142,18 @@ class RunPanel(QWidget):
         self.status = plain_label("Press F5 to run an extraction on the selected connection.", self)
         self.status.setWordWrap(True)
         self.status.setObjectName("run-status")
-        self.plan_table = QTableWidget(0, 5, self)
-        self.plan_table.setHorizontalHeaderLabels(
-            ["Activity", "Subject", "Method", "Estimated rows", "Why"]
-        )
+        self.plan_model = PlanTableModel(self)
+        self.plan_table = QTableView(self)
+        self.plan_table.setModel(self.plan_model)
+        self.plan_table.setObjectName("plan-table")
         self.plan_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.plan_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.plan_table.verticalHeader().hide()
-        self.plan_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.plan_table.setWordWrap(True)
+        header = self.plan_table.horizontalHeader()
+        for col in (COL_ACTIVITY, COL_SUBJECT, COL_HOW, COL_ROWS):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_WHY, QHeaderView.ResizeMode.Stretch)
         self.plan_table.setAccessibleName("Plan")
         self.plan_table.setMinimumHeight(160)
         self.plan_summary = plain_label("", self)
@@ -178,35 +188,36 @@ class RunPanel(QWidget):
 
     def show_plan(self, plan: Sequence[PlanItem], concurrency: str = "") -> None:
         """The plan's steps, and under the summary how many queries run at once."""
-        self.plan_table.setRowCount(len(plan))
+        self.plan_model.set_plan(plan)
         exact = sampled = 0
         rows_total = 0
-        for i, item in enumerate(plan):
-            values: list[str] = [
-                activity_title(item.activity),
-                item.subject,
-                item.method,
-                f"{item.estimated_rows:,}",
-                item.reason,
-            ]
-            for col, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                if col == 3:
-                    cell.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.plan_table.setItem(i, col, cell)
+        for item in plan:
             rows_total += item.estimated_rows
             if item.method == "sampled":
                 sampled += 1
             else:
                 exact += 1
-        self.plan_table.resizeColumnsToContents()
+        self.fit_plan_rows()
         self.plan_summary.setText(
-            f"{len(plan)} steps: {exact} exact or from the count store, {sampled} sampled; "
-            f"about {rows_total:,} entities to read."
+            f"{plural(len(plan), 'step')}: {exact:,} read in full or from the count store, "
+            f"{sampled:,} from a sample; about {plural(rows_total, 'entity', 'entities')} to read."
             + (f"\n{concurrency[:1].upper()}{concurrency[1:]}." if concurrency else "")
         )
+
+    def clear_plan(self) -> None:
+        self.plan_model.clear()
+        self.plan_summary.setText("")
+
+    def fit_plan_rows(self) -> None:
+        """Rows as tall as their wrapped "Why", so it reads whole. Done once per plan (not
+        a ResizeToContents header, which re-measures every row on every change); past
+        WRAP_ROWS_MAX rows they stay one line high, the whole text in the tooltip."""
+        if self.plan_model.rowCount() <= WRAP_ROWS_MAX:
+            self.plan_table.resizeRowsToContents()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_plan_rows()  # a wider Why column wraps into fewer lines
 
     def on_progress(self, event: ProgressEvent) -> None:
         row = self.rows.get(event.activity)
@@ -215,12 +226,14 @@ class RunPanel(QWidget):
         row.fraction = 1.0 if event.state in ("succeeded", "skipped") else event.fraction
         row.bar.setValue(int(max(0.0, min(1.0, row.fraction)) * 1000))
         row.set_state(event.state)
-        row.elapsed.setText(f"{event.elapsed_s:.1f} s" if event.elapsed_s else "")
+        row.elapsed.setText(duration_text(event.elapsed_s) if event.elapsed_s else "")
         row.counts.setText(counters_text(event.counts))
         if event.state == "failed":
             row.show_error(None, event.message)
         if event.message and event.state == "running":
-            self.status.setText(event.message)
+            # "Statistics and indexes: node and relationship totals read", not the bare
+            # message, which reads as if it spoke for the whole run.
+            self.status.setText(f"{row.title.text()}: {event.message}")
         self._update_overall()
 
     def _update_overall(self) -> None:
@@ -240,7 +253,7 @@ class RunPanel(QWidget):
                 continue
             state = result.status.value
             row.set_state(state)
-            row.elapsed.setText(f"{result.duration_s:.1f} s")
+            row.elapsed.setText(duration_text(result.duration_s))
             if state == "failed":
                 row.show_error(result.error)
         self._update_overall()

@@ -61,7 +61,7 @@ async def test_run_fills_the_tree_as_the_database_says(graph: GraphFixture, qtbo
         assert report is not None
 
         # Plan and per-activity progress were shown.
-        assert window.runs.panel.plan_table.rowCount() == len(report.plan) > 0
+        assert window.runs.panel.plan_model.rowCount() == len(report.plan) > 0
         assert all(row.state == "succeeded" for row in window.runs.panel.rows.values())
         assert window.runs.panel.overall.value() == 1000
 

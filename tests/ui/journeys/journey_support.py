@@ -60,7 +60,7 @@ async def wait_running(window: MainWindow) -> None:
     """Until the plan is shown and Cancel is offered: the activities are under way."""
     await wait_for(
         lambda: (
-            window.runs.panel.plan_table.rowCount() > 0 and window.runs.cancel_button.isEnabled()
+            window.runs.panel.plan_model.rowCount() > 0 and window.runs.cancel_button.isEnabled()
         ),
         RUN_TIMEOUT_S,
         "the plan to show while Cancel is offered",

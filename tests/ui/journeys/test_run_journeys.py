@@ -45,7 +45,7 @@ async def test_journey_f5_twice_both_runs_saved(graph: GraphFixture) -> None:
         await wait_run_ends(window)
         assert_idle(window)
         await wait_for(lambda: window.files.recent_list.count() == 1, 10, "first run listed")
-        first_plan_rows = window.runs.panel.plan_table.rowCount()
+        first_plan_rows = window.runs.panel.plan_model.rowCount()
         assert first_plan_rows > 0
 
         await press(window, Qt.Key.Key_F5)  # the defect: F5 did nothing after the first run
@@ -176,13 +176,13 @@ async def test_journey_failed_run_does_not_show_the_previous_plan(graph: GraphFi
         profile = await add_profile(window, graph.server)
         await press(window, Qt.Key.Key_F5)
         await wait_run_ends(window)
-        assert window.runs.panel.plan_table.rowCount() > 0
+        assert window.runs.panel.plan_model.rowCount() > 0
         await window.services.secrets.aset_password(profile.id, "not-the-password")
         await press(window, Qt.Key.Key_F5)
         dialog = await wait_for_widget(QInputDialog, "password-dialog", 60)
         dialog.reject()
         await wait_for(lambda: window.runs.run_button.isEnabled(), 20, "Run enabled")
-        assert window.runs.panel.plan_table.rowCount() == 0
+        assert window.runs.panel.plan_model.rowCount() == 0
         assert window.runs.panel.plan_summary.text() == ""
         assert_idle(window)
         await screenshot(window, "failed-run-no-old-plan")
