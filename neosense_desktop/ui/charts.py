@@ -1,4 +1,4 @@
-"""Two small charts for the Overview, painted with QPainter (no QtCharts, which is in Addons).
+"""Bar charts for the Overview, painted with QPainter (no QtCharts, which is in Addons).
 
 BarChart draws horizontal bars with a title, names on the left and values on the right; a
 logarithmic scale is used when values span more than three orders of magnitude, as label
@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from .icons import KIND_COLORS
 from .plain_text import set_plain_tooltip
 
 if TYPE_CHECKING:
@@ -131,28 +130,3 @@ def degree_items(report: Report | None) -> list[tuple[str, float]]:
         )
         if value is not None
     ]
-
-
-class OverviewCharts(QWidget):
-    """Label sizes and degree distribution, side by side."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label_sizes = BarChart("Label sizes (nodes)", KIND_COLORS["label"], self)
-        self.degrees = BarChart(
-            "Degree distribution (relationships per node)",
-            KIND_COLORS["relationship_type"],
-            self,
-        )
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label_sizes)
-        layout.addWidget(self.degrees)
-
-    def show_report(self, report: Report | None) -> None:
-        self.label_sizes.set_items(label_size_items(report), "No labels")
-        hidden = max(0, len(report.labels) - MAX_BARS) if report is not None else 0
-        self.label_sizes.title = "Label sizes (nodes)" + (
-            f", largest {MAX_BARS} of {MAX_BARS + hidden}" if hidden else ""
-        )
-        self.degrees.set_items(degree_items(report), "No degree statistics")

@@ -24,18 +24,20 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from .charts import OverviewCharts
 from .details_document import details_html
+from .overview_dashboard import OverviewDashboard
 from .report_filter import ReportFilterProxy, search_texts_steps
 from .report_nodes import COLUMNS, NodeKey, is_schema_key, node_json, row_text, section_of
 from .report_sections import prebuild_steps
@@ -100,10 +102,17 @@ class ResultsPane(QObject):
         self.overview_text.setWordWrap(True)
         self.overview_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.overview_text.setObjectName("overview-text")
-        self.charts = OverviewCharts(self.overview)
+        self.overview_text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.dashboard = OverviewDashboard(self.overview_text)
+        self.dashboard.open_key.connect(self.open_in_results)
+        # On a small screen the dashboard scrolls rather than squeezing its parts.
+        scroller = QScrollArea(self.overview)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(self.dashboard)
         ov_layout = QVBoxLayout(self.overview)
-        ov_layout.addWidget(self.overview_text)
-        ov_layout.addWidget(self.charts, 1)
+        ov_layout.setContentsMargins(0, 0, 0, 0)
+        ov_layout.addWidget(scroller, 1)
 
         self.results = QWidget(parent)
         self.filter_edit = QLineEdit(self.results)
@@ -185,7 +194,7 @@ class ResultsPane(QObject):
         await asyncio.sleep(0)
         if self.report is not report:
             return
-        self.charts.show_report(report)
+        self.dashboard.show_report(report)
         self.overview_text.setText(overview_html(report, source))
         self.report_status.setText(
             f"{report.server.database} on {report.server.address}, "
@@ -242,7 +251,7 @@ class ResultsPane(QObject):
         self.report, self.source = None, ""
         self.tree_model.set_report(None)
         self.details.clear()
-        self.charts.show_report(None)
+        self.dashboard.show_report(None)
         self.overview_text.setText("No report yet.")
         self.report_status.setText("")
         self.schema_view.show_report(None, None)
@@ -273,7 +282,7 @@ class ResultsPane(QObject):
             self.tree.expand(self.proxy.index(0, 0))  # Overview
             self.tree.expand(self.proxy.index(1, 0))  # Labels: what a person waits for
             self.schema_view.show_waiting("The schema picture is drawn when the run ends.")
-        self.charts.show_report(report)
+        self.dashboard.show_report(report)
         self.overview_text.setText(overview_html(report, self.source, partial=True))
         self.report_status.setText(
             f"{report.server.database} on {report.server.address}, "
@@ -397,6 +406,12 @@ class ResultsPane(QObject):
     def _header_titles_changed(self) -> None:
         # The header alone re-reads its titles (see ReportTreeModel.set_header_section).
         self.tree.header().headerDataChanged(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
+    def open_in_results(self, key: NodeKey) -> None:
+        """From the Overview: show this item in the Results tab, selected."""
+        if self.select_in_tree(tuple(key)):
+            self._show_tab(Tab.RESULTS)
+            self.tree.setFocus()
 
     def select_in_tree(self, key: NodeKey) -> bool:
         """Select the tree item with this key (from a click in the schema picture)."""
