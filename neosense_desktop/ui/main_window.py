@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -53,6 +54,7 @@ from .results_pane import ResultsPane
 from .run_controller import RunController
 from .services import Tab
 from .tasks import TaskRegistry
+from .welcome import WelcomePane
 
 if TYPE_CHECKING:
     from .services import WindowServices
@@ -134,7 +136,14 @@ class MainWindow(QMainWindow):
 
     # ================================================================ construction
     def _build_tabs(self) -> None:
-        self.tabs.addTab(self.results.overview, "&Overview")
+        # The Overview tab: a welcome until there is a report to show.
+        self.welcome = WelcomePane(self.tabs)
+        self.welcome.new_connection.connect(lambda: self.act_new.trigger())
+        self.welcome.open_report.connect(lambda: self.act_open.trigger())
+        self.overview_stack = QStackedWidget(self.tabs)
+        self.overview_stack.addWidget(self.welcome)
+        self.overview_stack.addWidget(self.results.overview)
+        self.tabs.addTab(self.overview_stack, "&Overview")
         self.tabs.addTab(self.results.results, "Re&sults")
         self.tabs.addTab(self.results.schema_view, "Sc&hema")
         # Scrolls rather than squeezing activity rows and their error messages.
@@ -296,6 +305,12 @@ class MainWindow(QMainWindow):
             a.setEnabled(has_report)
         # Only once the shown report's picture is drawn (a report without labels has none).
         self.act_save_picture.setEnabled(self.results.schema_view.savable)
+        self._update_welcome(profile.name if profile is not None else None, running)
+
+    def _update_welcome(self, selected: str | None, running: bool) -> None:
+        showing = self.results.report is not None or running
+        self.overview_stack.setCurrentIndex(1 if showing else 0)
+        self.welcome.set_connections(self.profiles.profile_list.count(), selected)
 
     # ================================================================ log, LLM schema
     def toggle_log(self) -> None:
