@@ -51,6 +51,7 @@ from .log_panel import LogPanel
 from .profiles_pane import ProfilesPane
 from .report_files import ReportFiles
 from .results_pane import ResultsPane
+from .row_preview import RowPreviewer
 from .run_controller import RunController
 from .services import Tab
 from .tasks import TaskRegistry
@@ -118,6 +119,15 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.compare = ComparePane(self.tasks, self.results, self.files, self.show_tab, self)
+        self.previewer = RowPreviewer(
+            services,
+            self.tasks,
+            self.profiles,
+            self.results,
+            self.runs.values_policy,
+            self.show_message,
+            self,
+        )
 
         self._build_tabs()
         self._build_layout()
@@ -228,6 +238,9 @@ class MainWindow(QMainWindow):
         self.act_plan = self._action("Show &plan", r.plan_clicked, "Ctrl+P")
         self.act_run = self._action("&Run", r.run_clicked, "F5", "run")
         self.act_cancel = self._action("&Cancel run", r.cancel_clicked, "Esc", "cancel")
+        self.act_preview = self._action(
+            "Pre&view rows", self.previewer.preview_clicked, QKeySequence("Ctrl+R")
+        )
         self.act_fit = self._action("&Fit schema", self.results.schema_view.fit, "Ctrl+0")
         self.act_about = self._action("&About NeoSense", self.show_about)
         self.act_shortcuts = self._action(
@@ -264,6 +277,8 @@ class MainWindow(QMainWindow):
         run_menu = bar.addMenu("&Run")
         for a in (self.act_test, self.act_plan, self.act_run, self.act_cancel):
             run_menu.addAction(a)
+        run_menu.addSeparator()
+        run_menu.addAction(self.act_preview)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_fit)
         view_menu.addAction(self.act_log)
@@ -305,6 +320,9 @@ class MainWindow(QMainWindow):
             a.setEnabled(has_report)
         # Only once the shown report's picture is drawn (a report without labels has none).
         self.act_save_picture.setEnabled(self.results.schema_view.savable)
+        self.act_preview.setEnabled(
+            has_profile and has_report and not self.tasks.running("preview")
+        )
         self._update_welcome(profile.name if profile is not None else None, running)
 
     def _update_welcome(self, selected: str | None, running: bool) -> None:
@@ -473,6 +491,9 @@ class MainWindow(QMainWindow):
         mode = s.value("run/mode")
         if isinstance(mode, str) and mode_box.findData(mode) >= 0:
             mode_box.setCurrentIndex(mode_box.findData(mode))
+        values = s.value("run/values")
+        if isinstance(values, str) and self.runs.values_box.findData(values) >= 0:
+            self.runs.values_box.setCurrentIndex(self.runs.values_box.findData(values))
         parallel = s.value("run/parallel_queries")
         with contextlib.suppress(TypeError, ValueError):
             if parallel is not None:  # QSpinBox clamps an out-of-range value
@@ -488,6 +509,7 @@ class MainWindow(QMainWindow):
         s.setValue("log/visible", self.act_log.isChecked())
         s.setValue("run/mode", self.runs.mode_box.currentData())
         s.setValue("run/parallel_queries", self.runs.parallel_queries.value())
+        s.setValue("run/values", self.runs.values_policy())
         s.sync()
 
     def changeEvent(self, event: QEvent) -> None:

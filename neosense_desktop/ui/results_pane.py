@@ -407,6 +407,13 @@ class ResultsPane(QObject):
         # The header alone re-reads its titles (see ReportTreeModel.set_header_section).
         self.tree.header().headerDataChanged(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
 
+    def current_key(self) -> NodeKey | None:
+        """The key of the row selected in the Results tree, if any."""
+        current = self.tree.currentIndex()
+        if not current.isValid():
+            return None
+        return self.tree_model.node(self.proxy.mapToSource(current)).key
+
     def open_in_results(self, key: NodeKey) -> None:
         """From the Overview: show this item in the Results tab, selected."""
         if self.select_in_tree(tuple(key)):

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pydantic, the models and the driver (runner) load after the
     from ..core.extraction.options import RunOptions
     from ..core.extraction.runner import ExtractionRun
     from ..core.profiles import Profile
-    from ..core.report import PlanItem, Report
+    from ..core.report import PlanItem, Report, ValuesPolicy
     from .profiles_pane import ProfilesPane
     from .report_files import ReportFiles
     from .results_pane import ResultsPane
@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # pydantic, the models and the driver (runner) load after the
 log = logging.getLogger(__name__)
 
 RUN_TASKS = ("run", "retry")
+# The values policy as the Run options offer it (RunOptions.values).
+VALUES_CHOICES = (("Statistics", "stats"), ("Examples", "examples"), ("None", "none"))
 
 
 class RunController(QObject):
@@ -106,10 +108,26 @@ class RunController(QObject):
             "(4 when the server does not say). Lower it on a busy production server so the "
             "metadata read leaves processors for the server's real work; 1 is the gentlest.",
         )
+        self.values_box = QComboBox(options)
+        self.values_box.setObjectName("values-policy")
+        for text, value in VALUES_CHOICES:
+            self.values_box.addItem(text, value)
+        self.values_box.setCurrentIndex(self.values_box.findData("stats"))
+        set_plain_tooltip(
+            self.values_box,
+            "How much of the data's values may leave the database, into the report and the "
+            "window.\n"
+            "Statistics: numbers, dates and lengths (minimum, maximum, histograms); no text "
+            "values.\n"
+            "Examples: adds the most frequent values and example values, and Preview rows "
+            "shows values as they are.\n"
+            "None: names and types only, no profiles; the report is safe to share.",
+        )
         form.addRow("&Mode:", self.mode_box)
         form.addRow("S&ample size:", self.sample_size)
         form.addRow("&Parallel queries:", self.parallel_queries)
         form.addRow("Query t&imeout:", self.query_timeout)
+        form.addRow("Va&lues:", self.values_box)
         self.run_button = QPushButton("&Run (F5)", self.controls)
         self.run_button.setObjectName("run-button")
         self.run_button.clicked.connect(self.run_clicked)
@@ -150,7 +168,12 @@ class RunController(QObject):
             sample_size=self.sample_size.value(),
             query_timeout_s=self.query_timeout.value(),
             max_concurrent_queries=self.parallel_queries.value(),
+            values=self.values_policy(),
         )
+
+    def values_policy(self) -> ValuesPolicy:
+        value = self.values_box.currentData()
+        return value if value in ("none", "stats", "examples") else "stats"
 
     def _make_run(
         self, settings: ConnectionSettings, password: str, options: RunOptions
