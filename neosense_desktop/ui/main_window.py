@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         self.overview_stack.addWidget(self.results.overview)
         self.tabs.addTab(self.overview_stack, "&Overview")
         self.tabs.addTab(self.results.results, "Re&sults")
-        self.tabs.addTab(self.results.schema_view, "Sc&hema")
+        self.tabs.addTab(self.results.schema_pane, "Sc&hema")
         # Scrolls rather than squeezing activity rows and their error messages.
         run_scroll = QScrollArea(self.tabs)
         run_scroll.setWidgetResizable(True)
@@ -468,7 +468,12 @@ class MainWindow(QMainWindow):
 
     # ================================================================ settings / close
     def _splitters(self) -> tuple[QSplitter, ...]:
-        return (self.splitter, self.vertical, self.results.splitter)
+        return (
+            self.splitter,
+            self.vertical,
+            self.results.splitter,
+            self.results.schema_pane.splitter,
+        )
 
     def restore_state(self) -> None:
         s = self.services.settings

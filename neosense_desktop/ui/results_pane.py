@@ -43,6 +43,7 @@ from .report_nodes import COLUMNS, NodeKey, is_schema_key, node_json, row_text, 
 from .report_sections import prebuild_steps
 from .report_tree_model import ReportTreeModel
 from .results_tree import ResultsTree
+from .schema_pane import SchemaPane
 from .schema_view import SchemaView, compute_layout_steps
 from .services import Tab
 from .slices import run_sliced
@@ -154,6 +155,7 @@ class ResultsPane(QObject):
 
         self.schema_view = SchemaView(parent, self.tasks)
         self.schema_view.item_activated.connect(self.select_in_tree)
+        self.schema_pane = SchemaPane(self.schema_view, self.details_of, parent)
 
         # Lives in the window's status bar; it names the server and database of the report.
         self.report_status = QLabel("", parent)
@@ -206,6 +208,7 @@ class ResultsPane(QObject):
         layout = await run_sliced(compute_layout_steps(report))
         if self.report is not report:
             return
+        layout = self.schema_pane.arranged(report, layout)
         for _ in self.schema_view.draw_steps(report, layout):
             await asyncio.sleep(0)
             if self.report is not report:  # a newer report is being drawn
@@ -406,6 +409,14 @@ class ResultsPane(QObject):
     def _header_titles_changed(self) -> None:
         # The header alone re-reads its titles (see ReportTreeModel.set_header_section).
         self.tree.header().headerDataChanged(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+
+    def details_of(self, key: NodeKey) -> str | None:
+        """The details pane's text for a tree key (the Schema tab shows it beside the
+        picture), or None when the tree has no such row."""
+        index = self.tree_model.find(key)
+        if not index.isValid():
+            return None
+        return details_html(self.tree_model.node(index), self.report)
 
     def current_key(self) -> NodeKey | None:
         """The key of the row selected in the Results tree, if any."""

@@ -5,16 +5,18 @@ the caller, in slices on the event loop (compute_layout_steps); this view only p
 Each label has its colour from core/label_palette.py (the exports use the same), and a
 legend names them. Hovering a disc lists its properties; selecting a label dims everything
 but its relationships and neighbours. Pan by dragging, zoom with the wheel or +/-, 0 fits.
-Clicking a label or an arrow emits `item_activated` with the tree key of that item. The
-picture saves as PNG or SVG (the button at the top right, the context menu, or the window's
-File > Save Schema Picture As…, which picks the format from the file name).
+Clicking a label or an arrow emits `item_activated` with the tree key of that item. Discs
+can be dragged; their arrows are routed again (core/schema_routing.py keeps every arrow and
+its name off the discs and names). The picture saves as PNG or SVG (the Save picture button,
+which schema_pane.SchemaPane puts in its bar above the picture, the context menu, or the
+window's File > Save Schema Picture As…, which picks the format from the file name).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -22,7 +24,6 @@ from PySide6.QtCore import (
     QBuffer,
     QByteArray,
     QIODevice,
-    QLineF,
     QPointF,
     QRectF,
     QSize,
@@ -68,6 +69,14 @@ from ..core.errors import ErrorCode, NeoSenseError
 from ..core.files import atomic_write_bytes
 from ..core.label_palette import text_colour_on
 from ..core.schema_layout import layout_schema, layout_steps
+from ..core.schema_routing import (
+    Box,
+    Disc,
+    curve_between,
+    label_spots,
+    place_text,
+    route_bend,
+)
 from .dialogs import run_dialog
 from .plain_text import plain_tooltip
 from .report_nodes import label_key, pattern_key
@@ -84,8 +93,6 @@ MAX_LABELS_DRAWN = 80
 MAX_TOOLTIP_PROPERTIES = 25
 EDGE_COLOUR = QColor(0x70, 0x70, 0x70)
 DIMMED_OPACITY = 0.15
-# Parallel arrows between the same two labels bend this far apart (scene px per step).
-PARALLEL_SPREAD = 56.0
 # Self-loops grow by this much per further type on the same label.
 LOOP_STEP = 30.0
 LEGEND_ROW = 20.0
@@ -157,7 +164,12 @@ class LabelItem(QGraphicsEllipseItem):
         self.setBrush(QBrush(self.colour))
         self._pen = QPen(palette.color(QPalette.ColorRole.WindowText), 1.2)
         self.setPen(self._pen)
+        self.radius = r
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        # Discs can be dragged; their arrows follow (SchemaView.label_moved).
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
+        self.moved: Callable[[str], None] | None = None
         self.key: NodeKey = label_key(node.name)
         self.tooltip_text = tooltip
         self.setToolTip(plain_tooltip(tooltip))
@@ -179,11 +191,23 @@ class LabelItem(QGraphicsEllipseItem):
         else:
             count_text.setVisible(False)
 
+    def disc(self) -> Disc:
+        return Disc(self.name, self.pos().x(), self.pos().y(), self.radius)
+
+    def name_box(self) -> Box:
+        r = self.name_text.sceneBoundingRect()
+        return Box(r.left(), r.top(), r.width(), r.height())
+
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             pen = QPen(self._pen)
             pen.setWidthF(3.5 if value else 1.2)
             self.setPen(pen)
+        elif (
+            change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+            and self.moved is not None
+        ):
+            self.moved(self.name)
         return super().itemChange(change, value)
 
     def paint(
@@ -197,7 +221,9 @@ class LabelItem(QGraphicsEllipseItem):
 
 class EdgeItem(QGraphicsPathItem):
     """One pattern's arrow. `nth` counts earlier arrows between the same two labels (or on
-    the same label, for a self-loop): each bends further out, so none is drawn over another."""
+    the same label, for a self-loop): each bends further out, so none is drawn over another.
+    Its route and its name's place come from core/schema_routing.py (set_route), so that
+    neither crosses a disc or a label's name; dragging a disc routes its arrows again."""
 
     def __init__(
         self,
@@ -211,6 +237,9 @@ class EdgeItem(QGraphicsPathItem):
     ) -> None:
         super().__init__()
         self.start_name, self.end_name = a.name, b.name
+        self.rel_type = rel_type
+        self.nth = nth
+        self.bend = bend  # as asked (parallel arrows fan out); the route may bend further
         self._pen = QPen(EDGE_COLOUR, 1.6)
         self.setPen(self._pen)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -219,13 +248,27 @@ class EdgeItem(QGraphicsPathItem):
             plain_tooltip(f"(:{a.name})-[:{rel_type}]->(:{b.name})\n{count:,} relationships")
         )
         self.setZValue(1)
-        path = QPainterPath()
         # Where along the curve the type's name may go, best first (see place_label).
         self.label_spots: list[QPointF] = []
+        self.head = QGraphicsPathItem(self)
+        self.head.setBrush(QBrush(EDGE_COLOUR))
+        self.head.setPen(QPen(EDGE_COLOUR, 1))
+        text = QGraphicsSimpleTextItem(f"{rel_type} ({count:,})", self)
+        text.setBrush(QBrush(palette.color(QPalette.ColorRole.WindowText)))
+        small = QFont()
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
+        text.setFont(small)
+        self.text = text
+        self.set_route(_disc(a), _disc(b), bend)
+        self.place_label([])
+
+    def set_route(self, a: Disc, b: Disc, bend: float) -> None:
+        """The curve from a to b bent `bend` steps (a loop when a is b), with its head."""
+        path = QPainterPath()
         if a.name == b.name:
             # A loop above the disc, each further loop taller and wider.
             top = QPointF(a.x, a.y - a.radius)
-            h = 36 + nth * LOOP_STEP
+            h = 36 + self.nth * LOOP_STEP
             start = QPointF(a.x - a.radius * 0.5, a.y - a.radius * 0.85)
             end = QPointF(a.x + a.radius * 0.5, a.y - a.radius * 0.85)
             c1 = QPointF(a.x - a.radius - h / 2, top.y() - h)
@@ -235,24 +278,16 @@ class EdgeItem(QGraphicsPathItem):
             self.label_spots = [path.pointAtPercent(0.5)]
             tip, direction = end, QPointF(end.x() - c2.x(), end.y() - c2.y())
         else:
-            p1, p2 = QPointF(a.x, a.y), QPointF(b.x, b.y)
-            line = QLineF(p1, p2)
-            length = max(line.length(), 1.0)
-            ux, uy = (p2.x() - p1.x()) / length, (p2.y() - p1.y()) / length
-            start = QPointF(p1.x() + ux * a.radius, p1.y() + uy * a.radius)
-            end = QPointF(p2.x() - ux * b.radius, p2.y() - uy * b.radius)
-            mid = QPointF((start.x() + end.x()) / 2, (start.y() + end.y()) / 2)
-            ctrl = QPointF(
-                mid.x() - uy * bend * PARALLEL_SPREAD, mid.y() + ux * bend * PARALLEL_SPREAD
-            )
+            curve = curve_between(a, b, bend)
+            start, ctrl, end = (QPointF(*p) for p in (curve.start, curve.control, curve.end))
             path.moveTo(start)
             path.quadTo(ctrl, end)
-            self.label_spots = [
-                path.pointAtPercent(t) for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)
-            ]
+            text = self.text.boundingRect()
+            # Beside the line by half the name's diagonal, so a slanted arrow's name clears it.
+            beside = math.hypot(text.width(), text.height()) / 2 + 4
+            self.label_spots = [QPointF(x, y) for x, y in label_spots(curve, beside)]
             tip, direction = end, QPointF(end.x() - ctrl.x(), end.y() - ctrl.y())
         self.setPath(path)
-        # Arrow head.
         dl = math.hypot(direction.x(), direction.y()) or 1.0
         dx, dy = direction.x() / dl, direction.y() / dl
         head = QPolygonF(
@@ -262,33 +297,22 @@ class EdgeItem(QGraphicsPathItem):
                 QPointF(tip.x() - dx * 10 + dy * 5, tip.y() - dy * 10 - dx * 5),
             ]
         )
-        head_item = QGraphicsPathItem(self)
         head_path = QPainterPath()
         head_path.addPolygon(head)
         head_path.closeSubpath()
-        head_item.setPath(head_path)
-        head_item.setBrush(QBrush(EDGE_COLOUR))
-        head_item.setPen(QPen(EDGE_COLOUR, 1))
-        self.head = head_item
-        text = QGraphicsSimpleTextItem(f"{rel_type} ({count:,})", self)
-        text.setBrush(QBrush(palette.color(QPalette.ColorRole.WindowText)))
-        small = QFont()
-        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
-        text.setFont(small)
-        self.text = text
-        self.place_label([])
+        self.head.setPath(head_path)
 
     def place_label(self, taken: list[QRectF]) -> QRectF:
         """Put the type's name at the first spot along the curve where it overlaps none of
-        the `taken` rectangles (the names of the other arrows between the same labels)."""
+        the `taken` rectangles (discs, label names and the other arrows' names)."""
         br = self.text.boundingRect()
-        rect = QRectF()
-        for spot in self.label_spots:
-            rect = QRectF(
-                spot.x() - br.width() / 2, spot.y() - br.height() / 2, br.width(), br.height()
-            )
-            if not any(rect.intersects(other) for other in taken):
-                break
+        box = place_text(
+            [(p.x(), p.y()) for p in self.label_spots],
+            br.width(),
+            br.height(),
+            [Box(r.left(), r.top(), r.width(), r.height()) for r in taken],
+        )
+        rect = QRectF(box.left, box.top, box.width, box.height)
         self.text.setPos(rect.topLeft())
         return rect
 
@@ -310,6 +334,10 @@ class EdgeItem(QGraphicsPathItem):
         stroker = QPainterPathStroker()
         stroker.setWidth(10)
         return stroker.createStroke(self.path())
+
+
+def _disc(node: LaidOutNode) -> Disc:
+    return Disc(node.name, node.x, node.y, node.radius)
 
 
 class LegendItem(QGraphicsRectItem):
@@ -351,10 +379,12 @@ class SchemaView(QGraphicsView):
     """Signals:
     item_activated(tuple): the tree key (report_nodes.NodeKey) of a clicked label or pattern.
     savable_changed(bool): whether a picture is drawn that can be saved.
+    positions_changed(): a disc was dragged (positions() has where each label is now).
     """
 
     item_activated = Signal(object)
     picture_saved = Signal(str)
+    positions_changed = Signal()
     savable_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None, tasks: TaskRegistry | None = None) -> None:
@@ -373,6 +403,7 @@ class SchemaView(QGraphicsView):
         self.legend: LegendItem | None = None
         self.colours: dict[str, str] = {}
         self.hidden_labels = 0
+        self.label_filter = ""
         # The label or arrow whose neighbourhood is highlighted (None: nothing dimmed).
         self.focus: NodeKey | None = None
         self.database = ""
@@ -476,13 +507,13 @@ class SchemaView(QGraphicsView):
             count = counts.get(name, 0)
             tooltip = label_tooltip_text(name, count, by_name.get(name))
             item = LabelItem(laid, count, self.colours[name], tooltip, palette)
+            item.moved = self.label_moved
             scene.addItem(item)
             self.labels[name] = item
             made += 1
             if made % chunk == 0:
                 yield
         bends: dict[tuple[str, str], int] = defaultdict(int)
-        names_taken: dict[tuple[str, str], list[QRectF]] = defaultdict(list)
         for start, end, rel_type, count in edges:
             if start not in layout or end not in layout:
                 continue
@@ -495,12 +526,12 @@ class SchemaView(QGraphicsView):
             if start > end:
                 bend = -bend
             edge = EdgeItem(layout[start], layout[end], rel_type, count, bend, n, palette)
-            names_taken[pair].append(edge.place_label(names_taken[pair]))
             scene.addItem(edge)
             self.edges.append(edge)
             made += 1
             if made % chunk == 0:
                 yield
+        yield from self.route_steps()
         self._add_legend(nodes, layout, palette)
         self.hidden_labels = max(0, len(report.labels) - len(layout))
         if self.hidden_labels:
@@ -510,8 +541,75 @@ class SchemaView(QGraphicsView):
             )
             rect = scene.itemsBoundingRect()
             note.setPos(rect.left(), rect.top() - 30)
+        if self.label_filter:
+            self.set_label_filter(self.label_filter)
         self._set_savable(True)
         self.fit()
+
+    def route_edges(self, only: set[str] | None = None) -> None:
+        """Route every arrow (or those touching the labels `only`) and place their names."""
+        for _ in self.route_steps(only):
+            pass
+
+    def route_steps(self, only: set[str] | None = None, chunk: int = 24) -> Iterator[None]:
+        """route_edges() in steps (the window's event loop turns between them): each arrow
+        runs around the discs and the names of labels, then each arrow's name goes where it
+        overlaps no disc, label name or other arrow's name. With `only`, the arrows of those
+        labels move and the others stay as they are (a drag)."""
+        discs = {name: item.disc() for name, item in self.labels.items()}
+        names = {name: item.name_box() for name, item in self.labels.items()}
+        moving = [e for e in self.edges if only is None or {e.start_name, e.end_name} & only]
+        for i, edge in enumerate(moving, 1):
+            a, b = discs[edge.start_name], discs[edge.end_name]
+            if a.name == b.name:
+                edge.set_route(a, b, edge.bend)
+            else:
+                # A label's own name hangs below its disc, where its arrows leave from.
+                blocking = [box for n, box in names.items() if n not in (a.name, b.name)]
+                edge.set_route(a, b, route_bend(a, b, edge.bend, list(discs.values()), blocking))
+            if i % chunk == 0:
+                yield
+        taken = [
+            *(
+                QRectF(d.x - d.radius, d.y - d.radius, 2 * d.radius, 2 * d.radius)
+                for d in discs.values()
+            ),
+            *(QRectF(box.left, box.top, box.width, box.height) for box in names.values()),
+        ]
+        if only is not None:
+            kept = set(map(id, moving))
+            taken += [e.text.sceneBoundingRect() for e in self.edges if id(e) not in kept]
+        for i, edge in enumerate(moving, 1):
+            taken.append(edge.place_label(taken))
+            if i % chunk == 0:
+                yield
+
+    def set_label_filter(self, text: str) -> None:
+        """Show only the labels whose name holds `text` (any case), their arrows between
+        shown labels, and dim the legend entries of the others."""
+        needle = text.casefold().strip()
+        shown = {n for n in self.labels if not needle or needle in n.casefold()}
+        self.label_filter = needle
+        for name, item in self.labels.items():
+            item.setVisible(name in shown)
+        for edge in self.edges:
+            edge.setVisible(edge.start_name in shown and edge.end_name in shown)
+        if self.legend is not None:
+            for name, (swatch, entry) in self.legend.entries.items():
+                opacity = 1.0 if name in shown else DIMMED_OPACITY
+                swatch.setOpacity(opacity)
+                entry.setOpacity(opacity)
+
+    def shown_labels(self) -> list[str]:
+        return [name for name, item in self.labels.items() if item.isVisible()]
+
+    def label_moved(self, name: str) -> None:
+        """A disc was dragged: its arrows follow it."""
+        self.route_edges({name})
+        self.positions_changed.emit()
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        return {name: (item.pos().x(), item.pos().y()) for name, item in self.labels.items()}
 
     def _add_legend(
         self, nodes: list[tuple[str, int]], layout: dict[str, LaidOutNode], palette: QPalette
@@ -542,10 +640,6 @@ class SchemaView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        hint = self.save_button.sizeHint()
-        self.save_button.setGeometry(
-            self.viewport().width() - hint.width() - 8, 8, hint.width(), hint.height()
-        )
         if self._needs_fit:
             self.fit()
 
