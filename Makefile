@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv app-venv demo demo-stop test test-matrix lint bundle check-bundle neo4j-start neo4j-stop clean
+.PHONY: venv app-venv demo demo-stop test test-matrix lint bundle check-bundle neo4j-start neo4j-stop clean screenshots
 
 # The developers' venv: the app plus the test, lint and packaging tools.
 venv: $(VENV)/.installed
@@ -40,6 +40,11 @@ MATRIX_VERSION ?= 2026.08.1
 test-matrix: venv
 	NEOSENSE_TEST_NEO4J_VERSION=$(MATRIX_VERSION) QT_QPA_PLATFORM=offscreen \
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-keyring python -m pytest -m 'not graphrag' tests/integration
+
+# The window's journeys with their screenshots, the HTML report in Chromium, and a gallery
+# of them all in artifacts/gallery/index.html (a real Neo4j and keyring, as make test).
+screenshots: venv
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/screenshots $(SCREENSHOTS_ARGS)
 
 demo: app-venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/demo
