@@ -128,20 +128,22 @@ def _labels_text(labels: Any) -> str:
 
 def preview_table(kind: Kind, name: str, rows: Sequence[Row], policy: ValuesPolicy) -> PreviewTable:
     """The rows the query returned as display text, one column per property key (the keys
-    of all rows, in first-seen order), after the labels or the two ends."""
+    of all rows, sorted by name), after the labels or the two ends."""
     keyed: list[dict[str, str]] = []
-    keys: dict[str, None] = {}
+    keys: set[str] = set()
     for row in rows:
         if policy == "examples":
             props = row.get("props") or {}
             cells = {str(k): _display(v) for k, v in props.items()}
         else:
             cells = {str(c["k"]): _cell_text(c, policy) for c in row.get("cells") or []}
-        for k in cells:
-            keys.setdefault(k, None)
+        keys.update(cells)
         keyed.append(cells)
     fixed = ["Labels"] if kind == "label" else ["From", "To"]
-    columns = fixed + list(keys)
+    # Sorted: the server's key order differs from row to row and run to run, and a table
+    # whose columns move between two previews of the same label reads as a different one.
+    ordered = sorted(keys, key=lambda k: (k.casefold(), k))
+    columns = fixed + ordered
     table: list[list[str]] = []
     for row, cells in zip(rows, keyed, strict=True):
         head = (
@@ -149,7 +151,7 @@ def preview_table(kind: Kind, name: str, rows: Sequence[Row], policy: ValuesPoli
             if kind == "label"
             else [_labels_text(row.get("start")), _labels_text(row.get("end"))]
         )
-        table.append(head + [cells.get(k, "") for k in keys])
+        table.append(head + [cells.get(k, "") for k in ordered])
     return PreviewTable(kind=kind, name=name, columns=columns, rows=table, policy=policy)
 
 

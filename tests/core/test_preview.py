@@ -33,18 +33,18 @@ NONE_ROWS: list[dict[str, Any]] = [
 ]
 
 
-def test_examples_show_values_one_column_per_key_in_first_seen_order() -> None:
+def test_examples_show_values_one_column_per_key_sorted_by_name() -> None:
     table = preview_table("label", "Person", EXAMPLES_ROWS, "examples")
-    assert table.columns == ["Labels", "name", "born", "email"]
-    assert table.rows[0] == [":Person:Admin", "Ada", "1815", ""]
-    assert table.rows[1][1] == "x" * 199 + "…"  # cut at MAX_DISPLAY_CHARS
+    assert table.columns == ["Labels", "born", "email", "name"]
+    assert table.rows[0] == [":Person:Admin", "1815", "", "Ada"]
+    assert table.rows[1][3] == "x" * 199 + "…"  # cut at MAX_DISPLAY_CHARS
     assert table.caption.startswith("(:Person): the first 2 rows; values shown as they are")
 
 
 def test_stats_show_numbers_and_lengths_never_text() -> None:
     table = preview_table("label", "Person", STATS_ROWS, "stats")
-    assert table.columns == ["Labels", "name", "born", "tags"]
-    assert table.rows == [[":Person", "(string, 3 characters)", "1815", "(list<string>, 1 item)"]]
+    assert table.columns == ["Labels", "born", "name", "tags"]
+    assert table.rows == [[":Person", "1815", "(string, 3 characters)", "(list<string>, 1 item)"]]
 
 
 def test_none_shows_types_only() -> None:
@@ -56,8 +56,8 @@ def test_none_shows_types_only() -> None:
 def test_relationship_rows_show_both_ends() -> None:
     rows = [{"start": ["A"], "end": ["B", "C"], "props": {"w": 1.5, "tags": ["x", "ü"]}}]
     table = preview_table("type", "R", rows, "examples")
-    assert table.columns == ["From", "To", "w", "tags"]
-    assert table.rows == [[":A", ":B:C", "1.5", '["x", "ü"]']]
+    assert table.columns == ["From", "To", "tags", "w"]
+    assert table.rows == [[":A", ":B:C", '["x", "ü"]', "1.5"]]
     assert table.subject == "[:R]"
 
 

@@ -59,6 +59,7 @@ async def test_journey_preview_rows_follows_the_values_policy(graph: GraphFixtur
         await press(values, Qt.Key.Key_Down)
         assert values.currentData() == "examples"
         dialog = await _preview(window)
+        assert dialog.model.table.columns.index("email") == email  # columns never move
         assert dialog.model.index(0, email).data() == SECRET
         await screenshot(dialog, "preview-rows-examples")
         dialog.reject()
