@@ -39,13 +39,13 @@ def set_plain_tooltip(widget: QWidget, text: str) -> None:
 # A zero-width space: a place where a line may break, invisible and never copied (the
 # details pane strips it from what it hands out, see without_breaks).
 BREAK = "\u200b"
-_BREAK_AFTER = frozenset(".:,)]}/|")
+_BREAK_AFTER = frozenset(".,)]}/|")
 _BREAK_BEFORE = frozenset("([{")
 
 
 def breakable(text: str) -> str:
-    """Text with a line-break opportunity after dots, colons, commas and closing brackets,
-    and before opening ones: "(:Customer).country" may wrap as "(:Customer)." +
+    """Text with a line-break opportunity after dots, commas and closing brackets, and
+    before opening ones: "(:Customer).country" may wrap as "(:Customer)." +
     "country", never inside a word (the details pane breaks lines only between words)."""
     out: list[str] = []
     for i, ch in enumerate(text):

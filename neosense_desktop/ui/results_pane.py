@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 
 HISTORY_LIMIT = 10
 # Name, Count, Fill rate, Reads, Last read, Details, Source (report_nodes.COLUMNS).
-COLUMN_WIDTHS = (250, 72, 64, 60, 116, 260, 110)
+COLUMN_WIDTHS = (200, 72, 64, 56, 108, 260, 110)
 DETAILS_DEFAULT_WIDTH = 300
 # Expanded rows remembered across a partial report (each is looked up again in the next).
 MAX_KEPT_EXPANDED = 200
@@ -559,9 +559,14 @@ class _NoResourceBrowser(QTextBrowser):
         return None
 
     def createMimeDataFromSelection(self) -> QMimeData:
-        """What Copy takes: the selection as plain text, without the break marks."""
-        data = QMimeData()
-        data.setText(without_breaks(self.textCursor().selection().toPlainText()))
+        """What Copy takes: the selection without the break marks.
+
+        Qt's own QMimeData, edited: one made in Python would be freed by Python while the
+        clipboard still holds it (a crash at exit)."""
+        data = super().createMimeDataFromSelection()
+        if data.hasHtml():
+            data.setHtml(without_breaks(data.html()))
+        data.setText(without_breaks(data.text()))
         return data
 
     def toPlainText(self) -> str:

@@ -94,12 +94,9 @@ def _formula_line(quality: Quality, score: float) -> str:
 
 def _weights_line(deductions: list[Deduction]) -> str:
     weights = {d.severity: d.weight for d in deductions}
-    said = [
-        f"{weights[s]:g} for {'an' if s is Severity.ERROR else 'a'} {s.value}"
-        for s in _SEVERITY_ORDER
-        if s in weights
-    ]
-    return ", ".join(said)
+    return ", ".join(
+        f"{weights[s]:g} for {_SEVERITY_NOUNS[s]}" for s in _SEVERITY_ORDER if s in weights
+    )
 
 
 def score_html(report: Report) -> str:
@@ -108,7 +105,8 @@ def score_html(report: Report) -> str:
     if quality.score is None:
         return "<h2>Quality score</h2><p>This report has no quality score.</p>"
     parts = [
-        f"<h2><span class='muted'>Quality score</span> {quality.score:.1f} / 100</h2>",
+        # As the Overview shows it; the formula below gives its decimal.
+        f"<h2><span class='muted'>Quality score</span> {quality.score:.0f} / 100</h2>",
     ]
     rows = deduction_points(quality)
     if not rows:
