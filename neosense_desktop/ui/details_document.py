@@ -181,34 +181,40 @@ def _property_table(
     owner_count: int | None,
     findings: Callable[[str], list[Finding]] | None = None,
 ) -> str:
+    """Two lines per property, to read whole in a pane a third of the window wide: its
+    name and fill; below, its types, holders and source, its findings in their colour and
+    its values (a table of seven columns was cut off at the pane's edge)."""
     if not props:
         return _p("No properties.", "muted")
-    with_profiles = any(p.profile is not None for p in props)
-    headers = ["Property", "Types", "Fill rate", "", "Holders", "Source"]
-    if with_profiles:
-        headers.append("Values")
-    rows = []
+    head = "<tr><th>Property</th><th>Fill rate</th></tr>"
+    body = []
     for prop in props:
         holders, estimated, _tip = property_holders(prop, owner_count)
         found = findings(prop.name) if findings is not None else []
-        marks = "".join(
-            f"<br><span style='color:{SEVERITY_COLOURS.get(f.severity, '#000000')}'>"
+        body.append(
+            "<tr>"
+            f"<td><b>{escape(breakable(prop.name))}</b></td>"
+            f"<td style='white-space:nowrap'>{fill_bar(prop.fill_rate)}&nbsp;"
+            f"{prop.fill_rate:.1%}</td>"
+            "</tr>"
+        )
+        held = f"{_count(holders, estimated)} holders · " if holders is not None else ""
+        about = [
+            f"<span class='muted'>{escape(', '.join(prop.types))} · {held}"
+            f"{escape(provenance_text(prop.provenance))}</span>"
+        ]
+        about += [
+            f"<span style='color:{SEVERITY_COLOURS.get(f.severity, '#000000')}'>"
             f"{escape(_finding_phrase(f))}</span>"
             for f in found
-        )
-        row = [
-            f"<b>{escape(prop.name)}</b>{marks}",
-            escape(", ".join(prop.types)),
-            fill_bar(prop.fill_rate),
-            f"{prop.fill_rate:.1%}",
-            _count(holders, estimated) if holders is not None else "",
-            escape(provenance_text(prop.provenance)),
         ]
-        if with_profiles:
-            lines = profile_lines(prop.profile) if prop.profile else []
-            row.append("<br>".join(escape(x) for x in lines))
-        rows.append(row)
-    return _table(headers, rows, numeric=frozenset({3, 4}), wrap_last=with_profiles)
+        if prop.profile is not None:
+            values = " · ".join(profile_lines(prop.profile))
+            about.append(f"<span class='muted'>{escape(values)}</span>")
+        body.append(
+            f"<tr><td colspan='2' style='padding-bottom:6px'>{'<br>'.join(about)}</td></tr>"
+        )
+    return f"<table cellspacing='0' border='0'>{head}{''.join(body)}</table><br>"
 
 
 def _patterns_table(items: Sequence[tuple[str, Pattern]]) -> str:

@@ -281,6 +281,8 @@ def fixed_order(node: Node) -> bool:
     if node.kind in (NodeKind.SECTION, NodeKind.SEVERITY):
         return True
     parent = node.parent
+    if parent is not None and parent.key == ("overview", "activities"):
+        return True  # in the order they ran
     return parent is not None and parent.section in (Section.OVERVIEW, Section.STATISTICS)
 
 

@@ -339,6 +339,29 @@ def _info(
     )
 
 
+def _activities_group(report: Report) -> Node:
+    """The run's activities, one row each under a group (their names fit the column)."""
+    activities = list(report.activities.items())
+    rows = []
+    for i, (name, result) in enumerate(activities):
+        text = f"{state_word(result.status.value)} in {result.duration_s:.2f} s"
+        if result.error is not None:
+            text += f": {result.error.message}"
+        row = _overview(activity_title(name), text, ("activity", name))
+        row.order = i
+        rows.append(row)
+    failed = sum(1 for _n, a in activities if a.status.value != "succeeded")
+    summary = plural(len(activities), "activity") + (f", {failed:,} not done" if failed else "")
+    return Node(
+        NodeKind.GROUP,
+        "Activities",
+        types=summary,
+        key=("overview", "activities"),
+        build=lambda _n: rows,
+        child_count_hint=len(rows),
+    )
+
+
 def _overview_children(report: Report) -> list[Node]:
     s, r, st = report.server, report.run, report.statistics
     started = f"{r.started_at:%Y-%m-%d %H:%M:%S %Z}".strip()
@@ -362,17 +385,8 @@ def _overview_children(report: Report) -> list[Node]:
         nodes.append(
             _overview("Quality score", f"{report.quality.score:.0f} / 100", ("overview", "quality"))
         )
-    for name, result in report.activities.items():
-        text = state_word(result.status.value)
-        if result.error is not None:
-            text += f": {result.error.message}"
-        nodes.append(
-            _overview(
-                f"Activity: {activity_title(name)}",
-                f"{text} in {result.duration_s:.2f} s",
-                ("activity", name),
-            )
-        )
+    if report.activities:
+        nodes.append(_activities_group(report))
     for i, note in enumerate(report.notes):
         nodes.append(_overview("Note", note, ("note", str(i))))
     for i, n in enumerate(nodes):

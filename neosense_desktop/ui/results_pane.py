@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 
 HISTORY_LIMIT = 10
 # Name, Count, Fill rate, Reads, Last read, Details, Source (report_nodes.COLUMNS).
-COLUMN_WIDTHS = (200, 72, 64, 56, 108, 260, 110)
+COLUMN_WIDTHS = (200, 64, 60, 56, 118, 260, 110)
 DETAILS_DEFAULT_WIDTH = 300
 # Expanded rows remembered across a partial report (each is looked up again in the next).
 MAX_KEPT_EXPANDED = 200

@@ -247,7 +247,7 @@ async def test_tree_columns_mean_one_thing_and_speak_plainly() -> None:
         _select(window, ("activity", "node_labels"))
         row = window.results.tree.currentIndex()
         assert (row.data(), row.siblingAtColumn(COL_DETAILS).data()) == (
-            "Activity: Node labels",
+            "Node labels",
             "done in 0.20 s",
         )
 
