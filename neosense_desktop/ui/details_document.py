@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..core.report_constants import Severity
-from .plain_text import breakable
+from .plain_text import breakable, cypher_breakable
 from .report_nodes import COLUMNS, NodeKind, display_text
 from .report_sections import (
     PropertyFindings,
@@ -25,7 +25,7 @@ from .report_sections import (
     property_findings,
     property_holders,
 )
-from .score_explained import SCORE_KEY, score_html
+from .score_explained import QUALITY_SECTION_KEY, SCORE_KEY, score_html
 from .wording import (
     MULTI_LABEL_RULE,
     finding_phrase,
@@ -80,7 +80,7 @@ def _h2(kind: str, name: str) -> str:
 
 def _cypher(statement: str) -> str:
     """Cypher to copy, wrapping between its tokens (copy drops the break marks)."""
-    return f"<pre>{escape(breakable(statement))}</pre>"
+    return f"<pre>{escape(cypher_breakable(statement))}</pre>"
 
 
 def _h3(text: str) -> str:
@@ -532,7 +532,7 @@ def details_html(node: Node, report: Report | None) -> str:
         body = constraint_html(payload)
     elif isinstance(payload, Finding):
         body = finding_html(payload)
-    elif node.key == SCORE_KEY and report is not None:
+    elif node.key in (SCORE_KEY, QUALITY_SECTION_KEY) and report is not None:
         body = score_html(report)
     else:
         body = _generic_html(node)

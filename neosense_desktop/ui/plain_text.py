@@ -57,6 +57,12 @@ def breakable(text: str) -> str:
     return "".join(out)
 
 
+def cypher_breakable(statement: str) -> str:
+    """Cypher with line-break opportunities after commas and opening parentheses, besides
+    its spaces: it wraps between tokens, "toLower(" staying whole."""
+    return "".join(ch + BREAK if ch in ",(" else ch for ch in statement.rstrip()).rstrip(BREAK)
+
+
 def without_breaks(text: str) -> str:
     """Text as it was before breakable()."""
     return text.replace(BREAK, "")

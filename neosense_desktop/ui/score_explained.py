@@ -21,6 +21,7 @@ from PySide6.QtCore import QUrl
 
 from ..core.report_constants import Severity
 from .plain_text import breakable
+from .report_nodes import Section
 from .wording import finding_title
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .report_nodes import NodeKey
 
 SCORE_KEY: NodeKey = ("overview", "quality")
+QUALITY_SECTION_KEY: NodeKey = Section.QUALITY.key  # its page explains the score too
 SCORE_LINK = "neosense:score"
 _DEDUCTION_LINK = "neosense:deduction/"
 _PART_WORDS = {"errors": "errors", "warnings": "warnings", "infos": "information"}

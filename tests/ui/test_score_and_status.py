@@ -8,7 +8,7 @@ from PySide6.QtCore import QUrl
 from neosense_desktop.core.extraction.quality import score_findings
 from neosense_desktop.core.report import Finding, FindingSubject, Provenance, Severity
 from neosense_desktop.ui.connection_status import NOT_CONNECTED, ConnectionStatus
-from neosense_desktop.ui.plain_text import BREAK, breakable, without_breaks
+from neosense_desktop.ui.plain_text import BREAK, breakable, cypher_breakable, without_breaks
 from neosense_desktop.ui.score_explained import (
     SCORE_KEY,
     SCORE_LINK,
@@ -91,6 +91,10 @@ def test_break_points_only_between_parts_and_never_copied() -> None:
     assert without_breaks(marked) == "(:Customer).country"
     assert without_breaks(breakable(HOSTILE)) == HOSTILE
     assert BREAK not in breakable("country")
+    cypher = "MATCH (x:`A`) WHERE toLower(trim(x.`b`)) IN ['n/a', 'null'] RETURN x"
+    marked = cypher_breakable(cypher)
+    assert "toLower(" + BREAK + "trim(" in marked and "'n/a'," + BREAK in marked
+    assert without_breaks(marked) == cypher
 
 
 def test_finding_phrases_in_words() -> None:

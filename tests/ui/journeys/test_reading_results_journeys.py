@@ -335,6 +335,7 @@ async def test_journey_the_score_explained_finding_by_finding(tmp_path: Path) ->
         await wait_for(lambda: window.tabs.currentIndex() == 0, 5, "the Overview")
         overview = window.results.overview_text
         assert "How is it computed?" in overview.text()
+        await screenshot(window, "reading-overview-score-link")
         # The link beside the score, by keyboard: Tab onto it, Enter.
         overview.setFocus()
         await press(overview, Qt.Key.Key_Tab)
