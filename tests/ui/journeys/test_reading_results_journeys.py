@@ -356,6 +356,18 @@ async def test_journey_the_score_explained_finding_by_finding(tmp_path: Path) ->
         # The error weighs most: it is listed first, with the most points.
         assert text.index("Property with mixed types") < text.index("Placeholder values")
         await screenshot(window, "reading-score-explained")
+
+        # The dashboard's score, clicked, leads to the same page; its points are the same.
+        await press(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+        await wait_for(lambda: window.tabs.currentIndex() == 0, 5, "the Overview")
+        dash = window.results.dashboard
+        first = dash.findings.list_model.index(0, 2).data()
+        assert f"\n{first}\n" in f"\n{text}\n" or f" {first}" in text, (first, text)
+        window.results.select_in_tree(Section.LABELS.key)  # elsewhere, to see it move back
+        QTest.mouseClick(dash.score_label, Qt.MouseButton.LeftButton)
+        await wait_for(lambda: window.tabs.currentIndex() == 1, 5, "the Results tab")
+        await wait_for(lambda: "took off" in details.toPlainText(), 5, "the explanation")
+
         # Each deduction leads to its finding.
         placeholders = next(
             i for i, d in enumerate(report.quality.deductions) if d.code == "sentinel_values"
