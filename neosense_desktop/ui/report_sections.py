@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # pydantic and the report models load after the first paint
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 InfoValue = int | float | str | None
+SCORE_ROW_KEY: NodeKey = ("overview", "quality")
 
 # The findings about each property: ("label" | "relationship_type", owner, property) and,
 # for findings about a property name across the graph, ("property_key", "", property).
@@ -382,9 +383,9 @@ def _overview_children(report: Report) -> list[Node]:
         _overview("Relationship types", len(report.relationship_types), ("overview", "types")),
     ]
     if report.quality.score is not None:
-        nodes.append(
-            _overview("Quality score", f"{report.quality.score:.0f} / 100", ("overview", "quality"))
-        )
+        score = _overview("Quality score", f"{report.quality.score:.0f} / 100", SCORE_ROW_KEY)
+        score.note = "Select it: the details show how the score is computed, finding by finding."
+        nodes.append(score)
     if report.activities:
         nodes.append(_activities_group(report))
     for i, note in enumerate(report.notes):

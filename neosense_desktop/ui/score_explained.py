@@ -22,13 +22,14 @@ from PySide6.QtCore import QUrl
 from ..core.report_constants import Severity
 from .plain_text import breakable
 from .report_nodes import Section
+from .report_sections import SCORE_ROW_KEY
 from .wording import finding_title
 
 if TYPE_CHECKING:
     from ..core.report import Deduction, Quality, Report
     from .report_nodes import NodeKey
 
-SCORE_KEY: NodeKey = ("overview", "quality")
+SCORE_KEY: NodeKey = SCORE_ROW_KEY
 QUALITY_SECTION_KEY: NodeKey = Section.QUALITY.key  # its page explains the score too
 SCORE_LINK = "neosense:score"
 _DEDUCTION_LINK = "neosense:deduction/"
