@@ -266,8 +266,9 @@ def _findings_list(findings: Sequence[Finding]) -> str:
     for f in findings:
         colour = SEVERITY_COLOURS.get(f.severity, "#000000")
         affected = f" — {_affected(f)}" if f.affected is not None else ""
+        severity = escape(f.severity.value.capitalize())
         items.append(
-            f"<li><span style='color:{colour}'><b>{escape(f.severity.value)}</b></span> "
+            f"<li><span style='color:{colour}'><b>{severity}</b></span> "
             f"{escape(finding_title(f.code))}: {escape(f.message)}{escape(affected)}</li>"
         )
     return f"<ul>{''.join(items)}</ul>"
