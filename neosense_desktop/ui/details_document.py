@@ -217,17 +217,39 @@ def _property_table(
     return f"<table cellspacing='0' border='0'>{head}{''.join(body)}</table><br>"
 
 
+def _stacked(
+    headers: tuple[str, str], rows: Iterable[tuple[str, str, str]], numeric: bool = True
+) -> str:
+    """A table to read in a narrow pane: per row, a name and a short value, then a muted
+    line below (rows: name html, value html, line text, the html escaped by the caller)."""
+    align = " align='right'" if numeric else ""
+    head = f"<tr><th>{escape(headers[0])}</th><th{align}>{escape(headers[1])}</th></tr>"
+    body = "".join(
+        f"<tr><td>{name}</td><td{align} style='white-space:nowrap'>{value}</td></tr>"
+        + (
+            f"<tr><td colspan='2' class='muted' style='padding-bottom:4px'>{line}</td></tr>"
+            if line
+            else ""
+        )
+        for name, value, line in rows
+    )
+    return f"<table cellspacing='0' border='0'>{head}{body}</table><br>"
+
+
 def _patterns_table(items: Sequence[tuple[str, Pattern]]) -> str:
     rows = [
-        [
-            escape(pattern_name(p, rel_type)),
+        (
+            escape(breakable(pattern_name(p, rel_type))),
             _count(p.count, pattern_estimated(p)),
-            escape(f"bound {p.upper_bound:,}" if p.upper_bound is not None else "")
-            or escape(provenance_text(p.provenance)),
-        ]
+            escape(
+                f"the count store bounds it at {p.upper_bound:,}"
+                if p.upper_bound is not None
+                else provenance_text(p.provenance)
+            ),
+        )
         for rel_type, p in items
     ]
-    return _table(["Pattern", "Relationships", "Source"], rows, numeric=frozenset({1}))
+    return _stacked(("Pattern", "Relationships"), rows)
 
 
 def _schema_items_on(report: Report, name: str) -> str:
@@ -236,13 +258,21 @@ def _schema_items_on(report: Report, name: str) -> str:
     if not indexes and not constraints:
         return _p("None.", "muted")
     rows = [
-        [escape(i.name), "index", escape(f"{i.type} ({', '.join(i.properties)})"), escape(i.state)]
+        (
+            escape(breakable(i.name)),
+            "index",
+            escape(f"{i.type} ({', '.join(i.properties)}), {i.state.lower()}"),
+        )
         for i in indexes
     ] + [
-        [escape(c.name), "constraint", escape(f"{c.type} ({', '.join(c.properties)})"), ""]
+        (
+            escape(breakable(c.name)),
+            "constraint",
+            escape(f"{c.type} ({', '.join(c.properties)})"),
+        )
         for c in constraints
     ]
-    return _table(["Name", "Kind", "Definition", "State"], rows)
+    return _stacked(("Name", "Kind"), rows, numeric=False)
 
 
 def touches(finding: Finding, kind: str, name: str) -> bool:
