@@ -8,16 +8,29 @@ text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
 from ..core.report_constants import Severity
+from .plain_text import breakable, cypher_breakable
 from .report_nodes import COLUMNS, NodeKind, display_text
-from .report_sections import last_read_text, pattern_estimated, pattern_name, property_holders
+from .report_sections import (
+    PropertyFindings,
+    finding_line,
+    findings_about,
+    last_read_text,
+    pattern_estimated,
+    pattern_name,
+    property_findings,
+    property_holders,
+)
+from .score_explained import QUALITY_SECTION_KEY, SCORE_KEY, score_html
 from .wording import (
     MULTI_LABEL_RULE,
+    finding_phrase,
     finding_title,
+    is_estimate,
     plural,
     provenance_sentence,
     provenance_text,
@@ -39,6 +52,8 @@ if TYPE_CHECKING:  # pydantic and the report models load after the first paint
     from .report_nodes import Node
 
 FILL_CELLS = 10
+# Findings whose values count as filled though they say "no value": named beside the fill.
+FILL_HINT_CODES = frozenset({"sentinel_values", "empty_strings"})
 MAX_SUBJECTS = 5  # a finding about 40 names lists them in its message already
 SPARK = "▁▂▃▄▅▆▇█"
 SEVERITY_COLOURS = {
@@ -59,7 +74,13 @@ STYLE = (
 
 # ----------------------------------------------------------------------------- pieces
 def _h2(kind: str, name: str) -> str:
-    return f"<h2><span class='muted'>{escape(kind)}</span> {escape(name)}</h2>"
+    """A page title; the name may wrap at its dots and colons, never inside a word."""
+    return f"<h2><span class='muted'>{escape(kind)}</span> {escape(breakable(name))}</h2>"
+
+
+def _cypher(statement: str) -> str:
+    """Cypher to copy, wrapping between its tokens (copy drops the break marks)."""
+    return f"<pre>{escape(cypher_breakable(statement))}</pre>"
 
 
 def _h3(text: str) -> str:
@@ -155,42 +176,80 @@ def profile_lines(profile: PropertyProfile) -> list[str]:
     return lines
 
 
-def _property_table(props: Sequence[Property], owner_count: int | None) -> str:
+def _property_table(
+    props: Sequence[Property],
+    owner_count: int | None,
+    findings: Callable[[str], list[Finding]] | None = None,
+) -> str:
+    """Two lines per property, to read whole in a pane a third of the window wide: its
+    name and fill; below, its types, holders and source, its findings in their colour and
+    its values (a table of seven columns was cut off at the pane's edge)."""
     if not props:
         return _p("No properties.", "muted")
-    with_profiles = any(p.profile is not None for p in props)
-    headers = ["Property", "Types", "Fill rate", "", "Holders", "Source"]
-    if with_profiles:
-        headers.append("Values")
-    rows = []
+    head = "<tr><th>Property</th><th>Fill rate</th></tr>"
+    body = []
     for prop in props:
         holders, estimated, _tip = property_holders(prop, owner_count)
-        row = [
-            f"<b>{escape(prop.name)}</b>",
-            escape(", ".join(prop.types)),
-            fill_bar(prop.fill_rate),
-            f"{prop.fill_rate:.1%}",
-            _count(holders, estimated) if holders is not None else "",
-            escape(provenance_text(prop.provenance)),
+        found = findings(prop.name) if findings is not None else []
+        body.append(
+            "<tr>"
+            f"<td><b>{escape(breakable(prop.name))}</b></td>"
+            f"<td style='white-space:nowrap'>{fill_bar(prop.fill_rate)}&nbsp;"
+            f"{prop.fill_rate:.1%}</td>"
+            "</tr>"
+        )
+        held = f"{_count(holders, estimated)} holders · " if holders is not None else ""
+        about = [
+            f"<span class='muted'>{escape(', '.join(prop.types))} · {held}"
+            f"{escape(provenance_text(prop.provenance))}</span>"
         ]
-        if with_profiles:
-            lines = profile_lines(prop.profile) if prop.profile else []
-            row.append("<br>".join(escape(x) for x in lines))
-        rows.append(row)
-    return _table(headers, rows, numeric=frozenset({3, 4}), wrap_last=with_profiles)
+        about += [
+            f"<span style='color:{SEVERITY_COLOURS.get(f.severity, '#000000')}'>"
+            f"{escape(_finding_phrase(f))}</span>"
+            for f in found
+        ]
+        if prop.profile is not None:
+            values = " · ".join(profile_lines(prop.profile))
+            about.append(f"<span class='muted'>{escape(values)}</span>")
+        body.append(
+            f"<tr><td colspan='2' style='padding-bottom:6px'>{'<br>'.join(about)}</td></tr>"
+        )
+    return f"<table cellspacing='0' border='0'>{head}{''.join(body)}</table><br>"
+
+
+def _stacked(
+    headers: tuple[str, str], rows: Iterable[tuple[str, str, str]], numeric: bool = True
+) -> str:
+    """A table to read in a narrow pane: per row, a name and a short value, then a muted
+    line below (rows: name html, value html, line text, the html escaped by the caller)."""
+    align = " align='right'" if numeric else ""
+    head = f"<tr><th>{escape(headers[0])}</th><th{align}>{escape(headers[1])}</th></tr>"
+    body = "".join(
+        f"<tr><td>{name}</td><td{align} style='white-space:nowrap'>{value}</td></tr>"
+        + (
+            f"<tr><td colspan='2' class='muted' style='padding-bottom:4px'>{line}</td></tr>"
+            if line
+            else ""
+        )
+        for name, value, line in rows
+    )
+    return f"<table cellspacing='0' border='0'>{head}{body}</table><br>"
 
 
 def _patterns_table(items: Sequence[tuple[str, Pattern]]) -> str:
     rows = [
-        [
-            escape(pattern_name(p, rel_type)),
+        (
+            escape(breakable(pattern_name(p, rel_type))),
             _count(p.count, pattern_estimated(p)),
-            escape(f"bound {p.upper_bound:,}" if p.upper_bound is not None else "")
-            or escape(provenance_text(p.provenance)),
-        ]
+            escape(
+                f"the count store bounds it at {p.upper_bound:,}"
+                if p.upper_bound is not None
+                else provenance_text(p.provenance)
+            ),
+        )
         for rel_type, p in items
     ]
-    return _table(["Pattern", "Relationships", "Source"], rows, numeric=frozenset({1}))
+    return _stacked(("Pattern", "Relationships"), rows)
 
 
 def _schema_items_on(report: Report, name: str) -> str:
@@ -199,13 +258,21 @@ def _schema_items_on(report: Report, name: str) -> str:
     if not indexes and not constraints:
         return _p("None.", "muted")
     rows = [
-        [escape(i.name), "index", escape(f"{i.type} ({', '.join(i.properties)})"), escape(i.state)]
+        (
+            escape(breakable(i.name)),
+            "index",
+            escape(f"{i.type} ({', '.join(i.properties)}), {i.state.lower()}"),
+        )
         for i in indexes
     ] + [
-        [escape(c.name), "constraint", escape(f"{c.type} ({', '.join(c.properties)})"), ""]
+        (
+            escape(breakable(c.name)),
+            "constraint",
+            escape(f"{c.type} ({', '.join(c.properties)})"),
+        )
         for c in constraints
     ]
-    return _table(["Name", "Kind", "Definition", "State"], rows)
+    return _stacked(("Name", "Kind"), rows, numeric=False)
 
 
 def touches(finding: Finding, kind: str, name: str) -> bool:
@@ -229,11 +296,26 @@ def _findings_list(findings: Sequence[Finding]) -> str:
     for f in findings:
         colour = SEVERITY_COLOURS.get(f.severity, "#000000")
         affected = f" — {_affected(f)}" if f.affected is not None else ""
+        severity = escape(f.severity.value.capitalize())
         items.append(
-            f"<li><span style='color:{colour}'><b>{escape(f.severity.value)}</b></span> "
+            f"<li><span style='color:{colour}'><b>{severity}</b></span> "
             f"{escape(finding_title(f.code))}: {escape(f.message)}{escape(affected)}</li>"
         )
     return f"<ul>{''.join(items)}</ul>"
+
+
+def _finding_phrase(f: Finding) -> str:
+    """ "22 placeholder values": a finding beside the property it concerns."""
+    return finding_phrase(f.code, f.affected, is_estimate(f.affected_provenance))
+
+
+def _owner_findings(
+    report: Report | None, kind: str, owner: str
+) -> Callable[[str], list[Finding]] | None:
+    if report is None:
+        return None
+    concerns: PropertyFindings = property_findings(report)
+    return lambda prop: findings_about(concerns, kind, owner, prop)
 
 
 def _affected(f: Finding) -> str:
@@ -254,7 +336,9 @@ def label_html(label: Label, report: Report | None) -> str:
         f"{escape(provenance_sentence(label.count_provenance))}</p>"
     )
     parts.append(_h3(f"Properties ({len(label.properties)})"))
-    parts.append(_property_table(label.properties, label.count))
+    parts.append(
+        _property_table(label.properties, label.count, _owner_findings(report, "label", label.name))
+    )
     if report is not None:
         outgoing = [
             (t.name, p)
@@ -295,7 +379,11 @@ def rel_type_html(rel: RelationshipType, report: Report | None) -> str:
     else:
         parts.append(_p("None.", "muted"))
     parts.append(_h3(f"Properties ({len(rel.properties)})"))
-    parts.append(_property_table(rel.properties, rel.count))
+    parts.append(
+        _property_table(
+            rel.properties, rel.count, _owner_findings(report, "relationship_type", rel.name)
+        )
+    )
     if report is not None:
         parts.append(_h3("Indexes and constraints"))
         parts.append(_schema_items_on(report, rel.name))
@@ -315,24 +403,38 @@ def pattern_html(p: Pattern, rel_type: str) -> str:
     return _h2("Pattern", pattern_name(p, rel_type)) + _pairs(rows) + _p(MULTI_LABEL_RULE, "muted")
 
 
-def property_html(prop: Property, owner: Node | None) -> str:
+def property_html(prop: Property, owner: Node | None, report: Report | None = None) -> str:
     from ..core.report import Label, RelationshipType
 
     owner_name = ""
     owner_count: int | None = None
+    found: list[Finding] = []
+    concerns = property_findings(report) if report is not None else None
     if owner is not None:
         if isinstance(owner.payload, Label):
             owner_name, owner_count = f"(:{owner.payload.name})", owner.payload.count
+            found = findings_about(concerns, "label", owner.payload.name, prop.name)
         elif isinstance(owner.payload, RelationshipType):
             owner_name, owner_count = f"[:{owner.payload.name}]", owner.payload.count
+            found = findings_about(concerns, "relationship_type", owner.payload.name, prop.name)
     holders, estimated, tip = property_holders(prop, owner_count)
     parts = [_h2("Property", f"{owner_name}.{prop.name}" if owner_name else prop.name)]
+    # A filled value can still be a placeholder ("NULL", "N/A"): say so beside the rate.
+    hints = "".join(f", {_finding_phrase(f)}" for f in found if f.code in FILL_HINT_CODES)
     parts.append(
-        f"<p>{fill_bar(prop.fill_rate)}&nbsp;{prop.fill_rate:.1%} filled"
+        f"<p>{fill_bar(prop.fill_rate)}&nbsp;{prop.fill_rate:.1%} filled{escape(hints)}"
         + (f" — {_count(holders, estimated)} holders" if holders is not None else "")
         + "</p>"
     )
     parts.append(_pairs([("Types", ", ".join(prop.types)), ("Holders", tip)]))
+    if found:
+        parts.append(_h3(f"Findings ({len(found)})"))
+        items = "".join(
+            f"<li><span style='color:{SEVERITY_COLOURS.get(f.severity, '#000000')}'>"
+            f"<b>{escape(finding_line(f))}</b></span><br>{escape(f.message)}</li>"
+            for f in found
+        )
+        parts.append(f"<ul>{items}</ul>")
     if prop.profile is not None:
         parts.append(_h3("Values"))
         parts.append(
@@ -364,7 +466,7 @@ def index_html(ix: Index) -> str:
     statement = index_statement(ix)
     if statement:
         parts.append(_h3("Definition (Cypher)"))
-        parts.append(f"<pre>{escape(statement)}</pre>")
+        parts.append(_cypher(statement))
     return "".join(parts)
 
 
@@ -382,7 +484,7 @@ def constraint_html(c: Constraint) -> str:
     statement = constraint_statement(c)
     if statement:
         parts.append(_h3("Definition (Cypher)"))
-        parts.append(f"<pre>{escape(statement)}</pre>")
+        parts.append(_cypher(statement))
     return "".join(parts)
 
 
@@ -416,7 +518,7 @@ def finding_html(f: Finding) -> str:
             parts.append(
                 f"<p><b>{title}</b>{': ' + escape(s.description) if s.description else ''}</p>"
             )
-            parts.append(f"<pre>{escape(s.cypher)}</pre>")
+            parts.append(_cypher(s.cypher))
         parts.append(_p("Copy the Cypher and run it yourself: NeoSense only reads.", "muted"))
     return "".join(parts)
 
@@ -454,13 +556,15 @@ def details_html(node: Node, report: Report | None) -> str:
         owner = node.parent
         while owner is not None and owner.kind is NodeKind.GROUP:
             owner = owner.parent
-        body = property_html(payload, owner)
+        body = property_html(payload, owner, report)
     elif isinstance(payload, Index):
         body = index_html(payload)
     elif isinstance(payload, Constraint):
         body = constraint_html(payload)
     elif isinstance(payload, Finding):
         body = finding_html(payload)
+    elif node.key in (SCORE_KEY, QUALITY_SECTION_KEY) and report is not None:
+        body = score_html(report)
     else:
         body = _generic_html(node)
     return STYLE + body

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
-_CACHE: dict[tuple[str, str | None, bool], QIcon] = {}
+_CACHE: dict[tuple[str, str | None, bool, bool], QIcon] = {}
 
 KIND_COLORS = {
     "section": QColor(0x78, 0x90, 0x9C),
@@ -140,10 +140,26 @@ def _paint_kind(p: QPainter, kind: str, severity: str | None, size: float, dark:
             p.drawRect(QRectF(size * x, size * top, size * 0.18, size * (0.85 - top)))
 
 
-def kind_icon(kind: str, severity: str | None = None) -> QIcon:
-    """The icon of a tree item kind (label, property, index, finding...)."""
+def _paint_badge(p: QPainter, severity: str, size: float, dark: bool) -> None:
+    """A warning sign in the severity's colour over the icon's lower right corner: findings
+    concern this row (a triangle, so it reads apart from the kind's own shape)."""
+    d = size * 0.66
+    left, top = size - d, size - d * 0.9
+    tri = QPolygonF([QPointF(left + d / 2, top), QPointF(size, size), QPointF(left, size)])
+    p.setPen(QPen(_outline(dark), max(1.2, size / 12)))
+    p.setBrush(QBrush(SEVERITY_COLORS[severity]))
+    p.drawPolygon(tri)
+    p.setPen(QPen(QColor("white"), size / 11))
+    cx = left + d / 2
+    p.drawLine(QPointF(cx, top + d * 0.35), QPointF(cx, top + d * 0.62))
+    p.drawPoint(QPointF(cx, top + d * 0.76))
+
+
+def kind_icon(kind: str, severity: str | None = None, *, badge: bool = False) -> QIcon:
+    """The icon of a tree item kind (label, property, index, finding...); with badge, the
+    kind's own colour plus a mark of the severity (findings concern the row)."""
     dark = palette_is_dark()
-    key = (kind, severity, dark)
+    key = (kind, severity, dark, badge)
     icon = _CACHE.get(key)
     if icon is None:
         icon = QIcon()
@@ -154,7 +170,11 @@ def kind_icon(kind: str, severity: str | None = None) -> QIcon:
                 px.fill(Qt.GlobalColor.transparent)
                 painter = QPainter(px)
                 painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-                _paint_kind(painter, kind, severity, float(logical), dark)
+                if badge and severity:
+                    _paint_kind(painter, kind, None, float(logical), dark)
+                    _paint_badge(painter, severity, float(logical), dark)
+                else:
+                    _paint_kind(painter, kind, severity, float(logical), dark)
                 painter.end()
                 icon.addPixmap(px)
         _CACHE[key] = icon
@@ -261,7 +281,7 @@ class _ActionIconEngine(QIconEngine):
 def action_icon(name: str) -> QIcon:
     """Toolbar/menu icons: run, cancel, test, open, save; coloured, outlined per palette."""
     dark = palette_is_dark()
-    key = (f"action:{name}", None, dark)
+    key = (f"action:{name}", None, dark, False)
     icon = _CACHE.get(key)
     if icon is None:
         icon = QIcon(_ActionIconEngine(name, dark))

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..core.errors import NeoSenseError
 from .compare_pane import ComparePane
+from .connection_status import ConnectionStatus
 from .dialogs import error_box
 from .icons import action_icon, app_icon, clear_cache
 from .log_panel import LogPanel
@@ -87,9 +88,9 @@ class MainWindow(QMainWindow):
         self._closed_done = False
         self._shutdown_task: asyncio.Task[None] | None = None
 
-        self.connection_status = QLabel("Not connected", self)
-        self.connection_status.setObjectName("connection-status")
-        self.connection_status.setTextFormat(Qt.TextFormat.PlainText)
+        # A temporary message ("Exported as …") no longer holds once the state it was
+        # shown in changed: a run started or ended, another profile was selected.
+        self.connection_status = ConnectionStatus(self.statusBar().clearMessage, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
         self.log_panel = LogPanel(self)
@@ -99,7 +100,7 @@ class MainWindow(QMainWindow):
             services,
             self.tasks,
             show_error=self.show_error,
-            set_connection_state=self.connection_status.setText,
+            set_connection_state=self.connection_status.set_state,
             show_message=self.show_message,
             parent=self,
         )
@@ -114,7 +115,7 @@ class MainWindow(QMainWindow):
             self.results,
             self.files,
             show_tab=self.show_tab,
-            set_connection_state=self.connection_status.setText,
+            set_connection_state=self.connection_status.set_state,
             show_error=self.show_error,
             parent=self,
         )
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         self.log_panel.error_logged.connect(self._error_logged)
         self.tasks.changed.connect(lambda _name: self.update_actions())
         self.profiles.selection_changed.connect(self.update_actions)
+        self.profiles.selection_changed.connect(self._show_profile_state)
         self.results.history_changed.connect(self.update_actions)
         self.results.partial_changed.connect(self.update_actions)
         self.results.schema_view.savable_changed.connect(lambda _savable: self.update_actions())
@@ -300,6 +302,10 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
+
+    def _show_profile_state(self) -> None:
+        profile = self.profiles.current_profile()
+        self.connection_status.show_profile(profile.id if profile is not None else None)
 
     def update_actions(self) -> None:
         """Every action's state from the selected profile, the tasks running and the report."""

@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -37,7 +38,8 @@ from PySide6.QtWidgets import (
 
 from .charts import MAX_BARS, BarChart, degree_items, label_size_items
 from .icons import KIND_COLORS
-from .plain_text import plain_label
+from .plain_text import set_plain_tooltip
+from .score_explained import SCORE_KEY, deduction_points
 from .wording import finding_title
 
 if TYPE_CHECKING:
@@ -59,17 +61,13 @@ def finding_key(f: Finding) -> NodeKey:
 def top_findings(report: Report, limit: int = TOP_FINDINGS) -> list[tuple[Finding, float]]:
     """The findings that cost the score most (points each), then by severity: what to fix
     first. Points are the finding's share of the score's loss, from the report's own
-    deductions; a finding without one (an older report) counts 0 and sorts by severity."""
-    score = report.quality.score
-    penalties: dict[tuple[str, str], float] = {}
-    for d in report.quality.deductions:
-        penalties[(d.code, d.subject)] = max(penalties.get((d.code, d.subject), 0.0), d.penalty)
-    scored: list[tuple[Finding, float]] = []
-    for f in report.quality.findings:
-        penalty = penalties.get((f.code, f.subject), 0.0)
-        # Points off a score of 100 for this finding alone: the product's factor (1 - p).
-        points = 100.0 * penalty if score is not None else 0.0
-        scored.append((f, points))
+    deductions, as the score's explanation gives them (score_explained.deduction_points);
+    a finding without one (an older report) counts 0 and sorts by severity."""
+    points_of: dict[tuple[str, str], float] = {}
+    for _i, d, points in deduction_points(report.quality):
+        key = (d.code, d.subject)
+        points_of[key] = points_of.get(key, 0.0) + points
+    scored = [(f, points_of.get((f.code, f.subject), 0.0)) for f in report.quality.findings]
     scored.sort(key=lambda fp: (-fp[1], SEVERITY_ORDER.get(fp[0].severity.value, 3)))
     return scored[:limit]
 
@@ -296,6 +294,32 @@ class DashboardList(QTableView):
             self.key_activated.emit(tuple(key))
 
 
+class ScoreLabel(QLabel):
+    """The score, plain text; a click (or Enter once focused) opens its explanation."""
+
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        set_plain_tooltip(
+            self, "How is the score computed? Click to see what each finding took off."
+        )
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class OverviewDashboard(QWidget):
     """Signals:
     open_key(tuple): a part was clicked; the Results tree should show this key.
@@ -305,7 +329,7 @@ class OverviewDashboard(QWidget):
 
     def __init__(self, facts: QLabel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.score_label = plain_label("", self)
+        self.score_label = ScoreLabel(self)
         self.score_label.setObjectName("dashboard-score")
         font = self.score_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -350,6 +374,7 @@ class OverviewDashboard(QWidget):
             grid.setRowStretch(row, stretch)
 
         self.findings.key_activated.connect(self.open_key)
+        self.score_label.clicked.connect(lambda: self.open_key.emit(SCORE_KEY))
         self.unread.key_activated.connect(self.open_key)
         self.label_sizes.row_clicked.connect(lambda name: self.open_key.emit(("label", name)))
         self.type_sizes.row_clicked.connect(lambda name: self.open_key.emit(("type", name)))

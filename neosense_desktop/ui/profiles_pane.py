@@ -4,6 +4,7 @@ and the passwords the other panes need (keyring first, else asked for in place).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from ..core.errors import NeoSenseError
 from ..core.logging_setup import REDACTOR
 from ..core.profiles import ENVIRONMENT_PROFILE_ID, ProfilesFileCorrupt
 from ..core.profiles import environment_password as read_environment_password
+from .connection_status import NOT_CONNECTED, ProfileState
 from .dialogs import confirm, run_dialog
 from .error_text import ErrorView, in_words
 
@@ -56,7 +58,7 @@ class ProfilesPane(QWidget):
         tasks: TaskRegistry,
         *,
         show_error: ShowError,
-        set_connection_state: ShowStatus,
+        set_connection_state: ProfileState,
         show_message: ShowStatus,
         parent: QWidget | None = None,
     ) -> None:
@@ -254,18 +256,22 @@ class ProfilesPane(QWidget):
             None, store.update if previous is not None else store.add, profile
         )
         if previous is not None:
-            # Its warm driver connects as the profile did before the edit.
+            # Its warm driver connects as the profile did before the edit, and what was
+            # known of its server no longer holds.
             await self.services.clients.forget(previous.connection)
+            self._set_connection_state(profile.id, NOT_CONNECTED)
+        kept = True
         if password:
             if remember:
-                if not await secrets.aset_password(profile.id, password):
-                    self._show_message(
-                        "No OS keyring: the password is kept in memory for this session only."
-                    )
+                kept = await secrets.aset_password(profile.id, password)
             else:
                 await secrets.adelete_password(profile.id)
                 secrets.remember_for_session(profile.id, password)
         self.set_profiles(updated, select_id=profile.id)
+        if not kept:  # after the selection moved, which clears the status bar's messages
+            self._show_message(
+                "No OS keyring: the password is kept in memory for this session only."
+            )
         log.info("saved connection %s (%s)", profile.name, profile.connection.safe_uri)
         return profile
 
@@ -365,18 +371,19 @@ class ProfilesPane(QWidget):
         self._tick_probe()
         self.probe_busy.show()
         self._probe_timer.start()
-        self._set_connection_state(f"Connecting to {profile.connection.address}…")
+        state = functools.partial(self._set_connection_state, profile.id)
+        state(f"Connecting to {profile.connection.address}…")
         try:
             password = await self.password_for(profile)
             if password is None:
                 self.probe_view.set_text("Not tested: no password was entered.")
-                self._set_connection_state("Not connected")
+                state(NOT_CONNECTED)
                 return None
             result = await self.services.test_connection(profile.connection, password)
         except NeoSenseError as exc:
             log.warning("test connection to %s: %s", profile.connection.address, exc)
             self.probe_view.show_error(exc)
-            self._set_connection_state(f"Connection failed: {in_words(exc)}")
+            state(f"Connection failed: {in_words(exc)}")
             return None
         finally:
             self._probe_timer.stop()
@@ -387,9 +394,7 @@ class ProfilesPane(QWidget):
             f"✓ Neo4j {result.version} {result.edition}\n"
             f"Databases: {dbs or '(not visible)'}\n{result.apoc_text}, {result.latency_ms:.1f} ms"
         )
-        self._set_connection_state(
-            f"Connected: Neo4j {result.version} {result.edition} at {result.address}"
-        )
+        state(f"Connected: Neo4j {result.version} {result.edition} at {result.address}")
         return result
 
 

@@ -386,10 +386,7 @@ class ReportFilterProxy(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> str | None:
-        source = self._source
-        return header_data(
-            section, orientation, role, source.header_section if source is not None else None
-        )
+        return header_data(section, orientation, role)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> CellData:
         if not index.isValid():

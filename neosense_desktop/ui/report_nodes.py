@@ -14,15 +14,34 @@ from collections.abc import Callable
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING
 
-from .wording import MULTI_LABEL_RULE
-
 if TYPE_CHECKING:
     from ..core.report import Severity
 
-# The columns when no section is current; each section names them for what it shows
-# (SECTION_COLUMNS), and the header follows the section of the current row.
-COLUMNS = ("Name", "Count", "Fill rate", "Details", "Source")
-COL_NAME, COL_COUNT, COL_FILL, COL_TYPES, COL_PROVENANCE = range(len(COLUMNS))
+# Every column means one thing in every section (a header that changed with the current
+# row still put an index's reads under another section's "Nodes" when both were open).
+COLUMNS = ("Name", "Count", "Fill rate", "Reads", "Last read", "Details", "Source")
+(
+    COL_NAME,
+    COL_COUNT,
+    COL_FILL,
+    COL_READS,
+    COL_LAST_READ,
+    COL_DETAILS,
+    COL_SOURCE,
+) = range(len(COLUMNS))
+COLUMN_MEANINGS = (
+    "What the row is: a label, relationship type, property, pattern, index, constraint, "
+    "finding or statistic.",
+    "How many: nodes with a label (or exactly a label combination), relationships of a type "
+    "or pattern, nodes or relationships holding a property, entities a finding affects, a "
+    "statistic's number. ~ marks an estimate from a sample.",
+    "The share of the label's nodes (or the type's relationships) that hold the property.",
+    "How often queries read the index since the server started (SHOW INDEXES readCount), "
+    "not how many entries it holds.",
+    "When a query last read the index.",
+    "What it is in words: property types, an index or constraint definition, a finding.",
+    "Where the count comes from: the count store, a full scan, or a sample.",
+)
 
 # ("label", name), ("label", name, "property", key), ("type", name), ("pattern", start,
 # type, end) with "" for an unlabeled end, ("section", Section.X.name), ... The first part
@@ -66,31 +85,6 @@ class Section(Enum):
 
 
 SECTION_NAMES = tuple(s.title for s in Section)
-
-# Per section: the columns' titles, and what its Count column means (the header's tooltip).
-# A count column holds one meaning per section and level, and the tree sorts within a
-# parent only, so sorting never puts two meanings side by side.
-SECTION_COLUMNS: dict[Section, tuple[str, str, str, str, str]] = {
-    Section.OVERVIEW: ("Item", "", "", "Value", "Time taken"),
-    Section.LABELS: ("Label / property", "Nodes", "Fill rate", "Types", "Source"),
-    Section.REL_TYPES: ("Type / pattern", "Relationships", "Fill rate", "Details", "Source"),
-    Section.INDEXES: ("Index", "Reads", "Last read", "Definition", "State"),
-    Section.CONSTRAINTS: ("Constraint", "", "", "Definition", "Backing index"),
-    Section.QUALITY: ("Finding", "Affected", "", "What", "Check"),
-    Section.STATISTICS: ("Statistic", "Value", "", "Details", "Source"),
-}
-COUNT_MEANINGS: dict[Section, str] = {
-    Section.LABELS: "Labels: nodes with the label, exact from the count store. Properties: "
-    "nodes holding the property; ~ marks an estimate from a sample.",
-    Section.REL_TYPES: "Types: relationships of the type, exact from the count store. "
-    "Patterns: relationships between nodes of the two labels; ~ marks an estimate. "
-    + MULTI_LABEL_RULE,
-    Section.INDEXES: "Reads: how often the index was used by queries since the server "
-    "started (SHOW INDEXES readCount), not how many entries it holds.",
-    Section.QUALITY: "Affected: nodes, relationships or names the finding concerns; ~ marks "
-    "an estimate from a sample.",
-    Section.STATISTICS: "The statistic's value; ~ marks an estimate from a sample.",
-}
 
 # Which section holds a node, from the first part of its key.
 SECTION_OF_KEY: dict[str, Section] = {
@@ -139,14 +133,16 @@ class Node:
         "count_tip",
         "estimated",
         "fill_rate",
-        "fill_text",
         "key",
         "kind",
+        "last_read",
         "name",
+        "note",
         "order",
         "parent",
         "payload",
         "provenance",
+        "reads",
         "row",
         "search",
         "severity",
@@ -162,7 +158,9 @@ class Node:
         estimated: bool = False,
         count_tip: str = "",
         fill_rate: float | None = None,
-        fill_text: str = "",
+        reads: int | None = None,
+        last_read: str = "",
+        note: str = "",
         types: str = "",
         provenance: str = "",
         payload: Payload = None,
@@ -178,8 +176,11 @@ class Node:
         self.estimated = estimated  # shown with "~"; count_tip says where it came from
         self.count_tip = count_tip
         self.fill_rate = fill_rate
-        self.fill_text = fill_text  # the third column's text where it holds no fill rate
-        self.types = types
+        self.reads = reads  # an index's reads since the server started
+        self.last_read = last_read
+        # What the findings about this row say (a property's), shown as a mark and tooltip.
+        self.note = note
+        self.types = types  # the Details column's text (named for what properties put there)
         self.provenance = provenance
         self.payload = payload
         self.key = key
@@ -254,20 +255,20 @@ def display_text(node: Node, col: int) -> str:
         return node.name
     if col == COL_COUNT:
         if node.count is None:
-            section = node.section
-            if section is not None and node.kind is NodeKind.SECTION:
-                # A section's row names what the counts below it are, as a sub-header.
-                return SECTION_COLUMNS[section][COL_COUNT].lower()
             return ""
         marker = "~" if node.estimated else ""
         if isinstance(node.count, float) and not node.count.is_integer():
             return f"{marker}{node.count:,.2f}"
         return f"{marker}{int(node.count):,}"
     if col == COL_FILL:
-        return node.fill_text if node.fill_rate is None else f"{node.fill_rate:.1%}"
-    if col == COL_TYPES:
+        return "" if node.fill_rate is None else f"{node.fill_rate:.1%}"
+    if col == COL_READS:
+        return "" if node.reads is None else f"{node.reads:,}"
+    if col == COL_LAST_READ:
+        return node.last_read
+    if col == COL_DETAILS:
         return node.types
-    if col == COL_PROVENANCE:
+    if col == COL_SOURCE:
         return node.provenance
     return ""
 
@@ -280,6 +281,8 @@ def fixed_order(node: Node) -> bool:
     if node.kind in (NodeKind.SECTION, NodeKind.SEVERITY):
         return True
     parent = node.parent
+    if parent is not None and parent.key == ("overview", "activities"):
+        return True  # in the order they ran
     return parent is not None and parent.section in (Section.OVERVIEW, Section.STATISTICS)
 
 
@@ -288,6 +291,8 @@ def column_key(node: Node, col: int) -> SortKey:
         return float(node.count) if node.count is not None else -1.0
     if col == COL_FILL:
         return node.fill_rate if node.fill_rate is not None else -1.0
+    if col == COL_READS:
+        return float(node.reads) if node.reads is not None else -1.0
     if col == COL_NAME:
         return node.name.casefold()
     return display_text(node, col).casefold()

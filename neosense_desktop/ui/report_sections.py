@@ -23,6 +23,7 @@ from .slices import drain
 from .wording import (
     MULTI_LABEL_RULE,
     activity_title,
+    finding_phrase,
     finding_title,
     is_estimate,
     plural,
@@ -50,6 +51,43 @@ if TYPE_CHECKING:  # pydantic and the report models load after the first paint
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 InfoValue = int | float | str | None
+SCORE_ROW_KEY: NodeKey = ("overview", "quality")
+
+# The findings about each property: ("label" | "relationship_type", owner, property) and,
+# for findings about a property name across the graph, ("property_key", "", property).
+PropertyFindings = dict[tuple[str, str, str], list["Finding"]]
+_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+
+
+def property_findings(report: Report) -> PropertyFindings:
+    """Which findings concern which property (from each finding's subjects)."""
+    found: PropertyFindings = {}
+    for finding in report.quality.findings:
+        for subject in finding.subjects:
+            if subject.kind in ("label", "relationship_type") and subject.name is not None:
+                for prop in subject.properties:
+                    found.setdefault((subject.kind, subject.name, prop), []).append(finding)
+            elif subject.kind == "property_key" and subject.name is not None:
+                found.setdefault(("property_key", "", subject.name), []).append(finding)
+    return found
+
+
+def findings_about(
+    concerns: PropertyFindings | None, owner_kind: str, owner: str, prop: str
+) -> list[Finding]:
+    """The findings about one property of a label or type, most severe first."""
+    if not concerns:
+        return []
+    found = concerns.get((owner_kind, owner, prop), []) + concerns.get(
+        ("property_key", "", prop), []
+    )
+    return sorted(found, key=lambda f: _SEVERITY_RANK.get(f.severity, len(_SEVERITY_RANK)))
+
+
+def finding_line(f: Finding) -> str:
+    """One finding beside the property it concerns: "Warning: 22 placeholder values"."""
+    phrase = finding_phrase(f.code, f.affected, is_estimate(f.affected_provenance))
+    return f"{f.severity.value.capitalize()}: {phrase}"
 
 
 def property_holders(prop: Property, owner_count: int | None) -> tuple[int | None, bool, str]:
@@ -72,8 +110,15 @@ def property_holders(prop: Property, owner_count: int | None) -> tuple[int | Non
     return holders, False, f"{prop.fill_rate:.1%} of {entities} hold it (exact, {source})"
 
 
-def property_node(prop: Property, owner_key: NodeKey, owner_count: int | None = None) -> Node:
+def property_node(
+    prop: Property,
+    owner_key: NodeKey,
+    owner_count: int | None = None,
+    concerns: PropertyFindings | None = None,
+) -> Node:
     holders, estimated, tip = property_holders(prop, owner_count)
+    owner_kind = "label" if owner_key[0] == "label" else "relationship_type"
+    found = findings_about(concerns, owner_kind, owner_key[1], prop.name) if owner_key else []
     return Node(
         NodeKind.PROPERTY,
         prop.name,
@@ -85,6 +130,8 @@ def property_node(prop: Property, owner_key: NodeKey, owner_count: int | None = 
         provenance=provenance_text(prop.provenance),
         payload=prop,
         key=(*owner_key, "property", prop.name),
+        severity=found[0].severity if found else None,
+        note="\n".join(finding_line(f) for f in found),
     )
 
 
@@ -120,7 +167,7 @@ def pattern_node(p: Pattern, rel_type: str) -> Node:
     )
 
 
-def label_node(label: Label) -> Node:
+def label_node(label: Label, concerns: PropertyFindings | None = None) -> Node:
     key = label_key(label.name)
     return Node(
         NodeKind.LABEL,
@@ -132,12 +179,12 @@ def label_node(label: Label) -> Node:
         provenance=provenance_text(label.count_provenance),
         payload=label,
         key=key,
-        build=lambda _n: [property_node(p, key, label.count) for p in label.properties],
+        build=lambda _n: [property_node(p, key, label.count, concerns) for p in label.properties],
         child_count_hint=len(label.properties),
     )
 
 
-def rel_type_node(rel: RelationshipType) -> Node:
+def rel_type_node(rel: RelationshipType, concerns: PropertyFindings | None = None) -> Node:
     key: NodeKey = ("type", rel.name)
 
     def build(_n: Node) -> list[Node]:
@@ -162,7 +209,9 @@ def rel_type_node(rel: RelationshipType) -> Node:
                     types=plural(len(rel.properties), "property"),
                     key=(*key, "properties"),
                     order=1,
-                    build=lambda _g: [property_node(p, key, rel.count) for p in rel.properties],
+                    build=lambda _g: [
+                        property_node(p, key, rel.count, concerns) for p in rel.properties
+                    ],
                     child_count_hint=len(rel.properties),
                 )
             )
@@ -195,31 +244,35 @@ def last_read_text(ix: Index) -> str:
     return "never" if ix.read_count == 0 else ""
 
 
+def _index_state(ix: Index) -> str:
+    """The index's state in words when it is not simply online."""
+    if ix.state.upper() == "ONLINE":
+        return ""
+    if ix.population_percent not in (None, 100.0):
+        return f"{ix.state.lower()}, {ix.population_percent:.0f}% populated"
+    return ix.state.lower()
+
+
 def _index_node(ix: Index) -> Node:
-    state = (
-        ix.state
-        if ix.population_percent in (None, 100.0)
-        else (f"{ix.state} {ix.population_percent:.0f}%")
-    )
+    state = _index_state(ix)
+    definition = f"{ix.type} on {ix.entity_type.lower()} {_schema_target(ix)}"
     return Node(
         NodeKind.INDEX,
         ix.name,
-        count=ix.read_count,
-        count_tip="reads by queries since the server started (not entries in the index)",
-        fill_text=last_read_text(ix),
-        types=f"{ix.type} on {ix.entity_type.lower()} {_schema_target(ix)}",
-        provenance=state,
+        reads=ix.read_count,
+        last_read=last_read_text(ix),
+        types=f"{definition}, {state}" if state else definition,
         payload=ix,
         key=("index", ix.name),
     )
 
 
 def _constraint_node(c: Constraint) -> Node:
+    definition = f"{c.type} on {c.entity_type.lower()} {_schema_target(c)}"
     return Node(
         NodeKind.CONSTRAINT,
         c.name,
-        types=f"{c.type} on {c.entity_type.lower()} {_schema_target(c)}",
-        provenance=f"index {c.owned_index}" if c.owned_index else "",
+        types=f"{definition}, backed by index {c.owned_index}" if c.owned_index else definition,
         payload=c,
         key=("constraint", c.name),
     )
@@ -237,8 +290,8 @@ def _finding_node(f: Finding) -> Node:
             if f.affected is not None
             else ""
         ),
-        types=f.message,
-        provenance=finding_title(f.code),
+        types=f"{finding_title(f.code)}: {f.message}",
+        provenance=provenance_text(f.affected_provenance) if f.affected is not None else "",
         payload=f,
         key=("finding", f.code, f.subject),
         severity=f.severity,
@@ -255,16 +308,11 @@ def _value_text(value: InfoValue) -> str:
     return value
 
 
-def _overview(name: str, value: InfoValue, key: NodeKey, *, provenance: str = "") -> Node:
-    """An Overview row: its value, numbers included, in the Value column."""
-    return Node(
-        NodeKind.INFO,
-        name,
-        types=_value_text(value),
-        provenance=provenance,
-        payload=value,
-        key=key,
-    )
+def _overview(name: str, value: InfoValue, key: NodeKey) -> Node:
+    """An Overview row: a count in the Count column, any other value in Details."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Node(NodeKind.INFO, name, count=value, payload=value, key=key)
+    return Node(NodeKind.INFO, name, types=_value_text(value), payload=value, key=key)
 
 
 def _info(
@@ -292,15 +340,39 @@ def _info(
     )
 
 
+def _activities_group(report: Report) -> Node:
+    """The run's activities, one row each under a group (their names fit the column)."""
+    activities = list(report.activities.items())
+    rows = []
+    for i, (name, result) in enumerate(activities):
+        text = f"{state_word(result.status.value)} in {result.duration_s:.2f} s"
+        if result.error is not None:
+            text += f": {result.error.message}"
+        row = _overview(activity_title(name), text, ("activity", name))
+        row.order = i
+        rows.append(row)
+    failed = sum(1 for _n, a in activities if a.status.value != "succeeded")
+    summary = plural(len(activities), "activity") + (f", {failed:,} not done" if failed else "")
+    return Node(
+        NodeKind.GROUP,
+        "Activities",
+        types=summary,
+        key=("overview", "activities"),
+        build=lambda _n: rows,
+        child_count_hint=len(rows),
+    )
+
+
 def _overview_children(report: Report) -> list[Node]:
     s, r, st = report.server, report.run, report.statistics
+    started = f"{r.started_at:%Y-%m-%d %H:%M:%S %Z}".strip()
     nodes = [
         _overview(
             "Server", f"Neo4j {s.version} {s.edition} at {s.address}", ("overview", "server")
         ),
         _overview("Database", s.database, ("overview", "database")),
         _overview("Mode", f"{r.mode} (sample size {r.sample_size:,})", ("overview", "mode")),
-        _overview("Started", r.started_at.isoformat(timespec="seconds"), ("overview", "started")),
+        _overview("Started", started, ("overview", "started")),
     ]
     if r.duration_s is not None:
         nodes.append(_overview("Duration", f"{r.duration_s:.2f} s", ("overview", "duration")))
@@ -311,21 +383,11 @@ def _overview_children(report: Report) -> list[Node]:
         _overview("Relationship types", len(report.relationship_types), ("overview", "types")),
     ]
     if report.quality.score is not None:
-        nodes.append(
-            _overview("Quality score", f"{report.quality.score:.0f} / 100", ("overview", "quality"))
-        )
-    for name, result in report.activities.items():
-        text = state_word(result.status.value)
-        if result.error is not None:
-            text += f": {result.error.message}"
-        nodes.append(
-            _overview(
-                f"Activity: {activity_title(name)}",
-                text,
-                ("activity", name),
-                provenance=f"{result.duration_s:.2f} s",
-            )
-        )
+        score = _overview("Quality score", f"{report.quality.score:.0f} / 100", SCORE_ROW_KEY)
+        score.note = "Select it: the details show how the score is computed, finding by finding."
+        nodes.append(score)
+    if report.activities:
+        nodes.append(_activities_group(report))
     for i, note in enumerate(report.notes):
         nodes.append(_overview("Note", note, ("note", str(i))))
     for i, n in enumerate(nodes):
@@ -382,9 +444,9 @@ def _statistics_children(report: Report) -> list[Node]:
             Node(
                 NodeKind.GROUP,
                 "Supernodes",
-                count=len(supernodes),
+                types=plural(len(supernodes), "supernode")
+                + (f": {st.supernode_rule.text}" if st.supernode_rule else ""),
                 key=("stat", "supernodes"),
-                provenance=st.supernode_rule.text if st.supernode_rule else "",
                 build=lambda _n: [
                     Node(
                         NodeKind.STATISTIC,
@@ -405,7 +467,7 @@ def _statistics_children(report: Report) -> list[Node]:
             Node(
                 NodeKind.GROUP,
                 "Label combinations",
-                count=len(combos),
+                types=plural(len(combos), "combination"),
                 key=("stat", "label_combinations"),
                 build=lambda _n: [
                     Node(
@@ -453,12 +515,16 @@ def _quality_children(report: Report) -> list[Node]:
 
 def _section_builders(report: Report) -> dict[Section, tuple[int, Callable[[Node], list[Node]]]]:
     """Each section's row count (-1: not known before building) and builder."""
+    concerns = property_findings(report)
     return {
         Section.OVERVIEW: (-1, lambda _n: _overview_children(report)),
-        Section.LABELS: (len(report.labels), lambda _n: [label_node(x) for x in report.labels]),
+        Section.LABELS: (
+            len(report.labels),
+            lambda _n: [label_node(x, concerns) for x in report.labels],
+        ),
         Section.REL_TYPES: (
             len(report.relationship_types),
-            lambda _n: [rel_type_node(x) for x in report.relationship_types],
+            lambda _n: [rel_type_node(x, concerns) for x in report.relationship_types],
         ),
         Section.INDEXES: (len(report.indexes), lambda _n: [_index_node(x) for x in report.indexes]),
         Section.CONSTRAINTS: (
@@ -516,10 +582,11 @@ def prebuild(report: Report) -> Prebuilt:
 
 def prebuild_steps(report: Report, per_step: int = 50) -> Steps[Prebuilt]:
     """prebuild() a few rows per step (for run_sliced)."""
+    concerns = property_findings(report)
     labels: list[Node] = []
     for i, label in enumerate(report.labels, 1):
-        labels.append(label_node(label))
+        labels.append(label_node(label, concerns))
         if i % per_step == 0:
             yield
-    types = [rel_type_node(x) for x in report.relationship_types]
+    types = [rel_type_node(x, concerns) for x in report.relationship_types]
     return {Section.LABELS: labels, Section.REL_TYPES: types}

@@ -1,6 +1,7 @@
 """ReportTreeModel: a Report as a lazy, read-only Qt tree (report_sections builds the rows).
 
-Columns: Name, Count, Fill rate, Types, Provenance. Sorting (report_filter) uses SORT_ROLE:
+Columns (report_nodes.COLUMNS), each with one meaning in every section: Name, Count, Fill
+rate, Reads, Last read, Details, Source. Sorting (report_filter) uses SORT_ROLE:
 numbers for count and fill rate, case-folded text for names; the seven sections keep their
 order whichever way a column is sorted.
 """
@@ -15,7 +16,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
@@ -25,12 +25,12 @@ from .icons import kind_icon
 from .plain_text import plain_tooltip
 from .report_nodes import (
     COL_COUNT,
+    COL_DETAILS,
     COL_FILL,
     COL_NAME,
-    COL_TYPES,
+    COL_READS,
+    COLUMN_MEANINGS,
     COLUMNS,
-    COUNT_MEANINGS,
-    SECTION_COLUMNS,
     SECTION_OF_KEY,
     Node,
     NodeKey,
@@ -68,20 +68,12 @@ _CONTAINER_KINDS = (NodeKind.SECTION, NodeKind.GROUP, NodeKind.SEVERITY)
 
 
 class ReportTreeModel(QAbstractItemModel):
-    """A read-only tree over one Report (or none). Replace it with set_report().
-
-    Signals:
-        header_section_changed(): the columns' titles now follow another section (see
-        set_header_section).
-    """
-
-    header_section_changed = Signal()
+    """A read-only tree over one Report (or none). Replace it with set_report()."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._report: Report | None = None
         self._root = build_root(None)
-        self.header_section: Section | None = None
 
     # -- content ---------------------------------------------------------------------
     @property
@@ -194,19 +186,7 @@ class ReportTreeModel(QAbstractItemModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> str | None:
-        return header_data(section, orientation, role, self.header_section)
-
-    def set_header_section(self, section: Section | None) -> None:
-        """Name the columns for this section (that of the current row).
-
-        Emits header_section_changed rather than headerDataChanged: an item view takes
-        the latter as a possible change of row sizes and lays out every row again (5 ms of
-        Python calls per 2,000 rows, each time the current row moves to another section).
-        The results tree has its header re-read the titles on this signal instead.
-        """
-        if section is not self.header_section:
-            self.header_section = section
-            self.header_section_changed.emit()
+        return header_data(section, orientation, role)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> CellData:
         if not index.isValid():
@@ -237,22 +217,14 @@ _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _BOLD: list[QFont] = []  # made on first use (a QFont wants the application)
 
 
-def header_data(
-    column: int, orientation: Qt.Orientation, role: int, section: Section | None = None
-) -> str | None:
-    """The columns' titles for a section (COLUMNS for none); the Count column's tooltip
-    says what its numbers mean there."""
+def header_data(column: int, orientation: Qt.Orientation, role: int) -> str | None:
+    """The columns' titles; each title's tooltip says what its column holds."""
     if orientation != Qt.Orientation.Horizontal or not 0 <= column < len(COLUMNS):
         return None
-    titles = COLUMNS if section is None else SECTION_COLUMNS[section]
     if role == _DISPLAY:
-        return titles[column]
+        return COLUMNS[column]
     if role == _TOOLTIP:
-        if column == COL_COUNT:
-            if section is None:
-                return "What a count means depends on its section: select a row to see."
-            return COUNT_MEANINGS.get(section)
-        return None
+        return COLUMN_MEANINGS[column]
     return None
 
 
@@ -266,9 +238,8 @@ def cell_tooltip(node: Node, col: int) -> str:
     """Every cell's whole text (a narrow column elides it, and nothing is cut silently);
     a count adds what it counts and where it came from."""
     text = display_text(node, col)
-    if col == COL_COUNT and node.kind is NodeKind.SECTION and node.section is not None:
-        meaning = COUNT_MEANINGS.get(node.section, "")
-        return f"{display_text(node, col)} — {meaning}" if meaning else ""
+    if col == COL_NAME and node.note:
+        return f"{text}\n{node.note}"
     if col == COL_COUNT and node.count_tip:
         return f"{text}: {node.count_tip}" if text else node.count_tip
     if col == COL_NAME and node.kind is NodeKind.FINDING and node.types:
@@ -284,7 +255,9 @@ def node_data(node: Node, col: int, role: int) -> CellData:
         return display_text(node, col)
     if role == _DECORATION:
         if col == COL_NAME:
-            return kind_icon(node.kind.value, node.severity.value if node.severity else None)
+            severity = node.severity.value if node.severity else None
+            # A property that findings concern keeps its own icon, with a severity badge.
+            return kind_icon(node.kind.value, severity, badge=bool(node.note))
         return None
     if role == _FONT:
         if node.kind is NodeKind.SECTION:
@@ -293,14 +266,10 @@ def node_data(node: Node, col: int, role: int) -> CellData:
             return _BOLD[0]
         return None
     if role == _ALIGNMENT:
-        return _RIGHT_ALIGNED if col in (COL_COUNT, COL_FILL) else None
+        return _RIGHT_ALIGNED if col in (COL_COUNT, COL_FILL, COL_READS) else None
     if role == _FOREGROUND:
-        if node.severity is not None and col in (COL_NAME, COL_TYPES):
+        if node.severity is not None and not node.note and col in (COL_NAME, COL_DETAILS):
             return QBrush(SEVERITY_COLORS[node.severity])
-        if node.kind is NodeKind.SECTION and col == COL_COUNT:
-            app = QApplication.instance()
-            if isinstance(app, QApplication):
-                return app.palette().brush(QPalette.ColorRole.PlaceholderText)
         return None
     if role == _BACKGROUND:
         if node.kind is NodeKind.SECTION:

@@ -20,8 +20,8 @@ import gc
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QMimeData, QModelIndex, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -38,13 +38,23 @@ from PySide6.QtWidgets import (
 
 from .details_document import details_html
 from .overview_dashboard import OverviewDashboard
+from .plain_text import without_breaks
 from .report_filter import ReportFilterProxy, search_texts_steps
-from .report_nodes import COLUMNS, NodeKey, is_schema_key, node_json, row_text, section_of
+from .report_nodes import (
+    COL_LAST_READ,
+    COL_READS,
+    NodeKey,
+    Section,
+    is_schema_key,
+    node_json,
+    row_text,
+)
 from .report_sections import prebuild_steps
 from .report_tree_model import ReportTreeModel
 from .results_tree import ResultsTree
 from .schema_pane import SchemaPane
 from .schema_view import SchemaView, compute_layout_steps
+from .score_explained import SCORE_KEY, SCORE_LINK, link_key
 from .services import Tab
 from .slices import run_sliced
 
@@ -54,6 +64,9 @@ if TYPE_CHECKING:
     from .tasks import TaskRegistry
 
 HISTORY_LIMIT = 10
+# Name, Count, Fill rate, Reads, Last read, Details, Source (report_nodes.COLUMNS).
+COLUMN_WIDTHS = (200, 64, 60, 56, 118, 260, 110)
+DETAILS_DEFAULT_WIDTH = 300
 # Expanded rows remembered across a partial report (each is looked up again in the next).
 MAX_KEPT_EXPANDED = 200
 
@@ -101,7 +114,14 @@ class ResultsPane(QObject):
         self.overview_text = QLabel("No report yet.", self.overview)
         self.overview_text.setTextFormat(Qt.TextFormat.RichText)  # built with html.escape
         self.overview_text.setWordWrap(True)
-        self.overview_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.overview_text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.overview_text.setOpenExternalLinks(False)
+        # Its one link, beside the score, opens the score's explanation.
+        self.overview_text.linkActivated.connect(lambda _link: self.explain_score())
         self.overview_text.setObjectName("overview-text")
         self.overview_text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.dashboard = OverviewDashboard(self.overview_text)
@@ -138,17 +158,26 @@ class ResultsPane(QObject):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         header = self.tree.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((280, 110, 90, 300, 140)):
+        for column, width in enumerate(COLUMN_WIDTHS):
             header.resizeSection(column, width)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
-        self.tree_model.header_section_changed.connect(self._header_titles_changed)
+        # Reads and Last read hold an index's numbers only: shown while indexes are.
+        self.tree.expanded.connect(lambda _i: self._sync_index_columns())
+        self.tree.collapsed.connect(lambda _i: self._sync_index_columns())
+        self.proxy.modelReset.connect(self._sync_index_columns)
+        self.proxy.layoutChanged.connect(self._sync_index_columns)
+        self._sync_index_columns()
         self.details = details_browser(self.results)
+        self.details.anchorClicked.connect(self._details_link)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self.results)
         self.splitter.setObjectName("results-splitter")
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.details)
-        self.splitter.setStretchFactor(0, 3)
+        # The details pane takes a third of the tab until the person moves the splitter
+        # (main_window saves and restores its position with the window's other splitters).
+        self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([2 * DETAILS_DEFAULT_WIDTH, DETAILS_DEFAULT_WIDTH])
         r_layout = QVBoxLayout(self.results)
         r_layout.addWidget(self.filter_edit)
         r_layout.addWidget(self.splitter, 1)
@@ -363,6 +392,7 @@ class ResultsPane(QObject):
         self.proxy.set_filter_text(text)
         if self.proxy.needle:
             self._expand_matches()
+        self._details_follow_filter()
         self.filter_applied.emit(self.proxy.needle)
         return self.proxy.needle
 
@@ -398,17 +428,44 @@ class ResultsPane(QObject):
     def _tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
             self.details.clear()
-            self.tree_model.set_header_section(None)
             return
         node = self.tree_model.node(self.proxy.mapToSource(current))
-        self.tree_model.set_header_section(section_of(node))
         self.details.setHtml(details_html(node, self.report))
         if is_schema_key(node.key):
             self.schema_view.select_key(node.key)
 
-    def _header_titles_changed(self) -> None:
-        # The header alone re-reads its titles (see ReportTreeModel.set_header_section).
-        self.tree.header().headerDataChanged(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+    def _sync_index_columns(self) -> None:
+        """Show Reads and Last read while the Indexes section is open, hide them otherwise
+        (empty for every other row, they pushed Details out of sight)."""
+        section = self.tree_model.section_node(Section.INDEXES)
+        shown = False
+        if section is not None:
+            index = self.proxy.mapFromSource(self.tree_model.index_for(section))
+            shown = index.isValid() and self.tree.isExpanded(index)
+        for column in (COL_READS, COL_LAST_READ):
+            if self.tree.isColumnHidden(column) == shown:
+                self.tree.setColumnHidden(column, not shown)
+
+    def _details_follow_filter(self) -> None:
+        """After a filter: the details show the current row only if the tree still shows it
+        (a row the filter hides leaves no page behind)."""
+        current = self.tree.currentIndex()
+        if current.isValid():
+            return
+        self.details.clear()
+        self.tree.selectionModel().clearSelection()
+
+    def _details_link(self, url: QUrl) -> None:
+        """A link of the details page: a finding of the score's explanation."""
+        key = link_key(url, self.report)
+        if key is not None:
+            self.select_in_tree(key)
+
+    def explain_score(self) -> None:
+        """Show the score's deductions: the Results tab, its row selected (Overview link)."""
+        self._show_tab(Tab.RESULTS)
+        self.select_in_tree(SCORE_KEY)
+        self.tree.setFocus()
 
     def details_of(self, key: NodeKey) -> str | None:
         """The details pane's text for a tree key (the Schema tab shows it beside the
@@ -487,6 +544,10 @@ def details_browser(parent: QWidget) -> QTextBrowser:
     browser.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
     browser.setOpenLinks(False)
     browser.setOpenExternalLinks(False)
+    # Lines break between words only (Qt's default also breaks inside a word too long for
+    # the line: "(:Customer).countr" + "y"); names carry break opportunities after their
+    # dots and colons instead (plain_text.breakable).
+    browser.setWordWrapMode(QTextOption.WrapMode.WordWrap)
     browser.setObjectName("details")
     browser.setAccessibleName("Details")
     browser.setPlaceholderText("Select an item to see its details.")
@@ -496,6 +557,21 @@ def details_browser(parent: QWidget) -> QTextBrowser:
 class _NoResourceBrowser(QTextBrowser):
     def loadResource(self, kind: int, name: object, /) -> object:
         return None
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """What Copy takes: the selection without the break marks.
+
+        Qt's own QMimeData, edited: one made in Python would be freed by Python while the
+        clipboard still holds it (a crash at exit)."""
+        data = super().createMimeDataFromSelection()
+        if data.hasHtml():
+            data.setHtml(without_breaks(data.html()))
+        data.setText(without_breaks(data.text()))
+        return data
+
+    def toPlainText(self) -> str:
+        """The page's text as a person reads it (no break marks)."""
+        return without_breaks(super().toPlainText())
 
 
 def _gc_policy() -> None:
@@ -552,7 +628,11 @@ def overview_html(report: Report, source: str, *, partial: bool = False) -> str:
         rows.append(
             ("Incomplete", ", ".join(f"{n} ({report.activities[n].status.value})" for n in failed))
         )
+    # The score leads to its explanation (the only markup here that is not escaped text).
+    why = f" <a href='{SCORE_LINK}'>How is it computed?</a>"
     body = "".join(
-        f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>" for k, v in rows
+        f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}"
+        f"{why if k == 'Quality' and report.quality.score is not None else ''}</td></tr>"
+        for k, v in rows
     )
     return f"<table>{body}</table>"

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # pydantic, the models and the driver (runner) load after the
     from ..core.extraction.runner import ExtractionRun
     from ..core.profiles import Profile
     from ..core.report import PlanItem, Report, ValuesPolicy
+    from .connection_status import ProfileState
     from .profiles_pane import ProfilesPane
     from .report_files import ReportFiles
     from .results_pane import ResultsPane
@@ -64,7 +65,7 @@ class RunController(QObject):
         files: ReportFiles,
         *,
         show_tab: ShowTab,
-        set_connection_state: Callable[[str], None],
+        set_connection_state: ProfileState,
         show_error: Callable[[BaseException, str], object],
         parent: QWidget,
     ) -> None:
@@ -230,7 +231,7 @@ class RunController(QObject):
         options = self.run_options()
         password = await self.profiles.password_for(profile)
         if password is None:
-            self._prompt_cancelled("no password was entered")
+            self._prompt_cancelled(profile.id, "no password was entered")
             return None
         while True:
             try:
@@ -240,7 +241,7 @@ class RunController(QObject):
                     raise
                 asked = await self.profiles.ask_password(profile, refused=True)
                 if asked is None:
-                    self._prompt_cancelled("the server refused the password")
+                    self._prompt_cancelled(profile.id, "the server refused the password")
                     return None
                 password = asked
                 continue
@@ -260,7 +261,7 @@ class RunController(QObject):
         self._show_tab(Tab.RUN)
         address = profile.connection.address
         self.panel.status.setText(f"Planning the run on {address}…")
-        self._set_connection_state(f"Running on {address}…")
+        self._set_connection_state(profile.id, f"Running on {address}…")
         run = self._make_run(profile.connection, password, options)
         self.current_run = run
         # Results as they arrive: labels and counts right after planning, then each
@@ -277,13 +278,13 @@ class RunController(QObject):
                 report = await run.run()
         except asyncio.CancelledError:
             self.results.end_partial()
-            self._cancelled(run)
+            self._cancelled(run, profile.id)
             raise
         except NeoSenseError as exc:
             self.results.end_partial()
             log.warning("run on %s failed: %s", address, exc)
             self.panel.status.setText(f"The run failed: {headline(exc)}")
-            self._set_connection_state(f"Run failed: {in_words(exc)}")
+            self._set_connection_state(profile.id, f"Run failed: {in_words(exc)}")
             raise
         except BaseException:
             self.results.end_partial()
@@ -297,20 +298,21 @@ class RunController(QObject):
             "of planning" + (f"; failed: {', '.join(failed)} (Retry below)." if failed else ".")
         )
         self._set_connection_state(
+            profile.id,
             f"Connected: Neo4j {report.server.version} {report.server.edition} "
-            f"at {report.server.address}"
+            f"at {report.server.address}",
         )
         return report
 
-    def _prompt_cancelled(self, why: str) -> None:
+    def _prompt_cancelled(self, profile_id: str, why: str) -> None:
         """The person closed the password prompt: the run is cancelled, not failed."""
         self.panel.mark_cancelled()
         self.panel.status.setText(f"Run cancelled: {why}.")
-        self._set_connection_state("Run cancelled")
+        self._set_connection_state(profile_id, "Run cancelled")
 
-    def _cancelled(self, run: ExtractionRun) -> None:
+    def _cancelled(self, run: ExtractionRun, profile_id: str) -> None:
         self.panel.mark_cancelled()
-        self._set_connection_state("Run cancelled")
+        self._set_connection_state(profile_id, "Run cancelled")
         if run.report is not None:
             self.panel.show_activity_errors(run.report.activities)
 
@@ -399,7 +401,7 @@ class RunController(QObject):
             async with run:
                 updated = await run.rerun_activity(report, activity)
         except asyncio.CancelledError:
-            self._cancelled(run)
+            self._cancelled(run, profile.id)
             raise
         finally:
             self.current_run = None

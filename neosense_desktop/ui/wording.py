@@ -62,6 +62,18 @@ FINDING_TITLES = {
     "property_keys_not_seen": "Property names never seen",
 }
 
+# What a finding counts, for a short line beside the property it concerns ("22 placeholder
+# values"); other codes read "<title>: <n> affected".
+FINDING_NOUNS: dict[str, tuple[str, str]] = {
+    "sentinel_values": ("placeholder value", "placeholder values"),
+    "empty_strings": ("empty string", "empty strings"),
+    "numeric_strings": ("number stored as text", "numbers stored as text"),
+    "boolean_strings": ("boolean stored as text", "booleans stored as text"),
+    "date_strings": ("date stored as text", "dates stored as text"),
+    "string_ids": ("ID stored as text", "IDs stored as text"),
+    "duplicate_key_values": ("duplicate key value", "duplicate key values"),
+}
+
 STATE_WORDS = {
     "succeeded": "done",
     "failed": "failed",
@@ -84,6 +96,18 @@ def activity_title(name: str) -> str:
 
 def finding_title(code: str) -> str:
     return FINDING_TITLES.get(code) or humanize(code)
+
+
+def finding_phrase(code: str, affected: int | None, estimated: bool = False) -> str:
+    """A finding as a short phrase: "22 placeholder values", "~120 numbers stored as
+    text", "Property with mixed types: 5 affected", "Key without a constraint"."""
+    if affected is None:
+        return finding_title(code)
+    count = f"{'~' if estimated else ''}{affected:,}"
+    words = FINDING_NOUNS.get(code)
+    if words is None:
+        return f"{finding_title(code)}: {count} affected"
+    return f"{count} {words[0] if affected == 1 else words[1]}"
 
 
 def state_word(state: str) -> str:
