@@ -20,6 +20,8 @@ from pathlib import Path
 
 import neo4j
 
+from neosense_desktop.core.cypher import escape_name
+
 REPO = Path(__file__).resolve().parent.parent
 NEO4J_LOCAL = REPO / "scripts" / "neo4j-local"
 FIXTURES = REPO / "tests" / "fixtures"
@@ -182,8 +184,9 @@ class GraphFixture:
 
 
 def _quoted(name: str) -> str:
-    """A schema name for DROP: tests create indexes with backticks in their names."""
-    return "`" + name.replace("`", "``") + "`"
+    """A schema name for DROP: tests create indexes with backticks, backslashes and `;` in
+    their names."""
+    return escape_name(name)
 
 
 def _load_splitter():  # type: ignore[no-untyped-def]

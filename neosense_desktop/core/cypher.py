@@ -15,10 +15,15 @@ def escape_name(name: str) -> str:
     inside backticks: a name holding the six characters ``\\u0060`` would close the quoting
     and let the rest of the name run as Cypher. So every backslash is written as the escape
     ``\\u005C``, which decodes to one literal backslash that cannot start another escape.
+
+    A `;` is written as ``\\u003B`` (the server reads the same name): the suggested Cypher
+    in a report is pasted into scripts, and a tool that splits a script on every `;` would
+    otherwise cut the statement inside the name and run the rest.
     """
     if "\x00" in name:
         raise ValueError("a Cypher name cannot contain a NUL character")
-    return "`" + name.replace("\\", "\\u005C").replace("`", "``") + "`"
+    quoted = name.replace("\\", "\\u005C").replace("`", "``").replace(";", "\\u003B")
+    return "`" + quoted + "`"
 
 
 def supports_scoped_subqueries(version: str) -> bool:

@@ -33,6 +33,15 @@ def drain(steps: Steps[T]) -> T:
 MIN_RADIUS = 16.0
 MAX_RADIUS = 52.0
 GRAVITY = 0.6
+# The longest name a picture draws under a disc, in a legend row or along an arrow: longer
+# ones are cut with an ellipsis (the full name is in the tooltip), so one 3,000-character
+# label cannot widen the picture until everything else is too small to read.
+MAX_NAME_CHARS = 40
+
+
+def picture_name(name: str) -> str:
+    """The name as a picture draws it: at most MAX_NAME_CHARS, ending in … when cut."""
+    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)

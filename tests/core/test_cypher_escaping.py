@@ -17,6 +17,8 @@ from neosense_desktop.core.cypher import escape_name, prefix_parameters
         ("Ünïcødé 名前", "`Ünïcødé 名前`"),
         ("back\\slash", "`back\\u005Cslash`"),
         ("sneaky\\u0060", "`sneaky\\u005Cu0060`"),
+        # A tool that splits a pasted script on every `;` cannot cut the statement here.
+        ("a;MATCH (n) DETACH DELETE n;//", "`a\\u003BMATCH (n) DETACH DELETE n\\u003B//`"),
         ("", "``"),
     ],
 )

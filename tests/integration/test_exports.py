@@ -9,12 +9,14 @@ the indexes and constraints on an empty database.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,7 +25,9 @@ import pytest
 from neosense_desktop.core.export import save_report
 from neosense_desktop.core.formats import render, save_as
 from neosense_desktop.core.formats.names import schema_name
+from neosense_desktop.core.formats.shown import visible
 from neosense_desktop.core.report import Report
+from tests.hostile_reports import hostile_report
 from tests.integration.engine_support import extract
 from tests.neo4j_support import REPO, GraphFixture
 
@@ -128,6 +132,7 @@ def test_every_format_escapes_hostile_names(graph: GraphFixture) -> None:
         "th",
         "td",
         "span",
+        "bdi",
         "svg",
         "defs",
         "marker",
@@ -295,7 +300,9 @@ def test_html_export_of_northwind_in_chromium(graph: GraphFixture, tmp_path: Pat
         assert f"[:{rel.name}]" in text, rel.name
     for finding in report.quality.findings:
         for part in (finding.code, finding.subject, finding.message):
-            assert " ".join(part.split()) in text, part
+            # As the page shows it: controls as markers (names other tests left behind
+            # as property key tokens hold ESC).
+            assert " ".join(visible(part).split()) in text, part
 
     shot = ARTIFACTS / "northwind-html.png"
     shot.unlink(missing_ok=True)
@@ -339,3 +346,57 @@ def test_cli_extract_writes_the_asked_format(graph: GraphFixture, tmp_path: Path
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Node properties:\n")
     assert "(:`Back``tick`)-[:`Back``tick REL`]->(:`Ünïcødé 名前`) // 1" in done.stdout
+
+
+# Opened next to the export: it measures the page in the iframe (same origin for files
+# with --allow-file-access-from-files; the export's own CSP forbids scripts in it).
+MEASURE_PAGE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="hostile.html" style="width:1280px;height:2000px;border:0"></iframe>
+<pre id="out">pending</pre>
+<script>
+document.getElementById("f").addEventListener("load", () => {
+  const d = document.getElementById("f").contentDocument;
+  const svg = d.querySelector("svg.schema");
+  const text = d.body.innerText;
+  document.getElementById("out").textContent = JSON.stringify({
+    scale: svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+    scrollWidth: d.documentElement.scrollWidth,
+    clientWidth: d.documentElement.clientWidth,
+    bdi: d.querySelectorAll("bdi").length,
+    cutWidths: [...d.querySelectorAll("nav bdi[title]")].map(b => b.getBoundingClientRect().width),
+    spoofed: text.includes("\\u202e"),
+    marker: text.includes("\\u27e8U+202E\\u27e9gnp.exe"),
+  });
+});
+</script></body></html>
+"""
+
+
+def test_html_of_a_hostile_report_in_chromium(tmp_path: Path) -> None:
+    """A right-to-left override cannot spoof a name, and a 3,000-character label neither
+    shrinks the picture (it rendered at 3 % of its size) nor widens the page (13,531 px)."""
+    page = tmp_path / "hostile.html"
+    page.write_text(render(hostile_report(), "html"), encoding="utf-8")
+    (tmp_path / "measure.html").write_text(MEASURE_PAGE, encoding="utf-8")
+    dom = _browser(
+        "--allow-file-access-from-files",
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        (tmp_path / "measure.html").as_uri(),
+    )
+    assert dom.returncode == 0, dom.stderr
+    found = re.search(r'<pre id="out">(.*?)</pre>', dom.stdout, re.S)
+    assert found and found.group(1) != "pending", dom.stdout[-2000:]
+    seen = json.loads(unescape(found.group(1)))
+    assert seen["scale"] > 0.5, seen
+    assert seen["scrollWidth"] <= seen["clientWidth"] + 2, seen  # long names wrap
+    assert seen["marker"] and not seen["spoofed"], seen
+    assert seen["bdi"] >= len(hostile_report().labels), seen
+    assert seen["cutWidths"] and max(seen["cutWidths"]) < 700, seen
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / "hostile-html.png"
+    shot.unlink(missing_ok=True)
+    done = _browser(f"--screenshot={shot}", "--window-size=1280,2400", page.as_uri())
+    assert done.returncode == 0, done.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -321,6 +321,7 @@ async def test_odd_names_cannot_change_a_query(graph: GraphFixture) -> None:
         "a\\u0060b",
         "\\u0060) MATCH (m) DETACH DELETE m //",
         "名 前.x",
+        "a;MATCH (n) DETACH DELETE n;//",  # escape_name writes `;` as \\u003B
     ]
     for name in hostile:
         esc = escape_name(name)

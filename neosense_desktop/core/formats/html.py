@@ -4,6 +4,12 @@ It loads nothing: a Content-Security-Policy forbids every fetch, so it opens the
 no network, from a mail attachment or a wiki upload. Every text from the report goes through
 html.escape (quotes too, since names also land in attributes such as SVG titles); element
 ids are numbers, never names.
+
+Names are shown as they are, never as they pretend to be: hidden and bidirectional controls
+appear as markers such as ⟨U+202E⟩ (formats.shown), and each name in a heading, the contents
+or the header is isolated in <bdi>, so a right-to-left name cannot reorder what is around
+it. A long name wraps in tables; the contents list and the headings cut it with an
+ellipsis, and its title attribute holds the full name.
 """
 
 from __future__ import annotations
@@ -15,6 +21,13 @@ from ..report import Report
 from ..wording import MULTI_LABEL_RULE
 from . import facts
 from .picture import MAX_LABELS_DRAWN, report_label_colours, schema_svg
+from .shown import cut, visible
+
+# The longest name the contents list (two columns) and a section heading show; the full
+# name is in the title attribute, and in the tables.
+MAX_CONTENTS_NAME_CHARS = 40
+MAX_HEADING_NAME_CHARS = 120
+LONG_CELL_CHARS = 60
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
@@ -22,6 +35,7 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-top:1rem}
 h3{margin-bottom:.3rem}code,.name{font-family:"DejaVu Sans Mono",Consolas,monospace;
  white-space:pre-wrap;word-break:break-all}
+h1,td.long,nav li{overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:.4rem 0 1rem;min-width:50%}
 th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
 th{background:#f4f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -41,10 +55,22 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return escape(visible(str(text)), quote=True)
+
+
+def _name(name: str, limit: int | None = None) -> str:
+    """A name isolated in <bdi>; cut at limit characters, with the full name in a title."""
+    if limit is None or len(name) <= limit:
+        return f"<bdi>{_e(name)}</bdi>"
+    return f'<bdi title="{_e(name)}">{_e(cut(name, limit))}</bdi>'
 
 
 def _cell(text: str, css: str | None) -> str:
+    # A long text (a name of 3,000 characters) may break anywhere, so that it wraps
+    # instead of widening the page; short ones keep their words, so that the long one
+    # cannot squeeze the other columns to a character each.
+    if len(text) > LONG_CELL_CHARS:
+        css = f"{css} long" if css else "long"
     return f'<td class="{_e(css)}">{_e(text)}</td>' if css else f"<td>{_e(text)}</td>"
 
 
@@ -82,10 +108,10 @@ def _entry_section(entry: facts.Entry, colours: dict[str, str]) -> str:
     if entry.kind == "label":
         heading = (
             f'<span class="swatch" style="background:{colours[entry.name]}"></span>'
-            f'<span class="name">:{_e(entry.name)}</span>'
+            f'<span class="name">:{_name(entry.name, MAX_HEADING_NAME_CHARS)}</span>'
         )
     else:
-        heading = f'<span class="name">[:{_e(entry.name)}]</span>'
+        heading = f'<span class="name">[:{_name(entry.name, MAX_HEADING_NAME_CHARS)}]</span>'
     out = [
         f'<section id="{entry.anchor}"><h3>{heading}</h3>',
         f"<p>{_e(entry.amount)}</p>",
@@ -107,9 +133,15 @@ def render_html(report: Report) -> str:
         '<li><a href="#overview">Overview</a></li>',
         '<li><a href="#picture">Schema picture</a></li>',
         f'<li><a href="#labels">Labels ({len(labels):,})</a><ol>',
-        *(f'<li><a href="#{x.anchor}">:{_e(x.name)}</a></li>' for x in labels),
+        *(
+            f'<li><a href="#{x.anchor}">:{_name(x.name, MAX_CONTENTS_NAME_CHARS)}</a></li>'
+            for x in labels
+        ),
         f'</ol></li><li><a href="#types">Relationship types ({len(types):,})</a><ol>',
-        *(f'<li><a href="#{x.anchor}">[:{_e(x.name)}]</a></li>' for x in types),
+        *(
+            f'<li><a href="#{x.anchor}">[:{_name(x.name, MAX_CONTENTS_NAME_CHARS)}]</a></li>'
+            for x in types
+        ),
         f'</ol></li><li><a href="#findings">Findings ({len(findings):,})</a></li>',
         f'<li><a href="#indexes">Indexes ({len(report.indexes):,})</a></li>',
         f'<li><a href="#constraints">Constraints ({len(report.constraints):,})</a></li>',
@@ -127,7 +159,7 @@ def render_html(report: Report) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
-        f'<header><h1>{_e(report.server.database)}</h1><p class="muted">'
+        f'<header><h1>{_name(report.server.database)}</h1><p class="muted">'
         f"{_e(report.server.address)} · Neo4j {_e(report.server.version)} "
         f"{_e(report.server.edition)} · extracted {_e(report.run.started_at.isoformat())} "
         f"by NeoSense {_e(report.run.app_version)}</p></header>",

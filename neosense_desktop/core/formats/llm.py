@@ -13,14 +13,17 @@ when estimated from a sample), `NOT NULL` (Cypher's own type notation) on a prop
 node or relationship has, every observed type of a property (`INTEGER | STRING`), every
 label and type even without properties, and patterns from unlabeled nodes as `()`. Names
 that are not plain identifiers are backtick-quoted as in Cypher, so a space, a colon or a
-brace inside a name cannot be read as the format's own syntax.
+brace inside a name cannot be read as the format's own syntax. A property's observed types
+come from the report, which may be hand-made: each is parsed with Cypher's type grammar and
+written as parsed, and one that does not parse is written quoted like a name, on its line.
 """
 
 from __future__ import annotations
 
 from ..report import Pattern, Property, Provenance, Report
 from ..wording import is_estimate
-from .names import schema_name
+from .cypher_types import CypherTypeError, parse_type
+from .names import cypher_name, schema_name
 
 
 def _count(count: int, provenance: Provenance | None, noun: str) -> str:
@@ -30,8 +33,16 @@ def _count(count: int, provenance: Provenance | None, noun: str) -> str:
     return f"// {approx}{count:,} {noun}".rstrip()
 
 
+def type_text(text: str) -> str:
+    """An observed type as Cypher spells it, or quoted (one line) when it is not a type."""
+    try:
+        return str(parse_type(text))
+    except CypherTypeError:
+        return cypher_name(text)
+
+
 def property_type(prop: Property) -> str:
-    types = prop.types or ["ANY"]
+    types = [type_text(t) for t in prop.types] or ["ANY"]
     always = prop.fill_rate >= 1.0
     if len(types) == 1:
         return types[0] + (" NOT NULL" if always else "")

@@ -4,6 +4,8 @@ Every text from the report is escaped for a table cell or a heading: a backslash
 character Markdown would act on (`|` would split a cell; backticks, `*`, `_`, `~` would format;
 `<` and `&` would start HTML; `[` `]` links; `:` emoji shortcodes; `@` mentions; `$` maths;
 `#` headings), and line breaks as `<br>`, so each table row stays one line with its columns.
+Hidden and bidirectional controls are shown as markers such as ⟨U+202E⟩ (formats.shown), so
+"\u202egnp.exe" cannot read as "exe.png".
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from ..report import Report
 from ..wording import MULTI_LABEL_RULE
 from . import facts
+from .shown import visible
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$:@#!{}])")
 _BREAK = re.compile(r"\r\n|[\r\n\u0085\u2028\u2029]")
@@ -20,7 +23,7 @@ _BREAK = re.compile(r"\r\n|[\r\n\u0085\u2028\u2029]")
 
 def md(text: object) -> str:
     """Plain text -> Markdown inline text that shows exactly that text."""
-    return _BREAK.sub("<br>", _SPECIAL.sub(r"\\\1", str(text)))
+    return _BREAK.sub("<br>", _SPECIAL.sub(r"\\\1", visible(str(text))))
 
 
 def _table(table: facts.Table) -> list[str]:

@@ -1,7 +1,10 @@
 """The schema picture as SVG text: labels as discs sized by count, patterns as arrows.
 
 The same layout as the window's picture (core.schema_layout), drawn without Qt so that an
-exported file carries it. Every name goes through html.escape (text and attributes alike).
+exported file carries it. Every name goes through html.escape (text and attributes alike),
+with hidden and bidirectional controls shown as markers (formats.shown); a drawn name is cut
+at schema_layout.MAX_NAME_CHARS, so the boxes have a maximum width, and the full name is in
+the tooltip (<title>).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from html import escape
 
 from ..label_palette import label_colours
 from ..report import Report
-from ..schema_layout import LaidOutNode, layout_schema
+from ..schema_layout import LaidOutNode, layout_schema, picture_name
+from .shown import visible
 
 # The window draws at most this many labels (ui/schema_view.MAX_LABELS_DRAWN): the force
 # layout is quadratic, and a picture of more discs is not readable anyway.
@@ -24,6 +28,15 @@ MARGIN = 70.0
 LEGEND_ROW = 20.0
 LEGEND_GAP = 40.0
 GLYPH_WIDTH = 7.2
+
+
+def _e(text: str) -> str:
+    return escape(visible(text))
+
+
+def _drawn(name: str) -> str:
+    """A name as drawn: cut, controls shown (not yet escaped, so its length is its width)."""
+    return visible(picture_name(name))
 
 
 def report_label_colours(report: Report) -> dict[str, str]:
@@ -52,7 +65,7 @@ def schema_svg(report: Report, limit: int = MAX_LABELS_DRAWN) -> str:
     top = min(n.y - n.radius for n in layout.values())
     bottom = max(n.y + n.radius for n in layout.values()) + 24
     # Right of the discs and of the names under them (a name can be wider than its disc).
-    right = max(n.x + max(n.radius, len(n.name) * GLYPH_WIDTH / 2) for n in layout.values())
+    right = max(n.x + max(n.radius, len(_drawn(n.name)) * GLYPH_WIDTH / 2) for n in layout.values())
     legend, (legend_w, legend_h) = _legend(
         [(name, count, colours[name]) for name, count in nodes],
         right + LEGEND_GAP,
@@ -88,7 +101,7 @@ def schema_svg(report: Report, limit: int = MAX_LABELS_DRAWN) -> str:
 
 
 def _edge(a: LaidOutNode, b: LaidOutNode, rel_type: str, count: int, nth: int) -> str:
-    title = escape(f"(:{a.name})-[:{rel_type}]->(:{b.name}): {count:,}")
+    title = _e(f"(:{a.name})-[:{rel_type}]->(:{b.name}): {count:,}")
     if a.name == b.name:
         # A self-loop: a teardrop above the disc, one size larger for each further type.
         r = a.radius
@@ -115,14 +128,14 @@ def _edge(a: LaidOutNode, b: LaidOutNode, rel_type: str, count: int, nth: int) -
         f'<g class="edge"><title>{title}</title>'
         f'<path d="{path}" fill="none" stroke="#777" stroke-width="1.4" '
         f'marker-end="url(#arrow)"/>'
-        f'<text x="{tx:.1f}" y="{ty:.1f}" class="edge-label">{escape(rel_type)}</text></g>'
+        f'<text x="{tx:.1f}" y="{ty:.1f}" class="edge-label">{escape(_drawn(rel_type))}</text></g>'
     )
 
 
 def _disc(node: LaidOutNode, count: int, colour: str) -> str:
-    name = escape(node.name)
+    name = escape(_drawn(node.name))
     return (
-        f'<g class="label"><title>{escape(f":{node.name}")} {count:,} nodes</title>'
+        f'<g class="label"><title>{_e(f":{node.name}")} {count:,} nodes</title>'
         f'<circle cx="{node.x:.1f}" cy="{node.y:.1f}" r="{node.radius:.1f}" '
         f'fill="{colour}" stroke="#333" stroke-width="1.2"/>'
         f'<text x="{node.x:.1f}" y="{node.y + node.radius + 15:.1f}" '
@@ -145,9 +158,9 @@ def _legend(
             x += column_width + 16
             column_width = 0.0
         y = y0 + LEGEND_ROW + 4 + (i % rows) * LEGEND_ROW
-        text = f"{name}  {count:,}"
+        text = f"{_drawn(name)}  {count:,}"
         out.append(
-            f'<g class="legend-entry"><title>{escape(f":{name}")} {count:,} nodes</title>'
+            f'<g class="legend-entry"><title>{_e(f":{name}")} {count:,} nodes</title>'
             f'<circle cx="{x + 6:.1f}" cy="{y + 9:.1f}" r="6" fill="{colour}" '
             f'stroke="#333" stroke-width="0.8"/>'
             f'<text x="{x + 18:.1f}" y="{y + 13:.1f}" class="legend-name">{escape(text)}</text>'
