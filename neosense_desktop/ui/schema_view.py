@@ -68,7 +68,7 @@ from PySide6.QtWidgets import (
 from ..core.errors import ErrorCode, NeoSenseError
 from ..core.files import atomic_write_bytes
 from ..core.label_palette import text_colour_on
-from ..core.schema_layout import layout_schema, layout_steps
+from ..core.schema_layout import layout_schema, layout_steps, picture_name
 from ..core.schema_routing import (
     Box,
     Disc,
@@ -144,6 +144,16 @@ def label_tooltip_text(name: str, count: int, label: Label | None) -> str:
     return "\n".join(lines)
 
 
+def drawn_name(name: str) -> str:
+    """A name as the picture draws it, as the HTML export does: cut at MAX_NAME_CHARS (the
+    tooltip has it whole) and with hidden or reordering characters shown as ⟨U+XXXX⟩."""
+    # Here, not at the top: core.formats loads the report models (pydantic), which the
+    # window imports only after its first paint (tests/ui/test_startup_imports.py).
+    from ..core.formats.shown import visible
+
+    return visible(picture_name(name))
+
+
 def _unselected(option: QStyleOptionGraphicsItem) -> QStyleOptionGraphicsItem:
     """The option without the Selected state: Qt's dashed selection box would cover the
     picture (and end up in a saved file); selection shows as a thicker outline instead."""
@@ -175,7 +185,7 @@ class LabelItem(QGraphicsEllipseItem):
         self.setToolTip(plain_tooltip(tooltip))
         self.setZValue(2)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        text = QGraphicsSimpleTextItem(node.name, self)
+        text = QGraphicsSimpleTextItem(drawn_name(node.name), self)
         font = QFont()
         font.setBold(True)
         text.setFont(font)
@@ -253,7 +263,7 @@ class EdgeItem(QGraphicsPathItem):
         self.head = QGraphicsPathItem(self)
         self.head.setBrush(QBrush(EDGE_COLOUR))
         self.head.setPen(QPen(EDGE_COLOUR, 1))
-        text = QGraphicsSimpleTextItem(f"{rel_type} ({count:,})", self)
+        text = QGraphicsSimpleTextItem(f"{drawn_name(rel_type)} ({count:,})", self)
         text.setBrush(QBrush(palette.color(QPalette.ColorRole.WindowText)))
         small = QFont()
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
@@ -366,7 +376,7 @@ class LegendItem(QGraphicsRectItem):
             swatch = QGraphicsRectItem(x, y + 3, 12, 12, self)
             swatch.setBrush(QBrush(QColor(colour)))
             swatch.setPen(QPen(palette.color(QPalette.ColorRole.WindowText), 0.8))
-            text = QGraphicsSimpleTextItem(f"{name}  {count:,}", self)
+            text = QGraphicsSimpleTextItem(f"{drawn_name(name)}  {count:,}", self)
             text.setBrush(QBrush(palette.color(QPalette.ColorRole.WindowText)))
             text.setPos(x + 18, y)
             column_width = max(column_width, 18 + text.boundingRect().width())

@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from html import escape
 
 from ..label_palette import label_colours
 from ..report import Report
 from ..schema_layout import LaidOutNode, layout_schema, picture_name
+from ..schema_routing import (
+    Box,
+    Disc,
+    curve_between,
+    disc_box,
+    label_spots,
+    place_text,
+    route_bend,
+)
 from .shown import visible
 
 # The window draws at most this many labels (ui/schema_view.MAX_LABELS_DRAWN): the force
@@ -28,6 +38,9 @@ MARGIN = 70.0
 LEGEND_ROW = 20.0
 LEGEND_GAP = 40.0
 GLYPH_WIDTH = 7.2
+NAME_HEIGHT = 15.0  # a label's name, 12 px bold
+EDGE_GLYPH_WIDTH = 6.0  # an arrow's name, 10 px
+EDGE_TEXT_HEIGHT = 12.0
 
 
 def _e(text: str) -> str:
@@ -85,14 +98,7 @@ def schema_svg(report: Report, limit: int = MAX_LABELS_DRAWN) -> str:
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
     ]
-    seen: dict[tuple[str, str], int] = defaultdict(int)
-    for start, end, rel_type, count in edges:
-        assert start is not None and end is not None
-        a, b = layout[start], layout[end]
-        key = (min(start, end), max(start, end))
-        nth = seen[key]
-        seen[key] += 1
-        out.append(_edge(a, b, rel_type, count, nth))
+    out.extend(_edges(edges, layout))
     for name, count in nodes:
         out.append(_disc(layout[name], count, colours[name]))
     out.append(legend)
@@ -100,35 +106,70 @@ def schema_svg(report: Report, limit: int = MAX_LABELS_DRAWN) -> str:
     return "\n".join(out)
 
 
-def _edge(a: LaidOutNode, b: LaidOutNode, rel_type: str, count: int, nth: int) -> str:
-    title = _e(f"(:{a.name})-[:{rel_type}]->(:{b.name}): {count:,}")
-    if a.name == b.name:
-        # A self-loop: a teardrop above the disc, one size larger for each further type.
-        r = a.radius
-        reach = r + 28 + 16 * nth
-        x0, y0 = a.x - r * 0.5, a.y - r * 0.85
-        x1, y1 = a.x + r * 0.5, a.y - r * 0.85
-        path = (
-            f"M{x0:.1f},{y0:.1f} C{a.x - reach:.1f},{a.y - reach * 1.6:.1f} "
-            f"{a.x + reach:.1f},{a.y - reach * 1.6:.1f} {x1:.1f},{y1:.1f}"
+def _name_box(node: LaidOutNode) -> Box:
+    """Where a label's name sits under its disc (SVG cannot measure: estimated)."""
+    width = len(_drawn(node.name)) * GLYPH_WIDTH
+    return Box(node.x - width / 2, node.y + node.radius + 3, width, NAME_HEIGHT)
+
+
+def _edges(
+    edges: Sequence[tuple[str | None, str | None, str, int]], layout: dict[str, LaidOutNode]
+) -> list[str]:
+    """Every arrow, routed as the window routes them (core/schema_routing): around the other
+    discs and names, each type's name where it overlaps no disc, name or other arrow's."""
+    discs = {n.name: Disc(n.name, n.x, n.y, n.radius) for n in layout.values()}
+    names = {n.name: _name_box(n) for n in layout.values()}
+    taken = [*(disc_box(d) for d in discs.values()), *names.values()]
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    out = []
+    for start, end, rel_type, count in edges:
+        assert start is not None and end is not None
+        pair = (min(start, end), max(start, end))
+        nth = seen[pair]
+        seen[pair] += 1
+        title = _e(f"(:{start})-[:{rel_type}]->(:{end}): {count:,}")
+        text = escape(_drawn(rel_type))
+        if start == end:
+            out.append(_loop(layout[start], title, text, nth))
+            continue
+        # Parallel types between the same two labels fan out: 0, +1, -1, +2, ... (in the
+        # pair's own direction, so A->B and B->A bend to opposite sides).
+        bend = 0.0 if nth == 0 else float(((nth + 1) // 2) * (1 if nth % 2 else -1))
+        if start > end:
+            bend = -bend
+        a, b = discs[start], discs[end]
+        blocking = [box for n, box in names.items() if n not in (start, end)]
+        curve = curve_between(a, b, route_bend(a, b, bend, list(discs.values()), blocking))
+        width = len(_drawn(rel_type)) * EDGE_GLYPH_WIDTH
+        beside = math.hypot(width, EDGE_TEXT_HEIGHT) / 2 + 4
+        box = place_text(label_spots(curve, beside), width, EDGE_TEXT_HEIGHT, taken)
+        taken.append(box)
+        (sx, sy), (cx, cy), (ex, ey) = curve.start, curve.control, curve.end
+        out.append(
+            f'<g class="edge"><title>{title}</title>'
+            f'<path d="M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}" fill="none" '
+            f'stroke="#777" stroke-width="1.4" marker-end="url(#arrow)"/>'
+            f'<text x="{box.left + box.width / 2:.1f}" y="{box.top + EDGE_TEXT_HEIGHT - 2:.1f}" '
+            f'class="edge-label">{text}</text></g>'
         )
-        tx, ty = a.x, a.y - reach * 1.25
-    else:
-        dx, dy = b.x - a.x, b.y - a.y
-        dist = math.hypot(dx, dy) or 1.0
-        ux, uy = dx / dist, dy / dist
-        # Parallel types between the same two labels bend apart: 0, +1, -1, +2, ...
-        bend = 0.0 if nth == 0 else 26.0 * ((nth + 1) // 2) * (1 if nth % 2 else -1)
-        sx, sy = a.x + ux * a.radius, a.y + uy * a.radius
-        ex, ey = b.x - ux * b.radius, b.y - uy * b.radius
-        cx, cy = (sx + ex) / 2 - uy * bend * 2, (sy + ey) / 2 + ux * bend * 2
-        path = f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
-        tx, ty = (sx + 2 * cx + ex) / 4, (sy + 2 * cy + ey) / 4
+    return out
+
+
+def _loop(a: LaidOutNode, title: str, text: str, nth: int) -> str:
+    """A self-loop: a teardrop above the disc, one size larger for each further type."""
+    r = a.radius
+    reach = r + 28 + 16 * nth
+    x0, y0 = a.x - r * 0.5, a.y - r * 0.85
+    x1, y1 = a.x + r * 0.5, a.y - r * 0.85
+    path = (
+        f"M{x0:.1f},{y0:.1f} C{a.x - reach:.1f},{a.y - reach * 1.6:.1f} "
+        f"{a.x + reach:.1f},{a.y - reach * 1.6:.1f} {x1:.1f},{y1:.1f}"
+    )
     return (
         f'<g class="edge"><title>{title}</title>'
         f'<path d="{path}" fill="none" stroke="#777" stroke-width="1.4" '
         f'marker-end="url(#arrow)"/>'
-        f'<text x="{tx:.1f}" y="{ty:.1f}" class="edge-label">{escape(_drawn(rel_type))}</text></g>'
+        f'<text x="{a.x:.1f}" y="{a.y - reach * 1.25:.1f}" class="edge-label">{text}</text></g>'
     )
 
 
