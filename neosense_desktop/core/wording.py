@@ -7,6 +7,7 @@ Markdown file. Plain text: each caller escapes for where it goes.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the window uses these words before the report models load
@@ -20,6 +21,44 @@ MULTI_LABEL_RULE = (
 )
 
 _METHOD_WORDS = {"count_store": "count store", "scan": "full scan"}
+
+# Each finding code as a title in words: the window, the html and Markdown exports.
+FINDING_TITLES = {
+    "unused_label_token": "Unused label name",
+    "unused_relationship_type_token": "Unused relationship type name",
+    "index_not_online": "Index not online",
+    "index_never_read": "Index never read",
+    "unlabeled_nodes": "Nodes without a label",
+    "orphan_nodes": "Nodes without relationships",
+    "multi_label_segment": "Nodes with several labels",
+    "mixed_type_property": "Property with mixed types",
+    "sparse_property": "Sparsely filled property",
+    "key_check_failed": "Key check failed",
+    "key_without_constraint": "Key without a constraint",
+    "key_with_range_index_only": "Key with an index but no constraint",
+    "string_ids": "IDs stored as strings",
+    "numeric_strings": "Numbers stored as strings",
+    "boolean_strings": "Booleans stored as strings",
+    "date_strings": "Dates stored as strings",
+    "empty_strings": "Empty strings",
+    "sentinel_values": "Placeholder values",
+    "duplicate_key_values": "Duplicate key values",
+    "cross_type_mismatch": "Type differs across labels",
+    "property_name_variants": "Property name variants",
+    "naming_conventions": "Naming conventions",
+    "redundant_index": "Redundant index",
+    "property_keys_not_seen": "Property names never seen",
+}
+
+
+def humanize(name: str) -> str:
+    """An engine name not known here, readable: "some_new_code" -> "Some new code"."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else name
+
+
+def finding_title(code: str) -> str:
+    return FINDING_TITLES.get(code) or humanize(code)
 
 
 def is_estimate(p: Provenance | None) -> bool:
@@ -60,6 +99,11 @@ def count_text(count: int | None, p: Provenance | None = None) -> str:
     if count is None:
         return "–"
     return f"~{count:,}" if is_estimate(p) else f"{count:,}"
+
+
+def time_text(moment: datetime) -> str:
+    """A report's time to the second, with its zone: "2026-12-07 08:09:03 UTC"."""
+    return f"{moment:%Y-%m-%d %H:%M:%S %Z}".strip()
 
 
 def duration_text(seconds: float) -> str:

@@ -32,11 +32,19 @@ def test_every_row_reaches_both_pages() -> None:
     for entry in labels + types:
         tables += [entry.properties, *(t for _title, t in entry.tables)]
         assert f'id="{entry.anchor}"' in page and f'<a id="{entry.anchor}"></a>' in markdown
-    rows = [row for table in tables for row in table.rows]
+    rows = [(table, r, row) for table in tables for r, row in enumerate(table.rows)]
     assert len(rows) > 30
-    for row in rows:
+    for table, r, row in rows:
+        # A tagged cell (a finding's title) ends in its code in small type: html a span,
+        # Markdown the code in backticks.
+        tags = [table.tags.get((r, i)) for i in range(len(row))]
         html_cells = "".join(
-            re.escape(escape(c, quote=True)) + r"</td>\s*<td[^>]*>" for c in row[:-1]
+            re.escape(escape(c, quote=True))
+            + (rf'<span class="tag">{re.escape(t)}</span>' if t else "")
+            + r"</td>\s*<td[^>]*>"
+            for c, t in zip(row[:-1], tags, strict=False)
         ) + re.escape(escape(row[-1], quote=True))
         assert re.search(html_cells, page), row
-        assert "| " + " | ".join(md(c) for c in row) + " |" in markdown, row
+        md_cells = [md(c) + (f" (`{t}`)" if t else "") for c, t in zip(row, tags, strict=True)]
+        assert "| " + " | ".join(md_cells) + " |" in markdown, row
+    assert any(table.tags for table, _r, _row in rows)

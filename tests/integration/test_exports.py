@@ -19,6 +19,7 @@ import tempfile
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -310,6 +311,56 @@ def test_html_export_of_northwind_in_chromium(graph: GraphFixture, tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert shot.stat().st_size > 20_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # The layout as a reader sees it, at 1,000 and 1,800 px: no word broken inside (but in
+    # a cell marked long, a name too long for any line), and the findings table as wide as
+    # the page. Measured by Chromium itself, in a copy of the page with a measuring script.
+    for width in (1000, 1800):
+        measured = _measure_layout(page, tmp_path / f"measured-{width}.html", width)
+        assert measured["broken"] == [], (width, measured["broken"][:10])
+        assert measured["findings"] >= 0.97 * measured["body"], (width, measured)
+        assert measured["body"] >= 0.9 * min(width, 1800) - 120, (width, measured)
+    assert '<span class="tag">' in page.read_text(encoding="utf-8")  # codes as small tags
+
+
+_MEASURE = """
+<script>
+const broken = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const holder = node.parentElement;
+  if (!holder || holder.closest("td.long, svg, nav, style, title")) continue;
+  const words = /\\S+/g;
+  for (let m = words.exec(node.data); m; m = words.exec(node.data)) {
+    const range = document.createRange();
+    range.setStart(node, m.index);
+    range.setEnd(node, m.index + m[0].length);
+    const lines = new Set(Array.from(range.getClientRects(), r => Math.round(r.top)));
+    if (lines.size > 1) broken.push(m[0]);
+  }
+}
+const findings = document.querySelector("#findings table");
+const body = document.body;
+const style = getComputedStyle(body);
+const inner = body.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+document.body.setAttribute("data-measured", JSON.stringify({
+  broken, body: inner, findings: findings ? findings.getBoundingClientRect().width : 0,
+}));
+</script>
+"""
+
+
+def _measure_layout(page: Path, copy: Path, width: int) -> dict[str, Any]:
+    """Chromium's own measures of the page at this width (the copy drops the page's
+    Content-Security-Policy, which forbids scripts, and adds one that measures)."""
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", text)
+    copy.write_text(text.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+    dom = _browser("--dump-dom", f"--window-size={width},1200", copy.as_uri())
+    assert dom.returncode == 0, dom.stderr
+    found = re.search(r'data-measured="([^"]*)"', dom.stdout)
+    assert found is not None, dom.stdout[-2000:]
+    return json.loads(unescape(found.group(1)))  # type: ignore[no-any-return]
 
 
 @pytest.mark.neo4j

@@ -21,7 +21,14 @@ from ..report import (
     RelationshipType,
     Report,
 )
-from ..wording import count_text, is_estimate, provenance_qualified, provenance_text
+from ..wording import (
+    count_text,
+    finding_title,
+    is_estimate,
+    provenance_qualified,
+    provenance_text,
+    time_text,
+)
 
 
 def amount_text(count: int, provenance: Provenance | None, one: str, many: str) -> str:
@@ -47,7 +54,7 @@ def overview(report: Report) -> list[tuple[str, str]]:
     rows = [
         ("Server", f"{server.address} (Neo4j {server.version} {server.edition})"),
         ("Database", server.database),
-        ("Extracted", f"{run.started_at:%Y-%m-%d %H:%M:%S %Z}".strip()),
+        ("Extracted", time_text(run.started_at)),
         ("Mode", f"{run.mode}, sample size {run.sample_size:,}"),
         ("Nodes", count_text(s.node_count)),
         ("Relationships", count_text(s.relationship_count)),
@@ -99,18 +106,26 @@ def finding_next_step(f: Finding) -> str:
 
 
 def finding_examples(f: Finding) -> str:
-    return ", ".join(
-        (e.display + " " if e.display is not None else "") + f"[{e.element_id}]" for e in f.examples
-    )
+    """The examples' values where the values policy let them into the report ("Ada, Bob");
+    else how many there are: their element ids are for tools, and stay in the JSON."""
+    shown = [e.display for e in f.examples if e.display is not None]
+    if shown:
+        return ", ".join(shown)
+    if not f.examples:
+        return ""
+    count = len(f.examples)
+    return f"{count} example{'s' if count != 1 else ''} (element ids in the JSON report)"
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table of plain texts; numeric names the right-aligned (count) columns."""
+    """A table of plain texts; numeric names the right-aligned (count) columns; tags adds a
+    small code after a cell's text, by (row, column) (a finding's title, then its code)."""
 
     head: list[str]
     rows: list[list[str]]
     numeric: frozenset[int] = frozenset()
+    tags: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 PROPERTY_HEAD = ["Property", "Types", "Present on", "From"]
@@ -187,7 +202,7 @@ def finding_table(findings: list[Finding]) -> Table:
         [
             [
                 f.severity.value,
-                f.code,
+                finding_title(f.code),
                 f.subject,
                 f.message,
                 finding_affected(f),
@@ -196,6 +211,7 @@ def finding_table(findings: list[Finding]) -> Table:
             ]
             for f in findings
         ],
+        tags={(i, 1): f.code for i, f in enumerate(findings)},
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from html import escape
 
 from ..report import Report
-from ..wording import MULTI_LABEL_RULE
+from ..wording import MULTI_LABEL_RULE, time_text
 from . import facts
 from .picture import MAX_LABELS_DRAWN, report_label_colours, schema_svg
 from .shown import cut, visible
@@ -31,24 +31,31 @@ LONG_CELL_CHARS = 60
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
- margin:0 auto;max-width:1150px;padding:1rem 2rem 4rem;color:#1d1d1f;background:#fff}
+ margin:0 auto;max-width:1800px;padding:1rem 2.5rem 4rem;color:#1d1d1f;background:#fff}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-top:1rem}
 h3{margin-bottom:.3rem}code,.name{font-family:"DejaVu Sans Mono",Consolas,monospace;
- white-space:pre-wrap;word-break:break-all}
+ white-space:pre-wrap}
 h1,td.long,nav li{overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:.4rem 0 1rem;min-width:50%}
+table.wide{width:100%}
 th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
-th{background:#f4f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f4f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums;
+ white-space:nowrap}
 .muted{color:#666}.swatch{display:inline-block;width:.8em;height:.8em;border-radius:50%;
  margin-right:.35em;border:1px solid #333;vertical-align:baseline}
-nav ol{columns:2;margin-top:0}nav ol ol{columns:auto}
+.tag{display:inline-block;margin-left:.4em;padding:0 .35em;border-radius:3px;
+ background:#eef0f3;color:#555;font:11px/1.5 "DejaVu Sans Mono",Consolas,monospace}
+nav ol{columns:3 14rem;margin-top:0}nav ol ol{columns:auto}
 .sev-error{color:#b00020;font-weight:600}.sev-warning{color:#a35200;font-weight:600}
 svg.schema{max-width:100%;height:auto;border:1px solid #eee;background:#fcfcfd}
 svg .edge-label{font-size:10px;fill:#555;text-anchor:middle}
 svg .label-name{font-size:12px;font-weight:600;text-anchor:middle;fill:#1d1d1f}
 svg .legend-title{font-size:12px;font-weight:700;fill:#1d1d1f}
 svg .legend-name{font-size:12px;fill:#1d1d1f;white-space:pre}
-@media print{nav{display:none}}
+@page{size:A4;margin:12mm}
+@media print{nav{display:none}body{max-width:none;padding:0;font-size:10pt}
+ h2{break-after:avoid}tr,svg{break-inside:avoid}th{background:#eee}
+ table.wide{font-size:9pt}}
 """
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -74,28 +81,42 @@ def _cell(text: str, css: str | None) -> str:
     return f'<td class="{_e(css)}">{_e(text)}</td>' if css else f"<td>{_e(text)}</td>"
 
 
-def _table(table: facts.Table, css: Callable[[int, str], str | None] | None = None) -> str:
-    """The table's texts escaped; css gives a cell's class (numeric columns by default)."""
-    out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in table.head), "</tr></thead><tbody>"]
-    for row in table.rows:
+def _table(
+    table: facts.Table,
+    css: Callable[[int, str], str | None] | None = None,
+    *,
+    wide: bool = False,
+) -> str:
+    """The table's texts escaped; css gives a cell's class (numeric columns by default);
+    a tag (a finding's code) follows its cell's text in small type; wide fills the page."""
+    opening = '<table class="wide">' if wide else "<table>"
+    out = [opening, "<thead><tr>", *(f"<th>{_e(h)}</th>" for h in table.head)]
+    out.append("</tr></thead><tbody>")
+    for r, row in enumerate(table.rows):
         out.append("<tr>")
-        out.extend(
-            _cell(c, css(i, c) if css else ("num" if i in table.numeric else None))
-            for i, c in enumerate(row)
-        )
+        for i, c in enumerate(row):
+            cell = _cell(c, css(i, c) if css else ("num" if i in table.numeric else None))
+            tag = table.tags.get((r, i))
+            if tag is not None:
+                cell = cell[: -len("</td>")] + f'<span class="tag">{_e(tag)}</span></td>'
+            out.append(cell)
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
 def _or_none(
-    table: facts.Table, none: str, css: Callable[[int, str], str | None] | None = None
+    table: facts.Table,
+    none: str,
+    css: Callable[[int, str], str | None] | None = None,
+    *,
+    wide: bool = False,
 ) -> str:
-    return _table(table, css) if table.rows else f'<p class="muted">{_e(none)}</p>'
+    return _table(table, css, wide=wide) if table.rows else f'<p class="muted">{_e(none)}</p>'
 
 
 # Finding cells: the severity coloured, names and Cypher in a monospace font.
-_FINDING_NAME_COLUMNS = frozenset({2, 5, 6})
+_FINDING_NAME_COLUMNS = frozenset({2, 6})
 
 
 def _finding_css(col: int, text: str) -> str | None:
@@ -161,7 +182,7 @@ def render_html(report: Report) -> str:
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
         f'<header><h1>{_name(report.server.database)}</h1><p class="muted">'
         f"{_e(report.server.address)} · Neo4j {_e(report.server.version)} "
-        f"{_e(report.server.edition)} · extracted {_e(report.run.started_at.isoformat())} "
+        f"{_e(report.server.edition)} · extracted {_e(time_text(report.run.started_at))} "
         f"by NeoSense {_e(report.run.app_version)}</p></header>",
         *toc,
         '<section id="overview"><h2>Overview</h2>',
@@ -180,13 +201,13 @@ def render_html(report: Report) -> str:
         *(_entry_section(x, colours) for x in types),
         "</section>",
         '<section id="findings"><h2>Findings</h2>',
-        _or_none(facts.finding_table(findings), "No findings.", _finding_css),
+        _or_none(facts.finding_table(findings), "No findings.", _finding_css, wide=True),
         "</section>",
         '<section id="indexes"><h2>Indexes</h2>',
-        _or_none(facts.index_table(report.indexes), "No indexes."),
+        _or_none(facts.index_table(report.indexes), "No indexes.", wide=True),
         "</section>",
         '<section id="constraints"><h2>Constraints</h2>',
-        _or_none(facts.constraint_table(report.constraints), "No constraints."),
+        _or_none(facts.constraint_table(report.constraints), "No constraints.", wide=True),
         "</section></body></html>",
     ]
     return "\n".join(body) + "\n"

@@ -2,8 +2,9 @@
 
 Every text from the report is escaped for a table cell or a heading: a backslash before each
 character Markdown would act on (`|` would split a cell; backticks, `*`, `_`, `~` would format;
-`<` and `&` would start HTML; `[` `]` links; `:` emoji shortcodes; `@` mentions; `$` maths;
-`#` headings), and line breaks as `<br>`, so each table row stays one line with its columns.
+`<` and `&` would start HTML; `[` `]` links; `@` mentions; `$` maths; `#` headings and issue
+links; a `:` only where it opens an emoji shortcode), and line breaks as `<br>`, so each table
+row stays one line with its columns.
 Hidden and bidirectional controls are shown as markers such as ⟨U+202E⟩ (formats.shown), so
 "\u202egnp.exe" cannot read as "exe.png".
 """
@@ -13,11 +14,13 @@ from __future__ import annotations
 import re
 
 from ..report import Report
-from ..wording import MULTI_LABEL_RULE
+from ..wording import MULTI_LABEL_RULE, time_text
 from . import facts
 from .shown import visible
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$:@#!{}])")
+# What Markdown acts on anywhere in a line; a colon only where it opens an emoji
+# shortcode (":name:"), so an address reads "127.0.0.1:7711", not "127.0.0.1\:7711".
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$@#]|:(?=[\w+-]+:))")
 _BREAK = re.compile(r"\r\n|[\r\n\u0085\u2028\u2029]")
 
 
@@ -29,9 +32,20 @@ def md(text: object) -> str:
 def _table(table: facts.Table) -> list[str]:
     head, rows = table.head, table.rows
     out = ["| " + " | ".join(md(h) for h in head) + " |", "|" + "---|" * len(head)]
-    out.extend("| " + " | ".join(md(c) for c in row) + " |" for row in rows)
+    for r, row in enumerate(rows):
+        cells = [
+            md(c) + (f" (`{_code(table.tags[(r, i)])}`)" if (r, i) in table.tags else "")
+            for i, c in enumerate(row)
+        ]
+        out.append("| " + " | ".join(cells) + " |")
     out.append("")
     return out
+
+
+def _code(text: str) -> str:
+    """A finding's code inside backticks: it is [a-z_] in every report NeoSense writes; a
+    hand-made one loses what could end the span or the cell."""
+    return re.sub(r"[`|\r\n]", "", visible(text))
 
 
 def _or_none(table: facts.Table, none: str) -> list[str]:
@@ -55,7 +69,7 @@ def render_markdown(report: Report) -> str:
         f"# {md(server.database)} on {md(server.address)}",
         "",
         f"Neo4j {md(server.version)} {md(server.edition)}, extracted "
-        f"{md(report.run.started_at.isoformat())} by NeoSense {md(report.run.app_version)}.",
+        f"{md(time_text(report.run.started_at))} by NeoSense {md(report.run.app_version)}.",
         "",
         "## Contents",
         "",
