@@ -355,7 +355,7 @@ def _label_count_accuracy(report: dict[str, Any], truth: dict[str, Any]) -> str:
     return f"{same}/{len(want)} label counts exact"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915  issue 23: split pending
     p = argparse.ArgumentParser(
         prog="bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

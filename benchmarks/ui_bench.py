@@ -63,7 +63,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def _child(args: argparse.Namespace) -> dict[str, Any]:
+async def _child(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915  issue 23: split pending
     from keyring.backends import fail
     from PySide6.QtCore import QSettings, Qt, QTimer
 

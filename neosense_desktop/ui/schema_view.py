@@ -235,7 +235,7 @@ class EdgeItem(QGraphicsPathItem):
     Its route and its name's place come from core/schema_routing.py (set_route), so that
     neither crosses a disc or a label's name; dragging a disc routes its arrows again."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0915  issue 23: split pending
         self,
         a: LaidOutNode,
         b: LaidOutNode,

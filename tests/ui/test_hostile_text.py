@@ -241,7 +241,7 @@ def _all_widgets() -> list[QWidget]:
     return [w for top in QApplication.topLevelWidgets() for w in (top, *top.findChildren(QWidget))]
 
 
-def walk_for_rich_text(payload: str) -> tuple[list[str], list[str], int]:
+def walk_for_rich_text(payload: str) -> tuple[list[str], list[str], int]:  # noqa: C901  issue 23: split pending
     """(problems, tooltips to show, how many places show the payload as text)."""
     problems: list[str] = []
     tooltips: list[str] = []
