@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.neo4j_support import REPO
+from tests.neo4j_support import REPO, free_port
 
 DEMO = REPO / "scripts" / "demo"
 MISSING = "libEGL.so.1: cannot open shared object file: No such file or directory"
@@ -17,7 +17,7 @@ MISSING = "libEGL.so.1: cannot open shared object file: No such file or director
 def _env(tmp_path: Path, broken: bool) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    env["NEOSENSE_DEMO_PORT"] = "7743"  # never touch a real demo server
+    env["NEOSENSE_DEMO_PORT"] = str(free_port())  # never touch a real demo server
     if broken:
         # A PySide6 that fails as it does on a desktop without Qt's libraries.
         fake = tmp_path / "fake" / "PySide6"
