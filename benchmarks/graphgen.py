@@ -160,92 +160,172 @@ def _skewed(rng: np.random.Generator, n: int, m: int, a: float = 1.6) -> np.ndar
     return np.minimum((n * rng.random(m) ** a).astype(np.int64), n - 1)
 
 
-def make_values(  # noqa: C901  issue 23: split pending
+@dataclass(frozen=True)
+class _ValueRequest:
+    """One make_values call: the generator's arguments and the entities it fills."""
+
+    rng: np.random.Generator
+    ids: np.ndarray[Any, Any]  # global ids
+    local: np.ndarray[Any, Any]  # kind-local index
+    arg: str  # the generator's text after its name ("1|2|3", "10:20")
+    args: list[str]  # arg split on ':'
+
+    @property
+    def m(self) -> int:
+        return len(self.ids)
+
+
+def _ints(r: _ValueRequest) -> Obj:
+    return _strs(r.rng.integers(int(r.args[0]), int(r.args[1]) + 1, r.m).tolist())
+
+
+def _floats(r: _ValueRequest) -> Obj:
+    lo, hi = float(r.args[0]), float(r.args[1])
+    return _strs(np.round(lo + (hi - lo) * r.rng.random(r.m), 2).tolist())
+
+
+def _bools(r: _ValueRequest) -> Obj:
+    return np.where(r.rng.random(r.m) < float(r.args[0]), "true", "false").astype(object)
+
+
+def _enum(r: _ValueRequest) -> Obj:
+    options = np.array(r.arg.split("|"), dtype=object)
+    weights = 1.0 / np.arange(1, len(options) + 1)
+    return options[r.rng.choice(len(options), size=r.m, p=weights / weights.sum())]
+
+
+def _word(r: _ValueRequest) -> Obj:
+    words = VOCAB[r.args[0]]
+    return words[_skewed(r.rng, len(words), r.m)]
+
+
+def _text(r: _ValueRequest) -> Obj:
+    lo, hi = int(r.args[0]), int(r.args[1])
+    lengths = r.rng.integers(lo, hi + 1, r.m).tolist()
+    grid = VOCAB["word"][_skewed(r.rng, len(VOCAB["word"]), r.m * hi, 1.3)].reshape(r.m, hi)
+    return np.array(
+        [" ".join(row[:k]) for row, k in zip(grid.tolist(), lengths, strict=True)], dtype=object
+    )
+
+
+def _uid(r: _ValueRequest) -> Obj:
+    # A bijection of the id (odd multiplier mod 2^64), so values are unique and look random.
+    mixed = (r.ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ np.uint64(0x5DEECE66D)
+    return np.array([f"{r.args[0]}{x:016x}" for x in mixed.tolist()], dtype=object)
+
+
+def _seq(r: _ValueRequest) -> Obj:
+    return np.array([f"{r.args[0]}-{x:09d}" for x in r.local.tolist()], dtype=object)
+
+
+def _code3(r: _ValueRequest) -> Obj:
+    return np.array(
+        ["".join(chr(65 + (x // 26**j) % 26) for j in (2, 1, 0)) for x in r.local.tolist()],
+        dtype=object,
+    )
+
+
+def _email(r: _ValueRequest) -> Obj:
+    rng, m = r.rng, r.m
+    first = VOCAB["first"][_skewed(rng, len(VOCAB["first"]), m)]
+    last = VOCAB["last"][rng.integers(0, len(VOCAB["last"]), m)]
+    num = _strs(rng.integers(1, 999, m).tolist())
+    dom = np.array(["example.com", "mail.test", "corp.invalid", "post.example"], dtype=object)[
+        rng.integers(0, 4, m)
+    ]
+    return np.char.lower((first + "." + last + num + "@" + dom).astype(str)).astype(object)
+
+
+def _phone(r: _ValueRequest) -> Obj:
+    return "+" + _strs(r.rng.integers(10**9, 10**11, r.m).tolist())
+
+
+def _zip(r: _ValueRequest) -> Obj:
+    return np.array([f"{x:05d}" for x in r.rng.integers(0, 100000, r.m).tolist()], dtype=object)
+
+
+def _temporal(suffix: str | None) -> Callable[[_ValueRequest], Obj]:
+    """Dates (suffix None), or date-times with "Z" or "" (local) after the time."""
+
+    def make(r: _ValueRequest) -> Obj:
+        lo, hi = _day_index(int(r.args[0])), _day_index(int(r.args[1]))
+        days = _DAYS[r.rng.integers(lo, hi, r.m)]
+        if suffix is None:
+            return days
+        times = _TIMES[r.rng.integers(0, len(_TIMES), r.m)]
+        return days + "T" + times + suffix
+
+    return make
+
+
+def _word_lists(r: _ValueRequest) -> Obj:
+    words, kmax = VOCAB[r.args[0]], int(r.args[1])
+    lengths = r.rng.integers(1, kmax + 1, r.m).tolist()
+    grid = words[_skewed(r.rng, len(words), r.m * kmax)].reshape(r.m, kmax)
+    return np.array(
+        [";".join(row[:k]) for row, k in zip(grid.tolist(), lengths, strict=True)], dtype=object
+    )
+
+
+def _int_lists(r: _ValueRequest) -> Obj:
+    lo, hi, kmax = int(r.args[0]), int(r.args[1]), int(r.args[2])
+    lengths = r.rng.integers(1, kmax + 1, r.m).tolist()
+    grid = r.rng.integers(lo, hi + 1, (r.m, kmax)).tolist()
+    return np.array(
+        [";".join(map(str, row[:k])) for row, k in zip(grid, lengths, strict=True)],
+        dtype=object,
+    )
+
+
+def _float_lists(r: _ValueRequest) -> Obj:
+    kmax = int(r.args[0])
+    grid = np.round(r.rng.random((r.m, kmax)) * 200, 1).tolist()
+    return np.array([";".join(map(str, row)) for row in grid], dtype=object)
+
+
+def _point(r: _ValueRequest) -> Obj:
+    lat = np.round(r.rng.random(r.m) * 140 - 60, 4).tolist()
+    lon = np.round(r.rng.random(r.m) * 340 - 170, 4).tolist()
+    # Quoted: the map has a comma in it.
+    return np.array(
+        [f'"{{latitude:{a},longitude:{b}}}"' for a, b in zip(lat, lon, strict=True)],
+        dtype=object,
+    )
+
+
+# Each value generator by the name a property's `gen` starts with ("int:1:10", "enum:a|b").
+VALUE_GENERATORS: dict[str, Callable[[_ValueRequest], Obj]] = {
+    "int": _ints,
+    "float": _floats,
+    "bool": _bools,
+    "enum": _enum,
+    "word": _word,
+    "text": _text,
+    "uid": _uid,
+    "seq": _seq,
+    "code3": _code3,
+    "email": _email,
+    "phone": _phone,
+    "zip": _zip,
+    "date": _temporal(None),
+    "datetime": _temporal("Z"),
+    "ldatetime": _temporal(""),
+    "words": _word_lists,
+    "ints": _int_lists,
+    "floats": _float_lists,
+    "point": _point,
+}
+
+
+def make_values(
     gen: str, rng: np.random.Generator, ids: np.ndarray[Any, Any], local: np.ndarray[Any, Any]
 ) -> Obj:
     """CSV field texts for one property on the given entities (global ids, kind-local index)."""
-    m = len(ids)
     kind, _, arg = gen.partition(":")
-    args = arg.split(":") if arg else []
-    if kind == "int":
-        return _strs(rng.integers(int(args[0]), int(args[1]) + 1, m).tolist())
-    if kind == "float":
-        lo, hi = float(args[0]), float(args[1])
-        return _strs(np.round(lo + (hi - lo) * rng.random(m), 2).tolist())
-    if kind == "bool":
-        return np.where(rng.random(m) < float(args[0]), "true", "false").astype(object)
-    if kind == "enum":
-        options = np.array(arg.split("|"), dtype=object)
-        weights = 1.0 / np.arange(1, len(options) + 1)
-        return options[rng.choice(len(options), size=m, p=weights / weights.sum())]
-    if kind == "word":
-        words = VOCAB[args[0]]
-        return words[_skewed(rng, len(words), m)]
-    if kind == "text":
-        lo, hi = int(args[0]), int(args[1])
-        lengths = rng.integers(lo, hi + 1, m).tolist()
-        grid = VOCAB["word"][_skewed(rng, len(VOCAB["word"]), m * hi, 1.3)].reshape(m, hi)
-        return np.array(
-            [" ".join(row[:k]) for row, k in zip(grid.tolist(), lengths, strict=True)], dtype=object
-        )
-    if kind == "uid":
-        # A bijection of the id (odd multiplier mod 2^64), so values are unique and look random.
-        mixed = (ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ np.uint64(0x5DEECE66D)
-        return np.array([f"{args[0]}{x:016x}" for x in mixed.tolist()], dtype=object)
-    if kind == "seq":
-        return np.array([f"{args[0]}-{x:09d}" for x in local.tolist()], dtype=object)
-    if kind == "code3":
-        return np.array(
-            ["".join(chr(65 + (x // 26**j) % 26) for j in (2, 1, 0)) for x in local.tolist()],
-            dtype=object,
-        )
-    if kind == "email":
-        first = VOCAB["first"][_skewed(rng, len(VOCAB["first"]), m)]
-        last = VOCAB["last"][rng.integers(0, len(VOCAB["last"]), m)]
-        num = _strs(rng.integers(1, 999, m).tolist())
-        dom = np.array(["example.com", "mail.test", "corp.invalid", "post.example"], dtype=object)[
-            rng.integers(0, 4, m)
-        ]
-        return np.char.lower((first + "." + last + num + "@" + dom).astype(str)).astype(object)
-    if kind == "phone":
-        return "+" + _strs(rng.integers(10**9, 10**11, m).tolist())
-    if kind == "zip":
-        return np.array([f"{x:05d}" for x in rng.integers(0, 100000, m).tolist()], dtype=object)
-    if kind in ("date", "datetime", "ldatetime"):
-        lo, hi = _day_index(int(args[0])), _day_index(int(args[1]))
-        days = _DAYS[rng.integers(lo, hi, m)]
-        if kind == "date":
-            return days
-        times = _TIMES[rng.integers(0, len(_TIMES), m)]
-        return days + "T" + times + ("Z" if kind == "datetime" else "")
-    if kind == "words":
-        words, kmax = VOCAB[args[0]], int(args[1])
-        lengths = rng.integers(1, kmax + 1, m).tolist()
-        grid = words[_skewed(rng, len(words), m * kmax)].reshape(m, kmax)
-        return np.array(
-            [";".join(row[:k]) for row, k in zip(grid.tolist(), lengths, strict=True)], dtype=object
-        )
-    if kind == "ints":
-        lo, hi, kmax = int(args[0]), int(args[1]), int(args[2])
-        lengths = rng.integers(1, kmax + 1, m).tolist()
-        grid = rng.integers(lo, hi + 1, (m, kmax)).tolist()
-        return np.array(
-            [";".join(map(str, row[:k])) for row, k in zip(grid, lengths, strict=True)],
-            dtype=object,
-        )
-    if kind == "floats":
-        kmax = int(args[0])
-        grid = np.round(rng.random((m, kmax)) * 200, 1).tolist()
-        return np.array([";".join(map(str, row)) for row in grid], dtype=object)
-    if kind == "point":
-        lat = np.round(rng.random(m) * 140 - 60, 4).tolist()
-        lon = np.round(rng.random(m) * 340 - 170, 4).tolist()
-        # Quoted: the map has a comma in it.
-        return np.array(
-            [f'"{{latitude:{a},longitude:{b}}}"' for a, b in zip(lat, lon, strict=True)],
-            dtype=object,
-        )
-    raise ValueError(f"unknown value generator {gen!r}")
+    make = VALUE_GENERATORS.get(kind)
+    if make is None:
+        raise ValueError(f"unknown value generator {gen!r}")
+    return make(_ValueRequest(rng, ids, local, arg, arg.split(":") if arg else []))
 
 
 # --------------------------------------------------------------------------- property columns
