@@ -24,7 +24,7 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -449,64 +449,139 @@ def _rng(seed: int, *path: int) -> np.random.Generator:
     return np.random.default_rng([seed, *path])
 
 
-def generate(  # noqa: C901, PLR0915  issue 23: split pending
+@dataclass
+class _Nodes:
+    """What writing the node files fixed: each kind's id range, every label set, each
+    node's label set (its combo) and the property holders per combo."""
+
+    counts: list[int]
+    bases: np.ndarray[Any, Any]
+    label_sets: list[tuple[str, ...]]
+    combo_base: list[int]  # per kind: the index of its first label set
+    combo: np.ndarray[Any, Any]
+    # (combo, property, cypher type) -> entities holding it
+    prop_counts: dict[tuple[int, str, str], int]
+    files: list[str]
+
+
+@dataclass
+class _Relationships:
+    """What writing the relationship files counted, for the ground truth."""
+
+    degree: np.ndarray[Any, Any]
+    summaries: list[dict[str, Any]] = field(default_factory=list)
+    patterns: dict[tuple[str | None, str, str | None], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
+    files: list[list[str]] = field(default_factory=list)
+    total: int = 0
+
+
+def generate(
     nodes: int, seed: int, out: Path, log: Callable[[str], None] = lambda _msg: None
 ) -> dict[str, Any]:
     """Write the CSVs, manifest, schema and ground truth into out; return the ground truth."""
     t0 = time.monotonic()
     (out / "nodes").mkdir(parents=True, exist_ok=True)
     (out / "rels").mkdir(parents=True, exist_ok=True)
-    counts = kind_counts(nodes)
-    bases = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    label_sets: list[tuple[str, ...]] = []
-    combo_base: list[int] = []
-    for kind in KINDS:
-        combo_base.append(len(label_sets))
-        label_sets.extend(_label_sets(kind))
-    combo = np.zeros(nodes, dtype=np.int32)
-    # (combo, property, cypher type) -> entities holding it
-    node_prop_counts: dict[tuple[int, str, str], int] = defaultdict(int)
-    node_files: list[str] = []
+    written = _write_nodes(
+        nodes, seed, out, lambda msg: log(f"{msg} in {time.monotonic() - t0:.1f} s")
+    )
+    pools = _endpoint_pools(written, seed)
+    rels = _write_relationships(
+        written, pools, nodes, seed, out, lambda msg: log(f"{msg} in {time.monotonic() - t0:.1f} s")
+    )
+    truth = _ground_truth(
+        nodes,
+        seed,
+        written.counts,
+        written.label_sets,
+        written.combo,
+        written.prop_counts,
+        rels.degree,
+        rels.summaries,
+        rels.patterns,
+        rels.total,
+    )
+    _write_json(out / "manifest.json", {"nodes": written.files, "relationships": rels.files})
+    (out / "schema.cypher").write_text("".join(s.cypher + ";\n" for s in SCHEMA), encoding="utf-8")
+    _write_json(out / "ground_truth.json", truth)
+    log(f"generated {nodes:,} nodes, {rels.total:,} relationships in {time.monotonic() - t0:.1f} s")
+    return truth
 
+
+def _write_nodes(nodes: int, seed: int, out: Path, log: Callable[[str], None]) -> _Nodes:
+    """The node CSVs, kind by kind in chunks; `log` gets one line per kind."""
+    counts = kind_counts(nodes)
+    written = _Nodes(
+        counts=counts,
+        bases=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        label_sets=[],
+        combo_base=[],
+        combo=np.zeros(nodes, dtype=np.int32),
+        prop_counts=defaultdict(int),
+        files=[],
+    )
+    for kind in KINDS:
+        written.combo_base.append(len(written.label_sets))
+        written.label_sets.extend(_label_sets(kind))
     for ki, kind in enumerate(KINDS):
         n_kind = counts[ki]
         label_table = np.array([";".join(s) for s in _label_sets(kind)], dtype=object)
         for ci, lo in enumerate(range(0, n_kind, NODE_CHUNK)):
             hi = min(n_kind, lo + NODE_CHUNK)
-            rng = _rng(seed, 1, ki, ci)
-            local = np.arange(lo, hi, dtype=np.int64)
-            ids = bases[ki] + local
-            bits = np.zeros(len(ids), dtype=np.int64)
-            for j, (_, prob) in enumerate(kind.extra_labels):
-                bits |= (rng.random(len(ids)) < prob).astype(np.int64) << j
-            combo[ids] = combo_base[ki] + bits
-            cols = build_columns(kind.props, rng, ids, local)
-            n_combos = 2 ** len(kind.extra_labels)
-            for (pi, vi), mask in cols.holders.items():
-                prop = kind.props[pi]
-                per_bits = np.bincount(bits[mask], minlength=n_combos)
-                for b in np.nonzero(per_bits)[0].tolist():
-                    key = (combo_base[ki] + b, prop.name, CYPHER_TYPE[prop.variants[vi].csv_type])
-                    node_prop_counts[key] += int(per_bits[b])
-            for vkey in np.unique(cols.variant_key).tolist():
-                rows = cols.variant_key == vkey
-                stem = kind.label or "_unlabeled"
-                path = out / "nodes" / f"{stem}.c{ci:04d}.v{vkey}.csv"
-                header = [":ID"] + ([":LABEL"] if kind.label else []) + header_for(kind.props, vkey)
-                columns = [_strs(ids[rows].tolist())]
-                if kind.label:
-                    columns.append(label_table[bits[rows]])
-                columns += [c[rows] for c in cols.fields]
-                _write_csv(path, header, columns)
-                node_files.append(str(path.relative_to(out)))
-        log(f"nodes {kind.label or '(unlabeled)'}: {n_kind:,} in {time.monotonic() - t0:.1f} s")
+            _write_node_chunk(
+                written, ki, ci, np.arange(lo, hi, dtype=np.int64), label_table, seed, out
+            )
+        log(f"nodes {kind.label or '(unlabeled)'}: {n_kind:,}")
+    return written
 
-    # Pools of possible relationship endpoints: each kind's nodes less its designated orphans,
-    # in a seeded random order (so the power law's heads are random nodes, not the first ids).
+
+def _write_node_chunk(
+    written: _Nodes,
+    ki: int,
+    ci: int,
+    local: np.ndarray[Any, Any],
+    label_table: np.ndarray[Any, Any],
+    seed: int,
+    out: Path,
+) -> None:
+    kind = KINDS[ki]
+    rng = _rng(seed, 1, ki, ci)
+    ids = written.bases[ki] + local
+    bits = np.zeros(len(ids), dtype=np.int64)
+    for j, (_, prob) in enumerate(kind.extra_labels):
+        bits |= (rng.random(len(ids)) < prob).astype(np.int64) << j
+    written.combo[ids] = written.combo_base[ki] + bits
+    cols = build_columns(kind.props, rng, ids, local)
+    n_combos = 2 ** len(kind.extra_labels)
+    for (pi, vi), mask in cols.holders.items():
+        prop = kind.props[pi]
+        per_bits = np.bincount(bits[mask], minlength=n_combos)
+        for b in np.nonzero(per_bits)[0].tolist():
+            key = (written.combo_base[ki] + b, prop.name, CYPHER_TYPE[prop.variants[vi].csv_type])
+            written.prop_counts[key] += int(per_bits[b])
+    for vkey in np.unique(cols.variant_key).tolist():
+        rows = cols.variant_key == vkey
+        stem = kind.label or "_unlabeled"
+        path = out / "nodes" / f"{stem}.c{ci:04d}.v{vkey}.csv"
+        header = [":ID"] + ([":LABEL"] if kind.label else []) + header_for(kind.props, vkey)
+        columns = [_strs(ids[rows].tolist())]
+        if kind.label:
+            columns.append(label_table[bits[rows]])
+        columns += [c[rows] for c in cols.fields]
+        _write_csv(path, header, columns)
+        written.files.append(str(path.relative_to(out)))
+
+
+def _endpoint_pools(written: _Nodes, seed: int) -> dict[str, np.ndarray[Any, Any]]:
+    """Pools of possible relationship endpoints: each kind's nodes less its designated
+    orphans, in a seeded random order (so the power law's heads are random nodes, not the
+    first ids); one more per extra label, of the nodes that hold it."""
     pools: dict[str, np.ndarray[Any, Any]] = {}
     for ki, kind in enumerate(KINDS):
         rng = _rng(seed, 2, ki)
-        ids = np.arange(bases[ki], bases[ki + 1], dtype=np.int64)
+        ids = np.arange(written.bases[ki], written.bases[ki + 1], dtype=np.int64)
         keep = (
             np.zeros(len(ids), dtype=bool)
             if kind.all_orphans
@@ -516,28 +591,36 @@ def generate(  # noqa: C901, PLR0915  issue 23: split pending
         name = kind.label or UNLABELED_POOL
         pools[name] = eligible
         for j, (extra, _) in enumerate(kind.extra_labels):
-            has = ((combo[eligible] - combo_base[ki]) >> j & 1).astype(bool)
+            has = ((written.combo[eligible] - written.combo_base[ki]) >> j & 1).astype(bool)
             pools[f"{name}+{extra}"] = eligible[has]
+    return pools
 
-    degree = np.zeros(nodes, dtype=np.int64)
-    n_combos_all = len(label_sets)
-    rel_summaries: list[dict[str, Any]] = []
-    pattern_counts: dict[tuple[str | None, str, str | None], int] = defaultdict(int)
-    rel_files: list[list[str]] = []
-    rel_total = 0
+
+def _write_relationships(
+    written: _Nodes,
+    pools: dict[str, np.ndarray[Any, Any]],
+    nodes: int,
+    seed: int,
+    out: Path,
+    log: Callable[[str], None],
+) -> _Relationships:
+    """The relationship CSVs, type by type in chunks, with the degrees and patterns."""
+    rels = _Relationships(degree=np.zeros(nodes, dtype=np.int64))
+    n_combos_all = len(written.label_sets)
     for ti, rel in enumerate(REL_TYPES):
         starts, ends = _rel_endpoints(rel, ti, pools, seed)
-        degree += np.bincount(starts, minlength=nodes)
-        degree += np.bincount(ends, minlength=nodes)
+        rels.degree += np.bincount(starts, minlength=nodes)
+        rels.degree += np.bincount(ends, minlength=nodes)
         pairs = np.bincount(
-            combo[starts].astype(np.int64) * n_combos_all + combo[ends], minlength=n_combos_all**2
+            written.combo[starts].astype(np.int64) * n_combos_all + written.combo[ends],
+            minlength=n_combos_all**2,
         )
         for pair in np.nonzero(pairs)[0].tolist():
-            s_labels = label_sets[pair // n_combos_all] or (None,)
-            e_labels = label_sets[pair % n_combos_all] or (None,)
+            s_labels = written.label_sets[pair // n_combos_all] or (None,)
+            e_labels = written.label_sets[pair % n_combos_all] or (None,)
             for a in s_labels:
                 for b in e_labels:
-                    pattern_counts[(a, rel.name, b)] += int(pairs[pair])
+                    rels.patterns[(a, rel.name, b)] += int(pairs[pair])
         prop_counts: dict[tuple[str, str], int] = defaultdict(int)
         for ci, lo in enumerate(range(0, len(starts), REL_CHUNK)):
             hi = min(len(starts), lo + REL_CHUNK)
@@ -554,34 +637,17 @@ def generate(  # noqa: C901, PLR0915  issue 23: split pending
                 columns = [_strs(starts[lo:hi][rows].tolist()), _strs(ends[lo:hi][rows].tolist())]
                 columns += [c[rows] for c in cols.fields]
                 _write_csv(path, header, columns)
-                rel_files.append([rel.name, str(path.relative_to(out))])
-        rel_total += len(starts)
-        rel_summaries.append(
+                rels.files.append([rel.name, str(path.relative_to(out))])
+        rels.total += len(starts)
+        rels.summaries.append(
             {
                 "name": rel.name,
                 "count": len(starts),
                 "properties": _props_json({k: v for k, v in prop_counts.items() if v}, len(starts)),
             }
         )
-        log(f"rels {rel.name}: {len(starts):,} in {time.monotonic() - t0:.1f} s")
-
-    truth = _ground_truth(
-        nodes,
-        seed,
-        counts,
-        label_sets,
-        combo,
-        node_prop_counts,
-        degree,
-        rel_summaries,
-        pattern_counts,
-        rel_total,
-    )
-    _write_json(out / "manifest.json", {"nodes": node_files, "relationships": rel_files})
-    (out / "schema.cypher").write_text("".join(s.cypher + ";\n" for s in SCHEMA), encoding="utf-8")
-    _write_json(out / "ground_truth.json", truth)
-    log(f"generated {nodes:,} nodes, {rel_total:,} relationships in {time.monotonic() - t0:.1f} s")
-    return truth
+        log(f"rels {rel.name}: {len(starts):,}")
+    return rels
 
 
 def _rel_endpoints(
