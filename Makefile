@@ -39,7 +39,7 @@ test: venv
 MATRIX_VERSION ?= 2026.08.1
 test-matrix: venv
 	NEOSENSE_TEST_NEO4J_VERSION=$(MATRIX_VERSION) QT_QPA_PLATFORM=offscreen \
-	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-keyring python -m pytest -m 'not graphrag' tests/integration
+	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/with-keyring python -m pytest --durations=30 -m 'not graphrag' tests/integration
 
 # The window's journeys with their screenshots, the HTML report in Chromium, and a gallery
 # of them all in artifacts/gallery/index.html (a real Neo4j and keyring, as make test).

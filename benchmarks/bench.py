@@ -355,7 +355,7 @@ def _label_count_accuracy(report: dict[str, Any], truth: dict[str, Any]) -> str:
     return f"{same}/{len(want)} label counts exact"
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -377,7 +377,65 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="exit 1 when a tool was skipped or failed (CI: breakage, never speed)",
     )
-    args = p.parse_args(argv)
+    return p
+
+
+def _run_tools(
+    ctx: Context, wanted: set[str], runs: int, expected: cov.Found, result: dict[str, Any]
+) -> None:
+    """Each tool (or the `wanted` ones) `runs` times: a row each, or why it was skipped."""
+    for key in TOOLS:
+        if wanted and key[0] not in wanted and f"{key[0]}:{key[1]}" not in wanted:
+            continue
+        try:
+            result["rows"].append(run_tool(ctx, key, runs, expected))
+        except Skip as exc:
+            log(f"skipping {key[0]} {key[1]}: {exc}")
+            result["skipped"].append({"tool": key[0], "mode": key[1], "reason": str(exc)})
+        except neo4j.exceptions.Neo4jError as exc:
+            reason = f"{exc.code}: {(exc.message or '')[:300]}"
+            log(f"{key[0]} {key[1]} failed: {reason}")
+            result["skipped"].append(
+                {"tool": key[0], "mode": key[1], "reason": f"failed: {reason}"}
+            )
+
+
+def _write_json(output: Path, result: dict[str, Any]) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, output)
+
+
+def _print_neosense_details(truth: dict[str, Any]) -> None:
+    """NeoSense's last run per mode: its queries by name, label counts, time per activity."""
+    for mode, profile in _last_profiles.items():
+        if profile:
+            calls = sum(r["calls"] for r in profile)
+            print(
+                f"\nneosense {mode}: {calls} queries in the last run; summed query time by "
+                "name, slowest first (they overlap in time):"
+            )
+            print("| query | calls | total s | max s |\n|---|---:|---:|---:|")
+            for row in profile[:15]:
+                print(f"| {row['query']} | {row['calls']} | {row['total_s']} | {row['max_s']} |")
+    for mode, report in _last_reports.items():
+        print(
+            f"- neosense {mode}: {_label_count_accuracy(report, truth)}; report says "
+            f"{(report.get('run') or {}).get('duration_s')} s inside the CLI"
+        )
+        # Per activity (they overlap in time: each is its own wall time, not a share).
+        activities = report.get("activities") or {}
+        print(
+            f"  - neosense {mode} per activity: "
+            + ", ".join(
+                f"{name} {(v or {}).get('duration_s', 0):.2f} s" for name, v in activities.items()
+            )
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
 
     t0 = time.monotonic()
     graph_dir = ensure_graph(args.nodes, args.seed, log=log)
@@ -409,53 +467,15 @@ def main(argv: list[str] | None = None) -> int:
             t1 = time.perf_counter()
             tool_builtin(ctx)  # untimed: warms the page cache so no tool pays for a cold one
             log(f"warm-up full scan: {time.perf_counter() - t1:.1f} s")
-            for key in TOOLS:
-                if wanted and key[0] not in wanted and f"{key[0]}:{key[1]}" not in wanted:
-                    continue
-                try:
-                    result["rows"].append(run_tool(ctx, key, args.runs, expected))
-                except Skip as exc:
-                    log(f"skipping {key[0]} {key[1]}: {exc}")
-                    result["skipped"].append({"tool": key[0], "mode": key[1], "reason": str(exc)})
-                except neo4j.exceptions.Neo4jError as exc:
-                    reason = f"{exc.code}: {(exc.message or '')[:300]}"
-                    log(f"{key[0]} {key[1]} failed: {reason}")
-                    result["skipped"].append(
-                        {"tool": key[0], "mode": key[1], "reason": f"failed: {reason}"}
-                    )
+            _run_tools(ctx, wanted, args.runs, expected, result)
             if args.ui:
                 result["ui"] = measure_ui(ctx, graph_dir)
     finally:
         if not args.keep_server:
             nl.stop(args.port)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    tmp.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, args.output)
+    _write_json(args.output, result)
     print(markdown(result))
-    for mode, profile in _last_profiles.items():
-        if profile:
-            calls = sum(r["calls"] for r in profile)
-            print(
-                f"\nneosense {mode}: {calls} queries in the last run; summed query time by "
-                "name, slowest first (they overlap in time):"
-            )
-            print("| query | calls | total s | max s |\n|---|---:|---:|---:|")
-            for row in profile[:15]:
-                print(f"| {row['query']} | {row['calls']} | {row['total_s']} | {row['max_s']} |")
-    for mode, report in _last_reports.items():
-        print(
-            f"- neosense {mode}: {_label_count_accuracy(report, truth)}; report says "
-            f"{(report.get('run') or {}).get('duration_s')} s inside the CLI"
-        )
-        # Per activity (they overlap in time: each is its own wall time, not a share).
-        activities = report.get("activities") or {}
-        print(
-            f"  - neosense {mode} per activity: "
-            + ", ".join(
-                f"{name} {(v or {}).get('duration_s', 0):.2f} s" for name, v in activities.items()
-            )
-        )
+    _print_neosense_details(truth)
     log(f"wrote {args.output} after {time.monotonic() - t0:.1f} s")
     if args.strict and result["skipped"]:
         log("--strict: some tools did not run (see 'skipped' above)")

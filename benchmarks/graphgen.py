@@ -24,7 +24,7 @@ import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -160,92 +160,172 @@ def _skewed(rng: np.random.Generator, n: int, m: int, a: float = 1.6) -> np.ndar
     return np.minimum((n * rng.random(m) ** a).astype(np.int64), n - 1)
 
 
+@dataclass(frozen=True)
+class _ValueRequest:
+    """One make_values call: the generator's arguments and the entities it fills."""
+
+    rng: np.random.Generator
+    ids: np.ndarray[Any, Any]  # global ids
+    local: np.ndarray[Any, Any]  # kind-local index
+    arg: str  # the generator's text after its name ("1|2|3", "10:20")
+    args: list[str]  # arg split on ':'
+
+    @property
+    def m(self) -> int:
+        return len(self.ids)
+
+
+def _ints(r: _ValueRequest) -> Obj:
+    return _strs(r.rng.integers(int(r.args[0]), int(r.args[1]) + 1, r.m).tolist())
+
+
+def _floats(r: _ValueRequest) -> Obj:
+    lo, hi = float(r.args[0]), float(r.args[1])
+    return _strs(np.round(lo + (hi - lo) * r.rng.random(r.m), 2).tolist())
+
+
+def _bools(r: _ValueRequest) -> Obj:
+    return np.where(r.rng.random(r.m) < float(r.args[0]), "true", "false").astype(object)
+
+
+def _enum(r: _ValueRequest) -> Obj:
+    options = np.array(r.arg.split("|"), dtype=object)
+    weights = 1.0 / np.arange(1, len(options) + 1)
+    return options[r.rng.choice(len(options), size=r.m, p=weights / weights.sum())]
+
+
+def _word(r: _ValueRequest) -> Obj:
+    words = VOCAB[r.args[0]]
+    return words[_skewed(r.rng, len(words), r.m)]
+
+
+def _text(r: _ValueRequest) -> Obj:
+    lo, hi = int(r.args[0]), int(r.args[1])
+    lengths = r.rng.integers(lo, hi + 1, r.m).tolist()
+    grid = VOCAB["word"][_skewed(r.rng, len(VOCAB["word"]), r.m * hi, 1.3)].reshape(r.m, hi)
+    return np.array(
+        [" ".join(row[:k]) for row, k in zip(grid.tolist(), lengths, strict=True)], dtype=object
+    )
+
+
+def _uid(r: _ValueRequest) -> Obj:
+    # A bijection of the id (odd multiplier mod 2^64), so values are unique and look random.
+    mixed = (r.ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ np.uint64(0x5DEECE66D)
+    return np.array([f"{r.args[0]}{x:016x}" for x in mixed.tolist()], dtype=object)
+
+
+def _seq(r: _ValueRequest) -> Obj:
+    return np.array([f"{r.args[0]}-{x:09d}" for x in r.local.tolist()], dtype=object)
+
+
+def _code3(r: _ValueRequest) -> Obj:
+    return np.array(
+        ["".join(chr(65 + (x // 26**j) % 26) for j in (2, 1, 0)) for x in r.local.tolist()],
+        dtype=object,
+    )
+
+
+def _email(r: _ValueRequest) -> Obj:
+    rng, m = r.rng, r.m
+    first = VOCAB["first"][_skewed(rng, len(VOCAB["first"]), m)]
+    last = VOCAB["last"][rng.integers(0, len(VOCAB["last"]), m)]
+    num = _strs(rng.integers(1, 999, m).tolist())
+    dom = np.array(["example.com", "mail.test", "corp.invalid", "post.example"], dtype=object)[
+        rng.integers(0, 4, m)
+    ]
+    return np.char.lower((first + "." + last + num + "@" + dom).astype(str)).astype(object)
+
+
+def _phone(r: _ValueRequest) -> Obj:
+    return "+" + _strs(r.rng.integers(10**9, 10**11, r.m).tolist())
+
+
+def _zip(r: _ValueRequest) -> Obj:
+    return np.array([f"{x:05d}" for x in r.rng.integers(0, 100000, r.m).tolist()], dtype=object)
+
+
+def _temporal(suffix: str | None) -> Callable[[_ValueRequest], Obj]:
+    """Dates (suffix None), or date-times with "Z" or "" (local) after the time."""
+
+    def make(r: _ValueRequest) -> Obj:
+        lo, hi = _day_index(int(r.args[0])), _day_index(int(r.args[1]))
+        days = _DAYS[r.rng.integers(lo, hi, r.m)]
+        if suffix is None:
+            return days
+        times = _TIMES[r.rng.integers(0, len(_TIMES), r.m)]
+        return days + "T" + times + suffix
+
+    return make
+
+
+def _word_lists(r: _ValueRequest) -> Obj:
+    words, kmax = VOCAB[r.args[0]], int(r.args[1])
+    lengths = r.rng.integers(1, kmax + 1, r.m).tolist()
+    grid = words[_skewed(r.rng, len(words), r.m * kmax)].reshape(r.m, kmax)
+    return np.array(
+        [";".join(row[:k]) for row, k in zip(grid.tolist(), lengths, strict=True)], dtype=object
+    )
+
+
+def _int_lists(r: _ValueRequest) -> Obj:
+    lo, hi, kmax = int(r.args[0]), int(r.args[1]), int(r.args[2])
+    lengths = r.rng.integers(1, kmax + 1, r.m).tolist()
+    grid = r.rng.integers(lo, hi + 1, (r.m, kmax)).tolist()
+    return np.array(
+        [";".join(map(str, row[:k])) for row, k in zip(grid, lengths, strict=True)],
+        dtype=object,
+    )
+
+
+def _float_lists(r: _ValueRequest) -> Obj:
+    kmax = int(r.args[0])
+    grid = np.round(r.rng.random((r.m, kmax)) * 200, 1).tolist()
+    return np.array([";".join(map(str, row)) for row in grid], dtype=object)
+
+
+def _point(r: _ValueRequest) -> Obj:
+    lat = np.round(r.rng.random(r.m) * 140 - 60, 4).tolist()
+    lon = np.round(r.rng.random(r.m) * 340 - 170, 4).tolist()
+    # Quoted: the map has a comma in it.
+    return np.array(
+        [f'"{{latitude:{a},longitude:{b}}}"' for a, b in zip(lat, lon, strict=True)],
+        dtype=object,
+    )
+
+
+# Each value generator by the name a property's `gen` starts with ("int:1:10", "enum:a|b").
+VALUE_GENERATORS: dict[str, Callable[[_ValueRequest], Obj]] = {
+    "int": _ints,
+    "float": _floats,
+    "bool": _bools,
+    "enum": _enum,
+    "word": _word,
+    "text": _text,
+    "uid": _uid,
+    "seq": _seq,
+    "code3": _code3,
+    "email": _email,
+    "phone": _phone,
+    "zip": _zip,
+    "date": _temporal(None),
+    "datetime": _temporal("Z"),
+    "ldatetime": _temporal(""),
+    "words": _word_lists,
+    "ints": _int_lists,
+    "floats": _float_lists,
+    "point": _point,
+}
+
+
 def make_values(
     gen: str, rng: np.random.Generator, ids: np.ndarray[Any, Any], local: np.ndarray[Any, Any]
 ) -> Obj:
     """CSV field texts for one property on the given entities (global ids, kind-local index)."""
-    m = len(ids)
     kind, _, arg = gen.partition(":")
-    args = arg.split(":") if arg else []
-    if kind == "int":
-        return _strs(rng.integers(int(args[0]), int(args[1]) + 1, m).tolist())
-    if kind == "float":
-        lo, hi = float(args[0]), float(args[1])
-        return _strs(np.round(lo + (hi - lo) * rng.random(m), 2).tolist())
-    if kind == "bool":
-        return np.where(rng.random(m) < float(args[0]), "true", "false").astype(object)
-    if kind == "enum":
-        options = np.array(arg.split("|"), dtype=object)
-        weights = 1.0 / np.arange(1, len(options) + 1)
-        return options[rng.choice(len(options), size=m, p=weights / weights.sum())]
-    if kind == "word":
-        words = VOCAB[args[0]]
-        return words[_skewed(rng, len(words), m)]
-    if kind == "text":
-        lo, hi = int(args[0]), int(args[1])
-        lengths = rng.integers(lo, hi + 1, m).tolist()
-        grid = VOCAB["word"][_skewed(rng, len(VOCAB["word"]), m * hi, 1.3)].reshape(m, hi)
-        return np.array(
-            [" ".join(row[:k]) for row, k in zip(grid.tolist(), lengths, strict=True)], dtype=object
-        )
-    if kind == "uid":
-        # A bijection of the id (odd multiplier mod 2^64), so values are unique and look random.
-        mixed = (ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ np.uint64(0x5DEECE66D)
-        return np.array([f"{args[0]}{x:016x}" for x in mixed.tolist()], dtype=object)
-    if kind == "seq":
-        return np.array([f"{args[0]}-{x:09d}" for x in local.tolist()], dtype=object)
-    if kind == "code3":
-        return np.array(
-            ["".join(chr(65 + (x // 26**j) % 26) for j in (2, 1, 0)) for x in local.tolist()],
-            dtype=object,
-        )
-    if kind == "email":
-        first = VOCAB["first"][_skewed(rng, len(VOCAB["first"]), m)]
-        last = VOCAB["last"][rng.integers(0, len(VOCAB["last"]), m)]
-        num = _strs(rng.integers(1, 999, m).tolist())
-        dom = np.array(["example.com", "mail.test", "corp.invalid", "post.example"], dtype=object)[
-            rng.integers(0, 4, m)
-        ]
-        return np.char.lower((first + "." + last + num + "@" + dom).astype(str)).astype(object)
-    if kind == "phone":
-        return "+" + _strs(rng.integers(10**9, 10**11, m).tolist())
-    if kind == "zip":
-        return np.array([f"{x:05d}" for x in rng.integers(0, 100000, m).tolist()], dtype=object)
-    if kind in ("date", "datetime", "ldatetime"):
-        lo, hi = _day_index(int(args[0])), _day_index(int(args[1]))
-        days = _DAYS[rng.integers(lo, hi, m)]
-        if kind == "date":
-            return days
-        times = _TIMES[rng.integers(0, len(_TIMES), m)]
-        return days + "T" + times + ("Z" if kind == "datetime" else "")
-    if kind == "words":
-        words, kmax = VOCAB[args[0]], int(args[1])
-        lengths = rng.integers(1, kmax + 1, m).tolist()
-        grid = words[_skewed(rng, len(words), m * kmax)].reshape(m, kmax)
-        return np.array(
-            [";".join(row[:k]) for row, k in zip(grid.tolist(), lengths, strict=True)], dtype=object
-        )
-    if kind == "ints":
-        lo, hi, kmax = int(args[0]), int(args[1]), int(args[2])
-        lengths = rng.integers(1, kmax + 1, m).tolist()
-        grid = rng.integers(lo, hi + 1, (m, kmax)).tolist()
-        return np.array(
-            [";".join(map(str, row[:k])) for row, k in zip(grid, lengths, strict=True)],
-            dtype=object,
-        )
-    if kind == "floats":
-        kmax = int(args[0])
-        grid = np.round(rng.random((m, kmax)) * 200, 1).tolist()
-        return np.array([";".join(map(str, row)) for row in grid], dtype=object)
-    if kind == "point":
-        lat = np.round(rng.random(m) * 140 - 60, 4).tolist()
-        lon = np.round(rng.random(m) * 340 - 170, 4).tolist()
-        # Quoted: the map has a comma in it.
-        return np.array(
-            [f'"{{latitude:{a},longitude:{b}}}"' for a, b in zip(lat, lon, strict=True)],
-            dtype=object,
-        )
-    raise ValueError(f"unknown value generator {gen!r}")
+    make = VALUE_GENERATORS.get(kind)
+    if make is None:
+        raise ValueError(f"unknown value generator {gen!r}")
+    return make(_ValueRequest(rng, ids, local, arg, arg.split(":") if arg else []))
 
 
 # --------------------------------------------------------------------------- property columns
@@ -369,6 +449,34 @@ def _rng(seed: int, *path: int) -> np.random.Generator:
     return np.random.default_rng([seed, *path])
 
 
+@dataclass
+class _Nodes:
+    """What writing the node files fixed: each kind's id range, every label set, each
+    node's label set (its combo) and the property holders per combo."""
+
+    counts: list[int]
+    bases: np.ndarray[Any, Any]
+    label_sets: list[tuple[str, ...]]
+    combo_base: list[int]  # per kind: the index of its first label set
+    combo: np.ndarray[Any, Any]
+    # (combo, property, cypher type) -> entities holding it
+    prop_counts: dict[tuple[int, str, str], int]
+    files: list[str]
+
+
+@dataclass
+class _Relationships:
+    """What writing the relationship files counted, for the ground truth."""
+
+    degree: np.ndarray[Any, Any]
+    summaries: list[dict[str, Any]] = field(default_factory=list)
+    patterns: dict[tuple[str | None, str, str | None], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
+    files: list[list[str]] = field(default_factory=list)
+    total: int = 0
+
+
 def generate(
     nodes: int, seed: int, out: Path, log: Callable[[str], None] = lambda _msg: None
 ) -> dict[str, Any]:
@@ -376,57 +484,104 @@ def generate(
     t0 = time.monotonic()
     (out / "nodes").mkdir(parents=True, exist_ok=True)
     (out / "rels").mkdir(parents=True, exist_ok=True)
-    counts = kind_counts(nodes)
-    bases = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    label_sets: list[tuple[str, ...]] = []
-    combo_base: list[int] = []
-    for kind in KINDS:
-        combo_base.append(len(label_sets))
-        label_sets.extend(_label_sets(kind))
-    combo = np.zeros(nodes, dtype=np.int32)
-    # (combo, property, cypher type) -> entities holding it
-    node_prop_counts: dict[tuple[int, str, str], int] = defaultdict(int)
-    node_files: list[str] = []
+    written = _write_nodes(
+        nodes, seed, out, lambda msg: log(f"{msg} in {time.monotonic() - t0:.1f} s")
+    )
+    pools = _endpoint_pools(written, seed)
+    rels = _write_relationships(
+        written, pools, nodes, seed, out, lambda msg: log(f"{msg} in {time.monotonic() - t0:.1f} s")
+    )
+    truth = _ground_truth(
+        nodes,
+        seed,
+        written.counts,
+        written.label_sets,
+        written.combo,
+        written.prop_counts,
+        rels.degree,
+        rels.summaries,
+        rels.patterns,
+        rels.total,
+    )
+    _write_json(out / "manifest.json", {"nodes": written.files, "relationships": rels.files})
+    (out / "schema.cypher").write_text("".join(s.cypher + ";\n" for s in SCHEMA), encoding="utf-8")
+    _write_json(out / "ground_truth.json", truth)
+    log(f"generated {nodes:,} nodes, {rels.total:,} relationships in {time.monotonic() - t0:.1f} s")
+    return truth
 
+
+def _write_nodes(nodes: int, seed: int, out: Path, log: Callable[[str], None]) -> _Nodes:
+    """The node CSVs, kind by kind in chunks; `log` gets one line per kind."""
+    counts = kind_counts(nodes)
+    written = _Nodes(
+        counts=counts,
+        bases=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        label_sets=[],
+        combo_base=[],
+        combo=np.zeros(nodes, dtype=np.int32),
+        prop_counts=defaultdict(int),
+        files=[],
+    )
+    for kind in KINDS:
+        written.combo_base.append(len(written.label_sets))
+        written.label_sets.extend(_label_sets(kind))
     for ki, kind in enumerate(KINDS):
         n_kind = counts[ki]
         label_table = np.array([";".join(s) for s in _label_sets(kind)], dtype=object)
         for ci, lo in enumerate(range(0, n_kind, NODE_CHUNK)):
             hi = min(n_kind, lo + NODE_CHUNK)
-            rng = _rng(seed, 1, ki, ci)
-            local = np.arange(lo, hi, dtype=np.int64)
-            ids = bases[ki] + local
-            bits = np.zeros(len(ids), dtype=np.int64)
-            for j, (_, prob) in enumerate(kind.extra_labels):
-                bits |= (rng.random(len(ids)) < prob).astype(np.int64) << j
-            combo[ids] = combo_base[ki] + bits
-            cols = build_columns(kind.props, rng, ids, local)
-            n_combos = 2 ** len(kind.extra_labels)
-            for (pi, vi), mask in cols.holders.items():
-                prop = kind.props[pi]
-                per_bits = np.bincount(bits[mask], minlength=n_combos)
-                for b in np.nonzero(per_bits)[0].tolist():
-                    key = (combo_base[ki] + b, prop.name, CYPHER_TYPE[prop.variants[vi].csv_type])
-                    node_prop_counts[key] += int(per_bits[b])
-            for vkey in np.unique(cols.variant_key).tolist():
-                rows = cols.variant_key == vkey
-                stem = kind.label or "_unlabeled"
-                path = out / "nodes" / f"{stem}.c{ci:04d}.v{vkey}.csv"
-                header = [":ID"] + ([":LABEL"] if kind.label else []) + header_for(kind.props, vkey)
-                columns = [_strs(ids[rows].tolist())]
-                if kind.label:
-                    columns.append(label_table[bits[rows]])
-                columns += [c[rows] for c in cols.fields]
-                _write_csv(path, header, columns)
-                node_files.append(str(path.relative_to(out)))
-        log(f"nodes {kind.label or '(unlabeled)'}: {n_kind:,} in {time.monotonic() - t0:.1f} s")
+            _write_node_chunk(
+                written, ki, ci, np.arange(lo, hi, dtype=np.int64), label_table, seed, out
+            )
+        log(f"nodes {kind.label or '(unlabeled)'}: {n_kind:,}")
+    return written
 
-    # Pools of possible relationship endpoints: each kind's nodes less its designated orphans,
-    # in a seeded random order (so the power law's heads are random nodes, not the first ids).
+
+def _write_node_chunk(
+    written: _Nodes,
+    ki: int,
+    ci: int,
+    local: np.ndarray[Any, Any],
+    label_table: np.ndarray[Any, Any],
+    seed: int,
+    out: Path,
+) -> None:
+    kind = KINDS[ki]
+    rng = _rng(seed, 1, ki, ci)
+    ids = written.bases[ki] + local
+    bits = np.zeros(len(ids), dtype=np.int64)
+    for j, (_, prob) in enumerate(kind.extra_labels):
+        bits |= (rng.random(len(ids)) < prob).astype(np.int64) << j
+    written.combo[ids] = written.combo_base[ki] + bits
+    cols = build_columns(kind.props, rng, ids, local)
+    n_combos = 2 ** len(kind.extra_labels)
+    for (pi, vi), mask in cols.holders.items():
+        prop = kind.props[pi]
+        per_bits = np.bincount(bits[mask], minlength=n_combos)
+        for b in np.nonzero(per_bits)[0].tolist():
+            key = (written.combo_base[ki] + b, prop.name, CYPHER_TYPE[prop.variants[vi].csv_type])
+            written.prop_counts[key] += int(per_bits[b])
+    for vkey in np.unique(cols.variant_key).tolist():
+        rows = cols.variant_key == vkey
+        stem = kind.label or "_unlabeled"
+        path = out / "nodes" / f"{stem}.c{ci:04d}.v{vkey}.csv"
+        header = [":ID"] + ([":LABEL"] if kind.label else []) + header_for(kind.props, vkey)
+        columns = [_strs(ids[rows].tolist())]
+        if kind.label:
+            columns.append(label_table[bits[rows]])
+        columns += [c[rows] for c in cols.fields]
+        _write_csv(path, header, columns)
+        written.files.append(str(path.relative_to(out)))
+
+
+def _endpoint_pools(written: _Nodes, seed: int) -> dict[str, np.ndarray[Any, Any]]:
+    """Pools of possible relationship endpoints: each kind's nodes less its designated
+    orphans, in a seeded random order (so the power law's heads are random nodes, not the
+    first ids); one more per extra label, of the nodes that hold it."""
     pools: dict[str, np.ndarray[Any, Any]] = {}
     for ki, kind in enumerate(KINDS):
         rng = _rng(seed, 2, ki)
-        ids = np.arange(bases[ki], bases[ki + 1], dtype=np.int64)
+        ids = np.arange(written.bases[ki], written.bases[ki + 1], dtype=np.int64)
         keep = (
             np.zeros(len(ids), dtype=bool)
             if kind.all_orphans
@@ -436,28 +591,36 @@ def generate(
         name = kind.label or UNLABELED_POOL
         pools[name] = eligible
         for j, (extra, _) in enumerate(kind.extra_labels):
-            has = ((combo[eligible] - combo_base[ki]) >> j & 1).astype(bool)
+            has = ((written.combo[eligible] - written.combo_base[ki]) >> j & 1).astype(bool)
             pools[f"{name}+{extra}"] = eligible[has]
+    return pools
 
-    degree = np.zeros(nodes, dtype=np.int64)
-    n_combos_all = len(label_sets)
-    rel_summaries: list[dict[str, Any]] = []
-    pattern_counts: dict[tuple[str | None, str, str | None], int] = defaultdict(int)
-    rel_files: list[list[str]] = []
-    rel_total = 0
+
+def _write_relationships(
+    written: _Nodes,
+    pools: dict[str, np.ndarray[Any, Any]],
+    nodes: int,
+    seed: int,
+    out: Path,
+    log: Callable[[str], None],
+) -> _Relationships:
+    """The relationship CSVs, type by type in chunks, with the degrees and patterns."""
+    rels = _Relationships(degree=np.zeros(nodes, dtype=np.int64))
+    n_combos_all = len(written.label_sets)
     for ti, rel in enumerate(REL_TYPES):
         starts, ends = _rel_endpoints(rel, ti, pools, seed)
-        degree += np.bincount(starts, minlength=nodes)
-        degree += np.bincount(ends, minlength=nodes)
+        rels.degree += np.bincount(starts, minlength=nodes)
+        rels.degree += np.bincount(ends, minlength=nodes)
         pairs = np.bincount(
-            combo[starts].astype(np.int64) * n_combos_all + combo[ends], minlength=n_combos_all**2
+            written.combo[starts].astype(np.int64) * n_combos_all + written.combo[ends],
+            minlength=n_combos_all**2,
         )
         for pair in np.nonzero(pairs)[0].tolist():
-            s_labels = label_sets[pair // n_combos_all] or (None,)
-            e_labels = label_sets[pair % n_combos_all] or (None,)
+            s_labels = written.label_sets[pair // n_combos_all] or (None,)
+            e_labels = written.label_sets[pair % n_combos_all] or (None,)
             for a in s_labels:
                 for b in e_labels:
-                    pattern_counts[(a, rel.name, b)] += int(pairs[pair])
+                    rels.patterns[(a, rel.name, b)] += int(pairs[pair])
         prop_counts: dict[tuple[str, str], int] = defaultdict(int)
         for ci, lo in enumerate(range(0, len(starts), REL_CHUNK)):
             hi = min(len(starts), lo + REL_CHUNK)
@@ -474,34 +637,17 @@ def generate(
                 columns = [_strs(starts[lo:hi][rows].tolist()), _strs(ends[lo:hi][rows].tolist())]
                 columns += [c[rows] for c in cols.fields]
                 _write_csv(path, header, columns)
-                rel_files.append([rel.name, str(path.relative_to(out))])
-        rel_total += len(starts)
-        rel_summaries.append(
+                rels.files.append([rel.name, str(path.relative_to(out))])
+        rels.total += len(starts)
+        rels.summaries.append(
             {
                 "name": rel.name,
                 "count": len(starts),
                 "properties": _props_json({k: v for k, v in prop_counts.items() if v}, len(starts)),
             }
         )
-        log(f"rels {rel.name}: {len(starts):,} in {time.monotonic() - t0:.1f} s")
-
-    truth = _ground_truth(
-        nodes,
-        seed,
-        counts,
-        label_sets,
-        combo,
-        node_prop_counts,
-        degree,
-        rel_summaries,
-        pattern_counts,
-        rel_total,
-    )
-    _write_json(out / "manifest.json", {"nodes": node_files, "relationships": rel_files})
-    (out / "schema.cypher").write_text("".join(s.cypher + ";\n" for s in SCHEMA), encoding="utf-8")
-    _write_json(out / "ground_truth.json", truth)
-    log(f"generated {nodes:,} nodes, {rel_total:,} relationships in {time.monotonic() - t0:.1f} s")
-    return truth
+        log(f"rels {rel.name}: {len(starts):,}")
+    return rels
 
 
 def _rel_endpoints(

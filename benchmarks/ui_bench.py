@@ -63,48 +63,104 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def _child(args: argparse.Namespace) -> dict[str, Any]:
-    from keyring.backends import fail
-    from PySide6.QtCore import QSettings, Qt, QTimer
+class _Heartbeat:
+    """A 5 ms QTimer whose every gap is kept, per phase: the stalls a person would feel."""
 
-    from neosense_desktop.core.connection import ConnectionSettings
-    from neosense_desktop.core.profiles import Profile, ProfileStore
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.gaps: list[float] = []
+        self.cpu_gaps: list[float] = []  # the GUI thread's own CPU time in each gap
+        self.gap_phases: list[str] = []  # the phase of each gap
+        self.phase_gaps: dict[str, list[float]] = {}
+        self.phase_cpu: dict[str, list[float]] = {}
+        self.timings: dict[str, float] = {}
+        self.rss_after: dict[str, float] = {}  # peak RSS (MiB) when each phase ended
+        self._last = time.perf_counter()
+        self._last_cpu = time.thread_time()
+        self._bucket: list[float] | None = None
+        self._cpu_bucket: list[float] | None = None
+        self._phase = ""
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(HEARTBEAT_MS)
+        self.timer.timeout.connect(self._beat)
+
+    def _beat(self) -> None:
+        now, cpu = time.perf_counter(), time.thread_time()
+        gap = (now - self._last) * 1000
+        cpu_gap = (cpu - self._last_cpu) * 1000
+        self._last, self._last_cpu = now, cpu
+        if self._bucket is not None and self._cpu_bucket is not None:
+            self._bucket.append(gap)
+            self.gaps.append(gap)
+            self._cpu_bucket.append(cpu_gap)
+            self.cpu_gaps.append(cpu_gap)
+            self.gap_phases.append(self._phase)
+
+    async def phase(self, name: str, work: Any) -> Any:
+        """Run `work` (a function, or a coroutine function) as the phase `name`."""
+        bucket: list[float] = []
+        cpu_bucket: list[float] = []
+        self.phase_gaps[name] = bucket
+        self.phase_cpu[name] = cpu_bucket
+        await asyncio.sleep(0.05)
+        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
+        self._bucket, self._cpu_bucket, self._phase = bucket, cpu_bucket, name
+        t0 = time.perf_counter()
+        result = await work() if asyncio.iscoroutinefunction(work) else work()
+        if asyncio.iscoroutine(result):
+            result = await result
+        await asyncio.sleep(0.05)  # let the heartbeat see the stall the last step caused
+        self._bucket = self._cpu_bucket = None
+        self.timings[name] = round(time.perf_counter() - t0, 3)
+        self.rss_after[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        return result
+
+    def figures(self) -> dict[str, Any]:
+        gaps, cpu_gaps = self.gaps, self.cpu_gaps
+        return {
+            "max_stall_ms": round(max(gaps, default=0.0), 1),
+            "p99_stall_ms": round(_percentile(gaps, 0.99), 1),
+            # The same gaps counted in the GUI thread's CPU time: what the app itself spent,
+            # without the time another process held the core (the machine is shared).
+            "max_stall_cpu_ms": round(max(cpu_gaps, default=0.0), 1),
+            "p99_stall_cpu_ms": round(_percentile(cpu_gaps, 0.99), 1),
+            "heartbeats": len(gaps),
+            # The five largest gaps, to say which step the max and p99 come from.
+            "worst_gaps": [
+                {
+                    "phase": self.gap_phases[i],
+                    "ms": round(gaps[i], 1),
+                    "cpu_ms": round(cpu_gaps[i], 1),
+                }
+                for i in sorted(range(len(gaps)), key=gaps.__getitem__, reverse=True)[:5]
+            ],
+            "phases": {
+                name: {
+                    "seconds": self.timings.get(name),
+                    "max_stall_ms": round(max(b, default=0.0), 1),
+                    "p99_stall_ms": round(_percentile(b, 0.99), 1),
+                    "max_stall_cpu_ms": round(max(self.phase_cpu[name], default=0.0), 1),
+                    "heartbeats": len(b),
+                    "peak_rss_mb_so_far": self.rss_after.get(name),
+                }
+                for name, b in self.phase_gaps.items()
+            },
+        }
+
+
+async def _open_window() -> Any:
+    """The real main window on private stores, shown at 1280 x 820, its imports done."""
+    from keyring.backends import fail
+    from PySide6.QtCore import QSettings
+
+    from neosense_desktop.core.profiles import ProfileStore
     from neosense_desktop.core.runs import RunStore
     from neosense_desktop.core.secrets import SecretStore
     from neosense_desktop.ui import preload
     from neosense_desktop.ui.main_window import MainWindow
-    from neosense_desktop.ui.report_nodes import COL_COUNT
     from neosense_desktop.ui.services import WindowServices
-    from tests.ui.report_factory import make_report
-
-    gaps: list[float] = []
-    cpu_gaps: list[float] = []  # the GUI thread's own CPU time in each gap
-    phase_gaps: dict[str, list[float]] = {}
-    phase_cpu: dict[str, list[float]] = {}
-    last = [time.perf_counter()]
-    last_cpu = [time.thread_time()]
-    current: list[list[float] | None] = [None]
-    current_cpu: list[list[float] | None] = [None]
-    gap_phases: list[str] = []  # the phase of each gap
-    phase_name = [""]
-
-    def beat() -> None:
-        now, cpu = time.perf_counter(), time.thread_time()
-        gap = (now - last[0]) * 1000
-        cpu_gap = (cpu - last_cpu[0]) * 1000
-        last[0], last_cpu[0] = now, cpu
-        bucket, cpu_bucket = current[0], current_cpu[0]
-        if bucket is not None and cpu_bucket is not None:
-            bucket.append(gap)
-            gaps.append(gap)
-            cpu_bucket.append(cpu_gap)
-            cpu_gaps.append(cpu_gap)
-            gap_phases.append(phase_name[0])
-
-    heartbeat = QTimer()
-    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
-    heartbeat.setInterval(HEARTBEAT_MS)
-    heartbeat.timeout.connect(beat)
 
     tmp = Path(tempfile.mkdtemp(prefix="neosense-ui-"))
     window = MainWindow(
@@ -119,123 +175,117 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
     window.show()
     await window.start()
     preload.import_now()  # what the app imports after its first paint (app.open_window)
-    heartbeat.start()
-    timings: dict[str, float] = {}
-    rss_after: dict[str, float] = {}  # peak RSS (MiB) of the process when each phase ended
+    return window
 
-    async def phase(name: str, work: Any) -> Any:
-        bucket: list[float] = []
-        cpu_bucket: list[float] = []
-        phase_gaps[name] = bucket
-        phase_cpu[name] = cpu_bucket
-        await asyncio.sleep(0.05)
-        last[0], last_cpu[0] = time.perf_counter(), time.thread_time()
-        current[0], current_cpu[0], phase_name[0] = bucket, cpu_bucket, name
-        t0 = time.perf_counter()
-        result = await work() if asyncio.iscoroutinefunction(work) else work()
-        if asyncio.iscoroutine(result):
-            result = await result
-        await asyncio.sleep(0.05)  # let the heartbeat see the stall the last step caused
-        current[0] = current_cpu[0] = None
-        timings[name] = round(time.perf_counter() - t0, 3)
-        rss_after[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        return result
 
-    async def f5_run(marks: dict[str, float]) -> Any:
-        """The Run action (F5), timed to the first labels and to the final report in the
-        tree's model (what the view paints on its next frame)."""
-        model = window.results.tree_model
-        t0 = time.perf_counter()
+async def _f5_run(window: Any, marks: dict[str, float]) -> Any:
+    """The Run action (F5), timed to the first labels and to the final report in the
+    tree's model (what the view paints on its next frame)."""
+    model = window.results.tree_model
+    t0 = time.perf_counter()
 
-        def on_reset() -> None:
-            shown = model.report
-            if shown is None or shown.run.id == before:
-                return  # the previous report, or none
-            now = round(time.perf_counter() - t0, 3)
-            if shown.labels:
-                marks.setdefault("first_labels_s", now)
-            if shown.run.finished_at is not None:
-                marks.setdefault("full_report_s", now)
+    def on_reset() -> None:
+        shown = model.report
+        if shown is None or shown.run.id == before:
+            return  # the previous report, or none
+        now = round(time.perf_counter() - t0, 3)
+        if shown.labels:
+            marks.setdefault("first_labels_s", now)
+        if shown.run.finished_at is not None:
+            marks.setdefault("full_report_s", now)
 
-        before = model.report.run.id if model.report is not None else None
-        model.modelReset.connect(on_reset)
-        try:
-            window.act_run.trigger()
-            task = window.tasks.get("run")
-            assert task is not None, "the Run action started no run"
-            result = await task
-        finally:
-            model.modelReset.disconnect(on_reset)
-        marks["run_task_s"] = round(time.perf_counter() - t0, 3)  # saved, picture drawn
-        return result
+    before = model.report.run.id if model.report is not None else None
+    model.modelReset.connect(on_reset)
+    try:
+        window.act_run.trigger()
+        task = window.tasks.get("run")
+        assert task is not None, "the Run action started no run"
+        result = await task
+    finally:
+        model.modelReset.disconnect(on_reset)
+    marks["run_task_s"] = round(time.perf_counter() - t0, 3)  # saved, picture drawn
+    return result
+
+
+async def _extraction_runs(
+    window: Any, beat: _Heartbeat, args: argparse.Namespace
+) -> tuple[Any, dict[str, dict[str, float]]]:
+    """Two F5 runs on args.uri (cold, then warm): the last report and each run's marks."""
+    from neosense_desktop.core.connection import ConnectionSettings
+    from neosense_desktop.core.profiles import Profile
 
     report = None
     arrival: dict[str, dict[str, float]] = {}
-    if args.uri:
-        password = os.environ.get(PASSWORD_ENV, "")
-        connection = ConnectionSettings(uri=args.uri, user=args.user)
-        await window.profiles.save_profile(Profile(name="bench", connection=connection), password)
-        window.runs.query_timeout.setValue(min(window.runs.query_timeout.maximum(), 1800))
-        for name in ("extraction run", "extraction run (warm)"):
-            marks = arrival[name] = {}
-            report = await phase(name, lambda m=marks: f5_run(m))
-    labels_found = len(report.labels) if report is not None else 0
-    warm = arrival.get("extraction run (warm)", {})
+    password = os.environ.get(PASSWORD_ENV, "")
+    connection = ConnectionSettings(uri=args.uri, user=args.user)
+    await window.profiles.save_profile(Profile(name="bench", connection=connection), password)
+    window.runs.query_timeout.setValue(min(window.runs.query_timeout.maximum(), 1800))
+    for name in ("extraction run", "extraction run (warm)"):
+        marks = arrival[name] = {}
+        report = await beat.phase(name, lambda m=marks: _f5_run(window, m))
+    return report, arrival
+
+
+async def _big_report_steps(window: Any, beat: _Heartbeat, args: argparse.Namespace) -> None:
+    """A labels x properties report shown, expanded, scrolled, filtered, sorted, pictured."""
+    from PySide6.QtCore import Qt
+
+    from neosense_desktop.ui.report_nodes import COL_COUNT
+    from tests.ui.report_factory import make_report
 
     big = make_report(labels=args.labels, properties=args.properties, types=40)
     window.tabs.setCurrentIndex(1)
-    await phase(
+    await beat.phase(
         f"show {args.labels}x{args.properties} report",
         lambda: window.results.show_report(big, "ui bench"),
     )
     labels = window.results.proxy.index(1, 0)
-    await phase("expand Labels", lambda: window.results.tree.expand(labels))
-    await phase(
+    await beat.phase("expand Labels", lambda: window.results.tree.expand(labels))
+    await beat.phase(
         "expand one label",
         lambda: window.results.tree.expand(window.results.proxy.index(0, 0, labels)),
     )
-    await phase("scroll to the end", window.results.tree.scrollToBottom)
-    await phase("filter 'prop49'", lambda: window.results.proxy.set_filter_text("prop49"))
-    await phase("filter 'label1999'", lambda: window.results.proxy.set_filter_text("label1999"))
-    await phase("clear filter", lambda: window.results.proxy.set_filter_text(""))
-    await phase(
+    await beat.phase("scroll to the end", window.results.tree.scrollToBottom)
+    await beat.phase("filter 'prop49'", lambda: window.results.proxy.set_filter_text("prop49"))
+    await beat.phase(
+        "filter 'label1999'", lambda: window.results.proxy.set_filter_text("label1999")
+    )
+    await beat.phase("clear filter", lambda: window.results.proxy.set_filter_text(""))
+    await beat.phase(
         "sort by count",
         lambda: window.results.tree.header().setSortIndicator(
             COL_COUNT, Qt.SortOrder.DescendingOrder
         ),
     )
-    await phase("schema tab", lambda: window.tabs.setCurrentIndex(2))
-    await phase("select from schema", lambda: window.results.select_in_tree(("label", "Label7")))
-    heartbeat.stop()
+    await beat.phase("schema tab", lambda: window.tabs.setCurrentIndex(2))
+    await beat.phase(
+        "select from schema", lambda: window.results.select_in_tree(("label", "Label7"))
+    )
+
+
+async def _child(args: argparse.Namespace) -> dict[str, Any]:
+    beat = _Heartbeat()
+    window = await _open_window()
+    beat.timer.start()
+    report, arrival = (None, {}) if not args.uri else await _extraction_runs(window, beat, args)
+    labels_found = len(report.labels) if report is not None else 0
+    warm = arrival.get("extraction run (warm)", {})
+    await _big_report_steps(window, beat, args)
+    beat.timer.stop()
     run_mode = str(window.runs.mode_box.currentData()) if hasattr(window, "mode_box") else None
     await window.shutdown()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    figures = beat.figures()
     return {
-        "max_stall_ms": round(max(gaps, default=0.0), 1),
-        "p99_stall_ms": round(_percentile(gaps, 0.99), 1),
+        "max_stall_ms": figures["max_stall_ms"],
+        "p99_stall_ms": figures["p99_stall_ms"],
         "peak_rss_mb": round(peak_kb / 1024, 1),
-        # The same gaps counted in the GUI thread's CPU time: what the app itself spent,
-        # without the time another process held the core (the machine is shared).
-        "max_stall_cpu_ms": round(max(cpu_gaps, default=0.0), 1),
-        "p99_stall_cpu_ms": round(_percentile(cpu_gaps, 0.99), 1),
-        "heartbeats": len(gaps),
-        # The five largest gaps, to say which step the max and p99 come from.
-        "worst_gaps": [
-            {"phase": gap_phases[i], "ms": round(gaps[i], 1), "cpu_ms": round(cpu_gaps[i], 1)}
-            for i in sorted(range(len(gaps)), key=gaps.__getitem__, reverse=True)[:5]
-        ],
+        "max_stall_cpu_ms": figures["max_stall_cpu_ms"],
+        "p99_stall_cpu_ms": figures["p99_stall_cpu_ms"],
+        "heartbeats": figures["heartbeats"],
+        "worst_gaps": figures["worst_gaps"],
         "numpy_loaded": "numpy" in sys.modules and sys.modules["numpy"] is not None,
-        "phases": {
-            name: {
-                "seconds": timings.get(name),
-                "max_stall_ms": round(max(b, default=0.0), 1),
-                "p99_stall_ms": round(_percentile(b, 0.99), 1),
-                "max_stall_cpu_ms": round(max(phase_cpu[name], default=0.0), 1),
-                "heartbeats": len(b),
-                "peak_rss_mb_so_far": rss_after.get(name),
-            }
-            for name, b in phase_gaps.items()
-        },
+        "phases": figures["phases"],
         "labels_found_by_run": labels_found,
         "time_to_first_labels_s": warm.get("first_labels_s"),
         "time_to_full_report_s": warm.get("full_report_s"),

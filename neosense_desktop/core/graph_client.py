@@ -404,6 +404,183 @@ _TLS_HINTS = (
 )
 
 
+@dataclass(frozen=True)
+class _Fault:
+    """What the translation rules read from one driver or network exception."""
+
+    exc: BaseException
+    text: str
+    low: str  # text in lower case, for the hints the driver puts in its messages
+    code: str  # the server's status code (Neo.ClientError...), "" for a client-side error
+    uri: Any
+    context: dict[str, Any]
+    timeout_s: float | None
+
+    @property
+    def query(self) -> Any:
+        return self.context.get("query", "?")
+
+    @property
+    def connecting(self) -> bool:
+        """No query has run yet: the failure is in setting up the connection."""
+        return not self.context.get("query")
+
+    def error(
+        self, code: ErrorCode, message: str, suggestions: list[str] | None = None
+    ) -> NeoSenseError:
+        return NeoSenseError(code, message, suggestions=suggestions, context=self.context)
+
+
+_Rule = Callable[[_Fault], NeoSenseError | None]
+
+
+def _auth_refused(f: _Fault) -> NeoSenseError | None:
+    if isinstance(f.exc, nx.AuthError) or "Security.Unauthorized" in f.code:
+        return f.error(
+            ErrorCode.AUTH_FAILED, f"The server at {f.uri} refused the user name or password."
+        )
+    return None
+
+
+def _auth_rate_limited(f: _Fault) -> NeoSenseError | None:
+    if "AuthenticationRateLimit" not in f.code:
+        return None
+    return f.error(
+        ErrorCode.AUTH_FAILED,
+        "Too many failed logins: the server is refusing this user for a while.",
+        ["Wait a few seconds, then check the user name and password."],
+    )
+
+
+def _database_missing(f: _Fault) -> NeoSenseError | None:
+    if "Database.DatabaseNotFound" not in f.code and "database does not exist" not in f.low:
+        return None
+    return f.error(
+        ErrorCode.DATABASE_MISSING,
+        f"The database '{f.context.get('database')}' does not exist on "
+        f"{f.uri}, or this user cannot see it.",
+    )
+
+
+def _server_timeout(f: _Fault) -> NeoSenseError | None:
+    if "TransactionTimedOut" not in f.code and not (
+        "Transaction.Terminated" in f.code and "timeout" in f.low
+    ):
+        return None
+    limit = f" of {f.timeout_s:g} s" if f.timeout_s else ""
+    return f.error(
+        ErrorCode.TIMEOUT,
+        f"The query '{f.query}' ran past its timeout{limit} and the server stopped it.",
+    )
+
+
+def _permission_denied(f: _Fault) -> NeoSenseError | None:
+    if "Security.Forbidden" not in f.code and "Security.AuthorizationExpired" not in f.code:
+        return None
+    return f.error(
+        ErrorCode.PERMISSION_DENIED,
+        f"This user lacks a privilege for '{f.query}': {f.text}",
+        [
+            _privilege_hint(str(f.context.get("query", ""))),
+            "Or run NeoSense as a user that has it.",
+        ],
+    )
+
+
+def _untrusted_certificate(f: _Fault) -> NeoSenseError | None:
+    if not (
+        any(isinstance(e, ssl.SSLCertVerificationError) for e in _causes(f.exc))
+        or "certverification" in f.low
+        or "certificate verify failed" in f.low
+    ):
+        return None
+    return f.error(
+        ErrorCode.TLS_MISMATCH,
+        f"The server at {f.uri} uses a certificate that this computer does not trust "
+        "(self-signed, expired, or issued for another host name).",
+        [
+            "For a self-signed certificate, use bolt+ssc:// or neo4j+ssc://.",
+            "Or trust its CA: a plain bolt:// URI with encryption on and the CA file "
+            "under custom trust.",
+        ],
+    )
+
+
+def _encryption_required(f: _Fault) -> NeoSenseError | None:
+    # Only while connecting: once queries have run over this scheme, a broken handshake
+    # on a new connection means the network or server went away, not a TLS mismatch.
+    scheme = str(f.uri).split("://", 1)[0]
+    if "handshake" not in f.low or scheme not in ("bolt", "neo4j") or not f.connecting:
+        return None
+    return f.error(
+        ErrorCode.TLS_MISMATCH,
+        f"The server at {f.uri} requires an encrypted connection.",
+        ["Use bolt+s:// or neo4j+s:// (or +ssc for a self-signed certificate)."],
+    )
+
+
+def _secure_connection_failed(f: _Fault) -> NeoSenseError | None:
+    tls_hint = (
+        isinstance(f.exc, (nx.ServiceUnavailable, nx.SessionExpired, OSError))
+        and any(h in f.low for h in _TLS_HINTS)
+        and f.connecting  # mid-run, the driver's TLS hint is boilerplate
+    )
+    if not isinstance(f.exc, ssl.SSLError) and not tls_hint:
+        return None
+    return f.error(ErrorCode.TLS_MISMATCH, f"The secure connection to {f.uri} failed: {f.text}")
+
+
+def _bad_uri(f: _Fault) -> NeoSenseError | None:
+    if isinstance(f.exc, (nx.ConfigurationError, ValueError)) and "uri" in f.low:
+        return f.error(ErrorCode.BAD_URI, f"The URI {f.uri} is not usable: {f.text}")
+    return None
+
+
+def _connection_failed(f: _Fault) -> NeoSenseError | None:
+    if not isinstance(f.exc, nx.ServiceUnavailable | nx.SessionExpired | ConnectionError):
+        return None
+    if f.connecting:
+        return f.error(ErrorCode.UNREACHABLE, f"Cannot reach a Neo4j server at {f.uri}: {f.text}")
+    return f.error(
+        ErrorCode.CONNECTION_LOST,
+        f"The connection to {f.uri} was lost during '{f.query}': {f.text}",
+    )
+
+
+def _query_failed(f: _Fault) -> NeoSenseError | None:
+    if not isinstance(f.exc, nx.Neo4jError):
+        return None
+    return f.error(
+        ErrorCode.QUERY_FAILED,
+        f"The query '{f.query}' failed: {f.exc.code}: {f.exc.message}",
+    )
+
+
+def _driver_failed(f: _Fault) -> NeoSenseError | None:
+    if isinstance(f.exc, nx.DriverError):
+        return f.error(ErrorCode.CONNECTION_LOST, f"The driver failed: {f.text}")
+    return None
+
+
+# In order: the first rule that recognises the exception gives the error. The server's
+# status codes come first (they are exact), then TLS (whose failures also look like
+# unreachable servers), then the exception's class.
+_RULES: tuple[_Rule, ...] = (
+    _auth_refused,
+    _auth_rate_limited,
+    _database_missing,
+    _server_timeout,
+    _permission_denied,
+    _untrusted_certificate,
+    _encryption_required,
+    _secure_connection_failed,
+    _bad_uri,
+    _connection_failed,
+    _query_failed,
+    _driver_failed,
+)
+
+
 def translate_error(
     exc: BaseException, context: dict[str, Any], timeout_s: float | None = None
 ) -> NeoSenseError:
@@ -411,108 +588,20 @@ def translate_error(
     if isinstance(exc, NeoSenseError):
         return exc.with_context(**context)
     text = str(exc)
-    low = text.lower()
-    uri = context.get("uri", "")
-    code = getattr(exc, "code", None) or ""
-    if isinstance(exc, nx.AuthError) or "Security.Unauthorized" in code:
-        return NeoSenseError(
-            ErrorCode.AUTH_FAILED,
-            f"The server at {uri} refused the user name or password.",
-            context=context,
-        )
-    if "AuthenticationRateLimit" in code:
-        return NeoSenseError(
-            ErrorCode.AUTH_FAILED,
-            "Too many failed logins: the server is refusing this user for a while.",
-            suggestions=["Wait a few seconds, then check the user name and password."],
-            context=context,
-        )
-    if "Database.DatabaseNotFound" in code or "database does not exist" in low:
-        return NeoSenseError(
-            ErrorCode.DATABASE_MISSING,
-            f"The database '{context.get('database')}' does not exist on "
-            f"{uri}, or this user cannot see it.",
-            context=context,
-        )
-    if "TransactionTimedOut" in code or ("Transaction.Terminated" in code and "timeout" in low):
-        limit = f" of {timeout_s:g} s" if timeout_s else ""
-        return NeoSenseError(
-            ErrorCode.TIMEOUT,
-            f"The query '{context.get('query', '?')}' ran past its "
-            f"timeout{limit} and the server stopped it.",
-            context=context,
-        )
-    if "Security.Forbidden" in code or "Security.AuthorizationExpired" in code:
-        return NeoSenseError(
-            ErrorCode.PERMISSION_DENIED,
-            f"This user lacks a privilege for '{context.get('query', '?')}': {text}",
-            suggestions=[
-                _privilege_hint(str(context.get("query", ""))),
-                "Or run NeoSense as a user that has it.",
-            ],
-            context=context,
-        )
-    if any(isinstance(e, ssl.SSLCertVerificationError) for e in _causes(exc)) or (
-        "certverification" in low or "certificate verify failed" in low
-    ):
-        return NeoSenseError(
-            ErrorCode.TLS_MISMATCH,
-            f"The server at {uri} uses a certificate that this computer does not trust "
-            "(self-signed, expired, or issued for another host name).",
-            suggestions=[
-                "For a self-signed certificate, use bolt+ssc:// or neo4j+ssc://.",
-                "Or trust its CA: a plain bolt:// URI with encryption on and the CA file "
-                "under custom trust.",
-            ],
-            context=context,
-        )
-    scheme = str(uri).split("://", 1)[0]
-    # Only while connecting: once queries have run over this scheme, a broken handshake
-    # on a new connection means the network or server went away, not a TLS mismatch.
-    if "handshake" in low and scheme in ("bolt", "neo4j") and not context.get("query"):
-        return NeoSenseError(
-            ErrorCode.TLS_MISMATCH,
-            f"The server at {uri} requires an encrypted connection.",
-            suggestions=["Use bolt+s:// or neo4j+s:// (or +ssc for a self-signed certificate)."],
-            context=context,
-        )
-    if isinstance(exc, (ssl.SSLError,)) or (
-        isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, OSError))
-        and any(h in low for h in _TLS_HINTS)
-        and not context.get("query")  # mid-run, the driver's TLS hint is boilerplate
-    ):
-        return NeoSenseError(
-            ErrorCode.TLS_MISMATCH,
-            f"The secure connection to {uri} failed: {text}",
-            context=context,
-        )
-    if isinstance(exc, (nx.ConfigurationError, ValueError)) and "uri" in low:
-        return NeoSenseError(
-            ErrorCode.BAD_URI, f"The URI {uri} is not usable: {text}", context=context
-        )
-    if isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired | ConnectionError):
-        if context.get("query"):
-            return NeoSenseError(
-                ErrorCode.CONNECTION_LOST,
-                f"The connection to {uri} was lost during '{context.get('query')}': {text}",
-                context=context,
-            )
-        return NeoSenseError(
-            ErrorCode.UNREACHABLE, f"Cannot reach a Neo4j server at {uri}: {text}", context=context
-        )
-    if isinstance(exc, nx.Neo4jError):
-        return NeoSenseError(
-            ErrorCode.QUERY_FAILED,
-            f"The query '{context.get('query', '?')}' failed: {exc.code}: {exc.message}",
-            context=context,
-        )
-    if isinstance(exc, nx.DriverError):
-        return NeoSenseError(
-            ErrorCode.CONNECTION_LOST, f"The driver failed: {text}", context=context
-        )
-    return NeoSenseError(
-        ErrorCode.INTERNAL, f"Unexpected error: {type(exc).__name__}: {text}", context=context
+    fault = _Fault(
+        exc=exc,
+        text=text,
+        low=text.lower(),
+        code=getattr(exc, "code", None) or "",
+        uri=context.get("uri", ""),
+        context=context,
+        timeout_s=timeout_s,
     )
+    for rule in _RULES:
+        error = rule(fault)
+        if error is not None:
+            return error
+    return fault.error(ErrorCode.INTERNAL, f"Unexpected error: {type(exc).__name__}: {text}")
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

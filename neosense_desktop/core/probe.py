@@ -7,7 +7,8 @@ import logging
 import re
 import statistics
 import time
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -103,6 +104,33 @@ def check_supported(version: str, address: str) -> None:
         )
 
 
+COMPONENTS_QUERY = (
+    "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+)
+
+T = TypeVar("T")
+
+
+class _InFlight:
+    """The probe's reads, all sent at once; settle() cancels those still running when one
+    fails, and retrieves every outcome, so a read that failed after an earlier one's error
+    is not logged as "never retrieved" (the earlier error is what the user sees)."""
+
+    def __init__(self) -> None:
+        self._tasks: list[asyncio.Future[Any]] = []
+
+    def start(self, read: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
+        task = asyncio.ensure_future(read)
+        self._tasks.append(task)
+        return task
+
+    def settle(self) -> None:
+        for task in self._tasks:
+            if not task.done():
+                task.cancel()
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+
 async def probe_connection(
     client: GraphClient, *, pings: int = 3, apoc_version: bool = True
 ) -> ProbeResult:
@@ -120,115 +148,120 @@ async def probe_connection(
     # version components() will give. The ping goes to the database asked for, or the
     # home database, which the database list then names. Results are looked at in the
     # order their errors matter.
-    wanted = client.database
-    asked = wanted or None  # None: the user's home database
+    asked = client.database or None  # None: the user's home database
     latencies: list[float] = []
-
-    async def ping() -> None:
-        for _ in range(max(pings, 1)):
-            t0 = time.perf_counter()
-            await client.read("ping", "RETURN 1 AS ok", database=asked)
-            latencies.append((time.perf_counter() - t0) * 1000)
-
-    comps_task = asyncio.ensure_future(
-        client.read(
-            "components",
-            "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition",
-            database="system",
-        )
-    )
-    ping_task = asyncio.ensure_future(ping())
-    apoc_task = asyncio.ensure_future(probe_apoc(client, asked, version=apoc_version))
-    processors_task = asyncio.ensure_future(probe_processors(client, asked))
-
-    def list_databases(languages: bool) -> asyncio.Future[list[dict[str, Any]]]:
-        columns = "name, currentStatus, default, home, access" + (
-            ", defaultLanguage" if languages else ""
-        )
-        return asyncio.ensure_future(
-            client.read(
-                "databases", f"SHOW DATABASES YIELD {columns} RETURN {columns}", database="system"
-            )
-        )
-
-    tasks: list[asyncio.Future[Any]] = [comps_task, ping_task, apoc_task, processors_task]
+    reads = _InFlight()
+    comps_task = reads.start(client.read("components", COMPONENTS_QUERY, database="system"))
+    ping_task = reads.start(_ping(client, asked, max(pings, 1), latencies))
+    apoc_task = reads.start(probe_apoc(client, asked, version=apoc_version))
+    processors_task = reads.start(probe_processors(client, asked))
     agent_languages = has_default_language(client.server_agent)
-    databases_task = None if agent_languages is None else list_databases(agent_languages)
-    if databases_task is not None:
-        tasks.append(databases_task)
+    databases_task = (
+        None if agent_languages is None else reads.start(_databases(client, agent_languages))
+    )
     try:
-        comps = await comps_task
-        kernel = next(
-            (r for r in comps if r["name"] == "Neo4j Kernel"), comps[0] if comps else None
-        )
-        version = str(kernel["versions"][0]) if kernel and kernel["versions"] else "unknown"
-        edition = str(kernel["edition"]) if kernel else "unknown"
+        version, edition, cypher_versions = _server_components(await comps_task)
         check_supported(version, client.settings.address)
-        # 2025.06 on lists the Cypher versions it speaks ("5", "25") as a component.
-        cypher = next((r for r in comps if r["name"] == "Cypher"), None)
-        cypher_versions = [str(v) for v in cypher["versions"]] if cypher else ["5"]
         if databases_task is None:  # an agent string without a version: ask after all
-            databases_task = list_databases("25" in cypher_versions)
-            tasks.append(databases_task)
-
-        databases: list[DatabaseInfo] = []
-        try:
-            rows = await databases_task
-        except NeoSenseError as exc:
-            if exc.code is not ErrorCode.PERMISSION_DENIED:
-                raise
-            rows = []
-        seen: set[str] = set()
-        for r in rows:  # clustered servers list a database once per member
-            if r["name"] in seen:
-                continue
-            seen.add(r["name"])
-            databases.append(
-                DatabaseInfo(
-                    name=r["name"],
-                    status=r["currentStatus"] or "",
-                    default=bool(r["default"]),
-                    home=bool(r["home"]),
-                    access=r["access"] or "",
-                    default_language=str(r.get("defaultLanguage") or DEFAULT_LANGUAGE),
-                )
-            )
-        if not wanted:
-            home = [d for d in databases if d.home] or [d for d in databases if d.default]
-            wanted = home[0].name if home else ""
-        elif databases and wanted not in {d.name for d in databases}:
-            raise NeoSenseError(
-                ErrorCode.DATABASE_MISSING,
-                f"The database '{wanted}' does not exist on {client.settings.address}. "
-                f"This user sees: "
-                f"{', '.join(d.name for d in databases if d.name != 'system')}.",
-                context=client.context(query="databases"),
-            )
+            databases_task = reads.start(_databases(client, "25" in cypher_versions))
+        databases = await _visible_databases(databases_task)
+        database = _probed_database(client, databases)
         await ping_task
         apoc_present, apoc_found = await apoc_task
         processors = await processors_task
     finally:
-        for task in tasks:
-            if not task.done():
-                task.cancel()
-            # Retrieved, so a read that failed after an earlier one's error is not logged
-            # as "never retrieved"; the earlier error is what the user sees.
-            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        reads.settle()
     return ProbeResult(
         address=client.settings.address,
         version=version,
         edition=edition,
-        database=wanted or "(default)",
+        database=database or "(default)",
         databases=databases,
         apoc_present=apoc_present,
         apoc_version=apoc_found,
         latency_ms=round(statistics.median(latencies), 2),
         cypher_versions=cypher_versions,
         default_language=next(
-            (d.default_language for d in databases if d.name == wanted), DEFAULT_LANGUAGE
+            (d.default_language for d in databases if d.name == database), DEFAULT_LANGUAGE
         ),
         processors=processors,
     )
+
+
+async def _ping(
+    client: GraphClient, database: str | None, pings: int, latencies: list[float]
+) -> None:
+    """`pings` round trips of RETURN 1, one after another; each one's milliseconds."""
+    for _ in range(pings):
+        t0 = time.perf_counter()
+        await client.read("ping", "RETURN 1 AS ok", database=database)
+        latencies.append((time.perf_counter() - t0) * 1000)
+
+
+async def _databases(client: GraphClient, languages: bool) -> list[dict[str, Any]]:
+    """SHOW DATABASES, with the defaultLanguage column when the server has it."""
+    columns = "name, currentStatus, default, home, access" + (
+        ", defaultLanguage" if languages else ""
+    )
+    return await client.read(
+        "databases", f"SHOW DATABASES YIELD {columns} RETURN {columns}", database="system"
+    )
+
+
+def _server_components(comps: list[dict[str, Any]]) -> tuple[str, str, list[str]]:
+    """(version, edition, Cypher versions) from dbms.components()."""
+    kernel = next((r for r in comps if r["name"] == "Neo4j Kernel"), comps[0] if comps else None)
+    version = str(kernel["versions"][0]) if kernel and kernel["versions"] else "unknown"
+    edition = str(kernel["edition"]) if kernel else "unknown"
+    # 2025.06 on lists the Cypher versions it speaks ("5", "25") as a component.
+    cypher = next((r for r in comps if r["name"] == "Cypher"), None)
+    cypher_versions = [str(v) for v in cypher["versions"]] if cypher else ["5"]
+    return version, edition, cypher_versions
+
+
+async def _visible_databases(rows_read: asyncio.Future[list[dict[str, Any]]]) -> list[DatabaseInfo]:
+    """The databases SHOW DATABASES lists, once each; none when this user may not list them."""
+    try:
+        rows = await rows_read
+    except NeoSenseError as exc:
+        if exc.code is not ErrorCode.PERMISSION_DENIED:
+            raise
+        rows = []
+    databases: list[DatabaseInfo] = []
+    seen: set[str] = set()
+    for r in rows:  # clustered servers list a database once per member
+        if r["name"] in seen:
+            continue
+        seen.add(r["name"])
+        databases.append(
+            DatabaseInfo(
+                name=r["name"],
+                status=r["currentStatus"] or "",
+                default=bool(r["default"]),
+                home=bool(r["home"]),
+                access=r["access"] or "",
+                default_language=str(r.get("defaultLanguage") or DEFAULT_LANGUAGE),
+            )
+        )
+    return databases
+
+
+def _probed_database(client: GraphClient, databases: list[DatabaseInfo]) -> str:
+    """The database asked for, or the user's home (else default) one; "" when unknown.
+    Refuses a database asked for that the list (when the user may read it) lacks."""
+    wanted = client.database
+    if not wanted:
+        home = [d for d in databases if d.home] or [d for d in databases if d.default]
+        return home[0].name if home else ""
+    if databases and wanted not in {d.name for d in databases}:
+        raise NeoSenseError(
+            ErrorCode.DATABASE_MISSING,
+            f"The database '{wanted}' does not exist on {client.settings.address}. "
+            f"This user sees: "
+            f"{', '.join(d.name for d in databases if d.name != 'system')}.",
+            context=client.context(query="databases"),
+        )
+    return wanted
 
 
 async def probe_apoc(

@@ -61,7 +61,7 @@ def _outline(dark: bool) -> QColor:
     return QColor(0xEC, 0xEF, 0xF1) if dark else QColor(0x26, 0x32, 0x38)
 
 
-def _paint_kind(p: QPainter, kind: str, severity: str | None, size: float, dark: bool) -> None:
+def _paint_kind(p: QPainter, kind: str, severity: str | None, size: float, dark: bool) -> None:  # noqa: PLR0915  issue 23: split pending
     color = SEVERITY_COLORS.get(severity or "", KIND_COLORS.get(kind, KIND_COLORS["info"]))
     if kind in ("finding", "severity") and severity:
         color = SEVERITY_COLORS[severity]

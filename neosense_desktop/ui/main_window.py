@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
-    def _build_actions(self) -> None:
+    def _build_actions(self) -> None:  # noqa: PLR0915  issue 23: split pending
         sk = QKeySequence.StandardKey
         p, r, f = self.profiles, self.runs, self.files
         self.act_new = self._action("&New connection…", p.new_profile_clicked, sk.New)

@@ -55,7 +55,7 @@ class ProfileEditor(QDialog):
         "connection_timeout_s", "tls"), for the UI and tests.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0915  issue 23: split pending
         self,
         parent: QWidget | None,
         tasks: TaskRegistry,

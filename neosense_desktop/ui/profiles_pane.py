@@ -52,7 +52,7 @@ class ProfilesPane(QWidget):
 
     selection_changed = Signal()
 
-    def __init__(
+    def __init__(  # noqa: PLR0915  issue 23: split pending
         self,
         services: WindowServices,
         tasks: TaskRegistry,

@@ -249,7 +249,7 @@ def cell_tooltip(node: Node, col: int) -> str:
     return text
 
 
-def node_data(node: Node, col: int, role: int) -> CellData:
+def node_data(node: Node, col: int, role: int) -> CellData:  # noqa: C901  issue 23: split pending
     """ReportTreeModel.data() for a node (the proxy shows the same nodes)."""
     if role == _DISPLAY:
         return display_text(node, col)

@@ -93,7 +93,7 @@ class ResultsPane(QObject):
     filter_applied = Signal(str)
     history_changed = Signal()
 
-    def __init__(self, tasks: TaskRegistry, show_tab: ShowTab, parent: QWidget) -> None:
+    def __init__(self, tasks: TaskRegistry, show_tab: ShowTab, parent: QWidget) -> None:  # noqa: PLR0915  issue 23: split pending
         super().__init__(parent)
         self.tasks = tasks
         self._show_tab = show_tab

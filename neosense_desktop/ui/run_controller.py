@@ -56,7 +56,7 @@ class RunController(QObject):
     current_run: the run in progress, if any.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0915  issue 23: split pending
         self,
         services: WindowServices,
         tasks: TaskRegistry,

@@ -485,7 +485,7 @@ class SchemaView(QGraphicsView):
         for _ in self.draw_steps(report, layout):
             pass
 
-    def draw_steps(
+    def draw_steps(  # noqa: PLR0915  issue 23: split pending
         self, report: Report | None, layout: dict[str, LaidOutNode] | None, chunk: int = 12
     ) -> Iterator[None]:
         """show_report() a few items at a time: yields after every `chunk` labels or arrows.

@@ -17,21 +17,21 @@ from neosense_desktop.core.extraction import ExtractionRun, RunOptions
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.probe import probe_connection
 from tests.fault_clients import RecordingClient
-from tests.neo4j_support import DEFAULT_TEST_VERSION, run_local
+from tests.neo4j_support import DEFAULT_TEST_VERSION, start_own_server, stop_own_server
 
 pytestmark = pytest.mark.neo4j
-APOC_PORT = int(os.environ.get("NEOSENSE_APOC_TEST_PORT", "7725"))
 PASSWORD = os.environ.get("NEOSENSE_NEO4J_PASSWORD", "neosense-test")
 
 
 @pytest.fixture(scope="module")
 def apoc_uri() -> Iterator[str]:
-    was_running = run_local("status", "--port", str(APOC_PORT)).returncode == 0
-    out = run_local("start", "--apoc", "--version", DEFAULT_TEST_VERSION, "--port", str(APOC_PORT))
-    assert out.returncode == 0, out.stderr
-    yield out.stdout.strip().splitlines()[-1]
-    if not was_running:
-        run_local("stop", "--port", str(APOC_PORT))
+    port, uri = start_own_server(
+        "NEOSENSE_APOC_TEST_PORT", "--apoc", "--version", DEFAULT_TEST_VERSION
+    )
+    try:
+        yield uri
+    finally:
+        stop_own_server(port)
 
 
 def _settings(uri: str) -> ConnectionSettings:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.neo4j_support import REPO
+from tests.neo4j_support import REPO, free_port
 
 DEMO = REPO / "scripts" / "demo"
 MISSING = "libEGL.so.1: cannot open shared object file: No such file or directory"
@@ -17,7 +17,7 @@ MISSING = "libEGL.so.1: cannot open shared object file: No such file or director
 def _env(tmp_path: Path, broken: bool) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    env["NEOSENSE_DEMO_PORT"] = "7743"  # never touch a real demo server
+    env["NEOSENSE_DEMO_PORT"] = str(free_port())  # never touch a real demo server
     if broken:
         # A PySide6 that fails as it does on a desktop without Qt's libraries.
         fake = tmp_path / "fake" / "PySide6"
@@ -59,10 +59,13 @@ def test_the_whole_demo_stops_before_the_server_and_never_runs_the_cli(tmp_path:
 
 
 def test_the_stop_hint_carries_a_moved_port(tmp_path: Path) -> None:
-    """After `NEOSENSE_DEMO_PORT=7743 make demo`, a bare `make demo-stop` stops nothing."""
-    moved = _demo(tmp_path, "--stop-hint", broken=False)
-    assert moved.stdout.strip() == "NEOSENSE_DEMO_PORT=7743 make demo-stop"
-    env = {**_env(tmp_path, False), "NEOSENSE_DEMO_PORT": "7687"}
+    """After `NEOSENSE_DEMO_PORT=N make demo`, a bare `make demo-stop` stops nothing."""
+    env = _env(tmp_path, False)
+    moved = subprocess.run(
+        ["bash", str(DEMO), "--stop-hint"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert moved.stdout.strip() == f"NEOSENSE_DEMO_PORT={env['NEOSENSE_DEMO_PORT']} make demo-stop"
+    env["NEOSENSE_DEMO_PORT"] = "7687"
     default = subprocess.run(
         ["bash", str(DEMO), "--stop-hint"], env=env, capture_output=True, text=True, timeout=60
     )

@@ -1,6 +1,6 @@
 """A server killed mid-run: the run returns a partial report with the failed activities.
 
-This test starts and kills its OWN server (port 7711, or NEOSENSE_KILL_TEST_PORT), never the
+This test starts and kills its OWN server (a free port, or NEOSENSE_KILL_TEST_PORT), never the
 shared test server.
 """
 
@@ -9,44 +9,27 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import neo4j
 import pytest
 
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
-from tests.neo4j_support import NEO4J_LOCAL, REPO, local_env, server_port
+from tests.neo4j_support import instance_home, start_own_server, stop_own_server
 
 pytestmark = pytest.mark.neo4j
 
-PORT = server_port("NEOSENSE_KILL_TEST_PORT", 7711)
 PASSWORD = os.environ.get("NEOSENSE_NEO4J_PASSWORD", "neosense-test")
 
 
-def _local(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(NEO4J_LOCAL), *args, "--port", str(PORT)],
-        capture_output=True,
-        text=True,
-        env=local_env(),
-    )
-
-
-def _pid() -> int:
-    home = Path(os.environ.get("NEOSENSE_NEO4J_HOME", REPO / ".neo4j")).resolve()
-    return int((home / "instances" / str(PORT) / "run" / "neosense-neo4j.pid").read_text())
+def _pid(port: int) -> int:
+    return int((instance_home(port) / "run" / "neosense-neo4j.pid").read_text())
 
 
 @pytest.fixture
-def doomed_server() -> Iterator[str]:
-    started = _local("start")
-    if started.returncode != 0:
-        raise RuntimeError(f"could not start the server to kill:\n{started.stderr}")
-    uri = f"bolt://127.0.0.1:{PORT}"
+def doomed_server() -> Iterator[tuple[int, str]]:
+    port, uri = start_own_server("NEOSENSE_KILL_TEST_PORT")
     try:
         # CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run.
         with (
@@ -58,16 +41,19 @@ def doomed_server() -> Iterator[str]:
                 "UNWIND range(1, 100000) AS i CALL (i) { CREATE (:Big {i: i, s: toString(i)})"
                 "-[:NEXT]->(:Small {i: i}) } IN TRANSACTIONS OF 50000 ROWS"
             ).consume()
-        yield uri
+        yield port, uri
     finally:
-        _local("stop")
+        stop_own_server(port)
 
 
-async def test_server_killed_mid_run_gives_a_partial_report(doomed_server: str) -> None:
-    settings = ConnectionSettings(uri=doomed_server, user="neo4j", connection_timeout_s=3)
+async def test_server_killed_mid_run_gives_a_partial_report(
+    doomed_server: tuple[int, str],
+) -> None:
+    port, uri = doomed_server
+    settings = ConnectionSettings(uri=uri, user="neo4j", connection_timeout_s=3)
     run = ExtractionRun(settings, PASSWORD, RunOptions(mode="exact", query_timeout_s=30))
     task = asyncio.create_task(run.run())
-    watcher = neo4j.GraphDatabase.driver(doomed_server, auth=("neo4j", PASSWORD))
+    watcher = neo4j.GraphDatabase.driver(uri, auth=("neo4j", PASSWORD))
     try:
         in_flight = []
         for _ in range(600):
@@ -85,7 +71,7 @@ async def test_server_killed_mid_run_gives_a_partial_report(doomed_server: str) 
         assert in_flight and not task.done(), "no activity query was seen running"
     finally:
         watcher.close()
-    os.kill(_pid(), signal.SIGKILL)
+    os.kill(_pid(port), signal.SIGKILL)
 
     report = await asyncio.wait_for(task, timeout=120)  # returns, never raises
 
@@ -98,6 +84,6 @@ async def test_server_killed_mid_run_gives_a_partial_report(doomed_server: str) 
         assert result.error.context["activity"] == name
         assert result.error.suggestions
     assert set(statuses.values()) <= {"succeeded", "failed"}
-    assert report.server.address == f"127.0.0.1:{PORT}"
+    assert report.server.address == f"127.0.0.1:{port}"
     assert report.run.finished_at is not None
     assert run._client is None  # the driver was closed

@@ -1,6 +1,6 @@
 """A generated 10k graph, bulk-imported into a real server, is what its ground truth says.
 
-Uses its own scripts/neo4j-local server on port 7713 (NEOSENSE_GRAPHGEN_PORT), because the
+Uses its own scripts/neo4j-local server on a free port (or NEOSENSE_GRAPHGEN_PORT), because the
 import replaces the whole neo4j database; the server is stopped afterwards.
 """
 
@@ -18,9 +18,7 @@ from benchmarks import bench
 from benchmarks import coverage as cov
 from benchmarks.graphgen import generate
 from benchmarks.graphload import load, loaded_graph, neo4j_local
-from tests.neo4j_support import TEST_VERSION, server_port
-
-PORT = server_port("NEOSENSE_GRAPHGEN_PORT", 7713)
+from tests.neo4j_support import TEST_VERSION, claim_instance, server_port, stop_own_server
 
 
 @pytest.fixture(scope="module")
@@ -31,19 +29,21 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[st
     saved = os.environ.get("NEOSENSE_NEO4J_VERSION")
     os.environ["NEOSENSE_NEO4J_VERSION"] = TEST_VERSION
     nl = neo4j_local()
+    port = server_port("NEOSENSE_GRAPHGEN_PORT")
     try:
-        timings = load(out, PORT, heap="768m", pagecache="256m", log=lambda _m: None)
-        assert loaded_graph(PORT) == "v1-n10000-s42"
+        timings = load(out, port, heap="768m", pagecache="256m", log=lambda _m: None)
+        claim_instance(port)
+        assert loaded_graph(port) == "v1-n10000-s42"
         assert timings["import_s"] > 0
         driver = neo4j.GraphDatabase.driver(
-            f"bolt://127.0.0.1:{PORT}",
+            f"bolt://127.0.0.1:{port}",
             auth=("neo4j", nl._password()),
             notifications_min_severity="OFF",
         )
         yield truth, driver
         driver.close()
     finally:
-        nl.stop(PORT)
+        stop_own_server(port)
         if saved is None:
             os.environ.pop("NEOSENSE_NEO4J_VERSION", None)
         else:

@@ -18,7 +18,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.neo4j_support import REPO
+from tests.neo4j_support import REPO, start_own_server, stop_own_server
 
 SCRIPT = REPO / "scripts" / "compare-llm-schema"
 
@@ -66,12 +66,16 @@ def test_llm_export_has_every_line_neo4j_graphrag_gives() -> None:
             "neo4j-graphrag is not installed here: pip install -e '.[bench]' to run this "
             "comparison (.ci/run installs it before `make test`)"
         )
-    port = os.environ.get("NEOSENSE_APOC_TEST_PORT", "7704")
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--port", port],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    # The test owns the APOC server; the script finds it running and leaves it be.
+    port, _ = start_own_server("NEOSENSE_APOC_TEST_PORT", "--apoc")
+    try:
+        done = subprocess.run(
+            [sys.executable, str(SCRIPT), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    finally:
+        stop_own_server(port)
     assert done.returncode == 0, done.stdout + done.stderr
     assert " 0 missing" in done.stdout

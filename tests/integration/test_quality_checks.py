@@ -309,9 +309,29 @@ def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_stati
     assert small_profile is not None and small_profile.provenance.method == "scan"
 
     plan = {item.subject: item.reason for item in report.plan if item.activity == "schema"}
-    assert "value statistics" in plan["(:Big)"] and f"sample of {k}" in plan["(:Big)"]
+    assert "value statistics" in plan["(:Big)"] and f"sample of {k:,}" in plan["(:Big)"]
     assert "value statistics" not in plan["(:Small)"]
 
+    _assert_big_label_findings(report, big)
+
+    # Sampled, the examples come from the label's sample (one read per label, all its
+    # findings' conditions tested by number).
+    caplog.clear()  # only the sampled run's queries (an earlier test may leave DEBUG on)
+    with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
+        sampled = asyncio.run(extract(graph.server, mode="sampled", values="stats"))
+    # ... collected while the batched sample reads aggregate, and the orphans' by the
+    # sampled census (10,010 nodes > its 10,000): no query of its own for any example.
+    assert not [m for m in caplog.messages if m.startswith("query quality.")], caplog.messages
+    by_key = {(f.code, f.subject): f for f in sampled.quality.findings}
+    ids = by_key[("string_ids", "(:Big).bigId")]
+    assert len(ids.examples) == 5 and all(e.element_id for e in ids.examples)
+    assert len(by_key[("sentinel_values", "(:Big).colour")].examples) == 5
+    assert len(by_key[("orphan_nodes", "(:Small)")].examples) == 5
+
+
+def _assert_big_label_findings(report: Report, big: int) -> None:
+    """The big label's findings: estimated from the sample where they say so, exact for
+    duplicate keys; the small label's, exact."""
     findings = {(f.code, f.subject): f for f in report.quality.findings}
     ids = findings[("string_ids", "(:Big).bigId")]
     assert "in a sample of" in ids.message
@@ -327,20 +347,6 @@ def test_a_big_label_in_exact_mode_keeps_exact_types_and_samples_its_value_stati
     assert duplicate.affected_provenance.method == "scan"
     small_ids = findings[("string_ids", "(:Small).smallId")]
     assert small_ids.affected == 10 and "sample" not in small_ids.message
-
-    # Sampled, the examples come from the label's sample (one read per label, all its
-    # findings' conditions tested by number).
-    caplog.clear()  # only the sampled run's queries (an earlier test may leave DEBUG on)
-    with caplog.at_level(logging.DEBUG, logger="neosense_desktop.core.graph_client"):
-        sampled = asyncio.run(extract(graph.server, mode="sampled", values="stats"))
-    # ... collected while the batched sample reads aggregate, and the orphans' by the
-    # sampled census (10,010 nodes > its 10,000): no query of its own for any example.
-    assert not [m for m in caplog.messages if m.startswith("query quality.")], caplog.messages
-    by_key = {(f.code, f.subject): f for f in sampled.quality.findings}
-    ids = by_key[("string_ids", "(:Big).bigId")]
-    assert len(ids.examples) == 5 and all(e.element_id for e in ids.examples)
-    assert len(by_key[("sentinel_values", "(:Big).colour")].examples) == 5
-    assert len(by_key[("orphan_nodes", "(:Small)")].examples) == 5
 
 
 def test_exact_key_counts_of_hostile_names_use_the_index_and_count_every_node(

@@ -12,24 +12,25 @@ from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.probe import probe_connection
 from tests.integration.test_bolt_sockets import nodelay_of_sockets_to
-from tests.neo4j_support import TEST_VERSION, Neo4jServer, run_local, server_port
+from tests.neo4j_support import (
+    TEST_VERSION,
+    Neo4jServer,
+    instance_home,
+    start_own_server,
+    stop_own_server,
+)
 
 pytestmark = pytest.mark.neo4j
-TLS_PORT = server_port("NEOSENSE_TLS_TEST_PORT", 7721)
 
 
 @pytest.fixture(scope="module")
 def tls_server() -> Iterator[tuple[int, Path]]:
-    was_running = run_local("status", "--port", str(TLS_PORT)).returncode == 0
-    out = run_local("start", "--tls", "--port", str(TLS_PORT))
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == f"bolt+ssc://127.0.0.1:{TLS_PORT}"
-    cert = Path(run_local("import-dir", "--port", str(TLS_PORT)).stdout.strip()).parent / (
-        "certificates/bolt/public.crt"
-    )
-    yield TLS_PORT, cert
-    if not was_running:
-        run_local("stop", "--port", str(TLS_PORT))
+    port, uri = start_own_server("NEOSENSE_TLS_TEST_PORT", "--tls")
+    try:
+        assert uri == f"bolt+ssc://127.0.0.1:{port}"
+        yield port, instance_home(port) / "certificates/bolt/public.crt"
+    finally:
+        stop_own_server(port)
 
 
 async def _probe(password: str, **kw: object):  # type: ignore[no-untyped-def]

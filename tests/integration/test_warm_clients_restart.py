@@ -5,15 +5,13 @@ verify_connectivity, which the driver always liveness-checks: it discards the de
 connections one by one and opens a new one; the activities' connections are then new or
 checked after graph_client.LIVENESS_CHECK_AFTER_S idle.
 
-This test starts and restarts its OWN server (port 7717, or NEOSENSE_RESTART_TEST_PORT),
+This test starts and restarts its OWN server (a free port, or NEOSENSE_RESTART_TEST_PORT),
 never the shared test server.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import neo4j
@@ -23,46 +21,40 @@ from neosense_desktop.core.client_pool import WarmClients
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
 from neosense_desktop.core.report import Report
-from tests.neo4j_support import NEO4J_LOCAL, local_env, server_port
+from tests.neo4j_support import run_local, start_own_server, stop_own_server
 
 pytestmark = pytest.mark.neo4j
 
-PORT = server_port("NEOSENSE_RESTART_TEST_PORT", 7717)
 PASSWORD = os.environ.get("NEOSENSE_NEO4J_PASSWORD", "neosense-test")
-SETTINGS = ConnectionSettings(uri=f"bolt://127.0.0.1:{PORT}", user="neo4j", connection_timeout_s=5)
 OPTIONS = RunOptions(mode="sampled")
 
 
-def _local(*args: str) -> None:
-    done = subprocess.run(
-        [sys.executable, str(NEO4J_LOCAL), *args, "--port", str(PORT)],
-        capture_output=True,
-        text=True,
-        env=local_env(),
-    )
+def _local(command: str, port: int) -> None:
+    done = run_local(command, "--port", str(port))
     if done.returncode != 0:
-        raise RuntimeError(f"scripts/neo4j-local {args[0]} failed:\n{done.stderr}")
+        raise RuntimeError(f"scripts/neo4j-local {command} failed:\n{done.stderr}")
 
 
 @pytest.fixture(scope="module")
-def restartable_server() -> Iterator[None]:
-    _local("start")
+def restartable_server() -> Iterator[tuple[int, ConnectionSettings]]:
+    port, uri = start_own_server("NEOSENSE_RESTART_TEST_PORT")
+    settings = ConnectionSettings(uri=uri, user="neo4j", connection_timeout_s=5)
     try:
         with (
-            neo4j.GraphDatabase.driver(SETTINGS.uri, auth=("neo4j", PASSWORD)) as driver,
+            neo4j.GraphDatabase.driver(uri, auth=("neo4j", PASSWORD)) as driver,
             driver.session(database="neo4j") as session,
         ):
             session.run("MATCH (n) DETACH DELETE n").consume()
             session.run(
                 "UNWIND range(1, 200) AS i CREATE (:Person {id: i})-[:KNOWS]->(:City {n: i})"
             ).consume()
-        yield
+        yield port, settings
     finally:
-        _local("stop")
+        stop_own_server(port)
 
 
-async def _run(pool: WarmClients) -> Report:
-    async with ExtractionRun(SETTINGS, PASSWORD, OPTIONS, client_lease=pool.lease) as run:
+async def _run(pool: WarmClients, settings: ConnectionSettings) -> Report:
+    async with ExtractionRun(settings, PASSWORD, OPTIONS, client_lease=pool.lease) as run:
         return await run.run()
 
 
@@ -70,14 +62,17 @@ def _failed(report: Report) -> list[str]:
     return [name for name, a in report.activities.items() if a.status.value != "succeeded"]
 
 
-async def test_a_warm_driver_survives_a_server_restart(restartable_server: None) -> None:
+async def test_a_warm_driver_survives_a_server_restart(
+    restartable_server: tuple[int, ConnectionSettings],
+) -> None:
+    port, settings = restartable_server
     pool = WarmClients()
     try:
-        first = await _run(pool)
+        first = await _run(pool, settings)
         assert _failed(first) == [] and first.statistics.node_count == 400
-        _local("stop")
-        _local("start")
-        second = await _run(pool)  # no error, no failed activity: what the user sees
+        _local("stop", port)
+        _local("start", port)
+        second = await _run(pool, settings)  # no error, no failed activity: what the user sees
         assert _failed(second) == [], second.activities
         assert second.statistics.node_count == 400
         # And it was the same warm driver, not a new one after a dropped failure.

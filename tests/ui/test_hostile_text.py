@@ -17,8 +17,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -241,55 +242,91 @@ def _all_widgets() -> list[QWidget]:
     return [w for top in QApplication.topLevelWidgets() for w in (top, *top.findChildren(QWidget))]
 
 
-def walk_for_rich_text(payload: str) -> tuple[list[str], list[str], int]:
-    """(problems, tooltips to show, how many places show the payload as text)."""
-    problems: list[str] = []
-    tooltips: list[str] = []
-    shown = 0
+class _RichTextWalk:
+    """What walk_for_rich_text collects, with one check per kind of widget."""
 
-    def tooltip(where: str, text: str) -> None:
-        nonlocal shown
+    def __init__(self, payload: str) -> None:
+        self.payload = payload
+        self.problems: list[str] = []
+        self.tooltips: list[str] = []
+        self.shown = 0  # places that show the payload as text
+
+    def tooltip(self, where: str, text: str) -> None:
         if not text:
             return
-        tooltips.append(text)
+        self.tooltips.append(text)
         if "<img" in text:
-            problems.append(f"{where}: tooltip holds raw markup: {text[:120]!r}")
+            self.problems.append(f"{where}: tooltip holds raw markup: {text[:120]!r}")
         elif "&lt;img" in text:
-            shown += 1
+            self.shown += 1
 
+    def label(self, where: str, w: QLabel) -> None:
+        if "<img" not in w.text():
+            return
+        if w.textFormat() != Qt.TextFormat.PlainText:
+            self.problems.append(f"{where}: label text {w.text()[:80]!r} in {w.textFormat()}")
+        else:
+            self.shown += 1
+
+    def text_edit(self, where: str, w: QTextEdit) -> None:
+        if _has_image(w.document()):
+            self.problems.append(f"{where}: text edit holds an image")
+        self.shown += self.payload in w.toPlainText()
+
+    def plain_text_edit(self, where: str, w: QPlainTextEdit) -> None:
+        self.shown += self.payload in w.toPlainText()
+
+    def tab_widget(self, where: str, w: QTabWidget) -> None:
+        for i in range(w.count()):
+            self.tooltip(f"{where} tab {i}", w.tabToolTip(i))
+
+    def item_view(self, where: str, w: QAbstractItemView) -> None:
+        if w.model() is None:
+            return
+        for text in _model_strings(w.model(), TOOLTIP):
+            self.tooltip(f"{where} item", text)
+        self.shown += sum(self.payload in t for t in _model_strings(w.model(), DISPLAY))
+
+    def graphics_view(self, where: str, w: QGraphicsView) -> None:
+        if w.scene() is None:
+            return
+        for item in w.scene().items():
+            self.tooltip(f"{where} scene item", item.toolTip())
+
+
+# Each kind of widget and what is looked at in it, besides its own tooltip and actions'.
+_WIDGET_CHECKS: tuple[tuple[type[QWidget], Callable[[_RichTextWalk, str, Any], None]], ...] = (
+    (QLabel, _RichTextWalk.label),
+    (QTextEdit, _RichTextWalk.text_edit),
+    (QPlainTextEdit, _RichTextWalk.plain_text_edit),
+    (QTabWidget, _RichTextWalk.tab_widget),
+    (QAbstractItemView, _RichTextWalk.item_view),
+    (QGraphicsView, _RichTextWalk.graphics_view),
+)
+
+
+def _where(w: QWidget) -> str:
+    parent = w.parentWidget()
+    return (
+        f"{type(w).__name__}({w.objectName() or w.accessibleName()}) in "
+        f"{type(parent).__name__}({parent.objectName() if parent else ''})"
+    )
+
+
+def walk_for_rich_text(payload: str) -> tuple[list[str], list[str], int]:
+    """(problems, tooltips to show, how many places show the payload as text)."""
+    walk = _RichTextWalk(payload)
     for w in _all_widgets():
-        parent = w.parentWidget()
-        where = (
-            f"{type(w).__name__}({w.objectName() or w.accessibleName()}) in "
-            f"{type(parent).__name__}({parent.objectName() if parent else ''})"
-        )
-        tooltip(where, w.toolTip())
-        if isinstance(w, QLabel) and "<img" in w.text():
-            if w.textFormat() != Qt.TextFormat.PlainText:
-                problems.append(f"{where}: label text {w.text()[:80]!r} in {w.textFormat()}")
-            else:
-                shown += 1
-        if isinstance(w, QTextEdit):
-            if _has_image(w.document()):
-                problems.append(f"{where}: text edit holds an image")
-            shown += payload in w.toPlainText()
-        if isinstance(w, QPlainTextEdit):
-            shown += payload in w.toPlainText()
-        if isinstance(w, QTabWidget):
-            for i in range(w.count()):
-                tooltip(f"{where} tab {i}", w.tabToolTip(i))
-        if isinstance(w, QAbstractItemView) and w.model() is not None:
-            for text in _model_strings(w.model(), TOOLTIP):
-                tooltip(f"{where} item", text)
-            shown += sum(payload in t for t in _model_strings(w.model(), DISPLAY))
-        if isinstance(w, QGraphicsView) and w.scene() is not None:
-            for item in w.scene().items():
-                tooltip(f"{where} scene item", item.toolTip())
+        where = _where(w)
+        walk.tooltip(where, w.toolTip())
+        for kind, check in _WIDGET_CHECKS:
+            if isinstance(w, kind):
+                check(walk, where, w)
         for action in w.actions():
-            tooltip(f"{where} action {action.text()!r}", action.toolTip())
+            walk.tooltip(f"{where} action {action.text()!r}", action.toolTip())
     for action in QApplication.instance().findChildren(QAction):  # type: ignore[union-attr]
-        tooltip(f"action {action.text()!r}", action.toolTip())
-    return problems, tooltips, shown
+        walk.tooltip(f"action {action.text()!r}", action.toolTip())
+    return walk.problems, walk.tooltips, walk.shown
 
 
 async def render_everything(window: QWidget, tooltips: list[str]) -> None:

@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -67,25 +68,7 @@ async def test_run_fills_the_tree_as_the_database_says(graph: GraphFixture, qtbo
 
         # The tree against the database.
         model = window.results.proxy
-        assert child_names(model) == list(SECTION_NAMES)
-        labels = child_named(model, QModelIndex(), "Labels")
-        db_labels = {
-            r["label"]: r["n"]
-            for r in graph.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n")
-        }
-        assert sorted(child_names(model, labels)) == sorted(db_labels)
-        for name, count in db_labels.items():
-            row = child_named(model, labels, name)
-            assert model.index(row.row(), COL_COUNT, labels).data() == f"{count:,}"
-        person = child_named(model, labels, "Person")
-        assert sorted(child_names(model, person)) == ["born", "name"]
-        born = child_named(model, person, "born")
-        assert model.index(born.row(), COL_FILL, person).data() == "66.7%"
-        types = child_named(model, QModelIndex(), "Relationship types")
-        assert sorted(child_names(model, types)) == ["KNOWS", "WROTE"]
-        knows = child_named(model, types, "KNOWS")
-        patterns = child_named(model, knows, "Patterns")
-        assert child_names(model, patterns) == ["(:Person)-[:KNOWS]->(:Person)"]
+        db_labels = _check_tree_against_the_database(model, graph)
 
         # The picture: one disc per label, arrows with type and count; a click selects.
         assert set(window.results.schema_view.labels) == set(db_labels)
@@ -117,6 +100,31 @@ async def test_run_fills_the_tree_as_the_database_says(graph: GraphFixture, qtbo
 
         # The run was saved to the run store and shows in Recent runs.
         await wait_for(lambda: window.files.recent_list.count() == 1, 5, "recent run")
+
+
+def _check_tree_against_the_database(model: Any, graph: GraphFixture) -> dict[str, Any]:
+    """The Results tree's sections, labels with counts, SMALL's properties and patterns, as
+    the database holds them. Returns the database's node count per label."""
+    assert child_names(model) == list(SECTION_NAMES)
+    labels = child_named(model, QModelIndex(), "Labels")
+    db_labels = {
+        r["label"]: r["n"]
+        for r in graph.run("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n")
+    }
+    assert sorted(child_names(model, labels)) == sorted(db_labels)
+    for name, count in db_labels.items():
+        row = child_named(model, labels, name)
+        assert model.index(row.row(), COL_COUNT, labels).data() == f"{count:,}"
+    person = child_named(model, labels, "Person")
+    assert sorted(child_names(model, person)) == ["born", "name"]
+    born = child_named(model, person, "born")
+    assert model.index(born.row(), COL_FILL, person).data() == "66.7%"
+    types = child_named(model, QModelIndex(), "Relationship types")
+    assert sorted(child_names(model, types)) == ["KNOWS", "WROTE"]
+    knows = child_named(model, types, "KNOWS")
+    patterns = child_named(model, knows, "Patterns")
+    assert child_names(model, patterns) == ["(:Person)-[:KNOWS]->(:Person)"]
+    return db_labels
 
 
 @pytest.mark.neo4j

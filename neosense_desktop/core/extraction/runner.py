@@ -527,7 +527,7 @@ def _error_record(
     )
 
 
-def merge_activity(target: Report, scratch: Report, activity: str) -> None:
+def merge_activity(target: Report, scratch: Report, activity: str) -> None:  # noqa: C901  issue 23: split pending
     """Copy one activity's results from its scratch report into the run's report.
 
     Each activity owns its fields, so merging a re-run replaces exactly what it produced.

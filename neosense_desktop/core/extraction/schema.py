@@ -52,7 +52,7 @@ LEGACY_NOTE = (
 )
 
 
-async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
+async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:  # noqa: C901, PLR0915  issue 23: split pending
     labels = ctx.sizes.labels
     types = ctx.sizes.types
     progress.start(len(labels) + len(types), "reading properties")
