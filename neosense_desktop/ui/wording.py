@@ -6,9 +6,12 @@ newer engine's) is shown with its underscores as spaces rather than as it is.
 
 from __future__ import annotations
 
-# The provenance words and the multi-label rule are core's, shared with the exports; the
-# window's modules take them from here with the rest of its words.
+# The provenance words, the finding titles and the multi-label rule are core's, shared with
+# the exports and the drift check; the window's modules take them from here.
+from ..core.wording import FINDING_TITLES as FINDING_TITLES
 from ..core.wording import MULTI_LABEL_RULE as MULTI_LABEL_RULE
+from ..core.wording import finding_title as finding_title
+from ..core.wording import humanize as humanize
 from ..core.wording import is_estimate as is_estimate
 from ..core.wording import provenance_sentence as provenance_sentence
 from ..core.wording import provenance_text as provenance_text
@@ -35,32 +38,6 @@ COUNTER_WORDS: dict[str, tuple[str, str]] = {
     "unused_label_tokens": ("unused label name", "unused label names"),
 }
 
-FINDING_TITLES = {
-    "unused_label_token": "Unused label name",
-    "unused_relationship_type_token": "Unused relationship type name",
-    "index_not_online": "Index not online",
-    "index_never_read": "Index never read",
-    "unlabeled_nodes": "Nodes without a label",
-    "orphan_nodes": "Nodes without relationships",
-    "multi_label_segment": "Nodes with several labels",
-    "mixed_type_property": "Property with mixed types",
-    "sparse_property": "Sparsely filled property",
-    "key_check_failed": "Key check failed",
-    "key_without_constraint": "Key without a constraint",
-    "key_with_range_index_only": "Key with an index but no constraint",
-    "string_ids": "IDs stored as strings",
-    "numeric_strings": "Numbers stored as strings",
-    "boolean_strings": "Booleans stored as strings",
-    "date_strings": "Dates stored as strings",
-    "empty_strings": "Empty strings",
-    "sentinel_values": "Placeholder values",
-    "duplicate_key_values": "Duplicate key values",
-    "cross_type_mismatch": "Type differs across labels",
-    "property_name_variants": "Property name variants",
-    "naming_conventions": "Naming conventions",
-    "redundant_index": "Redundant index",
-    "property_keys_not_seen": "Property names never seen",
-}
 
 # What a finding counts, for a short line beside the property it concerns ("22 placeholder
 # values"); other codes read "<title>: <n> affected".
@@ -84,18 +61,8 @@ STATE_WORDS = {
 }
 
 
-def humanize(name: str) -> str:
-    """An engine name not known here, readable: "some_new_code" -> "Some new code"."""
-    text = name.replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else name
-
-
 def activity_title(name: str) -> str:
     return ACTIVITY_TITLES.get(name) or humanize(name)
-
-
-def finding_title(code: str) -> str:
-    return FINDING_TITLES.get(code) or humanize(code)
 
 
 def finding_phrase(code: str, affected: int | None, estimated: bool = False) -> str:
