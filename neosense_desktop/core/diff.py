@@ -129,14 +129,16 @@ class ReportDiff:
     def by_category(self, category: Category) -> list[Change]:
         return [c for c in self.changes if c.category == category]
 
-    def text(self) -> str:
+    def text(self, clean: Callable[[str], str] = str) -> str:
+        """The changes as lines; clean is applied to each run id and message (the terminal
+        passes terminal_text.printable, so that no name forges a line or an escape)."""
         if self.is_empty:
-            return f"No differences between {self.a_run_id} and {self.b_run_id}."
+            return f"No differences between {clean(self.a_run_id)} and {clean(self.b_run_id)}."
         signs = {"added": "+", "removed": "-", "changed": "~"}
         count = len(self.changes)
         noun = "difference" if count == 1 else "differences"
-        lines = [f"{count:,} {noun} from {self.a_run_id} to {self.b_run_id}:"]
-        lines.extend(f"{signs[c.kind]} {c.message}" for c in self.changes)
+        lines = [f"{count:,} {noun} from {clean(self.a_run_id)} to {clean(self.b_run_id)}:"]
+        lines.extend(f"{signs[c.kind]} {clean(c.message)}" for c in self.changes)
         return "\n".join(lines)
 
 
