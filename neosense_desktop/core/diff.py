@@ -594,7 +594,10 @@ def finding_kind_subject(code: str) -> str:
 
 def _finding_text(f: Finding) -> str:
     title = finding_title(f.code)
-    return f"{title} on {f.subject}" if f.subject else title
+    # Some checks name their subject in the title's words ("nodes without a label").
+    if not f.subject or f.subject.casefold() == title.casefold():
+        return title
+    return f"{title} on {f.subject}"
 
 
 def _diff_quality(a: Report, b: Report, out: list[Change]) -> None:
