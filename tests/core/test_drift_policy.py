@@ -5,6 +5,7 @@ real-server check is tests/integration/test_cli_check.py."""
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -467,3 +468,18 @@ def test_hostile_names_stay_one_quoted_name_in_messages(name: str) -> None:
     assert quoted.startswith("`") and "\x1b" not in quoted and "\x07" not in quoted
     assert f"Label :{quoted} added (1 node)" in [c.message for c in changes]
     assert f"Property {quoted} added to :Customer (STRING)" in [c.message for c in changes]
+
+
+def test_the_readme_documents_every_policy_key_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The policy") :]
+    block = section[section.index("```toml\n") + 8 : section.index("```\n", 8)]
+    assert DriftPolicy.from_mapping(tomllib.loads(block)) == DriftPolicy()
+    for table, keys in POLICY_TABLES.items():
+        assert f"[{table}]" in block
+        for key in keys:
+            assert re.search(rf"^(# )?{key} = ", block, re.MULTILINE), key
+    # The commented examples are valid too, in their tables.
+    examples = re.sub(r"^# (\w+ = )", r"\1", block, flags=re.MULTILINE)
+    tuned = DriftPolicy.from_mapping(tomllib.loads(examples))
+    assert tuned.nodes_drop_percent == 10 and tuned.score_drop_points == 5
