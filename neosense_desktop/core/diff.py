@@ -28,6 +28,7 @@ from .report import (
     Provenance,
     RelationshipType,
     Report,
+    RunInfo,
 )
 from .wording import finding_title
 
@@ -206,14 +207,27 @@ def _compare(
     return [(key, a[key], b[key]) for key in sorted(a.keys() & b.keys())]
 
 
-def _sample_size(properties: list[Property]) -> int | None:
-    """The size of the sample the owner's properties were read from; None when exact."""
+def _sample_size(properties: list[Property], count: int, run: RunInfo) -> int | None:
+    """The size of the sample the owner's properties were read from; None when exact.
+
+    From the properties' provenance; an owner with no property left says nothing, so its
+    count and the run's options decide (sampled mode, or auto at or over the exact
+    threshold, reads a sample of run.sample_size when there are more entities than that).
+    """
     sizes = [
         p.provenance.sample_size
         for p in properties
         if p.provenance.method == "sample" and p.provenance.sample_size is not None
     ]
-    return max(sizes) if sizes else None
+    if sizes:
+        return max(sizes)
+    if properties or count <= run.sample_size:
+        return None
+    threshold = run.exact_threshold
+    sampled = run.mode == "sampled" or (
+        run.mode == "auto" and threshold is not None and count >= threshold
+    )
+    return run.sample_size if sampled else None
 
 
 def miss_chance(share: float, sample_size: int | None) -> float | None:
@@ -329,7 +343,7 @@ def _count_change(
     )
 
 
-def _diff_labels(a: list[Label], b: list[Label], out: list[Change]) -> None:
+def _diff_labels(a: list[Label], b: list[Label], run: RunInfo, out: list[Change]) -> None:
     def removed(name: str, x: Label) -> Change:
         return Change(
             "label",
@@ -364,7 +378,8 @@ def _diff_labels(a: list[Label], b: list[Label], out: list[Change]) -> None:
         )
         if counted is not None:
             out.append(counted)
-        owner = _Owner(["labels", name], label_text(name), "nodes", _sample_size(y.properties))
+        sample = _sample_size(y.properties, y.count, run)
+        owner = _Owner(["labels", name], label_text(name), "nodes", sample)
         _diff_properties(owner, x.properties, y.properties, out)
 
 
@@ -444,7 +459,9 @@ def _diff_patterns(
             out.append(counted)
 
 
-def _diff_types(a: list[RelationshipType], b: list[RelationshipType], out: list[Change]) -> None:
+def _diff_types(
+    a: list[RelationshipType], b: list[RelationshipType], run: RunInfo, out: list[Change]
+) -> None:
     def removed(name: str, x: RelationshipType) -> Change:
         return Change(
             "relationship_type",
@@ -481,7 +498,8 @@ def _diff_types(a: list[RelationshipType], b: list[RelationshipType], out: list[
         if counted is not None:
             out.append(counted)
         _diff_patterns(name, base, x.patterns, y.patterns, x.count, out)
-        owner = _Owner(base, type_text(name), "relationships", _sample_size(y.properties))
+        sample = _sample_size(y.properties, y.count, run)
+        owner = _Owner(base, type_text(name), "relationships", sample)
         _diff_properties(owner, x.properties, y.properties, out)
 
 
@@ -698,8 +716,8 @@ def _diff_quality(a: Report, b: Report, out: list[Change]) -> None:
 def diff_reports(a: Report, b: Report) -> ReportDiff:
     """Differences from report a (before) to report b (after)."""
     changes: list[Change] = []
-    _diff_labels(a.labels, b.labels, changes)
-    _diff_types(a.relationship_types, b.relationship_types, changes)
+    _diff_labels(a.labels, b.labels, b.run, changes)
+    _diff_types(a.relationship_types, b.relationship_types, b.run, changes)
     _diff_named("index", a.indexes, b.indexes, changes)
     _diff_named("constraint", a.constraints, b.constraints, changes)
     _diff_statistics(a, b, changes)

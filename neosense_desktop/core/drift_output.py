@@ -111,8 +111,24 @@ def _md(text: str) -> str:
     return md(printable(text))
 
 
+# A pull-request comment holds at most 65,536 characters (GitHub): each list stops here and
+# says how many more there are.
+MARKDOWN_LIST_LIMIT = 200
+
+
+def _capped(lines: list[str]) -> list[str]:
+    if len(lines) <= MARKDOWN_LIST_LIMIT:
+        return lines
+    more = len(lines) - MARKDOWN_LIST_LIMIT
+    return [
+        *lines[:MARKDOWN_LIST_LIMIT],
+        f"- … and {more:,} more (the JUnit or JSON output has all)",
+    ]
+
+
 def render_markdown(verdict: DriftVerdict, context: CheckContext) -> str:
-    """For a pull-request comment: a headline, the two runs, then the changes as lists."""
+    """For a pull-request comment: a headline, the two runs, then the changes as lists (at
+    most MARKDOWN_LIST_LIMIT lines each)."""
     mark = "✅" if verdict.conforms and not context.incomplete else "❌"
     lines = [f"### {mark} NeoSense schema check: {_md(verdict.summary())}", ""]
     lines.append(f"- **Baseline:** {_md(_run_line(context.baseline))}")
@@ -122,13 +138,15 @@ def render_markdown(verdict: DriftVerdict, context: CheckContext) -> str:
         lines.append(f"- **Incomplete:** {_md(problem)}")
     if verdict.violations:
         lines += ["", f"#### Breaks the baseline ({len(verdict.violations):,})", ""]
-        lines.extend(
-            f"- {_md(change.message)} (policy `{rule}`)"
-            for change, rule in _violation_lines(verdict)
+        lines += _capped(
+            [
+                f"- {_md(change.message)} (policy `{rule}`)"
+                for change, rule in _violation_lines(verdict)
+            ]
         )
     if verdict.reported:
         lines += ["", f"#### Reported, not failing ({len(verdict.reported):,})", ""]
-        lines.extend(f"- {_md(change.message)}" for change in verdict.reported)
+        lines += _capped([f"- {_md(change.message)}" for change in verdict.reported])
     lines += ["", _items_checked(len(verdict.items))]
     return "\n".join(lines) + "\n"
 

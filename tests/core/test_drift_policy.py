@@ -483,3 +483,37 @@ def test_the_readme_documents_every_policy_key_with_its_default() -> None:
     examples = re.sub(r"^# (\w+ = )", r"\1", block, flags=re.MULTILINE)
     tuned = DriftPolicy.from_mapping(tomllib.loads(examples))
     assert tuned.nodes_drop_percent == 10 and tuned.score_drop_points == 5
+
+
+# (current run's mode, exact threshold, label count, the removal fails)
+LONE_PROPERTY_CASES = [
+    ("sampled", None, 5000, False),  # a sample of 1,000 of 5,000: could have missed it
+    ("auto", 2000, 5000, False),  # auto over the threshold samples
+    ("auto", 10000, 5000, True),  # auto under the threshold reads all: it is gone
+    ("exact", None, 5000, True),
+    ("sampled", None, 800, True),  # fewer nodes than the sample: all were read
+]
+
+
+@pytest.mark.parametrize(("mode", "threshold", "count", "fails"), LONE_PROPERTY_CASES)
+def test_a_lone_rare_property_gone_from_a_sampled_label(
+    mode: str, threshold: int | None, count: int, fails: bool
+) -> None:
+    """The label's only property vanished, so no property left tells how it was read: the
+    run's options and the label's count do."""
+    baseline = baseline_report()
+    baseline.labels.append(
+        Label(
+            name="Rare",
+            count=count,
+            properties=[Property(name="note", types=["STRING"], fill_rate=0.001, provenance=SCAN)],
+        )
+    )
+    current = baseline_report("b")
+    current.run.mode = mode  # type: ignore[assignment]
+    current.run.exact_threshold = threshold
+    current.labels.append(Label(name="Rare", count=count))
+    verdict = check_drift(baseline, current)
+    assert (verdict.rules == ["fail.removed_property"]) is fails
+    [change] = [c for c in [*verdict.violations, *verdict.reported] if c.category == "property"]
+    assert ("in a sample of 1,000 nodes" in change.message) is not fails
