@@ -503,8 +503,24 @@ def _diff_types(
         _diff_properties(owner, x.properties, y.properties, out)
 
 
+def _kind_words(item: Index | Constraint) -> str:
+    """The index or constraint type in words, the same on every server line: 5.x says
+    UNIQUENESS where 2025+ says NODE_PROPERTY_UNIQUENESS, so an upgrade alone changes no
+    definition. "range index", "uniqueness constraint", "type INTEGER constraint"."""
+    words = item.type.upper()
+    for prefix in ("NODE_", "RELATIONSHIP_", "PROPERTY_"):
+        words = words.removeprefix(prefix)
+    text = words.lower().replace("_", " ") or "unknown"
+    if isinstance(item, Constraint):
+        if item.property_type:
+            text = f"{text} {item.property_type}"
+        return f"{text} constraint"
+    return f"{text} index"
+
+
 def schema_item_text(item: Index | Constraint) -> str:
-    """ "RANGE on :Movie(title)", "UNIQUENESS on [:RATED](at)", "LOOKUP on nodes"."""
+    """ "range index on :Movie(title)", "uniqueness constraint on [:RATED](at)", "lookup
+    index on nodes"."""
     relationship = item.entity_type.upper().startswith("REL")
     names = [type_text(n) if relationship else label_text(n) for n in item.labels_or_types]
     props = ", ".join(schema_name(p) for p in item.properties)
@@ -512,10 +528,7 @@ def schema_item_text(item: Index | Constraint) -> str:
         target = "relationships" if relationship else "nodes"
     else:
         target = "|".join(names) + (f"({props})" if props else "")
-    kind = item.type
-    if isinstance(item, Constraint) and item.property_type:
-        kind = f"{kind} {item.property_type}"
-    return f"{kind} on {target}"
+    return f"{_kind_words(item)} on {target}"
 
 
 def _diff_named(

@@ -203,10 +203,14 @@ CASES: list[tuple[Callable[[Report], None], str, str | None]] = [
     (_node_count, "Nodes of :Customer 1,035 → 1,037 (+2)", None),
     (
         _drop_constraint,
-        "Constraint movie_title dropped (UNIQUENESS on :Movie(title))",
+        "Constraint movie_title dropped (uniqueness constraint on :Movie(title))",
         "fail.dropped_constraint",
     ),
-    (_drop_index, "Index customer_name dropped (RANGE on :Customer(name))", "fail.dropped_index"),
+    (
+        _drop_index,
+        "Index customer_name dropped (range index on :Customer(name))",
+        "fail.dropped_index",
+    ),
     (_remove_label, "Label :Movie removed (had 38 nodes)", "fail.removed_label"),
     (
         _remove_type,
@@ -517,3 +521,23 @@ def test_a_lone_rare_property_gone_from_a_sampled_label(
     assert (verdict.rules == ["fail.removed_property"]) is fails
     [change] = [c for c in [*verdict.violations, *verdict.reported] if c.category == "property"]
     assert ("in a sample of 1,000 nodes" in change.message) is not fails
+
+
+# (type as 5.x says it, as 2025+ says it, the words)
+CONSTRAINT_TYPES = [
+    ("UNIQUENESS", "NODE_PROPERTY_UNIQUENESS", "uniqueness constraint on :Movie(title)"),
+    ("NODE_KEY", "NODE_KEY", "key constraint on :Movie(title)"),
+    ("NODE_PROPERTY_EXISTENCE", "NODE_PROPERTY_EXISTENCE", "existence constraint on :Movie(title)"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "words"), CONSTRAINT_TYPES)
+def test_a_server_upgrade_alone_changes_no_constraint(old: str, new: str, words: str) -> None:
+    baseline = baseline_report()
+    baseline.constraints[0].type = old
+    current = baseline_report("b")
+    current.constraints[0].type = new
+    assert diff_reports(baseline, current).is_empty
+    current.constraints = []
+    [dropped] = diff_reports(baseline, current).changes
+    assert dropped.message == f"Constraint movie_title dropped ({words})"

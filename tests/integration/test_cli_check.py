@@ -145,12 +145,15 @@ RULES = [
     (
         "fail.dropped_index",
         "DROP INDEX customer_name",
-        ("Index customer_name", "Index customer_name dropped (RANGE on :Customer(name))"),
+        ("Index customer_name", "Index customer_name dropped (range index on :Customer(name))"),
     ),
     (
         "fail.dropped_constraint",
         "DROP CONSTRAINT movie_title",
-        ("Constraint movie_title", "Constraint movie_title dropped (UNIQUENESS on :Movie(title))"),
+        (
+            "Constraint movie_title",
+            "Constraint movie_title dropped (uniqueness constraint on :Movie(title))",
+        ),
     ),
     (
         "quality.new_finding_severities",
