@@ -6,6 +6,7 @@ junit-jenkins.xsd)."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 from pathlib import Path
 
@@ -14,7 +15,10 @@ from lxml import etree
 
 from neosense_desktop.core.cypher import escape_name
 from neosense_desktop.core.export import load_report, save_report
+from neosense_desktop.core.profiles import Profile, ProfileStore, default_profiles_path
 from neosense_desktop.core.report import ActivityError, ActivityResult, ActivityStatus
+from neosense_desktop.core.secrets import SecretStore
+from tests.integration.engine_support import settings_for
 from tests.integration.test_cli_extract import _cli, _conn, _env
 from tests.neo4j_support import FIXTURES, GraphFixture
 
@@ -319,3 +323,36 @@ def test_report_file_instead_of_a_connection_and_the_exit_codes(
         _env(tmp_path, NEO4J_PASSWORD="x"),
     )
     assert done.returncode == 4, done.stderr
+
+
+@pytest.mark.neo4j
+@pytest.mark.keyring
+def test_check_a_saved_connection_against_a_run_from_the_history(
+    graph: GraphFixture, tmp_path: Path
+) -> None:
+    """The way a person on their own machine uses it: --profile with the password in the OS
+    keyring, and a run the history kept as the baseline; the check's run joins the history."""
+    _shop(graph)
+    env = _env(tmp_path)
+    os.environ["NEOSENSE_CONFIG_DIR"] = env["NEOSENSE_CONFIG_DIR"]
+    try:
+        store = ProfileStore(default_profiles_path(), include_environment=False)
+        profile = Profile(name="Shop", connection=settings_for(graph.server))
+        store.add(profile)
+    finally:
+        del os.environ["NEOSENSE_CONFIG_DIR"]
+    secrets = SecretStore()
+    secrets.set_password(profile.id, graph.server.password)
+    try:
+        done = _cli(["extract", "--profile", "Shop", "--mode", "exact", "-q", "-o", "-"], env)
+        assert done.returncode == 0, done.stderr
+        runs = tmp_path / "data" / "runs"
+        [first] = [p for p in runs.glob("*.json") if not p.name.endswith(".summary.json")]
+        done = _cli(["check", "--profile", "Shop", "--baseline", str(first), "-q"], env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.stdout.startswith("Schema check: conforms to baseline")
+        kept = [p for p in runs.glob("*.json") if not p.name.endswith(".summary.json")]
+        assert len(kept) == 2
+        assert graph.server.password not in done.stdout + done.stderr
+    finally:
+        secrets.delete_password(profile.id)
