@@ -36,10 +36,10 @@ from .diff import (
     finding_kind_subject,
     label_text,
     pattern_text,
+    schema_name,
     type_text,
 )
 from .errors import ErrorCode, NeoSenseError
-from .formats.names import schema_name
 from .report import Report
 
 SEVERITIES = ("error", "warning", "info")
