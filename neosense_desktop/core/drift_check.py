@@ -21,6 +21,7 @@ from typing import Any
 
 from .cli import (
     EXIT_BAD_INPUT,
+    EXIT_CONNECT,
     EXIT_DIFFERENT,
     EXIT_OK,
     EXIT_PARTIAL,
@@ -31,7 +32,7 @@ from .cli import (
     run_connected,
 )
 from .connection import ConnectionSettings
-from .drift_output import RENDERERS, CheckContext, render_junit
+from .drift_output import RENDERERS, CheckContext, render_junit, render_junit_error
 from .drift_policy import DriftPolicy, check_drift
 from .errors import NeoSenseError
 from .files import atomic_write_bytes
@@ -84,13 +85,28 @@ def _read_database(args: argparse.Namespace, baseline: Report) -> Report | int:
         return inputs
     settings, password, options = inputs
     read: list[Report] = []
+    failed: list[NeoSenseError] = []
 
     async def work() -> int:
-        read.append(await _extract(settings, password, options, args))
+        try:
+            read.append(await _extract(settings, password, options, args))
+        except NeoSenseError as exc:
+            failed.append(exc)
+            raise
         return EXIT_OK
 
     code = run_connected(work)
-    return read[0] if read else code
+    if read:
+        return read[0]
+    if code == EXIT_CONNECT and failed and args.junit is not None:
+        # The CI server shows why there is no verdict, instead of a missing file.
+        try:
+            atomic_write_bytes(
+                Path(args.junit), render_junit_error("Connected to the database", failed[0].message)
+            )
+        except NeoSenseError as exc:
+            print_error(exc)
+    return code
 
 
 def _run_options(args: argparse.Namespace, baseline: Report) -> Any:

@@ -248,3 +248,29 @@ def render_junit(verdict: DriftVerdict, context: CheckContext) -> bytes:
     ElementTree.indent(suites)
     body: bytes = ElementTree.tostring(suites, encoding="utf-8", xml_declaration=True)
     return body + b"\n"
+
+
+def render_junit_error(case: str, message: str) -> bytes:
+    """A JUnit file for a check that could not judge (no connection): one test case, one
+    error, so the CI server says why rather than finding no file."""
+    suites = ElementTree.Element(
+        "testsuites", name="neosense-desktop check", tests="1", failures="0", errors="1", time="0"
+    )
+    suite = ElementTree.SubElement(
+        suites,
+        "testsuite",
+        name="Schema against its baseline",
+        tests="1",
+        failures="0",
+        errors="1",
+        skipped="0",
+        time="0",
+        timestamp=datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat(),
+        hostname=xml_text(socket.gethostname()),
+    )
+    testcase = ElementTree.SubElement(suite, "testcase", classname="Run", name=case, time="0")
+    error = ElementTree.SubElement(testcase, "error", type="no_verdict", message=xml_text(message))
+    error.text = xml_text(f"{message}\nNo verdict: the database was not read.")
+    ElementTree.indent(suites)
+    body: bytes = ElementTree.tostring(suites, encoding="utf-8", xml_declaration=True)
+    return body + b"\n"

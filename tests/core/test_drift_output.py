@@ -13,6 +13,7 @@ from neosense_desktop.core.drift_output import (
     RENDERERS,
     CheckContext,
     render_junit,
+    render_junit_error,
     render_markdown,
 )
 from neosense_desktop.core.drift_policy import check_drift
@@ -128,3 +129,10 @@ def test_markdown_lists_stop_at_the_limit_and_say_how_many_more() -> None:
     out = render_markdown(check_drift(baseline, current), _context(baseline, current))
     assert out.count("\n- Label \\:L") == MARKDOWN_LIST_LIMIT
     assert "… and 37 more" in out
+
+
+def test_junit_without_a_verdict_validates_and_says_why() -> None:
+    document = etree.fromstring(render_junit_error("Connected to the database", HOSTILE))
+    assert JUNIT_SCHEMA.validate(document), JUNIT_SCHEMA.error_log
+    [error] = document.iter("error")
+    assert error.get("message").startswith("Evil\\x1b]52") and document[0].get("errors") == "1"

@@ -318,11 +318,19 @@ def test_report_file_instead_of_a_connection_and_the_exit_codes(
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    junit = tmp_path / "unreachable.xml"
     done = _cli(
-        ["check", "--baseline", str(base), "--uri", f"bolt://127.0.0.1:{port}", "--user", "neo4j"],
+        [
+            *("check", "--baseline", str(base), "--junit", str(junit)),
+            *("--uri", f"bolt://127.0.0.1:{port}", "--user", "neo4j"),
+        ],
         _env(tmp_path, NEO4J_PASSWORD="x"),
     )
     assert done.returncode == 4, done.stderr
+    # The CI server still gets a file that says why there is no verdict.
+    [error] = _junit(junit).iter("error")
+    assert error.getparent().get("name") == "Connected to the database"
+    assert error.get("message") and "Traceback" not in done.stderr
 
 
 @pytest.mark.neo4j
