@@ -38,6 +38,7 @@ from .errors import NeoSenseError
 from .files import atomic_write_bytes
 from .report import Report
 from .terminal_text import printable
+from .wording import activity_title
 
 _CONNECTION_FLAGS = ("uri", "user", "database", "profile")
 
@@ -153,12 +154,13 @@ async def _extract(
 
 
 def incomplete_activities(report: Report) -> list[str]:
-    """The activities of a run that failed or were cancelled, in words."""
+    """The activities of a run that failed or were cancelled, in words: "Properties and
+    types failed: timed out"."""
     problems = []
     for name, result in report.activities.items():
         if result.status.value in ("failed", "cancelled"):
             reason = f": {result.error.message}" if result.error is not None else ""
-            problems.append(f"activity {name} {result.status.value}{reason}")
+            problems.append(f"{activity_title(name)} {result.status.value}{reason}")
     return problems
 
 

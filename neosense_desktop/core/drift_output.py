@@ -24,8 +24,6 @@ from .formats.markdown import md
 from .report import Report
 from .terminal_text import printable
 
-FORMATS = ("text", "json", "markdown")
-
 _SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 
 
@@ -41,7 +39,7 @@ class CheckContext:
     baseline: Report
     current: Report
     policy_source: str  # "default policy" or the policy file's path
-    incomplete: Sequence[str] = ()  # "activity quality_and_context failed: ..."
+    incomplete: Sequence[str] = ()  # "Quality and context failed: timed out"
 
 
 def _run_line(report: Report) -> str:

@@ -77,6 +77,16 @@ def duration_text(seconds: float) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+# The words for the engine's activities (the window and the drift check).
+ACTIVITY_TITLES = {
+    "node_labels": "Node labels",
+    "relationship_types": "Relationship types",
+    "schema": "Properties and types",
+    "quality_and_context": "Quality and context",
+    "statistics_and_indexes": "Statistics and indexes",
+}
+
+
 # The words for the engine's finding codes (the window, the exports and the drift check).
 FINDING_TITLES = {
     "unused_label_token": "Unused label name",
@@ -114,3 +124,7 @@ def humanize(name: str) -> str:
 
 def finding_title(code: str) -> str:
     return FINDING_TITLES.get(code) or humanize(code)
+
+
+def activity_title(name: str) -> str:
+    return ACTIVITY_TITLES.get(name) or humanize(name)

@@ -112,11 +112,11 @@ def test_junit_of_an_incomplete_run_has_an_error_case() -> None:
     baseline = baseline_report()
     current = baseline_report("b")
     verdict = check_drift(baseline, current)
-    body = render_junit(verdict, _context(baseline, current, ("activity schema failed: x",)))
+    body = render_junit(verdict, _context(baseline, current, ("Properties and types failed: x",)))
     document = etree.fromstring(body)
     assert JUNIT_SCHEMA.validate(document), JUNIT_SCHEMA.error_log
     [error] = document.iter("error")
-    assert error.get("message") == "activity schema failed: x"
+    assert error.get("message") == "Properties and types failed: x"
     assert document[0].get("errors") == "1" and document[0].get("failures") == "0"
     assert document[0].get("tests") == str(len(verdict.items) + 1)
 

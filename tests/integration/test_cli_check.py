@@ -284,7 +284,7 @@ def test_report_file_instead_of_a_connection_and_the_exit_codes(
     assert done.returncode == 3, done.stderr
     assert "did not complete" in done.stderr
     errors = list(_junit(junit).iter("error"))
-    assert len(errors) == 1 and "activity schema failed: timed out" in (
+    assert len(errors) == 1 and "Properties and types failed: timed out" in (
         errors[0].get("message") or ""
     )
     # Bad input: a baseline that is not a report, or --report with connection flags: exit 2.
