@@ -8,6 +8,9 @@
                              [--profile NAME] [--format FORMAT] --output FILE
     neosense-desktop export REPORT.json [--format FORMAT] [--output FILE]
     neosense-desktop diff A.json B.json
+    neosense-desktop check --baseline REPORT.json [--report NEW.json | connection options]
+                           [--policy FILE.toml] [--junit FILE.xml] [--format text|json|markdown]
+                           [--mode ...] [--sample-size N] [--values ...] [--save-report FILE]
     neosense-desktop schema
 
 The password comes from the profile's keyring entry, NEO4J_PASSWORD, or a prompt: never from
@@ -16,8 +19,11 @@ llm or cypher (core.formats); an --output of `-` writes to stdout. Output piped 
 reader that stops early (`| head`) ends quietly. NEO4J_URI, NEO4J_USERNAME and NEO4J_DATABASE
 fill in missing flags. Progress goes to stderr.
 
-Exit codes: 0 all activities succeeded (diff: no differences); 1 diff found differences;
-2 bad input; 3 report written but some activities failed; 4 could not connect or log in.
+Exit codes: 0 all activities succeeded (diff: no differences; check: the database conforms
+to the baseline); 1 diff found differences, or check found drift that breaks the policy;
+2 bad input (a bad report, policy file or flag, or an output that cannot be written);
+3 report written but some activities failed (check: the run did not complete, so its verdict
+is not trusted); 4 could not connect or log in.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +47,7 @@ from .graph_client import GraphClient
 from .logging_setup import REDACTOR, cli_logging
 from .probe import probe_connection
 from .report import ACTIVITY_NAMES
+from .terminal_text import printable
 
 EXIT_OK = 0
 EXIT_DIFFERENT = 1
@@ -48,7 +55,7 @@ EXIT_BAD_INPUT = 2
 EXIT_PARTIAL = 3
 EXIT_CONNECT = 4
 
-COMMANDS = ("probe", "extract", "export", "diff", "schema")
+COMMANDS = ("probe", "extract", "export", "diff", "check", "schema")
 
 
 class BadInput(Exception):
@@ -142,8 +149,68 @@ def build_parser() -> argparse.ArgumentParser:
     sd.add_argument("b", help="the newer report")
     sd.add_argument("--json", action="store_true", help="print the changes as JSON")
 
+    _check_parser(sub)
     sub.add_parser("schema", help="print the JSON Schemas of the configuration and the report")
     return p
+
+
+def _check_parser(sub: Any) -> None:
+    sc = sub.add_parser(
+        "check",
+        help="check a database (or a report) against a baseline report: exit 0 conforms, 1 drifted",
+        description="Compare the database (or --report) with a baseline report and judge the "
+        "changes by a policy: by default a removed label, relationship type, property or "
+        "pattern, a changed value type, a dropped index or constraint, or a new error or "
+        "warning finding fail; additions and count changes are reported. Exit 0 when it "
+        "conforms, 1 when it drifted, 2 bad input, 3 the run did not complete, 4 could not "
+        "connect.",
+    )
+    sc.add_argument("--baseline", required=True, help="the baseline report (.json)")
+    sc.add_argument(
+        "--report",
+        default=None,
+        help="compare this report (.json) instead of connecting to a database",
+    )
+    _connection_args(sc)
+    sc.add_argument("--policy", default=None, help="a policy file (TOML); see the README")
+    sc.add_argument("--junit", default=None, help="also write the result as JUnit XML here")
+    sc.add_argument(
+        "--format",
+        "-f",
+        default="text",
+        choices=["text", "json", "markdown"],
+        help="the summary on stdout: text (default), json, or markdown for a pull-request comment",
+    )
+    sc.add_argument(
+        "--mode",
+        default=None,
+        help="auto, exact or sampled (default: the baseline run's, so like is compared with like)",
+    )
+    sc.add_argument(
+        "--sample-size", default=None, help="entities per sampled label (default: the baseline's)"
+    )
+    sc.add_argument(
+        "--values",
+        default=None,
+        choices=["none", "stats", "examples"],
+        help="values policy of the run (default: the baseline's)",
+    )
+    sc.add_argument(
+        "--exact-threshold",
+        default=None,
+        help="auto mode: exact below this many entities (default: the baseline's)",
+    )
+    sc.add_argument("--timeout", default=None, help="per-query timeout in seconds (default 60)")
+    sc.add_argument("--parallel", default="auto", metavar="auto|N", help="as for extract")
+    sc.add_argument(
+        "--save-report", default=None, help="also write the new run's report (.json) here"
+    )
+    sc.add_argument(
+        "--no-save",
+        action="store_true",
+        help="do not also keep the run in the run history (<data dir>/runs/)",
+    )
+    sc.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 # -- connection and password --------------------------------------------------------------
@@ -202,7 +269,7 @@ def _print_validation(exc: ValidationError) -> None:
         print(f"error: {field}: {err['msg']}", file=sys.stderr)
 
 
-def _print_error(exc: NeoSenseError) -> None:
+def print_error(exc: NeoSenseError) -> None:
     print(f"error [{exc.code.value}]: {exc.user_text()}", file=sys.stderr)
 
 
@@ -229,12 +296,12 @@ def _run_options(args: argparse.Namespace) -> Any:
             "sample_size": args.sample_size,
             "query_timeout_s": args.timeout,
             "exact_threshold": args.exact_threshold,
-            "max_concurrent_queries": _parallel(args.parallel),
+            "max_concurrent_queries": parse_parallel(args.parallel),
         }
     )
 
 
-def _parallel(value: str) -> int:
+def parse_parallel(value: str) -> int:
     """--parallel: 'auto' or a whole number from 1 to 64 (0 would read as auto: refused)."""
     text = value.strip().lower()
     if text == "auto":
@@ -247,7 +314,7 @@ def _parallel(value: str) -> int:
     return int(text)
 
 
-class _StderrProgress:
+class StderrProgress:
     """One line per activity state change or message, on stderr."""
 
     def __init__(self, prefix: str = "") -> None:
@@ -283,7 +350,7 @@ async def _extract_one(
     from .extraction import ExtractionRun
     from .runs import RunStore
 
-    progress = None if args.quiet else _StderrProgress(prefix)
+    progress = None if args.quiet else StderrProgress(prefix)
     async with ExtractionRun(settings, password, options, on_progress=progress) as run:
         if progress is not None:
             # Known once the run has probed the server, before its first activity reports.
@@ -359,7 +426,7 @@ def _export(args: argparse.Namespace) -> int:
         report = load_report(args.report)
         _write(report, args.format, Path(args.output))
     except NeoSenseError as exc:
-        _print_error(exc)
+        print_error(exc)
         return EXIT_BAD_INPUT
     if args.output != "-":
         print(f"{args.format} written to {args.output}", file=sys.stderr)
@@ -374,30 +441,15 @@ def _diff(args: argparse.Namespace) -> int:
     try:
         a, b = load_report(args.a), load_report(args.b)
     except NeoSenseError as exc:
-        _print_error(exc)
+        print_error(exc)
         return EXIT_BAD_INPUT
     result = diff_reports(a, b)
     if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "category": c.category,
-                        "kind": c.kind,
-                        "path": c.path,
-                        "before": c.before,
-                        "after": c.after,
-                        "message": c.message,
-                    }
-                    for c in result.changes
-                ],
-                ensure_ascii=False,
-                indent=2,
-                default=str,
-            )
-        )
+        # ASCII: a name's C1 controls or lone surrogates are \u escapes, never raw bytes.
+        rows = [{**c.as_json(), "path": c.path} for c in result.changes]
+        print(json.dumps(rows, ensure_ascii=True, indent=2, default=str))
     else:
-        print(result.text())
+        print(result.text(printable))
     return EXIT_OK if result.is_empty else EXIT_DIFFERENT
 
 
@@ -446,9 +498,27 @@ def _run(args: argparse.Namespace) -> int:
         return _schema()
     if args.command == "export":
         return _export(args)
+    if args.command == "check":
+        from .drift_check import run_check
+
+        return run_check(args)
+    inputs = connection_inputs(args, _run_options if args.command == "extract" else None)
+    if isinstance(inputs, int):
+        return inputs
+    settings, password, options = inputs
+    if args.command == "probe":
+        return run_connected(lambda: _probe(settings, password))
+    return run_connected(lambda: _extract(settings, password, options, args))
+
+
+def connection_inputs(
+    args: argparse.Namespace, options_of: Callable[[argparse.Namespace], Any] | None
+) -> tuple[ConnectionSettings, str, Any] | int:
+    """The settings, password and run options of a command that connects, or the exit code
+    when the command line cannot give them (bad input, said on stderr)."""
     try:
         settings, profile_id = _settings_from(args)
-        options = _run_options(args) if args.command == "extract" else None
+        options = options_of(args) if options_of is not None else None
         password = _password(profile_id)
         REDACTOR.register(password)
     except ValidationError as exc:
@@ -458,17 +528,20 @@ def _run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except NeoSenseError as exc:
-        _print_error(exc)
+        print_error(exc)
         return EXIT_BAD_INPUT
+    return settings, password, options
+
+
+def run_connected(work: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    """Run a command's coroutine; a refusal or a connection failure becomes its exit code."""
     try:
-        if args.command == "probe":
-            return asyncio.run(_probe(settings, password))
-        return asyncio.run(_extract(settings, password, options, args))
+        return asyncio.run(work())
     except BadInput as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except NeoSenseError as exc:
-        _print_error(exc)
+        print_error(exc)
         if exc.code in (ErrorCode.FILE_WRITE_FAILED, ErrorCode.INVALID_INPUT):
             return EXIT_BAD_INPUT
         return EXIT_CONNECT

@@ -22,44 +22,6 @@ MULTI_LABEL_RULE = (
 
 _METHOD_WORDS = {"count_store": "count store", "scan": "full scan"}
 
-# Each finding code as a title in words: the window, the html and Markdown exports.
-FINDING_TITLES = {
-    "unused_label_token": "Unused label name",
-    "unused_relationship_type_token": "Unused relationship type name",
-    "index_not_online": "Index not online",
-    "index_never_read": "Index never read",
-    "unlabeled_nodes": "Nodes without a label",
-    "orphan_nodes": "Nodes without relationships",
-    "multi_label_segment": "Nodes with several labels",
-    "mixed_type_property": "Property with mixed types",
-    "sparse_property": "Sparsely filled property",
-    "key_check_failed": "Key check failed",
-    "key_without_constraint": "Key without a constraint",
-    "key_with_range_index_only": "Key with an index but no constraint",
-    "string_ids": "IDs stored as strings",
-    "numeric_strings": "Numbers stored as strings",
-    "boolean_strings": "Booleans stored as strings",
-    "date_strings": "Dates stored as strings",
-    "empty_strings": "Empty strings",
-    "sentinel_values": "Placeholder values",
-    "duplicate_key_values": "Duplicate key values",
-    "cross_type_mismatch": "Type differs across labels",
-    "property_name_variants": "Property name variants",
-    "naming_conventions": "Naming conventions",
-    "redundant_index": "Redundant index",
-    "property_keys_not_seen": "Property names never seen",
-}
-
-
-def humanize(name: str) -> str:
-    """An engine name not known here, readable: "some_new_code" -> "Some new code"."""
-    text = name.replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else name
-
-
-def finding_title(code: str) -> str:
-    return FINDING_TITLES.get(code) or humanize(code)
-
 
 def is_estimate(p: Provenance | None) -> bool:
     return p is not None and p.method == "sample"
@@ -119,3 +81,56 @@ def duration_text(seconds: float) -> str:
         return f"{minutes} min {rest} s" if rest else f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+# The words for the engine's activities (the window and the drift check).
+ACTIVITY_TITLES = {
+    "node_labels": "Node labels",
+    "relationship_types": "Relationship types",
+    "schema": "Properties and types",
+    "quality_and_context": "Quality and context",
+    "statistics_and_indexes": "Statistics and indexes",
+}
+
+
+# The words for the engine's finding codes (the window, the exports and the drift check).
+FINDING_TITLES = {
+    "unused_label_token": "Unused label name",
+    "unused_relationship_type_token": "Unused relationship type name",
+    "index_not_online": "Index not online",
+    "index_never_read": "Index never read",
+    "unlabeled_nodes": "Nodes without a label",
+    "orphan_nodes": "Nodes without relationships",
+    "multi_label_segment": "Nodes with several labels",
+    "mixed_type_property": "Property with mixed types",
+    "sparse_property": "Sparsely filled property",
+    "key_check_failed": "Key check failed",
+    "key_without_constraint": "Key without a constraint",
+    "key_with_range_index_only": "Key with an index but no constraint",
+    "string_ids": "IDs stored as strings",
+    "numeric_strings": "Numbers stored as strings",
+    "boolean_strings": "Booleans stored as strings",
+    "date_strings": "Dates stored as strings",
+    "empty_strings": "Empty strings",
+    "sentinel_values": "Placeholder values",
+    "duplicate_key_values": "Duplicate key values",
+    "cross_type_mismatch": "Type differs across labels",
+    "property_name_variants": "Property name variants",
+    "naming_conventions": "Naming conventions",
+    "redundant_index": "Redundant index",
+    "property_keys_not_seen": "Property names never seen",
+}
+
+
+def humanize(name: str) -> str:
+    """An engine name not known here, readable: "some_new_code" -> "Some new code"."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else name
+
+
+def finding_title(code: str) -> str:
+    return FINDING_TITLES.get(code) or humanize(code)
+
+
+def activity_title(name: str) -> str:
+    return ACTIVITY_TITLES.get(name) or humanize(name)

@@ -6,23 +6,17 @@ newer engine's) is shown with its underscores as spaces rather than as it is.
 
 from __future__ import annotations
 
-# The provenance words and the multi-label rule are core's, shared with the exports; the
-# window's modules take them from here with the rest of its words.
+# The provenance words, the activity and finding titles and the multi-label rule are core's,
+# shared with the exports and the drift check; the window's modules take them from here.
+from ..core.wording import ACTIVITY_TITLES as ACTIVITY_TITLES
 from ..core.wording import FINDING_TITLES as FINDING_TITLES
 from ..core.wording import MULTI_LABEL_RULE as MULTI_LABEL_RULE
+from ..core.wording import activity_title as activity_title
 from ..core.wording import finding_title as finding_title
 from ..core.wording import humanize as humanize
 from ..core.wording import is_estimate as is_estimate
 from ..core.wording import provenance_sentence as provenance_sentence
 from ..core.wording import provenance_text as provenance_text
-
-ACTIVITY_TITLES = {
-    "node_labels": "Node labels",
-    "relationship_types": "Relationship types",
-    "schema": "Properties and types",
-    "quality_and_context": "Quality and context",
-    "statistics_and_indexes": "Statistics and indexes",
-}
 
 # Progress counters: (singular, plural).
 COUNTER_WORDS: dict[str, tuple[str, str]] = {
@@ -59,10 +53,6 @@ STATE_WORDS = {
     "waiting": "waiting",
     "running": "running",
 }
-
-
-def activity_title(name: str) -> str:
-    return ACTIVITY_TITLES.get(name) or humanize(name)
 
 
 def finding_phrase(code: str, affected: int | None, estimated: bool = False) -> str:

@@ -76,3 +76,20 @@ def test_exports_state_the_windows_multi_label_rule() -> None:
 )
 def test_durations_read_as_people_write_them(seconds: float, text: str) -> None:
     assert wording.duration_text(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("127.0.0.1:7711", "127.0.0.1:7711"),
+        ("2026-12-07 08:09:03 UTC", "2026-12-07 08:09:03 UTC"),
+        ("(:Customer).country", "(:Customer).country"),
+        (":smile:", "\\:smile:"),
+        ("a :100: b", "a \\:100: b"),
+        (":+1:", "\\:+1:"),
+        ("a|b*c_d", "a\\|b\\*c\\_d"),
+        ("#5 @team $x$", "\\#5 \\@team \\$x\\$"),
+    ],
+)
+def test_markdown_escapes_only_where_markdown_acts(text: str, written: str) -> None:
+    assert md(text) == written

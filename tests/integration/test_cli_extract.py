@@ -80,7 +80,7 @@ def test_extract_exact_and_sampled_then_diff(graph: GraphFixture, tmp_path: Path
     )
     differ = _cli(["diff", str(a), str(c)], env)
     assert differ.returncode == 1
-    assert "label Brand added" in differ.stdout
+    assert "+ Label :Brand added (1 node)" in differ.stdout
     as_json = _cli(["diff", str(a), str(c), "--json"], env)
     changes = json.loads(as_json.stdout)
     assert any(

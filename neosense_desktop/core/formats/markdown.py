@@ -18,9 +18,10 @@ from ..wording import MULTI_LABEL_RULE, time_text
 from . import facts
 from .shown import visible
 
-# What Markdown acts on anywhere in a line; a colon only where it opens an emoji
-# shortcode (":name:"), so an address reads "127.0.0.1:7711", not "127.0.0.1\:7711".
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$@#]|:(?=[\w+-]+:))")
+# What Markdown acts on anywhere in a line; a colon only where it opens an emoji shortcode
+# (":name:", a name with a letter, or GitHub's two all-digit ones), so an address reads
+# "127.0.0.1:7711" and a time "08:09:03", not "127.0.0.1\:7711".
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&$@#]|:(?=[\w+-]*[A-Za-z_+-][\w+-]*:|(?:100|1234):))")
 _BREAK = re.compile(r"\r\n|[\r\n\u0085\u2028\u2029]")
 
 
