@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv app-venv demo demo-stop test test-matrix lint bundle check-bundle neo4j-start neo4j-stop clean screenshots
+.PHONY: venv app-venv demo demo-stop test test-matrix lint bundle check-bundle deb check-deb neo4j-start neo4j-stop clean screenshots
 
 # The developers' venv: the app plus the test, lint and packaging tools.
 venv: $(VENV)/.installed
@@ -57,6 +57,15 @@ bundle: venv
 
 check-bundle: venv
 	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/check-bundle
+
+# The Debian package, from the bundle (built first if missing): dist/neosense-desktop_<version>_<arch>.deb.
+# check-deb installs it on this machine (root), runs it and purges it again.
+deb: venv
+	@[ -x dist/NeoSense/NeoSense ] || $(MAKE) bundle
+	PYTHON=$(BIN)/python scripts/build-deb
+
+check-deb:
+	scripts/check-deb
 
 neo4j-start: venv
 	$(BIN)/python scripts/neo4j-local start
