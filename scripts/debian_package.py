@@ -421,8 +421,8 @@ def stage(bundle: Path, tree: Path, version: str, date: str) -> None:
     """Lay out the package's files under `tree` (without DEBIAN/)."""
     if tree.exists():
         shutil.rmtree(tree)
-    # Hard links where the file system allows: 117 MB copied per build otherwise.
-    shutil.copytree(bundle, tree / INSTALL_DIR, symlinks=True, copy_function=_link_or_copy)
+    # A copy, not hard links: the modes set below must not change dist/NeoSense itself.
+    shutil.copytree(bundle, tree / INSTALL_DIR, symlinks=True)
     (tree / "usr/bin").mkdir(parents=True)
     # Absolute: /usr/bin and /opt are different top-level folders (Debian policy 10.5).
     (tree / "usr/bin" / PACKAGE).symlink_to(f"/{INSTALL_DIR}/{EXECUTABLE}")
@@ -445,14 +445,6 @@ def stage(bundle: Path, tree: Path, version: str, date: str) -> None:
     )
     shutil.copy(LINUX / "lintian-overrides", _parent(share / "lintian/overrides") / PACKAGE)
     _normalise_modes(tree)
-
-
-def _link_or_copy(src: str, dst: str) -> str:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-    return dst
 
 
 def _parent(folder: Path) -> Path:

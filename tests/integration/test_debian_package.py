@@ -112,6 +112,8 @@ def test_the_package_from_a_bundle(tmp_path: Path) -> None:
     assert entries["./opt/neosense-desktop/NeoSense"].startswith("-rwxr-xr-x root/root")
     # Shared libraries 0644 whatever the bundle's modes (lintian: shared-library-is-executable).
     assert entries["./opt/neosense-desktop/_internal/libdemo.so.1"].startswith("-rw-r--r--")
+    # ...in the package only: the bundle it came from is left as it was.
+    assert (bundle / "_internal" / "libdemo.so.1").stat().st_mode & 0o777 == 0o755
 
     root = tmp_path / "extracted"
     subprocess.run(["dpkg-deb", "--extract", str(built), str(root)], check=True)
