@@ -35,9 +35,16 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 SUMMARY_SUFFIX = ".summary.json"
 QUARANTINE = "quarantine"
 LEGACY_NESTED = "runs"  # the app's old <runs>/runs/ folder
-SUMMARY_FORMAT = 1
+SUMMARY_FORMAT = 2
+# Format 1 had no connection nor figures: such a summary is made again from its report.
+OLD_SUMMARY_FORMATS = (1,)
 # A summary is a handful of short fields; anything bigger is not one.
 _SUMMARY_LIMITS = ReportLimits(max_bytes=64 * 1024, max_depth=4, max_values=64)
+
+
+def is_run_id(text: str) -> bool:
+    """A run id the store can hold: a safe file name, never a summary's."""
+    return bool(_SAFE_ID.match(text)) and not text.endswith(".summary")
 
 
 def _load_report(path: Path) -> Report:
@@ -47,8 +54,20 @@ def _load_report(path: Path) -> Report:
 
 
 @dataclass(frozen=True)
+class RunOrigin:
+    """The saved connection a run was made on (the report itself does not name it)."""
+
+    profile_id: str = ""
+    profile_name: str = ""
+
+
+@dataclass(frozen=True)
 class RunSummary:
-    """One saved run, as the history list shows it."""
+    """One saved run, as the history list and the timeline show it.
+
+    profile_id and profile_name are empty for runs saved without a connection (the CLI,
+    or summaries remade from a report); the figures are None where the run had none.
+    """
 
     id: str
     started_at: datetime
@@ -57,9 +76,28 @@ class RunSummary:
     path: Path
     mode: str = ""
     failed_activities: int = 0
+    profile_id: str = ""
+    profile_name: str = ""
+    node_count: int | None = None
+    relationship_count: int | None = None
+    label_count: int | None = None
+    relationship_type_count: int | None = None
+    property_count: int | None = None
+    score: float | None = None
+    findings: int = 0
 
 
-def _summary_data(report: Report) -> dict[str, Any]:
+def property_count(report: Report) -> int:
+    """Distinct property names on labels and relationship types: what the report read,
+    not the server's property key tokens (which outlive the values that used them)."""
+    names = {p.name for owner in report.labels for p in owner.properties}
+    names.update(p.name for owner in report.relationship_types for p in owner.properties)
+    return len(names)
+
+
+def _summary_data(report: Report, origin: RunOrigin | None = None) -> dict[str, Any]:
+    origin = origin or RunOrigin()
+    stats = report.statistics
     return {
         "format": SUMMARY_FORMAT,
         "id": report.run.id,
@@ -70,7 +108,24 @@ def _summary_data(report: Report) -> dict[str, Any]:
         "failed_activities": sum(
             1 for a in report.activities.values() if a.status.value == "failed"
         ),
+        "profile_id": origin.profile_id,
+        "profile_name": origin.profile_name,
+        "node_count": stats.node_count,
+        "relationship_count": stats.relationship_count,
+        "label_count": len(report.labels),
+        "relationship_type_count": len(report.relationship_types),
+        "property_count": property_count(report),
+        "score": report.quality.score,
+        "findings": len(report.quality.findings),
     }
+
+
+def _optional_int(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"not a count: {value!r}")
+    return value
 
 
 def _summary_from(data: Any, report_path: Path) -> RunSummary:
@@ -79,6 +134,9 @@ def _summary_from(data: Any, report_path: Path) -> RunSummary:
     started = datetime.fromisoformat(str(data["started_at"]))
     if started.tzinfo is None:
         started = started.replace(tzinfo=UTC)
+    score = data.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
+        raise ValueError(f"not a score: {score!r}")
     return RunSummary(
         id=str(data["id"]),
         started_at=started,
@@ -87,6 +145,15 @@ def _summary_from(data: Any, report_path: Path) -> RunSummary:
         path=report_path,
         mode=str(data.get("mode", "")),
         failed_activities=int(data.get("failed_activities", 0)),
+        profile_id=str(data.get("profile_id") or ""),
+        profile_name=str(data.get("profile_name") or ""),
+        node_count=_optional_int(data.get("node_count")),
+        relationship_count=_optional_int(data.get("relationship_count")),
+        label_count=_optional_int(data.get("label_count")),
+        relationship_type_count=_optional_int(data.get("relationship_type_count")),
+        property_count=_optional_int(data.get("property_count")),
+        score=None if score is None else float(score),
+        findings=_optional_int(data.get("findings")) or 0,
     )
 
 
@@ -102,7 +169,7 @@ class RunStore:
         return self.folder / QUARANTINE
 
     def _path_for(self, run_id: str) -> Path:
-        if not _SAFE_ID.match(run_id) or run_id.endswith(".summary"):
+        if not is_run_id(run_id):
             raise NeoSenseError(
                 ErrorCode.INVALID_INPUT,
                 f"'{run_id}' is not a valid run id.",
@@ -170,21 +237,28 @@ class RunStore:
         except OSError as exc:
             log.warning("saved run file %s skipped (%s); could not move it: %s", path, reason, exc)
 
-    def save(self, report: Report) -> Path:
-        """Write <run-id>.json, then its summary, each atomically. Raises FileWriteError."""
+    def save(self, report: Report, origin: RunOrigin | None = None) -> Path:
+        """Write <run-id>.json, then its summary, each atomically. Raises FileWriteError.
+
+        origin: the connection the run was made on, kept in its summary (the history of a
+        connection and its baseline are found by it)."""
         self._prepare()
         path = self._path_for(report.run.id)
         from .export import report_to_json
 
         atomic_write_text(path, report_to_json(report))
         atomic_write_text(
-            self._summary_path(path), json.dumps(_summary_data(report), ensure_ascii=False)
+            self._summary_path(path),
+            json.dumps(_summary_data(report, origin), ensure_ascii=False),
         )
         return path
 
-    def _read_summary(self, summary_path: Path, report_path: Path) -> RunSummary:
+    def _read_summary(self, summary_path: Path, report_path: Path) -> RunSummary | None:
+        """The summary; None when it is of an older format (made again from the report)."""
         raw = read_report_json_bytes(summary_path, _SUMMARY_LIMITS)
         data = parse_report_json(raw, str(summary_path), _SUMMARY_LIMITS)
+        if isinstance(data, dict) and data.get("format") in OLD_SUMMARY_FORMATS:
+            return None
         return _summary_from(data, report_path)
 
     def _backfill(self, report_path: Path) -> RunSummary:
@@ -214,8 +288,10 @@ class RunStore:
             summary_path = self._summary_path(report_path)
             if summary_path.is_file():
                 try:
-                    summaries.append(self._read_summary(summary_path, report_path))
-                    continue
+                    summary = self._read_summary(summary_path, report_path)
+                    if summary is not None:
+                        summaries.append(summary)
+                        continue
                 except Exception as exc:  # any damage: rebuild it from the report below
                     self._quarantine(summary_path, f"unreadable summary: {exc!r}")
             try:

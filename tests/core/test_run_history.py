@@ -119,3 +119,52 @@ def test_reports_saved_before_summaries_get_one_when_listed(data: Path) -> None:
     assert run.id == report.run.id
     assert (folder / f"{report.run.id}.summary.json").is_file()
     assert RunStore().load_latest() == report
+
+
+def test_a_summary_keeps_the_connection_and_the_figures_the_timeline_draws(data: Path) -> None:
+    from neosense_desktop.core.runs import RunOrigin
+
+    store = RunStore()
+    report = make_report("20260101T000000Z-000001")
+    report.statistics.node_count, report.statistics.relationship_count = 1037, 2
+    report.quality.score = 61.7
+    store.save(report, RunOrigin("profile-1", "staging <b>|;`"))
+    (run,) = store.list_runs()
+    assert (run.profile_id, run.profile_name) == ("profile-1", "staging <b>|;`")
+    assert (run.node_count, run.relationship_count, run.score) == (1037, 2, 61.7)
+    assert (run.label_count, run.relationship_type_count, run.property_count) == (1, 1, 1)
+
+
+def test_a_summary_of_the_first_format_is_made_again_from_its_report(data: Path) -> None:
+    store = RunStore()
+    report = make_report("20260101T000000Z-000001")
+    report.statistics.node_count = 3
+    path = store.save(report)
+    old = {
+        "format": 1,
+        "id": report.run.id,
+        "started_at": report.run.started_at.isoformat(),
+        "server_address": "db.example:7687",
+        "database": "neo4j",
+    }
+    summary = path.with_name(f"{report.run.id}.summary.json")
+    summary.write_text(json.dumps(old), encoding="utf-8")
+    (run,) = store.list_runs()
+    assert run.node_count == 3 and run.profile_id == ""
+    assert json.loads(summary.read_text())["format"] == 2
+    assert not (data / "runs" / "quarantine").exists()  # nothing was wrong with it
+
+
+@pytest.mark.parametrize("field", ["node_count", "score"])
+def test_a_summary_with_a_figure_that_is_not_a_number_is_made_again(
+    data: Path, field: str
+) -> None:
+    store = RunStore()
+    report = make_report("20260101T000000Z-000001")
+    path = store.save(report)
+    summary = path.with_name(f"{report.run.id}.summary.json")
+    data_ = json.loads(summary.read_text())
+    data_[field] = "<img src=x>"
+    summary.write_text(json.dumps(data_), encoding="utf-8")
+    (run,) = store.list_runs()
+    assert run.id == report.run.id and getattr(run, field) != "<img src=x>"
