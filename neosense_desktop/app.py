@@ -91,6 +91,7 @@ def build_services(
 ) -> WindowServices:
     """The window's collaborators on the user's folders; tests and the self-test pass a
     private QSettings, and tests a fault-injecting run factory or probe."""
+    from .core.baselines import BaselineStore
     from .core.paths import runs_dir
     from .core.profiles import ProfileStore, default_profiles_path
     from .core.runs import RunStore
@@ -103,6 +104,7 @@ def build_services(
         profiles=ProfileStore(default_profiles_path()),
         secrets=secrets if secrets is not None else SecretStore(),
         runs=RunStore(runs_dir()),
+        baselines=BaselineStore(),
         settings=settings if settings is not None else QSettings(),
         make_run=make_run,
         probe=probe,

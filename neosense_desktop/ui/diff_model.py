@@ -1,9 +1,10 @@
 """DiffTreeModel: the changes between two reports as a colour-coded tree.
 
-Changes are grouped by category (labels, relationship types, properties, indexes,
-constraints, statistics...), then listed with their path. Added rows are green, removed
-red, changed amber; the colour is also spelled out in the Change column, so it does not
-rely on colour alone.
+Changes are grouped by what they are about (labels, relationship types, properties,
+indexes, constraints, counts, quality), in words, then listed by their message: the
+sentence core.diff wrote ("Property vip added to :Customer (BOOLEAN)"), never the path it
+locates the change by. Added rows are green, removed red, changed amber; the colour is also
+spelled out in the Change column, so it does not rely on colour alone.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ..core.terminal_text import printable
 from .plain_text import plain_tooltip
 
 if TYPE_CHECKING:
@@ -27,17 +29,30 @@ KIND_COLORS = {
     "changed": QColor(0xE0, 0x8A, 0x00),
 }
 KIND_SYMBOLS = {"added": "+", "removed": "−", "changed": "~"}
-COLUMNS = ("Item", "Change", "Before", "After", "Details")
+COLUMNS = ("What changed", "Change")
+# The groups, in words and in this order; a category a newer engine adds is shown with its
+# underscores as spaces, after these.
+CATEGORY_TITLES = {
+    "label": "Labels",
+    "relationship_type": "Relationship types",
+    "property": "Properties",
+    "pattern": "Patterns",
+    "index": "Indexes",
+    "constraint": "Constraints",
+    "statistic": "Counts",
+    "quality": "Quality",
+    "finding": "Quality",
+}
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:,}"
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+def category_title(category: str) -> str:
+    return CATEGORY_TITLES.get(category) or category.replace("_", " ").capitalize()
+
+
+def _order(category: str) -> int:
+    titles = list(dict.fromkeys(CATEGORY_TITLES.values()))
+    title = category_title(category)
+    return titles.index(title) if title in titles else len(titles)
 
 
 class _Row:
@@ -63,18 +78,17 @@ class DiffTreeModel(QAbstractItemModel):
         self.beginResetModel()
         root = _Row("")
         groups: dict[str, _Row] = {}
-        for change in changes:
-            category = str(change.category)
-            group = groups.get(category)
+        ordered = sorted(changes, key=lambda ch: _order(str(ch.category)))  # stable
+        for change in ordered:
+            title = category_title(str(change.category))
+            group = groups.get(title)
             if group is None:
-                group = _Row(category.replace("_", " ").capitalize())
+                group = _Row(title)
                 group.parent = root
                 group.row = len(root.children)
                 root.children.append(group)
-                groups[category] = group
-            title = " / ".join(str(p) for p in change.path)
-            kind = str(change.kind)
-            row = _Row(title, kind, change)
+                groups[title] = group
+            row = _Row(printable(change.message), str(change.kind), change)
             row.parent = group
             row.row = len(group.children)
             group.children.append(row)
@@ -141,12 +155,6 @@ class DiffTreeModel(QAbstractItemModel):
                 return row.title
             if col == 1:
                 return f"{KIND_SYMBOLS.get(row.kind, '')} {row.kind}".strip()
-            if col == 2:
-                return _text(change.before)
-            if col == 3:
-                return _text(change.after)
-            if col == 4:
-                return change.message
             return ""
         if role == Qt.ItemDataRole.ForegroundRole and change is not None and col in (0, 1):
             color = KIND_COLORS.get(row.kind)

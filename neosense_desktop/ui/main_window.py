@@ -5,7 +5,9 @@ status bar, the saved window state and closing; each pane owns one job:
 - RunController (run_controller.py): run options, Run/Cancel, the Run tab, retries;
 - ResultsPane (results_pane.py): the Overview, Results and Schema tabs for one report;
 - ReportFiles (report_files.py): Recent runs, Open, Export, drag-and-drop;
-- ComparePane (compare_pane.py): the Compare tab.
+- ComparePane (compare_pane.py): the Compare tab;
+- HistoryPane (history_pane.py): the History tab, a connection's runs over time;
+- BaselineVerdicts (baseline_verdicts.py): each connection's baseline, each run's verdict.
 
 Slots are one line: they hand a coroutine to the TaskRegistry (`self.tasks`), whose
 `changed` signal recomputes every action's state (update_actions), whatever ended a task.
@@ -44,9 +46,11 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME
 from ..core.errors import NeoSenseError
+from .baseline_verdicts import BaselineVerdicts
 from .compare_pane import ComparePane
 from .connection_status import ConnectionStatus
 from .dialogs import error_box
+from .history_pane import HistoryPane
 from .icons import action_icon, app_icon, clear_cache
 from .log_panel import LogPanel
 from .profiles_pane import ProfilesPane
@@ -59,6 +63,7 @@ from .tasks import TaskRegistry
 from .welcome import WelcomePane
 
 if TYPE_CHECKING:
+    from ..core.runs import RunSummary
     from .services import WindowServices
 
 log = logging.getLogger(__name__)
@@ -105,8 +110,16 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.results = ResultsPane(self.tasks, self.show_tab, self)
+        self.verdicts = BaselineVerdicts(services.baselines, services.runs, self)
         self.files = ReportFiles(
-            services, self.tasks, self.results, self.show_tab, self.show_message, self
+            services,
+            self.tasks,
+            self.results,
+            self.show_tab,
+            self.show_message,
+            self,
+            profiles=lambda: self.profiles.profiles,
+            verdict_text=self.verdicts.text,
         )
         self.runs = RunController(
             services,
@@ -119,7 +132,14 @@ class MainWindow(QMainWindow):
             show_error=self.show_error,
             parent=self,
         )
-        self.compare = ComparePane(self.tasks, self.results, self.files, self.show_tab, self)
+        self.compare = ComparePane(
+            self.tasks,
+            self.results,
+            self.files,
+            self.show_tab,
+            lambda: self.profiles.profiles,
+            self,
+        )
         self.previewer = RowPreviewer(
             services,
             self.tasks,
@@ -129,6 +149,8 @@ class MainWindow(QMainWindow):
             self.show_message,
             self,
         )
+        self.history = HistoryPane(self.verdicts, lambda: self.files.saved_runs, self)
+        self._connect_baselines()
 
         self._build_tabs()
         self._build_layout()
@@ -165,6 +187,7 @@ class MainWindow(QMainWindow):
         run_scroll.setWidget(self.runs.panel)
         self.tabs.addTab(run_scroll, "Ru&n")
         self.tabs.addTab(self.compare, "Com&pare")
+        self.tabs.addTab(self.history, "Histor&y")
 
     def _build_layout(self) -> None:
         left = QWidget(self)
@@ -175,6 +198,7 @@ class MainWindow(QMainWindow):
         recent_title.setBuddy(self.files.recent_list)
         column.addWidget(recent_title)
         column.addWidget(self.files.recent_list, 1)
+        column.addWidget(self.files.recent_compare)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(left)
@@ -243,6 +267,9 @@ class MainWindow(QMainWindow):
         self.act_preview = self._action(
             "Pre&view rows", self.previewer.preview_clicked, QKeySequence("Ctrl+R")
         )
+        self.act_baseline = self._action(
+            "Mark as &baseline", self.mark_shown_run_clicked, QKeySequence("Ctrl+B")
+        )
         self.act_fit = self._action("&Fit schema", self.results.schema_view.fit, "Ctrl+0")
         self.act_about = self._action("&About NeoSense", self.show_about)
         self.act_shortcuts = self._action(
@@ -281,6 +308,7 @@ class MainWindow(QMainWindow):
             run_menu.addAction(a)
         run_menu.addSeparator()
         run_menu.addAction(self.act_preview)
+        run_menu.addAction(self.act_baseline)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_fit)
         view_menu.addAction(self.act_log)
@@ -329,12 +357,96 @@ class MainWindow(QMainWindow):
         self.act_preview.setEnabled(
             has_profile and has_report and not self.tasks.running("preview")
         )
+        self.act_baseline.setEnabled(self.shown_saved_run() is not None)
         self._update_welcome(profile.name if profile is not None else None, running)
 
     def _update_welcome(self, selected: str | None, running: bool) -> None:
         showing = self.results.report is not None or running
         self.overview_stack.setCurrentIndex(1 if showing else 0)
         self.welcome.set_connections(self.profiles.profile_list.count(), selected)
+
+    # ================================================================ baselines
+    def _connect_baselines(self) -> None:
+        """Verdicts follow the saved runs; every view of them follows the verdicts."""
+        self.files.saved_runs_changed.connect(self._saved_runs_changed)
+        self.verdicts.changed.connect(self._verdicts_changed)
+        self.profiles.selection_changed.connect(
+            lambda: self.history.set_profiles(
+                self.profiles.profiles, self.profiles.current_profile()
+            )
+        )
+        self.history.compare_requested.connect(self.compare.compare_runs)
+        self.history.mark_requested.connect(self._mark_requested)
+        self.files.compare_with_baseline.connect(self.compare_with_baseline)
+        self.runs.panel.compare_with_baseline.connect(self._compare_run_tab_baseline)
+        self.results.report_shown.connect(lambda _r: self._show_run_verdict())
+
+    def _saved_runs_changed(self) -> None:
+        self.history.set_profiles(self.profiles.profiles, self.profiles.current_profile())
+        self.tasks.start("verdicts", self.verdicts.refresh(self.files.saved_runs))
+        self.update_actions()
+
+    def _verdicts_changed(self) -> None:
+        self.files.redraw_recent()
+        self._show_run_verdict()
+        self.update_actions()
+
+    def _show_run_verdict(self) -> None:
+        """The Run tab: the run it shows, against its connection's baseline."""
+        report = self.runs.panel_report
+        if report is None:
+            self.runs.panel.show_baseline("")
+            return
+        run_id = report.run.id
+        if self.verdicts.is_baseline(run_id):
+            self.runs.panel.show_baseline("this run is its connection's baseline")
+            return
+        verdict = self.verdicts.verdict(run_id)
+        checked = verdict is not None and verdict.verdict is not None
+        self.runs.panel.show_baseline(self.verdicts.text(run_id), comparable=checked)
+
+    def shown_saved_run(self) -> RunSummary | None:
+        """The saved run of the report shown (None for a file, or a run not yet saved)."""
+        report = self.results.report
+        if report is None or self.results.partial:
+            return None
+        return self.files.summary(report.run.id)
+
+    def mark_shown_run_clicked(self) -> None:
+        run = self.shown_saved_run()
+        if run is not None:
+            self.tasks.start("baseline", self.mark_baseline(run))
+
+    def _mark_requested(self, run: object) -> None:
+        from ..core.runs import RunSummary
+
+        if isinstance(run, RunSummary):
+            self.tasks.start("baseline", self.mark_baseline(run))
+
+    async def mark_baseline(self, run: RunSummary) -> None:
+        """Make this saved run its connection's baseline, and check the later runs."""
+        from ..core.terminal_text import printable
+        from .run_entries import connection_name
+
+        try:
+            await self.verdicts.mark(run)
+        except NeoSenseError as exc:
+            self.show_message(f"Not marked as the baseline: {exc.message}")
+            return
+        name = printable(connection_name(run, self.profiles.profiles))
+        self.show_message(
+            f"The run of {run.started_at:%Y-%m-%d %H:%M:%S} is now the baseline of {name}."
+        )
+        await self.verdicts.refresh(self.files.saved_runs)
+
+    def compare_with_baseline(self, run_id: str) -> None:
+        verdict = self.verdicts.verdict(run_id)
+        if verdict is not None:
+            self.compare.compare_runs(verdict.baseline_run_id, run_id)
+
+    def _compare_run_tab_baseline(self) -> None:
+        if self.runs.panel_report is not None:
+            self.compare_with_baseline(self.runs.panel_report.run.id)
 
     # ================================================================ log, LLM schema
     def toggle_log(self) -> None:

@@ -11,15 +11,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QPushButton, QWidget
 
 from ..core.errors import ErrorCode, NeoSenseError
+from .baseline_verdicts import BASELINE_TEXT
 from .dialogs import ask_export_path, ask_open_path, ask_save_path
 from .services import Tab
 
 if TYPE_CHECKING:
+    from ..core.profiles import Profile
     from ..core.report import Report
-    from ..core.runs import RunSummary
+    from ..core.runs import RunOrigin, RunSummary
     from .results_pane import ResultsPane
     from .services import ShowTab, WindowServices
     from .tasks import TaskRegistry
@@ -47,13 +49,25 @@ def default_report_name(profile_name: str, database: str, when: datetime) -> str
     return f"{clean(profile_name)}-{clean(database or 'default')}-{when:%Y%m%d-%H%M%S}.json"
 
 
-def run_entry_text(entry: RunSummary) -> str:
-    return f"{entry.started_at:%Y-%m-%d %H:%M:%S}  {entry.database} @ {entry.server_address}"
+def recent_text(entry: RunSummary, profiles: list[Profile], verdict: str) -> str:
+    """A Recent runs item: where and when, then its figures and its word against the
+    baseline, on lines of their own (the column is narrow)."""
+    from ..core.terminal_text import printable
+    from .run_entries import connection_name, nodes_text, score_text
+
+    lines = [
+        f"{printable(connection_name(entry, profiles))} · {entry.started_at:%Y-%m-%d %H:%M:%S}",
+        f"{nodes_text(entry.node_count)} · {score_text(entry.score)}",
+    ]
+    if verdict:
+        lines.append(verdict)
+    return "\n".join(lines)
 
 
 class ReportFiles(QObject):
     """Signals:
     saved_runs_changed(): `saved_runs` was re-read.
+    compare_with_baseline(str): compare the saved run of this id with its baseline.
 
     Attributes:
         saved_runs: the saved runs, newest first.
@@ -61,6 +75,7 @@ class ReportFiles(QObject):
     """
 
     saved_runs_changed = Signal()
+    compare_with_baseline = Signal(str)
 
     def __init__(
         self,
@@ -70,6 +85,9 @@ class ReportFiles(QObject):
         show_tab: ShowTab,
         show_message: Callable[[str], None],
         parent: QWidget,
+        *,
+        profiles: Callable[[], list[Profile]] = list,
+        verdict_text: Callable[[str], str] = lambda _run_id: "",
     ) -> None:
         super().__init__(parent)
         self.services = services
@@ -78,22 +96,30 @@ class ReportFiles(QObject):
         self._show_tab = show_tab
         self._show_message = show_message
         self._parent = parent
+        self._profiles = profiles
+        self._verdict_text = verdict_text
         self.saved_runs: list[RunSummary] = []
         self.report_name = ""
         self.recent_list = QListWidget(parent)
         self.recent_list.setObjectName("recent-runs")
         self.recent_list.setAccessibleName("Recent runs")
+        self.recent_list.setAlternatingRowColors(True)  # an item is two or three lines
         self.recent_list.itemActivated.connect(self._recent_activated)
+        self.recent_list.currentRowChanged.connect(lambda _r: self._update_compare_button())
         self.recent_menu = QMenu("Recent &runs", parent)
+        self.recent_compare = QPushButton("Co&mpare with baseline", parent)
+        self.recent_compare.setObjectName("recent-compare-baseline")
+        self.recent_compare.clicked.connect(self._compare_clicked)
+        self._update_compare_button()
 
     # ------------------------------------------------------------------ saved runs
-    async def save_run(self, report: Report) -> None:
-        """Save a finished run; a failure is shown, never raised (the report is on screen)."""
+    async def save_run(self, report: Report, origin: RunOrigin | None = None) -> None:
+        """Save a finished run, with the connection it ran on. Raises NeoSenseError."""
         store = self.services.runs
         if store is None:
             return
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, store.save, report)
+        await loop.run_in_executor(None, store.save, report, origin)
         await self.refresh_recent_runs()
 
     async def refresh_recent_runs(self) -> None:
@@ -102,18 +128,46 @@ class ReportFiles(QObject):
             return
         loop = asyncio.get_running_loop()
         self.saved_runs = list(await loop.run_in_executor(None, store.list_runs))
+        self.redraw_recent()
+        self.saved_runs_changed.emit()
+
+    def summary(self, run_id: str) -> RunSummary | None:
+        return next((s for s in self.saved_runs if s.id == run_id), None)
+
+    def redraw_recent(self) -> None:
+        """Recent runs (list and menu) from `saved_runs`, with their verdicts as they are
+        now; the selected run stays selected."""
+        current = self.recent_list.currentItem()
+        keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
         self.recent_list.clear()
         self.recent_menu.clear()
+        profiles = self._profiles()
         for entry in self.saved_runs[:RECENT_SHOWN]:
-            text = run_entry_text(entry)
+            text = recent_text(entry, profiles, self._verdict_text(entry.id))
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.recent_list.addItem(item)
-            action = self.recent_menu.addAction(text.replace("&", "&&"))
+            if entry.id == keep:
+                self.recent_list.setCurrentItem(item)
+            action = self.recent_menu.addAction(" · ".join(text.split("\n")).replace("&", "&&"))
             action.triggered.connect(
                 lambda _c=False, rid=entry.id: self.tasks.start("open", self.open_run(rid))
             )
-        self.saved_runs_changed.emit()
+        self._update_compare_button()
+
+    def selected_run_id(self) -> str | None:
+        item = self.recent_list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _update_compare_button(self) -> None:
+        run_id = self.selected_run_id()
+        verdict = self._verdict_text(run_id) if run_id else ""
+        self.recent_compare.setEnabled(bool(verdict) and verdict != BASELINE_TEXT)
+
+    def _compare_clicked(self) -> None:
+        run_id = self.selected_run_id()
+        if run_id:
+            self.compare_with_baseline.emit(run_id)
 
     def _recent_activated(self, item: QListWidgetItem) -> None:
         self.tasks.start("open", self.open_run(str(item.data(Qt.ItemDataRole.UserRole))))

@@ -253,7 +253,7 @@ class RunController(QObject):
             await self.services.secrets.aset_password(profile.id, password)
         self.files.report_name = profile.name
         await self.results.show_report(report, f"run on {profile.name}")
-        await self._save(report)
+        await self._save(report, profile)
         return report
 
     async def _run_once(self, profile: Profile, password: str, options: RunOptions) -> Report:
@@ -316,9 +316,11 @@ class RunController(QObject):
         if run.report is not None:
             self.panel.show_activity_errors(run.report.activities)
 
-    async def _save(self, report: Report) -> None:
+    async def _save(self, report: Report, profile: Profile) -> None:
+        from ..core.runs import RunOrigin
+
         try:
-            await self.files.save_run(report)
+            await self.files.save_run(report, RunOrigin(profile.id, profile.name))
         except NeoSenseError as exc:
             self._show_error(exc, "The run could not be saved")
 
@@ -408,5 +410,5 @@ class RunController(QObject):
         self.panel_report = updated
         self.panel.show_activity_errors(updated.activities)
         await self.results.show_report(updated, self.results.source)
-        await self._save(updated)
+        await self._save(updated, profile)
         return updated

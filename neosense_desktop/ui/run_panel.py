@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QProgressBar,
     QPushButton,
@@ -131,6 +132,7 @@ class RunPanel(QWidget):
     """
 
     retry_requested = Signal(str)
+    compare_with_baseline = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,6 +144,18 @@ class RunPanel(QWidget):
         self.status = plain_label("Press F5 to run an extraction on the selected connection.", self)
         self.status.setWordWrap(True)
         self.status.setObjectName("run-status")
+        # The finished run against its connection's baseline, and the way to its changes.
+        self.baseline_status = plain_label("", self)
+        self.baseline_status.setObjectName("run-baseline")
+        self.baseline_link = QPushButton("Show the changes in Compare", self)
+        self.baseline_link.setObjectName("run-baseline-compare")
+        self.baseline_link.setFlat(True)
+        self.baseline_link.clicked.connect(self.compare_with_baseline.emit)
+        baseline_row = QHBoxLayout()
+        baseline_row.addWidget(self.baseline_status)
+        baseline_row.addWidget(self.baseline_link)
+        baseline_row.addStretch(1)
+        self.show_baseline("")
         self.plan_model = PlanTableModel(self)
         self.plan_table = QTableView(self)
         self.plan_table.setModel(self.plan_model)
@@ -173,11 +187,20 @@ class RunPanel(QWidget):
         plan_layout.addWidget(self.plan_table)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        layout.addLayout(baseline_row)
         layout.addWidget(self.overall)
         layout.addWidget(activities)
         layout.addWidget(plan_box, 1)
 
+    def show_baseline(self, verdict: str, *, comparable: bool = False) -> None:
+        """The run's word against its baseline ("" hides the line); comparable offers the
+        link to its changes in Compare."""
+        self.baseline_status.setText(f"Against the baseline: {verdict}." if verdict else "")
+        self.baseline_status.setVisible(bool(verdict))
+        self.baseline_link.setVisible(bool(verdict) and comparable)
+
     def reset(self, activities: Sequence[str] = ACTIVITY_NAMES) -> None:
+        self.show_baseline("")
         self.overall.setValue(0)
         for name, row in self.rows.items():
             row.fraction = 0.0

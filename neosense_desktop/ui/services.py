@@ -16,6 +16,7 @@ from PySide6.QtCore import QSettings
 from ..core.client_pool import WarmClients
 
 if TYPE_CHECKING:  # the driver and pydantic load after the first paint (ui/preload.py)
+    from ..core.baselines import BaselineStore
     from ..core.connection import ConnectionSettings
     from ..core.extraction.options import RunOptions
     from ..core.extraction.progress import ProgressCallback
@@ -72,6 +73,7 @@ class WindowServices:
         make_run: builds one extraction run; None: runs borrow from `clients`. The seam
             for fault injection (run_factory_with).
         probe: Test connection; None: through `clients`.
+        baselines: each connection's baseline run (None: no baselines in this window).
     """
 
     profiles: ProfileStore
@@ -81,6 +83,7 @@ class WindowServices:
     clients: WarmClients = field(default_factory=WarmClients)
     make_run: RunFactory | None = None
     probe: ProbeFn | None = None
+    baselines: BaselineStore | None = None
 
     @property
     def new_run(self) -> RunFactory:
@@ -94,13 +97,14 @@ class WindowServices:
 
 
 class Tab(IntEnum):
-    """The window's tabs, in order (Alt+1..5)."""
+    """The window's tabs, in order (Alt+1..6)."""
 
     OVERVIEW = 0
     RESULTS = 1
     SCHEMA = 2
     RUN = 3
     COMPARE = 4
+    HISTORY = 5
 
 
 ShowTab = Callable[[Tab], None]

@@ -168,7 +168,7 @@ async def test_export_reopen_and_compare_before_and_after_a_change(
         assert any("Company" in k and v.endswith("added") for k, v in rows.items()), rows
         assert any("Paper" in k and v.endswith("removed") for k, v in rows.items()), rows
         assert any("Article" in k and v.endswith("added") for k, v in rows.items()), rows
-        assert "change(s)" in window.compare.compare_summary.text()
+        assert f"{len(diff.changes)} changes" in window.compare.compare_summary.text()
         # Colour-coded: added rows are green, removed red.
         for g in range(model.rowCount()):
             group = model.index(g, 0)
@@ -180,20 +180,21 @@ async def test_export_reopen_and_compare_before_and_after_a_change(
                 if kind == "removed":
                     assert brush.color().red() > brush.color().green()
 
-        # The Compare tab can also pick the two saved runs.
+        # The Compare tab picks the two saved runs: one entry per run (the reopened export
+        # is the first run, not a third entry), and a picker's change recomputes.
         await window.files.refresh_recent_runs()
-        saved = [
-            i
-            for i in range(window.compare.compare_a.count())
-            if isinstance(window.compare.compare_a.itemData(i), str)
-        ]
-        assert len(saved) == 2
-        window.compare.compare_a.setCurrentIndex(saved[1])  # the older run
-        window.compare.compare_b.setCurrentIndex(saved[0])
-        window.compare.diff_model.set_changes([])
-        again = await window.compare.compare_choices()
-        assert len(again.changes) == len(diff.changes)
-        assert window.compare.diff_model.change_count == len(diff.changes)
+        compare = window.compare
+        assert compare.compare_a.count() == 2
+        compare.compare_b.setCurrentIndex(0)
+        compare.compare_a.setCurrentIndex(0)  # the newer run on both sides: cleared, and why
+        assert compare.diff_model.rowCount() == 0
+        assert "same run" in compare.compare_summary.text()
+        compare.compare_a.setCurrentIndex(1)  # the older run
+        task = window.tasks.get("compare")
+        assert task is not None
+        again = await task
+        assert again is not None and len(again.changes) == len(diff.changes)
+        assert compare.diff_model.change_count == len(diff.changes)
         del profile
 
 
