@@ -87,6 +87,8 @@ class ComparePane(QWidget):
         show_tab: ShowTab,
         profiles: Callable[[], list[Profile]],
         parent: QWidget | None = None,
+        *,
+        baseline_of: Callable[[str], str | None] = lambda _run_id: None,
     ) -> None:
         super().__init__(parent)
         self.tasks = tasks
@@ -94,6 +96,7 @@ class ComparePane(QWidget):
         self.files = files
         self._show_tab = show_tab
         self._profiles = profiles
+        self._baseline_of = baseline_of
         self.entries: list[RunEntry] = []
         self.diff: ReportDiff | None = None
         self._followed: Report | None = None  # the shown report After last followed
@@ -302,6 +305,8 @@ class ComparePane(QWidget):
                 log.warning("compare: the run %s could not be read: %s", key, exc)
                 self._clear(f"The run “{name}” could not be read: {exc.message}")
                 return None
+        if self._baseline_of(after) == before:
+            return await self.compare_with_baseline(*reports)
         return await self.compare(*reports)
 
     async def compare(self, before: Report, after: Report) -> ReportDiff:
@@ -315,6 +320,25 @@ class ComparePane(QWidget):
         self.diff_tree.expandAll()
         self._fit_columns()
         text = summary_text(diff)
+        self.compare_summary.setText(text)
+        self.compared.emit(text)
+        return diff
+
+    async def compare_with_baseline(self, baseline: Report, after: Report) -> ReportDiff:
+        """As compare, Before being After's baseline: the rows that break it say so (the
+        window's verdict, core.drift_policy's default policy)."""
+        from ..core.diff import ReportDiff
+        from ..core.drift_policy import check_drift
+
+        loop = asyncio.get_running_loop()
+        verdict = await loop.run_in_executor(None, check_drift, baseline, after)
+        changes = [*verdict.violations, *verdict.reported]
+        diff = ReportDiff(baseline.run.id, after.run.id, changes)
+        self.diff = diff
+        self.diff_model.set_changes(changes, verdict.violations)
+        self.diff_tree.expandAll()
+        self._fit_columns()
+        text = f"{summary_text(diff)} Against the baseline: {verdict.summary()}."
         self.compare_summary.setText(text)
         self.compared.emit(text)
         return diff

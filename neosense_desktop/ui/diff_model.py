@@ -30,29 +30,21 @@ KIND_COLORS = {
 }
 KIND_SYMBOLS = {"added": "+", "removed": "−", "changed": "~"}
 COLUMNS = ("What changed", "Change")
-# The groups, in words and in this order; a category a newer engine adds is shown with its
-# underscores as spaces, after these.
-CATEGORY_TITLES = {
-    "label": "Labels",
-    "relationship_type": "Relationship types",
-    "property": "Properties",
-    "pattern": "Patterns",
-    "index": "Indexes",
-    "constraint": "Constraints",
-    "statistic": "Counts",
-    "quality": "Quality",
-    "finding": "Quality",
-}
 
 
 def category_title(category: str) -> str:
+    """The group's title in words (core.diff's, shared with the check's JUnit classes); a
+    category a newer engine adds is shown with its underscores as spaces, after these."""
+    from ..core.diff import CATEGORY_TITLES
+
     return CATEGORY_TITLES.get(category) or category.replace("_", " ").capitalize()
 
 
 def _order(category: str) -> int:
-    titles = list(dict.fromkeys(CATEGORY_TITLES.values()))
-    title = category_title(category)
-    return titles.index(title) if title in titles else len(titles)
+    from ..core.diff import CATEGORY_TITLES
+
+    order = list(CATEGORY_TITLES)
+    return order.index(category) if category in order else len(order)
 
 
 class _Row:
@@ -72,10 +64,13 @@ class DiffTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = _Row("")
         self.change_count = 0
+        self._breaking: set[int] = set()
 
-    def set_changes(self, changes: Sequence[Change]) -> None:
-        """changes: a ReportDiff's changes, grouped here by category."""
+    def set_changes(self, changes: Sequence[Change], breaking: Sequence[Change] = ()) -> None:
+        """changes: a ReportDiff's changes, grouped here by category. breaking: those of
+        them (the same objects) that break the baseline Before is, said in their row."""
         self.beginResetModel()
+        self._breaking = {id(ch) for ch in breaking}
         root = _Row("")
         groups: dict[str, _Row] = {}
         ordered = sorted(changes, key=lambda ch: _order(str(ch.category)))  # stable
@@ -154,7 +149,8 @@ class DiffTreeModel(QAbstractItemModel):
             if col == 0:
                 return row.title
             if col == 1:
-                return f"{KIND_SYMBOLS.get(row.kind, '')} {row.kind}".strip()
+                kind = f"{KIND_SYMBOLS.get(row.kind, '')} {row.kind}".strip()
+                return f"{kind} · breaks the baseline" if id(change) in self._breaking else kind
             return ""
         if role == Qt.ItemDataRole.ForegroundRole and change is not None and col in (0, 1):
             color = KIND_COLORS.get(row.kind)

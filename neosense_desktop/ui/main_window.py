@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
             self.show_tab,
             lambda: self.profiles.profiles,
             self,
+            baseline_of=self.baseline_run_of,
         )
         self.previewer = RowPreviewer(
             services,
@@ -404,6 +405,12 @@ class MainWindow(QMainWindow):
         verdict = self.verdicts.verdict(run_id)
         checked = verdict is not None and verdict.verdict is not None
         self.runs.panel.show_baseline(self.verdicts.text(run_id), comparable=checked)
+
+    def baseline_run_of(self, run_id: str) -> str | None:
+        """The baseline of the connection this saved run was made on."""
+        run = self.files.summary(run_id)
+        baseline = self.verdicts.baseline_of(run.profile_id) if run is not None else None
+        return baseline.run_id if baseline is not None else None
 
     def shown_saved_run(self) -> RunSummary | None:
         """The saved run of the report shown (None for a file, or a run not yet saved)."""

@@ -149,7 +149,17 @@ class RunPanel(QWidget):
         self.baseline_status.setObjectName("run-baseline")
         self.baseline_link = QPushButton("Show the changes in Compare", self)
         self.baseline_link.setObjectName("run-baseline-compare")
+        # Drawn as a link (it opens another view), with the palette's link colour.
         self.baseline_link.setFlat(True)
+        self.baseline_link.setCursor(Qt.CursorShape.PointingHandCursor)
+        link_font = self.baseline_link.font()
+        link_font.setUnderline(True)
+        self.baseline_link.setFont(link_font)
+        link_palette = self.baseline_link.palette()
+        link_palette.setColor(
+            QPalette.ColorRole.ButtonText, link_palette.color(QPalette.ColorRole.Link)
+        )
+        self.baseline_link.setPalette(link_palette)
         self.baseline_link.clicked.connect(self.compare_with_baseline.emit)
         baseline_row = QHBoxLayout()
         baseline_row.addWidget(self.baseline_status)

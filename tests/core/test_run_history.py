@@ -156,9 +156,7 @@ def test_a_summary_of_the_first_format_is_made_again_from_its_report(data: Path)
 
 
 @pytest.mark.parametrize("field", ["node_count", "score"])
-def test_a_summary_with_a_figure_that_is_not_a_number_is_made_again(
-    data: Path, field: str
-) -> None:
+def test_a_summary_with_a_figure_that_is_not_a_number_is_made_again(data: Path, field: str) -> None:
     store = RunStore()
     report = make_report("20260101T000000Z-000001")
     path = store.save(report)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QComboBox
 
 from neosense_desktop.core.paths import runs_dir
 from neosense_desktop.core.profiles import Profile, ProfileStore, default_profiles_path
-from neosense_desktop.core.report import Property, Provenance, Report
+from neosense_desktop.core.report import Finding, Property, Provenance, Report, Severity
 from neosense_desktop.core.runs import RunOrigin, RunStore
 from neosense_desktop.ui.main_window import MainWindow
 from neosense_desktop.ui.services import Tab
@@ -36,7 +36,14 @@ def _profile(name: str, port: int) -> Profile:
     )
 
 
-def _run(number: int, labels: int, *, extra_property: bool = False, score: float = 87.5) -> Report:
+def _run(
+    number: int,
+    labels: int,
+    *,
+    extra_property: bool = False,
+    score: float = 87.5,
+    new_finding: bool = False,
+) -> Report:
     """A run of the factory's graph with `labels` labels, `number` minutes after the first."""
     report = make_report(labels=labels)
     report.run.id = f"20261207T0800{number:02d}Z-{number:06d}"
@@ -46,6 +53,15 @@ def _run(number: int, labels: int, *, extra_property: bool = False, score: float
         report.labels[0].properties.append(
             Property(
                 name="vip", types=["BOOLEAN"], fill_rate=0.1, provenance=Provenance(method="scan")
+            )
+        )
+    if new_finding:
+        report.quality.findings.append(
+            Finding(
+                code="numeric_strings",
+                severity=Severity.WARNING,
+                subject="(:Label0).vip",
+                message="vip holds numbers written as strings",
             )
         )
     report.statistics.node_count = sum(lb.count for lb in report.labels)
@@ -83,7 +99,12 @@ def _assert_no_internal_names(texts: list[str]) -> None:
 async def test_journey_change_a_picker_and_the_table_changes() -> None:
     staging = _profile(HOSTILE, 7001)
     ProfileStore(default_profiles_path()).save([staging])
-    _save(staging, _run(1, 3), _run(2, 4), _run(3, 4, extra_property=True, score=80.0))
+    _save(
+        staging,
+        _run(1, 3),
+        _run(2, 4),
+        _run(3, 4, extra_property=True, score=80.0, new_finding=True),
+    )
     async with open_window() as window:
         compare = window.compare
         await press(window, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
@@ -96,6 +117,10 @@ async def test_journey_change_a_picker_and_the_table_changes() -> None:
         assert compare.compare_a.count() == compare.compare_b.count() == 3
         first = _messages(window)
         assert any("vip" in m for m in first), first
+        # Quality in words: the score's change and the new finding, by kind.
+        quality = [m for m in first if "87.5" in m and "80" in m]
+        assert quality, first
+        assert any(m.startswith("New warning") for m in first), first
         assert not any("Label3" in m for m in first), first
 
         compare.compare_a.setFocus()
