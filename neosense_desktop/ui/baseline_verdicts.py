@@ -39,7 +39,7 @@ class RunVerdict:
     @property
     def text(self) -> str:
         if self.verdict is None:
-            return f"not checked against the baseline: {self.problem}"
+            return f"not checked: {self.problem}"
         return self.verdict.summary()
 
 
@@ -119,7 +119,7 @@ class BaselineVerdicts(QObject):
             base = by_id.get(baseline.run_id)
             if base is None:
                 verdicts[summary.id] = RunVerdict(
-                    summary.id, baseline.run_id, None, "the baseline run is no longer saved"
+                    summary.id, baseline.run_id, None, "the baseline run was deleted"
                 )
                 continue
             if summary.started_at <= base.started_at:
@@ -142,5 +142,6 @@ class BaselineVerdicts(QObject):
             verdict = await loop.run_in_executor(None, _check, self.runs, baseline_run_id, run_id)
         except NeoSenseError as exc:
             log.warning("run %s not checked against baseline %s: %s", run_id, baseline_run_id, exc)
-            return RunVerdict(run_id, baseline_run_id, None, exc.message)
+            # Short: Recent runs is a narrow column; the log has the file and the reason.
+            return RunVerdict(run_id, baseline_run_id, None, "a report is unreadable (see the log)")
         return RunVerdict(run_id, baseline_run_id, verdict)

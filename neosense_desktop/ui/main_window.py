@@ -193,12 +193,12 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         left = QWidget(self)
         column = QVBoxLayout(left)
-        column.addWidget(self.profiles, 3)
+        column.addWidget(self.profiles, 2)
         column.addWidget(self.runs.controls)
         recent_title = QLabel("Recent r&uns", left)
         recent_title.setBuddy(self.files.recent_list)
         column.addWidget(recent_title)
-        column.addWidget(self.files.recent_list, 1)
+        column.addWidget(self.files.recent_list, 2)  # runs are two or three lines each
         column.addWidget(self.files.recent_compare)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")

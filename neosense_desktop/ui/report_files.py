@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QPushButton, 
 from ..core.errors import ErrorCode, NeoSenseError
 from .baseline_verdicts import BASELINE_TEXT
 from .dialogs import ask_export_path, ask_open_path, ask_save_path
+from .plain_text import plain_tooltip
 from .services import Tab
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ class ReportFiles(QObject):
         self.recent_list.setObjectName("recent-runs")
         self.recent_list.setAccessibleName("Recent runs")
         self.recent_list.setAlternatingRowColors(True)  # an item is two or three lines
+        self.recent_list.setWordWrap(True)  # a long connection name or verdict is not cut
         self.recent_list.itemActivated.connect(self._recent_activated)
         self.recent_list.currentRowChanged.connect(lambda _r: self._update_compare_button())
         self.recent_menu = QMenu("Recent &runs", parent)
@@ -149,7 +151,10 @@ class ReportFiles(QObject):
             self.recent_list.addItem(item)
             if entry.id == keep:
                 self.recent_list.setCurrentItem(item)
-            action = self.recent_menu.addAction(" · ".join(text.split("\n")).replace("&", "&&"))
+            one_line = " · ".join(text.split("\n"))
+            action = self.recent_menu.addAction(one_line.replace("&", "&&"))
+            # An action's tooltip is its text, which Qt may take for rich text: escaped.
+            action.setToolTip(plain_tooltip(one_line))
             action.triggered.connect(
                 lambda _c=False, rid=entry.id: self.tasks.start("open", self.open_run(rid))
             )

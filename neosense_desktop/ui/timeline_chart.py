@@ -58,6 +58,7 @@ class TimelineChart(QWidget):
         self.setMinimumSize(480, 260)
         self.setAccessibleName("Timeline of the connection's runs")
         model.modelReset.connect(self._reset)
+        self._reset()
 
     def _reset(self) -> None:
         self.current = len(self.model.runs) - 1
