@@ -253,8 +253,8 @@ async def test_standard_shortcuts_and_keyboard_reachability() -> None:
                 if internal or isinstance(widget, skip) or not widget.isEnabled():
                     continue
                 assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus, widget
-        # Tabs are reachable with Alt+1..5.
-        tab_keys = {f"Alt+{i}" for i in range(1, 6)}
+        # Tabs are reachable with Alt+1..6.
+        tab_keys = {f"Alt+{i}" for i in range(1, 7)}
         assert tab_keys <= shortcuts
         window.results.focus_filter()
         assert window.tabs.currentIndex() == 1
