@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -342,6 +343,11 @@ class ComparePane(QWidget):
         self.compare_summary.setText(text)
         self.compared.emit(text)
         return diff
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Compared while another tab was shown, the tree had no width to fit into.
+        super().showEvent(event)
+        self._fit_columns()
 
     def _fit_columns(self) -> None:
         """The change column wide enough for its sentences (within reason); the kind

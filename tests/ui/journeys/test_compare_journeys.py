@@ -193,6 +193,9 @@ async def test_journey_open_an_old_run_and_the_table_follows() -> None:
         assert any("Label3" in m and "added" in m for m in _messages(window))
         await press(window, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
         await wait_for(lambda: window.tabs.currentIndex() == Tab.COMPARE, 5, "the Compare tab")
+        # Compared while Results was shown: the sentences are not cut once Compare shows.
+        tree = compare.diff_tree
+        assert tree.header().sectionSize(0) >= tree.sizeHintForColumn(0)
         await screenshot(window, "compare-follows-opened-run")
 
 
