@@ -135,21 +135,25 @@ class HistoryPane(QWidget):
         row = self.model.row_of(selected.id) if selected is not None else -1
         self._select(row if row >= 0 else len(runs) - 1)
         self._mark_baseline()
+        self._say_runs()
+        self._update_buttons()
+
+    def _say_runs(self) -> None:
+        count = len(self.model.runs)
         name = self.connection_box.currentText()
         self.status.setText(
-            f"{len(runs):,} saved run{'s' if len(runs) != 1 else ''} on {name}. "
+            f"{count:,} saved run{'s' if count != 1 else ''} on {name}. "
             "Click a run in the chart (or Enter on a row) to compare it with the one before."
-            if runs
+            if count
             else f"No saved runs on {name} yet: press F5 to run one."
             if name
             else "No connection yet."
         )
-        self._update_buttons()
 
     def _verdicts_changed(self) -> None:
         self.model.verdicts_changed()
         self._mark_baseline()
-        self.table.resizeColumnsToContents()
+        self._update_buttons()  # the selected run may be the baseline now
 
     def _mark_baseline(self) -> None:
         baseline = self.verdicts.baseline_of(self.profile_id())
@@ -172,6 +176,7 @@ class HistoryPane(QWidget):
 
     def _table_moved(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.chart.set_current(current.row())
+        self._say_runs()  # what was said about the run selected before no longer holds
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -18,6 +18,7 @@ from neosense_desktop.core.paths import runs_dir
 from neosense_desktop.core.profiles import Profile, ProfileStore, default_profiles_path
 from neosense_desktop.core.report import Finding, Property, Provenance, Report, Severity
 from neosense_desktop.core.runs import RunOrigin, RunStore
+from neosense_desktop.ui.history_model import COLUMNS
 from neosense_desktop.ui.main_window import MainWindow
 from neosense_desktop.ui.services import Tab
 from tests.ui.helpers import wait_for
@@ -282,6 +283,24 @@ async def test_journey_click_a_run_on_the_timeline_compares_it_with_the_one_befo
         await press(history.chart, Qt.Key.Key_Left)
         await press(history.chart, Qt.Key.Key_Return)
         assert "first saved run" in history.status.text()
+
+        # Mark the second run as the baseline here: the later runs say how they stand.
+        history.table.setFocus()
+        history.table.selectRow(1)
+        assert history.mark_button.isEnabled()
+        history.mark_button.click()
+        last = len(COLUMNS) - 1
+        await wait_for(
+            lambda: history.model.index(3, last).data() == "conforms to baseline",
+            20,
+            "the verdicts in the table",
+        )
+        assert history.model.index(1, last).data() == "the baseline"
+        assert history.model.index(2, last).data() == "conforms to baseline"
+        assert history.model.index(0, last).data() == ""  # made before the baseline
+        assert history.chart.baseline_row == 1 and not history.mark_button.isEnabled()
+        assert "first saved run" not in history.status.text()  # said of another run
+        await screenshot(window, "history-baseline-marked")
 
         # Another connection selected: the timeline follows it.
         window.profiles.select_profile(other.id)
