@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 if TYPE_CHECKING:
     from ..core.baselines import Baseline, BaselineStore
     from ..core.drift_policy import DriftVerdict
+    from ..core.errors import NeoSenseError
     from ..core.runs import RunStore, RunSummary
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,24 @@ def _file_version(summary: RunSummary) -> int:
         return 0
 
 
-def _check(store: RunStore, baseline_run_id: str, run_id: str) -> DriftVerdict:
+def _check_all(
+    store: RunStore, baseline_run_id: str, run_ids: list[str]
+) -> dict[str, DriftVerdict | NeoSenseError]:
+    """Each run against one baseline, the baseline read once (a report can be tens of MB)."""
     from ..core.drift_policy import check_drift
+    from ..core.errors import NeoSenseError
 
-    return check_drift(store.load(baseline_run_id), store.load(run_id))
+    try:
+        baseline = store.load(baseline_run_id)
+    except NeoSenseError as exc:
+        return dict.fromkeys(run_ids, exc)
+    results: dict[str, DriftVerdict | NeoSenseError] = {}
+    for run_id in run_ids:
+        try:
+            results[run_id] = check_drift(baseline, store.load(run_id))
+        except NeoSenseError as exc:
+            results[run_id] = exc
+    return results
 
 
 class BaselineVerdicts(QObject):
@@ -112,6 +127,7 @@ class BaselineVerdicts(QObject):
         self.baselines = await loop.run_in_executor(None, self.store.load)
         by_id = {s.id: s for s in saved}
         verdicts: dict[str, RunVerdict] = {}
+        to_check: dict[str, list[tuple[RunSummary, tuple[str, int, str, int]]]] = {}
         for summary in saved[:CHECKED_RUNS]:
             baseline = self.baseline_of(summary.profile_id)
             if baseline is None or baseline.run_id == summary.id:
@@ -125,23 +141,32 @@ class BaselineVerdicts(QObject):
             if summary.started_at <= base.started_at:
                 continue  # made before the baseline: not a later run
             key = (base.id, _file_version(base), summary.id, _file_version(summary))
-            verdict = self._cache.get(key)
-            if verdict is None:
-                verdict = await self._compute(base.id, summary.id)
+            cached = self._cache.get(key)
+            if cached is not None:
+                verdicts[summary.id] = cached
+            else:
+                to_check.setdefault(base.id, []).append((summary, key))
+        for base_id, runs in to_check.items():
+            results = await loop.run_in_executor(
+                None, _check_all, self.runs, base_id, [s.id for s, _ in runs]
+            )
+            for summary, key in runs:
+                verdict = self._verdict(base_id, summary.id, results[summary.id])
                 self._cache[key] = verdict
-            verdicts[summary.id] = verdict
+                verdicts[summary.id] = verdict
         self._verdicts = verdicts
         self.changed.emit()
 
-    async def _compute(self, baseline_run_id: str, run_id: str) -> RunVerdict:
+    @staticmethod
+    def _verdict(
+        baseline_run_id: str, run_id: str, result: DriftVerdict | NeoSenseError
+    ) -> RunVerdict:
         from ..core.errors import NeoSenseError
 
-        assert self.runs is not None
-        loop = asyncio.get_running_loop()
-        try:
-            verdict = await loop.run_in_executor(None, _check, self.runs, baseline_run_id, run_id)
-        except NeoSenseError as exc:
-            log.warning("run %s not checked against baseline %s: %s", run_id, baseline_run_id, exc)
+        if isinstance(result, NeoSenseError):
+            log.warning(
+                "run %s not checked against baseline %s: %s", run_id, baseline_run_id, result
+            )
             # Short: Recent runs is a narrow column; the log has the file and the reason.
             return RunVerdict(run_id, baseline_run_id, None, "a report is unreadable (see the log)")
-        return RunVerdict(run_id, baseline_run_id, verdict)
+        return RunVerdict(run_id, baseline_run_id, result)
