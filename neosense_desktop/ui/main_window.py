@@ -110,7 +110,9 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.results = ResultsPane(self.tasks, self.show_tab, self)
-        self.verdicts = BaselineVerdicts(services.baselines, services.runs, self)
+        self.verdicts = BaselineVerdicts(
+            services.baselines, services.runs, self, shown=self.results.shown_report
+        )
         self.files = ReportFiles(
             services,
             self.tasks,

@@ -355,6 +355,10 @@ class ResultsPane(QObject):
             self.details.clear()
         self.tree.verticalScrollBar().setValue(scroll)
 
+    def shown_report(self, run_id: str) -> Report | None:
+        """The latest report of this run shown this session (from history), if any."""
+        return next((r for _s, r in reversed(self.history) if r.run.id == run_id), None)
+
     def _remember(self, source: str, report: Report) -> None:
         self.history = [(s, r) for s, r in self.history if r is not report]
         self.history.append((source, report))

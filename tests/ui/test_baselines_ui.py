@@ -37,9 +37,13 @@ async def test_runs_say_why_they_were_not_checked_against_a_baseline() -> None:
     BaselineStore().mark("p1", base.run.id)
     async with open_window() as window:
         await wait_for(
-            lambda: len(_recent(window)) == 3 and _recent(window)[2].endswith("the baseline"),
+            lambda: (
+                len(_recent(window)) == 3
+                and _recent(window)[2].endswith("the baseline")
+                and _recent(window)[1].endswith("break the baseline")
+            ),
             10,
-            "the baseline marked in Recent runs",
+            "the baseline and the verdicts in Recent runs (each shown when known)",
         )
         texts = _recent(window)
         assert texts[1].endswith("changes break the baseline"), texts  # Label2 removed
