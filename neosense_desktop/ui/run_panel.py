@@ -144,28 +144,7 @@ class RunPanel(QWidget):
         self.status = plain_label("Press F5 to run an extraction on the selected connection.", self)
         self.status.setWordWrap(True)
         self.status.setObjectName("run-status")
-        # The finished run against its connection's baseline, and the way to its changes.
-        self.baseline_status = plain_label("", self)
-        self.baseline_status.setObjectName("run-baseline")
-        self.baseline_link = QPushButton("Show the changes in Compare", self)
-        self.baseline_link.setObjectName("run-baseline-compare")
-        # Drawn as a link (it opens another view), with the palette's link colour.
-        self.baseline_link.setFlat(True)
-        self.baseline_link.setCursor(Qt.CursorShape.PointingHandCursor)
-        link_font = self.baseline_link.font()
-        link_font.setUnderline(True)
-        self.baseline_link.setFont(link_font)
-        link_palette = self.baseline_link.palette()
-        link_palette.setColor(
-            QPalette.ColorRole.ButtonText, link_palette.color(QPalette.ColorRole.Link)
-        )
-        self.baseline_link.setPalette(link_palette)
-        self.baseline_link.clicked.connect(self.compare_with_baseline.emit)
-        baseline_row = QHBoxLayout()
-        baseline_row.addWidget(self.baseline_status)
-        baseline_row.addWidget(self.baseline_link)
-        baseline_row.addStretch(1)
-        self.show_baseline("")
+        baseline_row = self._baseline_row()
         self.plan_model = PlanTableModel(self)
         self.plan_table = QTableView(self)
         self.plan_table.setModel(self.plan_model)
@@ -201,6 +180,31 @@ class RunPanel(QWidget):
         layout.addWidget(self.overall)
         layout.addWidget(activities)
         layout.addWidget(plan_box, 1)
+
+    def _baseline_row(self) -> QHBoxLayout:
+        """The finished run against its connection's baseline, and the link to its changes."""
+        self.baseline_status = plain_label("", self)
+        self.baseline_status.setObjectName("run-baseline")
+        self.baseline_link = QPushButton("Show the changes in Compare", self)
+        self.baseline_link.setObjectName("run-baseline-compare")
+        # Drawn as a link (it opens another view), with the palette's link colour.
+        self.baseline_link.setFlat(True)
+        self.baseline_link.setCursor(Qt.CursorShape.PointingHandCursor)
+        link_font = self.baseline_link.font()
+        link_font.setUnderline(True)
+        self.baseline_link.setFont(link_font)
+        link_palette = self.baseline_link.palette()
+        link_palette.setColor(
+            QPalette.ColorRole.ButtonText, link_palette.color(QPalette.ColorRole.Link)
+        )
+        self.baseline_link.setPalette(link_palette)
+        self.baseline_link.clicked.connect(self.compare_with_baseline.emit)
+        baseline_row = QHBoxLayout()
+        baseline_row.addWidget(self.baseline_status)
+        baseline_row.addWidget(self.baseline_link)
+        baseline_row.addStretch(1)
+        self.show_baseline("")
+        return baseline_row
 
     def show_baseline(self, verdict: str, *, comparable: bool = False) -> None:
         """The run's word against its baseline ("" hides the line); comparable offers the

@@ -135,13 +135,9 @@ class TimelineChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         pal = self.palette()
-        text = pal.color(QPalette.ColorRole.WindowText)
-        muted = pal.color(QPalette.ColorRole.PlaceholderText)
         accent = pal.color(QPalette.ColorRole.Highlight)
-        fm = QFontMetricsF(self.font())
-        runs = self.model.runs
-        if not runs:
-            p.setPen(muted)
+        if not self.model.runs:
+            p.setPen(pal.color(QPalette.ColorRole.PlaceholderText))
             p.drawText(
                 QRectF(self.rect()),
                 Qt.AlignmentFlag.AlignCenter,
@@ -149,82 +145,90 @@ class TimelineChart(QWidget):
             )
             p.end()
             return
-        bold = self.font()
-        bold.setBold(True)
-        for i, (metric, panel) in enumerate(zip(METRICS, self._panels(), strict=True)):
+        for i, panel in enumerate(self._panels()):
             plot = self._plot_area(panel)
-            values = [metric.value(s) for s in runs]
-            known = [v for v in values if v is not None]
-            latest = next((v for v in reversed(values) if v is not None), None)
-            p.setFont(bold)
-            p.setPen(text)
-            title = fm.elidedText(
-                f"{metric.title}: {metric_text(latest)}",
-                Qt.TextElideMode.ElideRight,
-                panel.width(),
-            )
-            p.drawText(QRectF(panel.left(), panel.top(), panel.width(), fm.height() + 2), title)
-            p.setFont(self.font())
-            grid = QPen(pal.color(QPalette.ColorRole.Mid))
-            grid.setStyle(Qt.PenStyle.DotLine)
-            p.setPen(grid)
-            p.drawRect(plot)
-            if known:
-                p.setPen(muted)
-                label_w = plot.left() - panel.left() - 4
-                right = Qt.AlignmentFlag.AlignRight
-                # The highest inside the top of the plot's height, the lowest inside its
-                # bottom: neither meets the title above nor the dates below.
-                p.drawText(
-                    QRectF(panel.left(), plot.top(), label_w, fm.height()),
-                    right | Qt.AlignmentFlag.AlignTop,
-                    metric_text(max(known)),
-                )
-                if min(known) != max(known):
-                    p.drawText(
-                        QRectF(panel.left(), plot.bottom() - fm.height(), label_w, fm.height()),
-                        right | Qt.AlignmentFlag.AlignBottom,
-                        metric_text(min(known)),
-                    )
-            if 0 <= self.current < len(runs):
-                x = self._x(plot, self.current)
-                p.setPen(QPen(accent, 1))
-                p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
-            points = [(row, self.point(i, row)) for row in range(len(runs))]
-            line = QPolygonF([pt for _, pt in points if pt is not None])
-            p.setPen(QPen(accent, 2))
-            p.drawPolyline(line)
-            for row, pt in points:
-                if pt is None:
-                    continue
-                fill = accent if row == self.current else pal.color(QPalette.ColorRole.Base)
-                p.setBrush(fill)
-                p.setPen(QPen(accent, 1.5))
-                if row == self.baseline_row:
-                    r = POINT_RADIUS + 2
-                    p.drawPolygon(
-                        QPolygonF(
-                            [
-                                QPointF(pt.x(), pt.y() - r),
-                                QPointF(pt.x() + r, pt.y()),
-                                QPointF(pt.x(), pt.y() + r),
-                                QPointF(pt.x() - r, pt.y()),
-                            ]
-                        )
-                    )
-                else:
-                    p.drawEllipse(pt, POINT_RADIUS, POINT_RADIUS)
-            p.setBrush(QColor(0, 0, 0, 0))
-            p.setPen(muted)
-            first, last = runs[0].started_at, runs[-1].started_at
-            axis = QRectF(plot.left(), plot.bottom() + 2, plot.width(), fm.height())
-            p.drawText(axis, Qt.AlignmentFlag.AlignLeft, f"{first:%m-%d %H:%M}")
-            if len(runs) > 1:
-                p.drawText(axis, Qt.AlignmentFlag.AlignRight, f"{last:%m-%d %H:%M}")
+            self._paint_frame(p, i, panel, plot)
+            self._paint_points(p, i, plot)
         if self.hasFocus():
             p.setPen(QPen(accent, 1, Qt.PenStyle.DotLine))
             p.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
         p.end()
+
+    def _paint_frame(self, p: QPainter, metric_index: int, panel: QRectF, plot: QRectF) -> None:
+        """A chart's title (its latest value), frame, highest and lowest, and dates."""
+        pal = self.palette()
+        muted = pal.color(QPalette.ColorRole.PlaceholderText)
+        fm = QFontMetricsF(self.font())
+        runs = self.model.runs
+        metric = METRICS[metric_index]
+        values = [metric.value(s) for s in runs]
+        known = [v for v in values if v is not None]
+        latest = next((v for v in reversed(values) if v is not None), None)
+        bold = self.font()
+        bold.setBold(True)
+        p.setFont(bold)
+        p.setPen(pal.color(QPalette.ColorRole.WindowText))
+        title = fm.elidedText(
+            f"{metric.title}: {metric_text(latest)}", Qt.TextElideMode.ElideRight, panel.width()
+        )
+        p.drawText(QRectF(panel.left(), panel.top(), panel.width(), fm.height() + 2), title)
+        p.setFont(self.font())
+        grid = QPen(pal.color(QPalette.ColorRole.Mid))
+        grid.setStyle(Qt.PenStyle.DotLine)
+        p.setPen(grid)
+        p.drawRect(plot)
+        p.setPen(muted)
+        if known:
+            label_w = plot.left() - panel.left() - 4
+            right = Qt.AlignmentFlag.AlignRight
+            # The highest inside the top of the plot's height, the lowest inside its bottom:
+            # neither meets the title above nor the dates below.
+            p.drawText(
+                QRectF(panel.left(), plot.top(), label_w, fm.height()),
+                right | Qt.AlignmentFlag.AlignTop,
+                metric_text(max(known)),
+            )
+            if min(known) != max(known):
+                p.drawText(
+                    QRectF(panel.left(), plot.bottom() - fm.height(), label_w, fm.height()),
+                    right | Qt.AlignmentFlag.AlignBottom,
+                    metric_text(min(known)),
+                )
+        axis = QRectF(plot.left(), plot.bottom() + 2, plot.width(), fm.height())
+        p.drawText(axis, Qt.AlignmentFlag.AlignLeft, f"{runs[0].started_at:%m-%d %H:%M}")
+        if len(runs) > 1:
+            p.drawText(axis, Qt.AlignmentFlag.AlignRight, f"{runs[-1].started_at:%m-%d %H:%M}")
+
+    def _paint_points(self, p: QPainter, metric_index: int, plot: QRectF) -> None:
+        """The current run's line, the runs' line and points; the baseline a diamond."""
+        pal = self.palette()
+        accent = pal.color(QPalette.ColorRole.Highlight)
+        runs = self.model.runs
+        if 0 <= self.current < len(runs):
+            x = self._x(plot, self.current)
+            p.setPen(QPen(accent, 1))
+            p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        points = [(row, self.point(metric_index, row)) for row in range(len(runs))]
+        p.setPen(QPen(accent, 2))
+        p.drawPolyline(QPolygonF([pt for _, pt in points if pt is not None]))
+        for row, pt in points:
+            if pt is None:
+                continue
+            fill = accent if row == self.current else pal.color(QPalette.ColorRole.Base)
+            p.setBrush(fill)
+            p.setPen(QPen(accent, 1.5))
+            if row == self.baseline_row:
+                r = POINT_RADIUS + 2
+                diamond = [
+                    QPointF(pt.x(), pt.y() - r),
+                    QPointF(pt.x() + r, pt.y()),
+                    QPointF(pt.x(), pt.y() + r),
+                    QPointF(pt.x() - r, pt.y()),
+                ]
+                p.drawPolygon(QPolygonF(diamond))
+            else:
+                p.drawEllipse(pt, POINT_RADIUS, POINT_RADIUS)
+        p.setBrush(QColor(0, 0, 0, 0))
 
     # ------------------------------------------------------------------ input
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from neosense_desktop.core.graph_client import GraphClient
 from neosense_desktop.core.report import Report
+from neosense_desktop.ui.main_window import MainWindow
 from neosense_desktop.ui.report_nodes import COL_COUNT, COL_FILL, SECTION_NAMES
 from tests.fault_clients import SlowCensusClient
 from tests.neo4j_support import REPO, GraphFixture
@@ -127,6 +128,24 @@ def _check_tree_against_the_database(model: Any, graph: GraphFixture) -> dict[st
     return db_labels
 
 
+async def _pick_the_two_saved_runs(window: MainWindow, expected: int) -> None:
+    """The Compare tab picks the two saved runs: one entry per run (the reopened export is
+    the first run, not a third entry), and a picker's change recomputes."""
+    await window.files.refresh_recent_runs()
+    compare = window.compare
+    assert compare.compare_a.count() == 2
+    compare.compare_b.setCurrentIndex(0)
+    compare.compare_a.setCurrentIndex(0)  # the newer run on both sides: cleared, and why
+    assert compare.diff_model.rowCount() == 0
+    assert "same run" in compare.compare_summary.text()
+    compare.compare_a.setCurrentIndex(1)  # the older run
+    task = window.tasks.get("compare")
+    assert task is not None
+    again = await task
+    assert again is not None and len(again.changes) == expected
+    assert compare.diff_model.change_count == expected
+
+
 @pytest.mark.neo4j
 @pytest.mark.keyring
 async def test_export_reopen_and_compare_before_and_after_a_change(
@@ -180,21 +199,7 @@ async def test_export_reopen_and_compare_before_and_after_a_change(
                 if kind == "removed":
                     assert brush.color().red() > brush.color().green()
 
-        # The Compare tab picks the two saved runs: one entry per run (the reopened export
-        # is the first run, not a third entry), and a picker's change recomputes.
-        await window.files.refresh_recent_runs()
-        compare = window.compare
-        assert compare.compare_a.count() == 2
-        compare.compare_b.setCurrentIndex(0)
-        compare.compare_a.setCurrentIndex(0)  # the newer run on both sides: cleared, and why
-        assert compare.diff_model.rowCount() == 0
-        assert "same run" in compare.compare_summary.text()
-        compare.compare_a.setCurrentIndex(1)  # the older run
-        task = window.tasks.get("compare")
-        assert task is not None
-        again = await task
-        assert again is not None and len(again.changes) == len(diff.changes)
-        assert compare.diff_model.change_count == len(diff.changes)
+        await _pick_the_two_saved_runs(window, len(diff.changes))
         del profile
 
 
