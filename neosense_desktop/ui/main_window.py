@@ -52,6 +52,7 @@ from .connection_status import ConnectionStatus
 from .dialogs import error_box
 from .history_pane import HistoryPane
 from .icons import action_icon, app_icon, clear_cache
+from .last_session import LastSession
 from .log_panel import LogPanel
 from .profiles_pane import ProfilesPane
 from .report_files import ReportFiles
@@ -154,6 +155,9 @@ class MainWindow(QMainWindow):
         )
         self.history = HistoryPane(self.verdicts, lambda: self.files.saved_runs, self)
         self._connect_baselines()
+        self.last_session = LastSession(
+            services.settings, self.profiles, self.results, self.files, self.show_message, self
+        )
 
         self._build_tabs()
         self._build_layout()
@@ -255,6 +259,12 @@ class MainWindow(QMainWindow):
         self.act_save_picture = self._action(
             "Save Schema &Picture As…", self.results.schema_view.save_clicked
         )
+        self.act_reopen = self._action(
+            "&Reopen the last connection and report at start-up",
+            lambda: self.last_session.set_enabled(self.act_reopen.isChecked()),
+        )
+        self.act_reopen.setCheckable(True)
+        self.act_reopen.setChecked(self.last_session.enabled)
         self.act_log = self._action("&Log", self.toggle_log)
         self.act_log.setCheckable(True)
         self.act_find = self._action("&Filter results", self.results.focus_filter, sk.Find)
@@ -315,6 +325,8 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_fit)
         view_menu.addAction(self.act_log)
+        view_menu.addSeparator()
+        view_menu.addAction(self.act_reopen)
         help_menu = bar.addMenu("&Help")
         for a in (self.act_guide, self.act_shortcuts, self.act_diagnostics):
             help_menu.addAction(a)
@@ -508,6 +520,7 @@ class MainWindow(QMainWindow):
                 f"The saved runs could not be listed ({type(exc).__name__}); "
                 "Recent runs is empty. The log file has the details."
             )
+        self.tasks.start("reopen", self.last_session.restore())
 
     async def check_keyring(self) -> None:
         """Find the keyring backend in a worker thread once the window has painted, and
