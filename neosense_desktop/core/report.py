@@ -24,7 +24,11 @@ from .report_constants import Severity as Severity
 # 2025+), both optional, so 1.0 and 1.1 reports open unchanged.
 # 1.3: run.concurrent_queries (queries the run kept in flight), its request ('auto' or the
 # number chosen) and server.processors, all optional, so older reports open unchanged.
-SCHEMA_VERSION = "1.3"
+# 1.4: what samples can miss and what other reads saw: labels, types and plan items carry a
+# sample_limit; properties name the labels whose reads saw them (seen_in); label
+# combinations carry the read that counted them and, when estimated, an interval. All
+# optional, so older reports open unchanged.
+SCHEMA_VERSION = "1.4"
 
 # Bounds that keep the largest report within report_limits.ReportLimits (see its docstring).
 MAX_EXAMPLES = 5
@@ -79,6 +83,29 @@ class Provenance(_Model):
     )
 
 
+class SampleLimit(_Model):
+    """What a sample of `read` of `population` entities can miss, at `confidence`.
+
+    A key (or anything else) held by `missable_below` or more of the entities is in a
+    simple random sample of `read` with probability at least `confidence`; one held by
+    fewer may be unseen. missable_below is the smallest K with
+    C(population - K, read) / C(population, read) <= 1 - confidence (the hypergeometric
+    chance that the sample misses all K holders); about 3 / read of the population at 95 %
+    (the rule of three) when the sample is a small part of it.
+    """
+
+    read: int = Field(ge=0, description="entities read")
+    population: int = Field(ge=0, description="entities there are (the count store's count)")
+    missable_below: int = Field(
+        ge=0, description="a key held by fewer than this many entities may be unseen"
+    )
+    missable_share: float = Field(
+        ge=0, le=1, description="missable_below / population: the rarest share the sample sees"
+    )
+    confidence: float = Field(default=0.95, gt=0, lt=1)
+    method: Literal["hypergeometric"] = "hypergeometric"
+
+
 class Property(_Model):
     name: str
     types: list[str] = Field(
@@ -96,6 +123,13 @@ class Property(_Model):
     )
     profile: PropertyProfile | None = Field(
         default=None, description="value profile; absent under values policy 'none'"
+    )
+    seen_in: list[str] = Field(
+        default_factory=list,
+        description="other labels whose reads saw this key (or some of its types) on nodes "
+        "that also carry this label, where this label's own sample did not; when its own "
+        "sample missed the key, fill_rate and observed count only the nodes those reads saw "
+        "(a lower bound)",
     )
 
 
@@ -188,11 +222,17 @@ class Pattern(_Model):
     )
 
 
+_SAMPLE_LIMIT = (
+    "what the sample its properties were read from can miss; null when every entity was read"
+)
+
+
 class Label(_Model):
     name: str
     count: int = Field(ge=0)
     count_provenance: Provenance | None = None
     properties: list[Property] = Field(default_factory=list)
+    sample_limit: SampleLimit | None = Field(default=None, description=_SAMPLE_LIMIT)
 
 
 class RelationshipType(_Model):
@@ -201,6 +241,7 @@ class RelationshipType(_Model):
     count_provenance: Provenance | None = None
     patterns: list[Pattern] = Field(default_factory=list)
     properties: list[Property] = Field(default_factory=list)
+    sample_limit: SampleLimit | None = Field(default=None, description=_SAMPLE_LIMIT)
 
 
 class Index(_Model):
@@ -289,9 +330,28 @@ class SupernodeRule(_Model):
 
 
 class LabelCombination(_Model):
+    """Nodes that carry exactly these labels. Exact (provenance scan) when one of the labels
+    was read whole; else estimated from the read with the largest share of its population
+    (a label's sample, or the node census), with a 95 % interval, and never above the
+    smallest of its labels' count-store counts."""
+
     labels: list[str]
     count: int = Field(ge=0)
     provenance: Provenance | None = None
+    counted_in: str | None = Field(
+        default=None,
+        description="the label whose read counted it; null for the node census (or before "
+        "schema 1.4)",
+    )
+    lower_bound: int | None = Field(
+        default=None, ge=0, description="for an estimate: the 95 % interval's lower end"
+    )
+    upper_bound: int | None = Field(
+        default=None,
+        ge=0,
+        description="for an estimate: the 95 % interval's upper end, at most the smallest "
+        "count-store count of its labels",
+    )
 
 
 class Statistics(_Model):
@@ -443,6 +503,9 @@ class PlanItem(_Model):
     method: Literal["exact", "sampled", "count_store"]
     estimated_rows: int = Field(ge=0, description="entities the plan expects to read")
     reason: str = ""
+    sample_limit: SampleLimit | None = Field(
+        default=None, description="for a sampled item: what its planned sample can miss"
+    )
 
 
 class RunInfo(_Model):

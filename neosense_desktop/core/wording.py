@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the window uses these words before the report models load
-    from .report import Provenance
+    from .report import LabelCombination, Provenance, SampleLimit
 
 # How a relationship between nodes of several labels is counted in patterns (the engine's
 # rule, also stated in the report schema's Pattern.count description).
@@ -134,3 +134,36 @@ def finding_title(code: str) -> str:
 
 def activity_title(name: str) -> str:
     return ACTIVITY_TITLES.get(name) or humanize(name)
+
+
+def sample_limit_text(limit: SampleLimit | None, noun: str = "entities") -> str:
+    """What a sample can miss, for a plan line, the details pane and the exports:
+    "1,000 of 8,003 nodes read: a key held by fewer than 23 of them (0.29 %) may be
+    unseen (95 % confidence)"; "" when everything was read."""
+    if limit is None:
+        return ""
+    return (
+        f"{limit.read:,} of {limit.population:,} {noun} read: a key held by fewer than "
+        f"{limit.missable_below:,} of them ({limit.missable_share:.2%}) may be unseen "
+        f"({limit.confidence:.0%} confidence)"
+    )
+
+
+def combination_estimate_text(combination: LabelCombination) -> str:
+    """How an estimated label combination was counted: "estimated from a sample of 1,000
+    (:OS) nodes, 95 % interval 0-14"; "" for an exact one."""
+    low, high = combination.lower_bound, combination.upper_bound
+    if low is None or high is None:
+        return ""
+    p = combination.provenance
+    size = f" of {p.sample_size:,}" if p is not None and p.sample_size is not None else ""
+    whose = f"(:{combination.counted_in}) nodes" if combination.counted_in else "nodes"
+    return f"estimated from a sample{size} {whose}, 95 % interval {low:,}–{high:,}"
+
+
+def seen_in_text(seen_in: list[str]) -> str:
+    """Which other labels' reads saw a key this label's sample missed: "seen on nodes read
+    for :Software" ("" when none)."""
+    if not seen_in:
+        return ""
+    return "seen on nodes read for " + ", ".join(f":{x}" for x in seen_in)

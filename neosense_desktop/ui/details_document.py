@@ -34,6 +34,7 @@ from .wording import (
     plural,
     provenance_sentence,
     provenance_text,
+    sample_limit_text,
 )
 
 if TYPE_CHECKING:  # pydantic and the report models load after the first paint
@@ -335,6 +336,10 @@ def label_html(label: Label, report: Report | None) -> str:
         f"<p><b>{label.count:,}</b> {'node' if label.count == 1 else 'nodes'}. "
         f"{escape(provenance_sentence(label.count_provenance))}</p>"
     )
+    if label.sample_limit is not None:
+        parts.append(
+            _p(f"Properties from a sample: {sample_limit_text(label.sample_limit, 'nodes')}.")
+        )
     parts.append(_h3(f"Properties ({len(label.properties)})"))
     parts.append(
         _property_table(label.properties, label.count, _owner_findings(report, "label", label.name))
@@ -379,6 +384,10 @@ def rel_type_html(rel: RelationshipType, report: Report | None) -> str:
     else:
         parts.append(_p("None.", "muted"))
     parts.append(_h3(f"Properties ({len(rel.properties)})"))
+    if rel.sample_limit is not None:
+        parts.append(
+            _p(f"Read from a sample: {sample_limit_text(rel.sample_limit, 'relationships')}.")
+        )
     parts.append(
         _property_table(
             rel.properties, rel.count, _owner_findings(report, "relationship_type", rel.name)

@@ -23,12 +23,14 @@ from .slices import drain
 from .wording import (
     MULTI_LABEL_RULE,
     activity_title,
+    combination_estimate_text,
     finding_phrase,
     finding_title,
     is_estimate,
     plural,
     provenance_sentence,
     provenance_text,
+    seen_in_text,
     state_word,
 )
 
@@ -38,6 +40,7 @@ if TYPE_CHECKING:  # pydantic and the report models load after the first paint
         Finding,
         Index,
         Label,
+        LabelCombination,
         Pattern,
         Property,
         RelationshipType,
@@ -98,6 +101,15 @@ def property_holders(prop: Property, owner_count: int | None) -> tuple[int | Non
     if owner_count is None:
         return prop.observed, is_estimate(prop.provenance), provenance_sentence(prop.provenance)
     holders = round(prop.fill_rate * owner_count)
+    if prop.seen_in and is_estimate(prop.provenance):
+        # Its own sample missed the key (or a type): other labels' reads saw it.
+        return (
+            holders,
+            True,
+            f"at least {prop.observed or 0:,} of {entities} hold it: "
+            f"{seen_in_text(prop.seen_in)}, not in this label's "
+            f"{provenance_text(prop.provenance)}",
+        )
     if is_estimate(prop.provenance):
         seen = f" (seen on {prop.observed:,})" if prop.observed is not None else ""
         return (
@@ -475,8 +487,7 @@ def _statistics_children(report: Report) -> list[Node]:
                         ":".join(c.labels),
                         count=c.count,
                         estimated=is_estimate(c.provenance),
-                        count_tip=f"nodes with exactly these labels. "
-                        f"{provenance_sentence(c.provenance)}",
+                        count_tip=_combination_tip(c),
                         provenance=provenance_text(c.provenance),
                         payload=c,
                         key=("combination", *c.labels),
@@ -489,6 +500,12 @@ def _statistics_children(report: Report) -> list[Node]:
     for i, n in enumerate(nodes):
         n.order = i
     return nodes
+
+
+def _combination_tip(c: LabelCombination) -> str:
+    estimate = combination_estimate_text(c)
+    how = f" {estimate[:1].upper()}{estimate[1:]}." if estimate else ""
+    return f"nodes with exactly these labels. {provenance_sentence(c.provenance)}{how}"
 
 
 def _severity_node(severity: Severity, found: list[Finding], order: int) -> Node:

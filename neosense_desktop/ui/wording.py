@@ -12,11 +12,14 @@ from ..core.wording import ACTIVITY_TITLES as ACTIVITY_TITLES
 from ..core.wording import FINDING_TITLES as FINDING_TITLES
 from ..core.wording import MULTI_LABEL_RULE as MULTI_LABEL_RULE
 from ..core.wording import activity_title as activity_title
+from ..core.wording import combination_estimate_text as combination_estimate_text
 from ..core.wording import finding_title as finding_title
 from ..core.wording import humanize as humanize
 from ..core.wording import is_estimate as is_estimate
 from ..core.wording import provenance_sentence as provenance_sentence
 from ..core.wording import provenance_text as provenance_text
+from ..core.wording import sample_limit_text as sample_limit_text
+from ..core.wording import seen_in_text as seen_in_text
 
 # Progress counters: (singular, plural).
 COUNTER_WORDS: dict[str, tuple[str, str]] = {

@@ -53,7 +53,7 @@ def test_the_language_fields_round_trip(tmp_path: Path) -> None:
     again = load_report(path)
     assert again.server.default_language == "CYPHER 25"
     assert again.server.cypher_versions == ["5", "25"]
-    assert SCHEMA_VERSION == "1.3"
+    assert SCHEMA_VERSION == "1.4"
 
 
 def test_a_1_2_report_opens_without_the_concurrency_fields(tmp_path: Path) -> None:

@@ -52,6 +52,7 @@ from ..graph_client import Row
 from .builtin_schema import reads_everything
 from .concurrency import MIN_GROUPS, batch_groups
 from .context import PRIORITY_SHARED, RunContext
+from .label_sets import NODE_LABELS, SET_COLUMNS, NodeRead
 from .sampling import (
     SCAN_COST_US,
     SEEK_COST_US,
@@ -145,6 +146,7 @@ class LabelRead:
     key_types: dict[str, set[str]]
     holders: Counter[str]
     stats: dict[str, ValueStats]
+    node_read: NodeRead
 
 
 async def label_read(ctx: RunContext, activity: str, label: str) -> LabelRead:
@@ -206,16 +208,22 @@ def _union(
     return subquery(" UNION ALL ".join(parts), scoped=ctx.caps.scoped_subqueries), params
 
 
-def label_profile_tail(with_values: bool, *, examples: bool = True) -> str:
+def label_profile_tail(with_values: bool, *, examples: bool = True, label_sets: bool = True) -> str:
     """What follows a label group's union (binding `branch, n`) when the run profiles
     values: rows per (branch, key, type, shape), for value_profile.fold_shapes. Without
     `examples` no example entities are collected: an exact run's findings take theirs from
-    the whole label (quality.py), not from the sample its statistics came from."""
+    the whole label (quality.py), not from the sample its statistics came from. With
+    `label_sets` the rows carry the nodes' label sets (label_sets.py: SET_COLUMNS)."""
     collected = f", {example_aggregates('n', with_values)}" if examples else ""
+    labels, carried, sets = (
+        (f", {NODE_LABELS}", "branch, n, nl, k", f", {SET_COLUMNS}")
+        if label_sets
+        else ("", "branch, n, k", "")
+    )
     return (
-        "WITH branch, n, properties(n) AS p UNWIND [null] + keys(p) AS k "
-        f"{bind_values('branch, n, k')} RETURN branch, k, "
-        "CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, shape, "
+        f"WITH branch, n{labels}, properties(n) AS p UNWIND [null] + keys(p) AS k "
+        f"{bind_values(carried)} RETURN branch, k, "
+        f"CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t{sets}, shape, "
         f"count(*) AS c, {aggregates('$hist_rates[branch]')}{collected}"
     )
 
@@ -246,8 +254,10 @@ async def _read_label_group(
         tail = label_profile_tail(ctx.options.values == "examples")
     else:
         tail = (
-            "WITH branch, properties(n) AS p UNWIND [null] + keys(p) AS k RETURN branch, k, "
-            "CASE WHEN k IS NULL THEN null ELSE valueType(p[k]) END AS t, count(*) AS c"
+            f"WITH branch, {NODE_LABELS}, properties(n) AS p UNWIND [null] + keys(p) AS k "
+            "RETURN branch, k, "
+            "CASE WHEN k IS NULL THEN null ELSE valueType(p[k]) END AS t, "
+            f"{SET_COLUMNS}, count(*) AS c"
         )
     rows = await ctx.read(
         activity,
@@ -256,16 +266,24 @@ async def _read_label_group(
         params,
     )
     if profiles:
-        rows = fold_shapes(rows, ("branch", "k", "t"))
-    out = {b.name: LabelRead(0, {}, Counter(), {}) for b in group}
+        rows = fold_shapes(rows, ("branch", "k", "t", "ls"))
+    out = {
+        b.name: LabelRead(0, {}, Counter(), {}, NodeRead(b.name, whole=b.sample is None))
+        for b in group
+    }
     for row in rows:
         entry = out[group[int(row["branch"])].name]
         key = row["k"]
+        c = int(row["c"])
         if key is None:
-            entry.read = int(row["c"])
+            entry.read += c
+            entry.node_read.read += c
+            entry.node_read.add_sets(row["ls"], c)
             continue
-        entry.holders[key] += int(row["c"])
-        entry.key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
+        value_type = normalise_value_type(row["t"])
+        entry.holders[key] += c
+        entry.key_types.setdefault(key, set()).add(value_type)
+        entry.node_read.add_key(key, value_type, row["ms"], int(row["mc"] or 0))
         if profiles:
             entry.stats.setdefault(key, ValueStats()).add_row(row)
     return out
@@ -401,7 +419,7 @@ async def _read_value_sample_group(
         union, params = _union(
             ctx, group, lambda b: relationship_source(b.name, b.sample), "r AS n"
         )
-    tail = label_profile_tail(False, examples=False)
+    tail = label_profile_tail(False, examples=False, label_sets=False)
     # Ahead of the key and type scans waiting for a slot: quality's exact key counts start
     # from these samples (value_sample.py), and scanning alongside the long procedure scans
     # instead of after them shortens the run's tail.

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..graph_client import GraphClient, Row
 from ..report import MAX_PROFILES, Label, RelationshipType
 from .concurrency import effective_concurrency
+from .label_sets import NodeRead
 from .options import RunOptions
 from .progress import ActivityState, ProgressCallback, ProgressEvent
 from .sampling import Sample, choose_sample
@@ -199,6 +200,9 @@ class RunContext:
         # schema reads (value_profile.py), for quality's string and key checks.
         self.value_stats: dict[tuple[str, str], dict[str, ValueStats]] = {}
         self.profiles_left = MAX_PROFILES  # the report's bound (report_limits)
+        # Per label, what its schema read saw of its nodes' label sets (label_sets.py), for
+        # the keys other labels' samples missed and for quality's label combinations.
+        self.node_reads: dict[str, NodeRead] = {}
 
     @property
     def profiles_values(self) -> bool:

@@ -25,6 +25,7 @@ from ..report import PlanItem
 from ..wording import duration_text
 from .context import PRIORITY_SHARED, RunContext, Sizes
 from .options import RunOptions
+from .sample_limits import sample_limit
 from .sampling import Kind, describe_sample, seek_ids_needed
 from .value_profile import profile_sample_size, profiled_in_full
 
@@ -549,8 +550,26 @@ def _item(
             reason=f"{size:,} {reason if size != 1 else reason[:-1]} read in full",
         )
     sample, how = describe_sample(size, options.sample_size, id_high, reason)
-    return PlanItem(
-        activity=activity, subject=subject, method="sampled", estimated_rows=sample, reason=how
+    return _limited(
+        PlanItem(
+            activity=activity, subject=subject, method="sampled", estimated_rows=sample, reason=how
+        ),
+        size,
+        "keys" if activity == "schema" else "patterns",
+    )
+
+
+def _limited(item: PlanItem, population: int, what: str) -> PlanItem:
+    """A sampled item with what its sample can miss (sample_limits.py), in its reason too."""
+    limit = sample_limit(item.estimated_rows, population)
+    if limit is None:
+        return item
+    return item.model_copy(
+        update={
+            "sample_limit": limit,
+            "reason": f"{item.reason}; {what} on fewer than {limit.missable_below:,} "
+            f"({limit.missable_share:.2%}) may be unseen ({limit.confidence:.0%} confidence)",
+        }
     )
 
 
@@ -658,14 +677,13 @@ def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
     )
     for activity in ("quality_and_context", "statistics_and_indexes"):
         if activity in wanted:
-            plan.append(
-                PlanItem(
-                    activity=activity,
-                    subject="*",
-                    method="exact" if census_exact else "sampled",
-                    estimated_rows=census_rows,
-                    reason=f"node census (label sets and degrees), shared by quality and "
-                    f"statistics: {census_how}",
-                )
+            item = PlanItem(
+                activity=activity,
+                subject="*",
+                method="exact" if census_exact else "sampled",
+                estimated_rows=census_rows,
+                reason=f"node census (label sets and degrees), shared by quality and "
+                f"statistics: {census_how}",
             )
+            plan.append(item if census_exact else _limited(item, sizes.node_count, "label sets"))
     return plan

@@ -31,7 +31,6 @@ from ..report import (
     FindingExample,
     FindingSubject,
     Label,
-    LabelCombination,
     Property,
     Provenance,
     Quality,
@@ -41,8 +40,10 @@ from ..report import (
     SubjectScore,
     SuggestedCypher,
 )
+from ..wording import combination_estimate_text
 from .census import Census, node_census, shared_census
 from .context import PRIORITY_SHARED, ActivityProgress, RunContext
+from .label_sets import SetCounts, label_combinations
 from .quality_checks import (
     CONDITION_NAMES,
     Owner,
@@ -146,10 +147,12 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
     progress.advance("indexes checked", findings=len(findings))
 
     census = await shared_census(ctx, ACTIVITY)
-    _census_findings(census, out, findings, ctx.sizes.label_counts)
-    progress.advance("label combinations read", findings=len(findings))
+    _census_findings(census, findings, ctx.sizes.label_counts)
 
     schema = await ctx.schema_outcome()
+    # After the schema activity: its label reads count the combinations of their labels.
+    _combination_findings(ctx, census, out, findings)
+    progress.advance("label combinations read", findings=len(findings))
     with_examples: list[PropertyFinding] = []
     if schema is None:
         out.notes.append(
@@ -191,9 +194,7 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
     out.quality.findings_left_out = left_out
 
 
-def _census_findings(
-    census: Census, out: Report, findings: list[Finding], label_counts: dict[str, int]
-) -> None:
+def _census_findings(census: Census, findings: list[Finding], label_counts: dict[str, int]) -> None:
     provenance = (
         Provenance(method="scan")
         if census.exact
@@ -265,24 +266,40 @@ def _census_findings(
                 ],
             )
         )
-    for labels, count in sorted(census.label_sets.items(), key=lambda x: (-x[1], x[0])):
-        if not labels:
+
+
+def _combination_findings(
+    ctx: RunContext, census: Census, out: Report, findings: list[Finding]
+) -> None:
+    """The label combinations, from the census and every label read the schema activity
+    made (label_sets.label_combinations), and a finding per multi-label one."""
+    sources = [
+        SetCounts(None, census.nodes_read, census.node_count, census.exact, census.label_sets),
+        *(
+            SetCounts(
+                read.label,
+                read.read,
+                ctx.sizes.label_counts.get(read.label, read.read),
+                read.whole,
+                read.label_sets,
+            )
+            for read in ctx.node_reads.values()
+        ),
+    ]
+    out.label_combinations = label_combinations(sources, ctx.sizes.label_counts)
+    for combination in out.label_combinations:
+        if len(combination.labels) < 2:
             continue
-        out.label_combinations.append(
-            LabelCombination(
-                labels=list(labels), count=census.estimate(count), provenance=provenance
+        how = combination_estimate_text(combination)
+        findings.append(
+            Finding(
+                code="multi_label_segment",
+                severity=Severity.INFO,
+                subject=":".join(combination.labels),
+                message=f"{combination.count} node(s) carry the labels "
+                f"{', '.join(combination.labels)} together{f' ({how})' if how else ''}.",
             )
         )
-        if len(labels) > 1:
-            findings.append(
-                Finding(
-                    code="multi_label_segment",
-                    severity=Severity.INFO,
-                    subject=":".join(labels),
-                    message=f"{census.estimate(count)} node(s) carry the labels "
-                    f"{', '.join(labels)} together{how}.",
-                )
-            )
 
 
 def _owners(ctx: RunContext, labels: list[Label], rel_types: list[RelationshipType]) -> list[Owner]:
@@ -318,7 +335,9 @@ async def _schema_findings(
     findings += [pf.finding for pf in with_examples]
     findings += cross_owner_type_findings(owners)
     seen = {p.name for o in owners for p in o.properties}
-    findings += case_variant_findings(seen | set(ctx.sizes.property_keys))
+    # Only keys some entity holds: a token left by deleted data is no second name of a
+    # property; unused or unseen tokens have their own finding below.
+    findings += case_variant_findings(seen)
     naming = naming_finding(
         [o.name for o in owners if o.kind == "label"],
         [o.name for o in owners if o.kind == "relationship_type"],

@@ -554,12 +554,14 @@ def merge_activity(target: Report, scratch: Report, activity: str) -> None:  # n
         for label in scratch.labels:
             if label.name in by_name:
                 by_name[label.name].properties = label.properties
+                by_name[label.name].sample_limit = label.sample_limit
             else:
                 target.labels.append(label.model_copy(deep=True))
         by_type = {x.name: x for x in target.relationship_types}
         for rt in scratch.relationship_types:
             if rt.name in by_type:
                 by_type[rt.name].properties = rt.properties
+                by_type[rt.name].sample_limit = rt.sample_limit
             else:
                 target.relationship_types.append(rt.model_copy(deep=True))
     elif activity == "quality_and_context":

@@ -29,6 +29,14 @@ from ..report import Label, Property, Provenance, RelationshipType, Report
 from .batch_reading import batched, label_read, samples_values
 from .builtin_schema import builtin_node_schema, prefetch_builtins, reads_everything
 from .context import ActivityProgress, RunContext
+from .label_sets import (
+    NODE_LABELS,
+    SET_COLUMNS,
+    NodeRead,
+    keys_seen_on,
+    merge_seen_keys,
+)
+from .sample_limits import sample_limit
 from .sampling import Sample, node_source, relationship_source
 from .type_reading import read_type
 from .value_profile import (
@@ -75,7 +83,7 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
         sample = None if ctx.options.is_exact(count) else ctx.node_sample(name, count)
         source, params = node_source(name, sample)
         try:
-            found = None
+            found: NodeKeys | None = None
             stats: dict[str, ValueStats] = {}
             profiled = ValueRead(read=0, source=source, params=params)
             if sample is None and use_builtins and _takes_builtins(ctx, count):
@@ -92,13 +100,18 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
                     found = await _node_keys_with_builtin_types(ctx, name, source)
             if found is None and batched(ctx, count):
                 batch = await label_read(ctx, ACTIVITY, name)
-                found, stats = (batch.read, batch.key_types, batch.holders), batch.stats
+                found = NodeKeys(batch.read, batch.key_types, batch.holders, batch.node_read)
+                stats = batch.stats
                 profiled = ValueRead(read=batch.read, source=source, params=params)
             if found is None:
-                found = await _node_properties(ctx, source, params, sample, count, stats)
-                profiled = ValueRead(read=found[0], source=source, params=params)
-            read, key_types, holders = found
-            entry.properties = observed_properties(read, key_types, holders, sample is not None)
+                found = await _node_properties(ctx, name, source, params, sample, count, stats)
+                profiled = ValueRead(read=found.read, source=source, params=params)
+            ctx.node_reads[name] = found.node_read
+            entry.properties = observed_properties(
+                found.read, found.key_types, found.holders, sample is not None
+            )
+            if sample is not None:
+                entry.sample_limit = sample_limit(found.read, count)
             if stats:
                 await _attach_profiles(ctx, entry.properties, stats, profiled, "n")
                 ctx.value_stats[("label", name)] = stats
@@ -117,6 +130,8 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
             entry.properties = observed_properties(
                 reading.read, reading.key_types, reading.key_holders, reading.sample is not None
             )
+            if reading.sample is not None:
+                entry.sample_limit = sample_limit(reading.read, count)
             if reading.value_stats:
                 if reading.value_sample is not None:
                     profiled = ValueRead(
@@ -138,15 +153,45 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
         *(one_label(n, c) for n, c in labels.items()),
         *(one_type(n, c) for n, c in types.items()),
     )
+    _share_seen_keys(ctx, out.labels)
     out.labels.sort(key=lambda x: x.name)
     out.relationship_types.sort(key=lambda x: x.name)
     if errors:
         raise errors[0]
 
 
+@dataclass
+class NodeKeys:
+    """What one label's read saw: nodes read, value types and holders per key, and the
+    label sets of its nodes (label_sets.py)."""
+
+    read: int
+    key_types: dict[str, set[str]]
+    holders: Counter[str]
+    node_read: NodeRead
+
+
+def _share_seen_keys(ctx: RunContext, labels: list[Label]) -> None:
+    """Every sampled label gets the keys and types other labels' reads saw on its nodes
+    (label_sets.keys_seen_on): a key a read saw is never missing from any of its labels."""
+    reads = list(ctx.node_reads.values())
+    for entry in labels:
+        own = ctx.node_reads.get(entry.name)
+        if own is None or own.whole:
+            continue  # a whole read saw every node of the label; a failed one, nothing
+        seen = keys_seen_on(entry.name, reads)
+        if seen:
+            entry.properties = merge_seen_keys(
+                entry.properties,
+                seen,
+                entry.count,
+                Provenance(method="sample", sample_size=own.read),
+            )
+
+
 async def _node_keys_with_builtin_types(
     ctx: RunContext, label: str, source: str
-) -> tuple[int, dict[str, set[str]], Counter[str]] | None:
+) -> NodeKeys | None:
     """Fill rates from a keys() count, types from db.schema.nodeTypeProperties().
 
     Counting keys is ~3x cheaper than typing every value, and runs while the procedure
@@ -157,91 +202,98 @@ async def _node_keys_with_builtin_types(
         ctx.read(
             ACTIVITY,
             "schema.key_scan",
-            f"{source} UNWIND [null] + keys(n) AS k RETURN k, count(*) AS c",
+            f"{source} UNWIND [null] + keys(n) AS k "
+            "RETURN k, CASE WHEN k IS NULL THEN labels(n) END AS ls, count(*) AS c",
         ),
         builtin_node_schema(ctx, ACTIVITY),
     )
     if builtin is None:
         return None
     known = builtin.get(label, {})
-    read_count = 0
-    key_types: dict[str, set[str]] = {}
-    holders: Counter[str] = Counter()
+    found = NodeKeys(0, {}, Counter(), NodeRead(label, whole=True))
     for row in rows:
         key = row["k"]
         if key is None:
-            read_count = int(row["c"])
+            found.read += int(row["c"])
+            found.node_read.add_sets(row["ls"], int(row["c"]))
         elif key in known and known[key].types:
-            holders[key] = int(row["c"])
-            key_types[key] = set(known[key].types)
+            found.holders[key] = int(row["c"])
+            found.key_types[key] = set(known[key].types)
         else:
             return None
-    return read_count, key_types, holders
+    found.node_read.read = found.read
+    return found
 
 
 async def _node_properties(
     ctx: RunContext,
+    label: str,
     source: str,
     params: dict[str, object],
     sample: Sample | None,
     count: int,
     stats: dict[str, ValueStats],
-) -> tuple[int, dict[str, set[str]], Counter[str]]:
-    """(nodes read, value types per key, holders per key) of the nodes `source` binds;
-    with ctx.profiles_values, each key's value statistics go into `stats`."""
-    read_count = 0
-    key_types: dict[str, set[str]] = {}
-    holders: Counter[str] = Counter()
-    if ctx.profiles_values:
-        rows = await ctx.read(
-            ACTIVITY,
-            "schema.profile_sample" if sample else "schema.profile_scan",
-            profile_query(source, "n"),
-            {**params, **aggregate_parameters(sample.sample_size if sample else count)},
-        )
-        for row in fold_shapes(rows, ("k", "t")):
-            key = row["k"]
-            if key is None:
-                read_count = int(row["c"])
-            else:
-                holders[key] += int(row["c"])
-                key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
-                stats.setdefault(key, ValueStats()).add_row(row)
-    elif ctx.caps.value_type:
-        # properties() reads each node's property chain once (`n[k]` per key would walk it
-        # again for every key), and grouping by (key, type) is ~25% cheaper on the server
-        # than collect(DISTINCT type) per key.
-        rows = await ctx.read(
-            ACTIVITY,
-            "schema.sample" if sample else "schema.scan",
-            f"{source} WITH properties(n) AS p UNWIND [null] + keys(p) AS k "
-            "RETURN k, CASE WHEN k IS NULL THEN null ELSE valueType(p[k]) END AS t, "
-            "count(*) AS c",
-            params,
-        )
+) -> NodeKeys:
+    """(nodes read, value types per key, holders per key, label sets) of the nodes `source`
+    binds; with ctx.profiles_values, each key's value statistics go into `stats`."""
+    found = NodeKeys(0, {}, Counter(), NodeRead(label, whole=sample is None))
+    key_types, holders, node_read = found.key_types, found.holders, found.node_read
+    if ctx.profiles_values or ctx.caps.value_type:
+        if ctx.profiles_values:
+            rows = await ctx.read(
+                ACTIVITY,
+                "schema.profile_sample" if sample else "schema.profile_scan",
+                profile_query(source, "n", NODE_LABELS, SET_COLUMNS),
+                {**params, **aggregate_parameters(sample.sample_size if sample else count)},
+            )
+            rows = fold_shapes(rows, ("k", "t", "ls"))
+        else:
+            # properties() reads each node's property chain once (`n[k]` per key would
+            # walk it again for every key), and grouping by (key, type) is ~25% cheaper on
+            # the server than collect(DISTINCT type) per key.
+            rows = await ctx.read(
+                ACTIVITY,
+                "schema.sample" if sample else "schema.scan",
+                f"{source} WITH properties(n) AS p, {NODE_LABELS} "
+                "UNWIND [null] + keys(p) AS k "
+                "RETURN k, CASE WHEN k IS NULL THEN null ELSE valueType(p[k]) END AS t, "
+                f"{SET_COLUMNS}, count(*) AS c",
+                params,
+            )
         for row in rows:
-            key = row["k"]
+            key, c = row["k"], int(row["c"])
             if key is None:
-                read_count = int(row["c"])
-            else:
-                holders[key] += int(row["c"])
-                key_types.setdefault(key, set()).add(normalise_value_type(row["t"]))
+                found.read += c
+                node_read.add_sets(row["ls"], c)
+                continue
+            value_type = normalise_value_type(row["t"])
+            holders[key] += c
+            key_types.setdefault(key, set()).add(value_type)
+            node_read.add_key(key, value_type, row["ms"], int(row["mc"] or 0))
+            if ctx.profiles_values:
+                stats.setdefault(key, ValueStats()).add_row(row)
     else:
         # One row per node: typed as it arrives, never all held (a label of millions of
         # nodes would otherwise hold every property map at once).
         def fold(row: dict[str, Any]) -> None:
+            labels = row["l"]
+            node_read.add_sets(labels, 1)
             for key, value in row["p"].items():
-                key_types.setdefault(key, set()).add(python_value_type(value))
+                value_type = python_value_type(value)
+                key_types.setdefault(key, set()).add(value_type)
                 holders[key] += 1
+                if len(labels) > 1:
+                    node_read.add_key(key, value_type, [labels], 1)
 
-        read_count = await ctx.read_each(
+        found.read = await ctx.read_each(
             ACTIVITY,
             "schema.legacy_sample" if sample else "schema.legacy_scan",
-            f"{source} RETURN properties(n) AS p",
+            f"{source} RETURN properties(n) AS p, labels(n) AS l",
             fold,
             params,
         )
-    return read_count, key_types, holders
+    node_read.read = found.read
+    return found
 
 
 @dataclass

@@ -185,29 +185,10 @@ def fold_shapes(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[
         out = folded.get(group)
         base = _base_type(row.get("t"))
         if out is None:
-            out = {k: row[k] for k in keys}
-            out.update(
-                c=0,
-                d=0,
-                xc=0,
-                xmin=None,
-                xmax=None,
-                xavg=row.get("xavg"),
-                tmin=None,
-                tmax=None,
-                sc=0,
-                lmin=None,
-                lmax=None,
-                xs=[],
-                **{name: 0 for name in EXAMPLE_CONDITIONS if name != "present"},
-            )
-            if base in _NUMBER_TYPES:
-                out.update(xmin=row.get("vmin"), xmax=row.get("vmax"))
-            elif base in _TEMPORAL_TYPES:
-                out.update(tmin=row.get("vmin"), tmax=row.get("vmax"))
-            if "ex" in row:
-                out.update({f"ex_{name}": [] for name in EXAMPLE_CONDITIONS})
-            folded[group] = out
+            out = folded[group] = _folded_group(row, keys, base)
+        if "ms" in row:  # the label sets of the holders (label_sets.SET_COLUMNS)
+            out["ms"].extend(row["ms"] or [])
+            out["mc"] += int(row["mc"] or 0)
         c = int(row["c"])
         out["c"] += c
         out["d"] += int(row.get("d") or 0)
@@ -229,6 +210,35 @@ def fold_shapes(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[
                     kept = out[f"ex_{name}"]
                     kept.extend(row["ex"][: EXAMPLES_PER_KEY - len(kept)])
     return list(folded.values())
+
+
+def _folded_group(row: dict[str, Any], keys: tuple[str, ...], base: str) -> dict[str, Any]:
+    """fold_shapes' row for the group of `row`, before any row is added to it."""
+    out = {k: row[k] for k in keys}
+    out.update(
+        c=0,
+        d=0,
+        xc=0,
+        xmin=None,
+        xmax=None,
+        xavg=row.get("xavg"),
+        tmin=None,
+        tmax=None,
+        sc=0,
+        lmin=None,
+        lmax=None,
+        xs=[],
+        **{name: 0 for name in EXAMPLE_CONDITIONS if name != "present"},
+    )
+    if base in _NUMBER_TYPES:
+        out.update(xmin=row.get("vmin"), xmax=row.get("vmax"))
+    elif base in _TEMPORAL_TYPES:
+        out.update(tmin=row.get("vmin"), tmax=row.get("vmax"))
+    if "ex" in row:
+        out.update({f"ex_{name}": [] for name in EXAMPLE_CONDITIONS})
+    if "ms" in row:
+        out.update(ms=[], mc=0)
+    return out
 
 
 def histogram_rate(expected_values: int) -> float:
@@ -410,13 +420,17 @@ def _histogram(values: list[float], low: float | None, high: float | None) -> li
     ]
 
 
-def profile_query(source: str, entity: str) -> str:
+def profile_query(source: str, entity: str, node_labels: str = "", set_columns: str = "") -> str:
     """Per key of the entities `source` binds: value type, holders and the aggregates; the
-    row with k = null counts the entities read."""
+    row with k = null counts the entities read. node_labels binds `nl` per entity and
+    set_columns adds its columns (label_sets.py: NODE_LABELS, SET_COLUMNS), both or none."""
+    labels, carried, sets = (
+        (f", {node_labels}", "nl, k", f", {set_columns}") if node_labels else ("", "k", "")
+    )
     return (
-        f"{source} WITH properties({entity}) AS p UNWIND [null] + keys(p) AS k "
-        f"{bind_values('k')} "
-        "RETURN k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t, shape, "
+        f"{source} WITH properties({entity}) AS p{labels} UNWIND [null] + keys(p) AS k "
+        f"{bind_values(carried)} "
+        f"RETURN k, CASE WHEN k IS NULL THEN null ELSE valueType(v) END AS t{sets}, shape, "
         f"count(*) AS c, {AGGREGATES}"
     )
 

@@ -20,6 +20,7 @@ from ..report import (
     Provenance,
     RelationshipType,
     Report,
+    SampleLimit,
 )
 from ..wording import (
     count_text,
@@ -27,6 +28,8 @@ from ..wording import (
     is_estimate,
     provenance_qualified,
     provenance_text,
+    sample_limit_text,
+    seen_in_text,
     time_text,
 )
 
@@ -40,6 +43,19 @@ def amount_text(count: int, provenance: Provenance | None, one: str, many: str) 
 
 def fill_text(prop: Property) -> str:
     return f"{prop.fill_rate:.0%}" if prop.fill_rate < 1 else "100% (always)"
+
+
+def from_text(prop: Property) -> str:
+    """Where a property's numbers came from: 'sample of 1,000 (estimate)', and the labels
+    whose reads saw it when its own sample did not."""
+    source = provenance_qualified(prop.provenance)
+    return f"{source}; {seen_in_text(prop.seen_in)}" if prop.seen_in else source
+
+
+def limit_text(limit: SampleLimit | None, noun: str) -> str:
+    """'Properties from a sample: 1,000 of 8,003 nodes read: ... (95 % confidence).'"""
+    text = sample_limit_text(limit, noun)
+    return f"Properties from a sample: {text}." if text else ""
 
 
 def pattern_text(rel_type: str, pattern: Pattern) -> str:
@@ -143,7 +159,7 @@ def property_table(properties: list[Property]) -> Table:
     return Table(
         PROPERTY_HEAD,
         [
-            [p.name, " | ".join(p.types), fill_text(p), provenance_qualified(p.provenance)]
+            [p.name, " | ".join(p.types), fill_text(p), from_text(p)]
             for p in sorted(properties, key=lambda p: p.name)
         ],
     )
@@ -230,6 +246,7 @@ class Entry:
     amount: str
     properties: Table
     tables: list[tuple[str, Table]] = field(default_factory=list)
+    limit: str = ""  # what the sample its properties came from can miss ("" if read whole)
 
 
 class _Neighbourhood:
@@ -280,6 +297,7 @@ def entries(report: Report) -> tuple[list[Entry], list[Entry]]:
                 amount_text(label.count, label.count_provenance, "node", "nodes"),
                 property_table(label.properties),
                 tables + around.schema_on(label.name),
+                limit_text(label.sample_limit, "nodes"),
             )
         )
     types = []
@@ -295,6 +313,7 @@ def entries(report: Report) -> tuple[list[Entry], list[Entry]]:
                 amount_text(rel.count, rel.count_provenance, "relationship", "relationships"),
                 property_table(rel.properties),
                 tables + around.schema_on(rel.name),
+                limit_text(rel.sample_limit, "relationships"),
             )
         )
     return labels, types

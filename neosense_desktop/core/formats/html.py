@@ -136,6 +136,7 @@ def _entry_section(entry: facts.Entry, colours: dict[str, str]) -> str:
     out = [
         f'<section id="{entry.anchor}"><h3>{heading}</h3>',
         f"<p>{_e(entry.amount)}</p>",
+        f'<p class="muted">{_e(entry.limit)}</p>' if entry.limit else "",
         _or_none(entry.properties, "No properties."),
     ]
     for title, table in entry.tables:

@@ -56,6 +56,7 @@ def _or_none(table: facts.Table, none: str) -> list[str]:
 def _entry(entry: facts.Entry) -> list[str]:
     heading = f":{md(entry.name)}" if entry.kind == "label" else f"\\[:{md(entry.name)}\\]"
     out = [f'<a id="{entry.anchor}"></a>', "", f"### {heading}", "", md(entry.amount) + ".", ""]
+    out += [md(entry.limit), ""] if entry.limit else []
     out += _or_none(entry.properties, "No properties.")
     for title, table in entry.tables:
         out += [f"#### {md(title)}", "", *_table(table)]
