@@ -25,6 +25,7 @@ from ..report import (
     Severity,
     SuggestedCypher,
 )
+from ..wording import seen_in_text
 from .value_profile import DATE_FORMATS, INTEGER_RE, NUMBER_RE, SENTINELS, ValueStats
 
 SPARSE_BELOW = 0.1
@@ -193,7 +194,18 @@ def _one_property(owner: Owner, prop: Property) -> Iterator[PropertyFinding]:
             None,
             PRESENT,
         )
-    if prop.fill_rate < SPARSE_BELOW:
+    if prop.fill_rate < SPARSE_BELOW and prop.seen_in:
+        # Other labels' reads saw it on this label's nodes (label_sets.py): its fill rate
+        # is a lower bound from them, not a share of this label's sample to scale up.
+        yield make(
+            "sparse_property",
+            Severity.INFO,
+            f"{name} is set on at least {prop.fill_rate:.2%} of {owner.subject()} "
+            f"({seen_in_text(prop.seen_in)}).",
+            None,
+            PRESENT,
+        )
+    elif prop.fill_rate < SPARSE_BELOW:
         yield make(
             "sparse_property",
             Severity.INFO,
