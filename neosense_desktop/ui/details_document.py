@@ -35,6 +35,7 @@ from .wording import (
     provenance_sentence,
     provenance_text,
     sample_limit_text,
+    seen_in_text,
 )
 
 if TYPE_CHECKING:  # pydantic and the report models load after the first paint
@@ -196,13 +197,15 @@ def _property_table(
             "<tr>"
             f"<td><b>{escape(breakable(prop.name))}</b></td>"
             f"<td style='white-space:nowrap'>{fill_bar(prop.fill_rate)}&nbsp;"
-            f"{prop.fill_rate:.1%}</td>"
+            f"{escape(_percent(prop.fill_rate))}</td>"
             "</tr>"
         )
         held = f"{_count(holders, estimated)} holders · " if holders is not None else ""
+        # Keys its own sample missed come from other labels' reads: say whose.
+        elsewhere = f" · {seen_in_text(prop.seen_in)}" if prop.seen_in else ""
         about = [
             f"<span class='muted'>{escape(', '.join(prop.types))} · {held}"
-            f"{escape(provenance_text(prop.provenance))}</span>"
+            f"{escape(provenance_text(prop.provenance) + elsewhere)}</span>"
         ]
         about += [
             f"<span style='color:{SEVERITY_COLOURS.get(f.severity, '#000000')}'>"
@@ -235,6 +238,11 @@ def _stacked(
         for name, value, line in rows
     )
     return f"<table cellspacing='0' border='0'>{head}{body}</table><br>"
+
+
+def _percent(rate: float) -> str:
+    """A fill rate to one decimal; a rate above 0 that would show as 0.0% says so."""
+    return "<0.1%" if 0 < rate < 0.0005 else f"{rate:.1%}"
 
 
 def _patterns_table(items: Sequence[tuple[str, Pattern]]) -> str:

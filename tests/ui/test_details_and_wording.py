@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 
 from neosense_desktop.core import wording as core_wording
 from neosense_desktop.core.extraction.progress import ProgressEvent
+from neosense_desktop.core.extraction.sample_limits import sample_limit
 from neosense_desktop.core.report import (
     Finding,
     FindingExample,
@@ -357,3 +358,66 @@ def test_a_propertys_holders_say_where_the_number_came_from() -> None:
         True,
         "estimated: 25.0% of 4,000 hold it, from a sample of 1,000 (seen on 250)",
     )
+
+
+def sampled_report() -> Report:
+    """A label read by a sample that missed a key another label's read saw (issue 23)."""
+    report = make_report(labels=1, properties=0, types=0)
+    sample = Provenance(method="sample", sample_size=1000)
+    limit = sample_limit(1000, 8003)
+    assert limit is not None
+    report.labels = [
+        Label(
+            name="OS",
+            count=8003,
+            count_provenance=Provenance(method="count_store"),
+            sample_limit=limit,
+            properties=[
+                Property(
+                    name="versions",
+                    types=["LIST<STRING>"],
+                    fill_rate=3 / 8003,
+                    provenance=sample,
+                    observed=3,
+                    seen_in=[EVIL_LABEL],
+                )
+            ],
+        ),
+        *report.labels,
+    ]
+    return report
+
+
+async def test_a_sampled_label_states_its_limit_and_keys_seen_elsewhere() -> None:
+    report = sampled_report()
+    limit = report.labels[0].sample_limit
+    assert limit is not None
+    async with open_window() as window:
+        await _show(window, report)
+        text = _select(window, label_key("OS"))
+        assert (
+            "Properties from a sample: 1,000 of 8,003 nodes read: a key held by fewer than "
+            f"{limit.missable_below:,} of them ({limit.missable_share:.2%}) may be unseen "
+            "(95% confidence)." in text
+        )
+        assert "<0.1%" in text
+        assert f"sample of 1,000 · seen on nodes read for :{EVIL_LABEL}" in text
+        text = _select(window, (*label_key("OS"), "property", "versions"))
+        assert (
+            f"at least 3 of 8,003 hold it: seen on nodes read for :{EVIL_LABEL}, not in this "
+            "label's sample of 1,000" in text
+        )
+        _select(window, label_key("OS"))
+        window.resize(1500, 900)
+        window.results.splitter.setSizes([600, 900])
+        await asyncio.sleep(0.4)  # let the last paint land
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert window.grab().save(str(SHOTS / "sampled-label-limit.png"))
+    html = details_html(_label_node(report, "OS"), report)
+    assert escape(EVIL_LABEL) in html and EVIL_LABEL not in html
+
+
+def _label_node(report: Report, name: str) -> Node:
+    model = ReportTreeModel()
+    model.set_report(report)
+    return model.node(model.find(label_key(name)))
