@@ -28,16 +28,13 @@ from .sample_limits import wilson_interval
 LabelSet = tuple[str, ...]  # sorted
 
 # The Cypher a label read adds for it (the node bound to `n`, its keys unwound as `k`):
-# NODE_LABELS once per node, SET_COLUMNS in the RETURN. The k = null row is grouped by the
-# node's label set (ls); the key rows are not split (their value statistics stay whole),
-# they collect the distinct label sets of their multi-label holders (ms) and count those
-# holders (mc). Single-label nodes, the common case, add nothing to either.
-NODE_LABELS = "labels(n) AS nl"
-SET_COLUMNS = (
-    "CASE WHEN k IS NULL THEN nl END AS ls, "
-    "collect(DISTINCT CASE WHEN k IS NOT NULL AND size(nl) > 1 THEN nl END) AS ms, "
-    "count(CASE WHEN k IS NOT NULL AND size(nl) > 1 THEN 1 END) AS mc"
-)
+# NODE_LABELS once per node binds `nl` to its labels when it has more than one (null for a
+# single-label node, the common case: its set is the read's own label), SET_COLUMNS goes
+# in the RETURN. The k = null row is grouped by it (ls); the key rows are not split (their
+# value statistics stay whole): they collect the distinct label sets of their multi-label
+# holders (ms) and count those holders (mc); collect() and count() skip the nulls.
+NODE_LABELS = "CASE WHEN size(labels(n)) > 1 THEN labels(n) END AS nl"
+SET_COLUMNS = "CASE WHEN k IS NULL THEN nl END AS ls, collect(DISTINCT nl) AS ms, count(nl) AS mc"
 
 
 def label_set(labels: Iterable[Any]) -> LabelSet:
@@ -60,9 +57,9 @@ class NodeRead:
     shared_keys: dict[str, dict[str, tuple[set[LabelSet], int]]] = field(default_factory=dict)
 
     def add_sets(self, labels: Sequence[Any] | None, count: int) -> None:
-        """The k = null row of one label set: `count` nodes read with these labels."""
-        if labels is not None:
-            self.label_sets[label_set(labels)] += count
+        """The k = null row of one label set: `count` nodes read with these labels (None:
+        with the read's own label only)."""
+        self.label_sets[label_set(labels) if labels else (self.label,)] += count
 
     def add_key(
         self, key: str, value_type: str, sets: Iterable[Sequence[Any]] | None, holders: int

@@ -202,8 +202,8 @@ async def _node_keys_with_builtin_types(
         ctx.read(
             ACTIVITY,
             "schema.key_scan",
-            f"{source} UNWIND [null] + keys(n) AS k "
-            "RETURN k, CASE WHEN k IS NULL THEN labels(n) END AS ls, count(*) AS c",
+            f"{source} WITH n, {NODE_LABELS} UNWIND [null] + keys(n) AS k "
+            "RETURN k, CASE WHEN k IS NULL THEN nl END AS ls, count(*) AS c",
         ),
         builtin_node_schema(ctx, ACTIVITY),
     )
