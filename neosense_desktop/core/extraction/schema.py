@@ -275,23 +275,29 @@ async def _node_properties(
     else:
         # One row per node: typed as it arrives, never all held (a label of millions of
         # nodes would otherwise hold every property map at once).
+        # Label sets as they come (a tuple per node, sorted once per set at the end): the
+        # stream is paced by this function.
+        sets: Counter[tuple[str, ...]] = Counter()
+
         def fold(row: dict[str, Any]) -> None:
-            labels = row["l"]
-            node_read.add_sets(labels, 1)
+            labels = row["l"]  # null unless the node has several (NODE_LABELS)
+            sets[tuple(labels) if labels else ()] += 1
             for key, value in row["p"].items():
                 value_type = python_value_type(value)
                 key_types.setdefault(key, set()).add(value_type)
                 holders[key] += 1
-                if len(labels) > 1:
+                if labels:
                     node_read.add_key(key, value_type, [labels], 1)
 
         found.read = await ctx.read_each(
             ACTIVITY,
             "schema.legacy_sample" if sample else "schema.legacy_scan",
-            f"{source} RETURN properties(n) AS p, labels(n) AS l",
+            f"{source} WITH n, {NODE_LABELS} RETURN properties(n) AS p, nl AS l",
             fold,
             params,
         )
+        for labels, nodes in sets.items():
+            node_read.add_sets(labels, nodes)
     node_read.read = found.read
     return found
 
