@@ -202,7 +202,11 @@ def test_a_sample_is_drawn_the_cheaper_way(label: str, how: str, numbers: list[i
     plan = make_plan(RunOptions(mode="sampled"), _sizes())
     (item,) = [i for i in plan if i.activity == "schema" and i.subject == label]
     assert how in item.reason
-    assert _numbers(item.reason) == numbers
+    drawn, _, limit = item.reason.partition("; keys on fewer than ")
+    assert _numbers(drawn) == numbers
+    # Then what the sample can miss (sample_limits.py), the plan item's own numbers.
+    assert item.sample_limit is not None
+    assert _numbers(limit)[0] == item.sample_limit.missable_below
 
 
 def test_without_an_id_space_every_sample_is_a_hashed_scan() -> None:
