@@ -169,7 +169,9 @@ async def run_quality(ctx: RunContext, out: Report, progress: ActivityProgress) 
     orphans = [f for f in findings if f.code == "orphan_nodes" and not f.examples]
     show_values = ctx.options.values == "examples"
     with_examples = [
-        pf for pf in with_examples[:MAX_EXAMPLE_QUERIES] if not _collected_examples(pf, show_values)
+        pf
+        for pf in with_examples[:MAX_EXAMPLE_QUERIES]
+        if not _collected_examples(pf, show_values) and not _missed_by_its_sample(pf)
     ]
     await _fetch_examples(
         ctx,
@@ -446,6 +448,13 @@ def _orphan_examples(ctx: RunContext, finding: Finding) -> ExampleQuery:
         finding.examples = [FindingExample(element_id=str(r["id"])) for r in rows]
 
     return ExampleQuery(source, params, "n", f"{extra}NOT (n)--()", None, apply)
+
+
+def _missed_by_its_sample(pf: PropertyFinding) -> bool:
+    """A key only other labels' reads saw (label_sets.py): the label's own sample, where
+    examples are looked for, holds none of it, so a query for them would find nothing."""
+    prop = next((p for p in pf.owner.properties if p.name == pf.prop), None)
+    return prop is not None and bool(prop.seen_in) and pf.prop not in pf.owner.stats
 
 
 def _collected_examples(pf: PropertyFinding, show_values: bool) -> bool:
