@@ -35,7 +35,7 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-top:1rem}
 h3{margin-bottom:.3rem}code,.name{font-family:"DejaVu Sans Mono",Consolas,monospace;
  white-space:pre-wrap}
-h1,td.long,nav li{overflow-wrap:anywhere}
+h1,h3,td.long,nav li{overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:.4rem 0 1rem;min-width:50%}
 table.wide{width:100%}
 th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}
