@@ -26,6 +26,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import TypeVar
 
 from ... import __version__
 from ..connection import ConnectionSettings
@@ -37,7 +38,9 @@ from ..report import (
     ActivityError,
     ActivityResult,
     ActivityStatus,
+    Label,
     PlanItem,
+    RelationshipType,
     Report,
     RunInfo,
     ServerInfo,
@@ -527,50 +530,74 @@ def _error_record(
     )
 
 
-def merge_activity(target: Report, scratch: Report, activity: str) -> None:  # noqa: C901  issue 23: split pending
+Named = TypeVar("Named", Label, RelationshipType)
+
+
+def _merge_named(
+    target: list[Named],
+    scratch: list[Named],
+    fields: tuple[str, ...],
+    *,
+    owns_names: bool,
+) -> list[Named]:
+    """The target's items with `fields` taken from the scratch's item of the same name, the
+    scratch's new items added. owns_names: the activity lists every item there is (the
+    label or type counts), so an item its re-run no longer returns is gone from the
+    database and leaves the report; otherwise such an item keeps its name (another
+    activity's) but loses these fields, which would be stale."""
+    fresh = {x.name: x for x in scratch}
+    kept: list[Named] = []
+    for item in target:
+        new = fresh.pop(item.name, None)
+        if new is None:
+            if owns_names:
+                continue
+            for name in fields:
+                setattr(
+                    item, name, type(item).model_fields[name].get_default(call_default_factory=True)
+                )
+        else:
+            for name in fields:
+                setattr(item, name, getattr(new, name))
+        kept.append(item)
+    kept.extend(x.model_copy(deep=True) for x in fresh.values())
+    return kept
+
+
+# What each activity's re-run replaces: (the labels' fields, the types' fields, whether it
+# lists every label and type there is).
+_NAMED_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {
+    "node_labels": (("count", "count_provenance"), (), True),
+    "relationship_types": ((), ("count", "count_provenance", "patterns"), True),
+    "schema": (("properties", "sample_limit"), ("properties", "sample_limit"), False),
+}
+_SECTIONS: dict[str, tuple[str, ...]] = {
+    "quality_and_context": ("quality", "label_combinations"),
+    "statistics_and_indexes": ("statistics", "indexes", "constraints"),
+}
+
+
+def merge_activity(target: Report, scratch: Report, activity: str) -> None:
     """Copy one activity's results from its scratch report into the run's report.
 
-    Each activity owns its fields, so merging a re-run replaces exactly what it produced.
+    Each activity owns its fields, so merging a re-run replaces exactly what it produced,
+    and what the re-run no longer finds does not stay behind with its old numbers.
     """
-    if activity == "node_labels":
-        by_name = {x.name: x for x in target.labels}
-        for label in scratch.labels:
-            if label.name in by_name:
-                by_name[label.name].count = label.count
-                by_name[label.name].count_provenance = label.count_provenance
-            else:
-                target.labels.append(label.model_copy(deep=True))
-    elif activity == "relationship_types":
-        by_type = {x.name: x for x in target.relationship_types}
-        for rt in scratch.relationship_types:
-            if rt.name in by_type:
-                by_type[rt.name].count = rt.count
-                by_type[rt.name].count_provenance = rt.count_provenance
-                by_type[rt.name].patterns = rt.patterns
-            else:
-                target.relationship_types.append(rt.model_copy(deep=True))
-    elif activity == "schema":
-        by_name = {x.name: x for x in target.labels}
-        for label in scratch.labels:
-            if label.name in by_name:
-                by_name[label.name].properties = label.properties
-                by_name[label.name].sample_limit = label.sample_limit
-            else:
-                target.labels.append(label.model_copy(deep=True))
-        by_type = {x.name: x for x in target.relationship_types}
-        for rt in scratch.relationship_types:
-            if rt.name in by_type:
-                by_type[rt.name].properties = rt.properties
-                by_type[rt.name].sample_limit = rt.sample_limit
-            else:
-                target.relationship_types.append(rt.model_copy(deep=True))
-    elif activity == "quality_and_context":
-        target.quality = scratch.quality
-        target.label_combinations = scratch.label_combinations
-    elif activity == "statistics_and_indexes":
-        target.statistics = scratch.statistics
-        target.indexes = scratch.indexes
-        target.constraints = scratch.constraints
+    if activity in _NAMED_FIELDS:
+        label_fields, type_fields, owns_names = _NAMED_FIELDS[activity]
+        if label_fields:
+            target.labels = _merge_named(
+                target.labels, scratch.labels, label_fields, owns_names=owns_names
+            )
+        if type_fields:
+            target.relationship_types = _merge_named(
+                target.relationship_types,
+                scratch.relationship_types,
+                type_fields,
+                owns_names=owns_names,
+            )
+    for section in _SECTIONS.get(activity, ()):
+        setattr(target, section, getattr(scratch, section))
     target.labels.sort(key=lambda x: x.name)
     target.relationship_types.sort(key=lambda x: x.name)
     for note in scratch.notes:

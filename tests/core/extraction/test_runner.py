@@ -92,8 +92,9 @@ CASES = [
     (
         "node_labels",
         _report(labels=[_label("A", 30), _label("C", 7)]),
-        # counts replaced, properties kept (schema's), a new label added, sorted by name
-        [("A", 30, ["a"]), ("B", 5, ["b"]), ("C", 7, [])],
+        # counts replaced, properties kept (schema's), a new label added, sorted by name;
+        # B, which the re-run no longer counts, is gone from the database and the report
+        [("A", 30, ["a"]), ("C", 7, [])],
         [("T", 2, ["t"], [("A", "B")])],
     ),
     (
@@ -109,8 +110,9 @@ CASES = [
             labels=[_label("A", 999, "x", "y")],
             relationship_types=[_type("T", 999, "z", pattern=("X", "Y"))],
         ),
-        # properties replaced; counts and patterns stay the other activities'
-        [("A", 3, ["x", "y"]), ("B", 5, ["b"])],
+        # properties replaced; counts and patterns stay the other activities'; B, which
+        # the re-run read no more, keeps its count but not its old properties
+        [("A", 3, ["x", "y"]), ("B", 5, [])],
         [("T", 2, ["z"], [("A", "B")])],
     ),
 ]
@@ -173,3 +175,17 @@ def test_notes_are_added_once() -> None:
     merge_activity(target, _report(notes=["an old note", "a new note"]), "quality_and_context")
     merge_activity(target, _report(notes=["a new note"]), "quality_and_context")
     assert target.notes == ["an old note", "a new note"]
+
+
+def test_a_type_the_rerun_no_longer_finds_leaves_the_report() -> None:
+    target = _run_before()
+    merge_activity(target, _report(relationship_types=[_type("S", 4)]), "relationship_types")
+    assert _types(target) == [("S", 4, [], [])]
+
+
+def test_a_rerun_finding_everything_again_changes_only_its_fields() -> None:
+    target = _run_before()
+    before = target.model_copy(deep=True)
+    again = _report(labels=[_label("A", 3), _label("B", 5)])
+    merge_activity(target, again, "node_labels")
+    assert target == before
