@@ -45,7 +45,7 @@ th{background:#f4f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums;
  margin-right:.35em;border:1px solid #333;vertical-align:baseline}
 .tag{display:inline-block;margin-left:.4em;padding:0 .35em;border-radius:3px;
  background:#eef0f3;color:#555;font:11px/1.5 "DejaVu Sans Mono",Consolas,monospace}
-nav ol{columns:3 14rem;margin-top:0}nav ol ol{columns:auto}
+nav ol{columns:3 14rem;margin-top:0}nav ol ol{columns:auto}nav>ol>li{break-inside:avoid}
 .sev-error{color:#b00020;font-weight:600}.sev-warning{color:#a35200;font-weight:600}
 svg.schema{max-width:100%;height:auto;border:1px solid #eee;background:#fcfcfd}
 svg .edge-label{font-size:10px;fill:#555;text-anchor:middle}
