@@ -167,3 +167,57 @@ def seen_in_text(seen_in: list[str]) -> str:
     if not seen_in:
         return ""
     return "seen on nodes read for " + ", ".join(f":{x}" for x in seen_in)
+
+
+# Progress counters: (singular, plural).
+COUNTER_WORDS: dict[str, tuple[str, str]] = {
+    "labels": ("label", "labels"),
+    "types": ("relationship type", "relationship types"),
+    "patterns": ("pattern", "patterns"),
+    "properties": ("property", "properties"),
+    "indexes": ("index", "indexes"),
+    "findings": ("finding", "findings"),
+    "supernodes": ("supernode", "supernodes"),
+    "nodes": ("node", "nodes"),
+    "nodes_read": ("node read", "nodes read"),
+    "unused_label_tokens": ("unused label name", "unused label names"),
+}
+
+STATE_WORDS = {
+    "succeeded": "done",
+    "failed": "failed",
+    "cancelled": "cancelled",
+    "skipped": "skipped",
+    "waiting": "waiting",
+    "running": "running",
+}
+
+
+def state_word(state: str) -> str:
+    return STATE_WORDS.get(state, humanize(state).lower())
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """ "1 finding", "2 findings", "1 property", "3 properties" (thousands separated)."""
+    if count == 1:
+        return f"1 {singular}"
+    if plural_form is None:
+        if singular.endswith("y") and singular[-2:-1] not in "aeiou":
+            plural_form = singular[:-1] + "ies"
+        elif singular.endswith(("s", "x", "sh", "ch")):
+            plural_form = singular + "es"
+        else:
+            plural_form = singular + "s"
+    return f"{count:,} {plural_form}"
+
+
+def counter_text(name: str, value: int) -> str:
+    """One progress counter as words: "1,035 nodes read", "1 unused label name"."""
+    words = COUNTER_WORDS.get(name)
+    if words is None:
+        return plural(value, humanize(name).lower())
+    return plural(value, *words)
+
+
+def counters_text(counts: dict[str, int]) -> str:
+    return ", ".join(counter_text(k, v) for k, v in counts.items())
