@@ -8,6 +8,7 @@ and diffs of saved reports stay readable.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,16 @@ MAX_REPORT_BYTES = DEFAULT_LIMITS.max_bytes
 
 
 def _stable(value: Any) -> Any:
-    """Sort the keys of plain dicts (extra fields, contexts) for a stable byte order."""
+    """Sort the keys of plain dicts (extra fields, contexts) for a stable byte order.
+
+    A float that is not finite (a mean that overflowed) is written as null: NaN and
+    Infinity are not JSON, and load_report refuses them."""
     if isinstance(value, dict):
         return {k: _stable(value[k]) for k in sorted(value, key=str)}
     if isinstance(value, list):
         return [_stable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 
