@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.profiles import Profile, default_profiles_path
 from neosense_desktop.core.secrets import SecretStore
+from neosense_desktop.core.terminal_text import printable
 from neosense_desktop.ui.main_window import MainWindow
+from tests.report_fuzzing import check_loading, mutated_report
 from tests.ui.helpers import wait_for, wait_for_widget
 from tests.ui.journeys.journey_support import press, screenshot
 from tests.ui.window_support import open_window
@@ -107,3 +110,56 @@ async def test_journey_one_unreadable_saved_connection_is_set_aside(tmp_path: Pa
         assert len(kept) == 1 and str(kept[0]) in pane.unreadable_note.toolTip()
         assert json.loads(kept[0].read_text())["profiles"] == [{"name": "Half-edited"}]
         await screenshot(window, "profiles-one-set-aside")
+
+
+def _fuzzed_files(folder: Path, accepted: int, refused: int) -> list[tuple[Path, bool]]:
+    """Mutated reports from a fixed random seed (tests/report_fuzzing): the first
+    `accepted` that load_report takes and the first `refused` it refuses."""
+    want = {True: accepted, False: refused}
+    files: list[tuple[Path, bool]] = []
+    rnd = random.Random(24)
+    while any(want.values()):
+        _, raw = mutated_report(lambda n: rnd.randrange(n) if n > 1 else 0)
+        path = folder / f"fuzzed-{len(files)}.json"
+        path.write_bytes(raw)
+        ok = check_loading(path)[1] is None
+        if want[ok]:
+            want[ok] -= 1
+            files.append((path, ok))
+        else:
+            path.unlink()
+    return files
+
+
+async def test_journey_fuzzed_reports_dropped_on_the_window(tmp_path: Path) -> None:
+    """The window's own path for a file (a drop, as Open uses): each fuzzed report is shown
+    or refused with its reason, never 'Something went wrong', and the window goes on."""
+    files = _fuzzed_files(tmp_path, accepted=6, refused=6)
+    async with open_window(SecretStore(fail.Keyring())) as window:
+        for path, ok in files:
+            before = window.results.report
+            dialogs = len(window.error_dialogs)
+            window.files.open_dropped(path)
+            await wait_for(
+                lambda before=before, dialogs=dialogs: (
+                    window.results.report is not before or len(window.error_dialogs) > dialogs
+                ),
+                30,
+                f"{path.name} to be shown or refused",
+            )
+            await wait_for(lambda: not window.tasks.running("open"), 30, "the open to end")
+            if ok:
+                assert len(window.error_dialogs) == dialogs, window.error_dialogs[-1].text()
+                assert window.results.report is not before
+                await wait_for(lambda: window.tabs.currentIndex() == 1, 10, "the Results tab")
+                await wait_for(window.results.report_status.text, 10, "the status line")
+                # One line, whatever the names hold (a raw line break made it three).
+                status = window.results.report_status.text()
+                assert printable(status) == status, status
+            else:
+                box = window.error_dialogs[-1]
+                assert str(path) in box.text() and "Something went wrong" not in box.text()
+                box.accept()
+                await wait_for(lambda: not box.isVisible(), 10, "the box to close")
+        await press(window, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)  # the Schema tab
+        await screenshot(window, "fuzzed-reports-last-shown")
