@@ -160,6 +160,6 @@ async def test_journey_fuzzed_reports_dropped_on_the_window(tmp_path: Path) -> N
                 box = window.error_dialogs[-1]
                 assert str(path) in box.text() and "Something went wrong" not in box.text()
                 box.accept()
-                await wait_for(lambda: not box.isVisible(), 10, "the box to close")
+                await wait_for(lambda box=box: not box.isVisible(), 10, "the box to close")
         await press(window, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)  # the Schema tab
         await screenshot(window, "fuzzed-reports-last-shown")
