@@ -4,6 +4,7 @@ terminal's clipboard. Files stay in --output; no control byte reaches the termin
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -145,3 +146,40 @@ def test_extract_progress_shows_a_hostile_label_escaped(
     for raw in (b"\x1b", b"\x07"):
         assert raw not in done.stderr + done.stdout
     assert [label.name for label in load_report(output).labels] == [OSC52]
+
+
+@pytest.mark.neo4j
+def test_probe_and_all_databases_show_hostile_database_names_escaped(
+    graph: GraphFixture, tmp_path: Path
+) -> None:
+    # C1 CSI and a bidi override: JSON writers leave both raw; OSC 52 and a line break.
+    names = ["evil\x9b31m\u202egnp.exe", f"clip{OSC52}\nfake: report written to /etc"]
+    env = _env(tmp_path, graph.server.password)
+    with BoltRenameProxy(_port(graph), names) as proxy:
+        conn = ["--uri", proxy.uri, "--user", graph.server.user]
+        probe = _cli(["probe", *conn], env)
+        extract = _cli(
+            [
+                "extract",
+                *conn,
+                "--all-databases",
+                "--no-save",
+                "--activities",
+                "node_labels",
+                "--output",
+                str(tmp_path / "out"),
+            ],
+            env,
+        )
+    assert probe.returncode == 0, probe.stderr
+    listed = [d["name"] for d in json.loads(probe.stdout)["databases"]]
+    assert set(names) <= set(listed)  # the same names, as JSON escapes
+    assert extract.returncode == 0, extract.stderr
+    for done in (probe, extract):
+        printed = done.stdout + done.stderr
+        for raw in (b"\x1b", b"\x07", b"\xc2\x9b", "\u202e".encode()):
+            assert raw not in printed, (raw, printed[-600:])
+    assert not any(line.startswith(b"fake: ") for line in extract.stderr.splitlines()), (
+        extract.stderr.decode()
+    )
+    assert b"clip\\x1b]52;c;cHduZWQ=\\x07\\x0afake: report written to /etc: " in extract.stderr
