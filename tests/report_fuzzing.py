@@ -31,6 +31,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Seconds any one command may take on a mutated seed (the largest seed is ~100 KiB; real
 # commands take well under a second): past this, a mutation made NeoSense slow.
 CASE_LIMIT_S = 20.0
+# What diff compares each mutated file with: the small fixture, so that diff's cost is the
+# mutated file's (the large seed is mutated too, and met on the other side).
+BASELINE = FIXTURES / "report-1.0.json"
 _BIG = "@@BIG-INTEGER@@"  # json.dumps cannot write an int past 4,300 digits: spliced in later
 
 HOSTILE_STRINGS = [

@@ -17,11 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.report_fuzzing import FIXTURES, check_case, mutated_report
+from tests.report_fuzzing import BASELINE, check_case, mutated_report
 
 FUZZ_CASES_CI = 150
 CASES = int(os.environ.get("NEOSENSE_FUZZ_CASES", FUZZ_CASES_CI))
-BASELINE = FIXTURES / "report-engine-mixed-1.3.json"
 
 
 @settings(
