@@ -17,7 +17,9 @@ The password comes from the profile's keyring entry, NEO4J_PASSWORD, or a prompt
 a flag (it would show in the process list). FORMAT is json (the default), html, markdown,
 llm or cypher (core.formats); an --output of `-` writes to stdout. Output piped into a
 reader that stops early (`| head`) ends quietly. NEO4J_URI, NEO4J_USERNAME and NEO4J_DATABASE
-fill in missing flags. Progress goes to stderr.
+fill in missing flags. Progress goes to stderr. Names from a server or a report are printed
+with their control characters as escapes (`\\x1b`, core.terminal_text); --all-databases names
+each file by an escape of the database name (core.output_names), never a path.
 
 Exit codes: 0 all activities succeeded (diff: no differences; check: the database conforms
 to the baseline); 1 diff found differences, or check found drift that breaks the policy;
@@ -344,11 +346,10 @@ class StderrProgress:
         overall = overall_fraction(self.events)
         counts = " ".join(f"{k}={v}" for k, v in sorted(event.counts.items()))
         # A message names labels and types: one line, every control character escaped.
-        line = (
+        _say(
             f"{self.prefix}[{overall:4.0%}] {event.activity}: {event.state} "
             f"{event.fraction:.0%} {event.message} {counts}".rstrip()
         )
-        print(printable(line), file=sys.stderr, flush=True)
 
 
 async def _extract_one(
