@@ -11,6 +11,7 @@ shrink a failure to the few choices that matter.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import time
@@ -164,7 +165,9 @@ def _slots(value: Any, slots: list[tuple[Any, Any]]) -> None:
 
 
 def _pick(choose: Choose, options: list[Any]) -> Any:
-    return options[choose(len(options))]
+    # A copy: a later mutation must never change the shared lists of values (Hypothesis
+    # found that, as data drawn differently when a case was replayed).
+    return copy.deepcopy(options[choose(len(options))])
 
 
 def _new_value(choose: Choose, old: Any) -> Any:

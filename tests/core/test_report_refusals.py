@@ -38,6 +38,15 @@ BAD: dict[str, tuple[tuple[str, str], str]] = {
     "NaN count": (('"sample_size": 1000', '"sample_size": NaN'), "NaN"),
     "Infinity count": (('"sample_size": 1000', '"sample_size": -Infinity'), "-Infinity"),
     "1e999 float": (('"duration_s": 0.5', '"duration_s": 1e999'), "1e999"),
+    # Keys and versions from the file, shown escaped: the one line stays one line.
+    "key with line breaks": (
+        ('"quality_and_context": {', '"a\\nb\\u001b]52;c;x\\u0007": 1, "x": {'),
+        "is damaged: activities.a\\x0ab\\x1b]52;c;x\\x07: Input should be",
+    ),
+    "version with a line break": (
+        ('"schema_version": "1.0"', '"schema_version": "2.0\\nfake line"'),
+        "uses report format 2.0\\x0afake line;",
+    ),
 }
 
 
@@ -53,7 +62,7 @@ def test_load_report_refuses_with_a_typed_error(bad_report: tuple[Path, str]) ->
     path, why = bad_report
     with pytest.raises(NeoSenseError) as info:
         load_report(path)
-    assert info.value.code is ErrorCode.FILE_CORRUPT
+    assert info.value.code in (ErrorCode.FILE_CORRUPT, ErrorCode.REPORT_INCOMPATIBLE)
     assert why in info.value.message and "\n" not in info.value.message
 
 
@@ -72,7 +81,8 @@ def test_cli_refuses_with_one_line_and_exit_2(
     assert cli.main(argv) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     first = err.splitlines()[0]
-    assert first.startswith("error [file_corrupt]: ") and why in first, err
+    assert first.startswith(("error [file_corrupt]: ", "error [report_incompatible]: ")), err
+    assert why in first, err
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
