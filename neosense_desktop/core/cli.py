@@ -17,7 +17,9 @@ The password comes from the profile's keyring entry, NEO4J_PASSWORD, or a prompt
 a flag (it would show in the process list). FORMAT is json (the default), html, markdown,
 llm or cypher (core.formats); an --output of `-` writes to stdout. Output piped into a
 reader that stops early (`| head`) ends quietly. NEO4J_URI, NEO4J_USERNAME and NEO4J_DATABASE
-fill in missing flags. Progress goes to stderr.
+fill in missing flags. Progress goes to stderr. Names from a server or a report are printed
+with their control characters as escapes (`\\x1b`, core.terminal_text); --all-databases names
+each file by an escape of the database name (core.output_names), never a path.
 
 Exit codes: 0 all activities succeeded (diff: no differences; check: the database conforms
 to the baseline); 1 diff found differences, or check found drift that breaks the policy;
@@ -45,9 +47,10 @@ from .connection import ConnectionSettings
 from .errors import ErrorCode, NeoSenseError
 from .graph_client import GraphClient
 from .logging_setup import REDACTOR, cli_logging
+from .output_names import inside, output_files
 from .probe import probe_connection
 from .report import ACTIVITY_NAMES
-from .terminal_text import printable
+from .terminal_text import printable, printable_json
 
 EXIT_OK = 0
 EXIT_DIFFERENT = 1
@@ -248,7 +251,7 @@ def _password(profile_id: str | None) -> str:
         try:
             stored = SecretStore().get_password(profile_id)
         except NeoSenseError as exc:
-            print(f"warning: {exc.message}", file=sys.stderr)
+            _say(f"warning: {exc.message}")
             stored = None
         if stored is not None:
             return stored
@@ -263,21 +266,32 @@ def _password(profile_id: str | None) -> str:
     return getpass.getpass("Neo4j password: ")
 
 
+def _say(text: str) -> None:
+    """One line for stderr: names in it come from a server or a file, so no control byte
+    of theirs (nor a line break that would fake another line) reaches the terminal."""
+    print(printable(text), file=sys.stderr, flush=True)
+
+
 def _print_validation(exc: ValidationError) -> None:
     for err in exc.errors():
         field = ".".join(str(x) for x in err["loc"]) or "input"
-        print(f"error: {field}: {err['msg']}", file=sys.stderr)
+        _say(f"error: {field}: {err['msg']}")
 
 
 def print_error(exc: NeoSenseError) -> None:
-    print(f"error [{exc.code.value}]: {exc.user_text()}", file=sys.stderr)
+    """The one line that says why, then the suggestions, one line each."""
+    _say(f"error [{exc.code.value}]: {exc.message}")
+    if exc.suggestions:
+        print(file=sys.stderr)
+    for suggestion in exc.suggestions:
+        _say(f"- {suggestion}")
 
 
 # -- probe ---------------------------------------------------------------------------------
 async def _probe(settings: ConnectionSettings, password: str) -> int:
     async with GraphClient(settings, password) as client:
         result = await probe_connection(client)
-    print(result.model_dump_json(indent=2))
+    print(printable_json(result.model_dump_json(indent=2)))
     return EXIT_OK
 
 
@@ -326,16 +340,15 @@ class StderrProgress:
         from .extraction import overall_fraction
 
         if self.header is not None:
-            print(f"{self.prefix}plan: {self.header()}", file=sys.stderr, flush=True)
+            _say(f"{self.prefix}plan: {self.header()}")
             self.header = None
         self.events[event.activity] = event
         overall = overall_fraction(self.events)
         counts = " ".join(f"{k}={v}" for k, v in sorted(event.counts.items()))
-        print(
+        # A message names labels and types: one line, every control character escaped.
+        _say(
             f"{self.prefix}[{overall:4.0%}] {event.activity}: {event.state} "
-            f"{event.fraction:.0%} {event.message} {counts}".rstrip(),
-            file=sys.stderr,
-            flush=True,
+            f"{event.fraction:.0%} {event.message} {counts}".rstrip()
         )
 
 
@@ -361,16 +374,15 @@ async def _extract_one(
         try:
             RunStore().save(report)
         except NeoSenseError as exc:
-            print(f"warning: the run was not kept in the history: {exc.message}", file=sys.stderr)
+            _say(f"warning: the run was not kept in the history: {exc.message}")
     failed = [n for n, a in report.activities.items() if a.status.value in ("failed", "cancelled")]
     if str(output) != "-":
-        print(f"{prefix}report written to {output}", file=sys.stderr)
+        _say(f"{prefix}report written to {output}")
     for name in failed:
         err = report.activities[name].error
-        print(
+        _say(
             f"{prefix}activity {name} {report.activities[name].status.value}: "
-            f"{err.message if err else ''}",
-            file=sys.stderr,
+            f"{err.message if err else ''}"
         )
     return EXIT_PARTIAL if failed else EXIT_OK
 
@@ -386,6 +398,9 @@ async def _extract(settings: ConnectionSettings, password: str, options: Any, ar
     names = [d.name for d in probe.databases if d.name != "system" and d.status in ("online", "")]
     if not names:
         raise NeoSenseError(ErrorCode.DATABASE_MISSING, "This user can see no database to read.")
+    # A database name is data from the server, not a path (output_names): every file is
+    # named by a one-to-one escape of it, checked to lie in the folder, before any write.
+    files = output_files(names, output, _suffix(args.format))
     worst = EXIT_OK
     for name in names:
         db_settings = settings.model_copy(update={"database": name})
@@ -393,7 +408,7 @@ async def _extract(settings: ConnectionSettings, password: str, options: Any, ar
             db_settings,
             password,
             options,
-            output / f"{name}{_suffix(args.format)}",
+            inside(output, files[name]),
             args,
             prefix=f"{name}: ",
         )
@@ -429,7 +444,7 @@ def _export(args: argparse.Namespace) -> int:
         print_error(exc)
         return EXIT_BAD_INPUT
     if args.output != "-":
-        print(f"{args.format} written to {args.output}", file=sys.stderr)
+        _say(f"{args.format} written to {args.output}")
     return EXIT_OK
 
 
@@ -525,7 +540,7 @@ def connection_inputs(
         _print_validation(exc)
         return EXIT_BAD_INPUT
     except BadInput as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}")
         return EXIT_BAD_INPUT
     except NeoSenseError as exc:
         print_error(exc)
@@ -538,7 +553,7 @@ def run_connected(work: Callable[[], Coroutine[Any, Any, int]]) -> int:
     try:
         return asyncio.run(work())
     except BadInput as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}")
         return EXIT_BAD_INPUT
     except NeoSenseError as exc:
         print_error(exc)

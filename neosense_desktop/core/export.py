@@ -8,6 +8,7 @@ and diffs of saved reports stay readable.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +25,22 @@ from .report_limits import (
     read_report_json_bytes,
     unreadable_report,
 )
+from .terminal_text import printable
 
 MAX_REPORT_BYTES = DEFAULT_LIMITS.max_bytes
 
 
 def _stable(value: Any) -> Any:
-    """Sort the keys of plain dicts (extra fields, contexts) for a stable byte order."""
+    """Sort the keys of plain dicts (extra fields, contexts) for a stable byte order.
+
+    A float that is not finite (a mean that overflowed) is written as null: NaN and
+    Infinity are not JSON, and load_report refuses them."""
     if isinstance(value, dict):
         return {k: _stable(value[k]) for k in sorted(value, key=str)}
     if isinstance(value, list):
         return [_stable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 
@@ -63,7 +70,7 @@ def report_from_data(data: Any, source: str = "report") -> Report:
     if _major(version) != _major(SCHEMA_VERSION):
         raise NeoSenseError(
             ErrorCode.REPORT_INCOMPATIBLE,
-            f"{source} uses report format {version}; this NeoSense reads format "
+            f"{source} uses report format {_shown(version)}; this NeoSense reads format "
             f"{_major(SCHEMA_VERSION)}.x.",
             context={"path": source, "schema_version": version},
         )
@@ -71,8 +78,16 @@ def report_from_data(data: Any, source: str = "report") -> Report:
         return Report.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise unreadable_report(source, f"is damaged: {where}: {first['msg']}", RESTORE_IT) from exc
+        where = ".".join(_shown(str(x)) for x in first["loc"])
+        what = f"is damaged: {where}: {_shown(first['msg'], 200)}"
+        raise unreadable_report(source, what, RESTORE_IT) from exc
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """Text from the file inside a refusal: keys and versions are data (a key holding line
+    breaks made the one line three), and a 3,000-character key is cut."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return printable(cut)
 
 
 def load_report(path: Path | str) -> Report:

@@ -5,6 +5,10 @@
 - A file that cannot be read as profiles is moved aside to
   ``profiles.json.corrupt-<timestamp>`` and reported (ProfilesFileCorrupt); it is never
   silently replaced by an empty list.
+- A file whose list holds one profile that cannot be read (a hand edit, a newer version)
+  keeps the others: the unreadable entries alone go to
+  ``profiles.json.unreadable-<timestamp>``, with a log line each, and are reported
+  (ProfilesSetAside: "1 saved connection could not be read").
 - Two app instances may save at once: every change takes an exclusive lock, re-reads the
   file and applies only its own change (add, update, delete) before writing, so neither
   instance loses the other's updates.
@@ -39,9 +43,11 @@ __all__ = [
     "Profile",
     "ProfileStore",
     "ProfilesFileCorrupt",
+    "ProfilesSetAside",
     "default_profiles_path",
     "environment_password",
     "environment_profile",
+    "unreadable_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,6 +81,28 @@ class ProfilesFileCorrupt(NeoSenseError):
         )
         self.path = path
         self.moved_to = moved_to
+
+
+class ProfilesSetAside:
+    """Saved connections that could not be read, moved from the file to `moved_to`; the
+    others loaded.
+
+    Attributes:
+        count: how many were set aside.
+        moved_to: the file that keeps them, as they were.
+        reasons: one short reason per entry (which field, what is wrong).
+    """
+
+    def __init__(self, count: int, moved_to: Path, reasons: list[str]) -> None:
+        self.count = count
+        self.moved_to = moved_to
+        self.reasons = reasons
+
+
+def unreadable_text(count: int) -> str:
+    """What the connections pane says: "1 saved connection could not be read"."""
+    noun = "saved connection" if count == 1 else "saved connections"
+    return f"{count} {noun} could not be read"
 
 
 def default_profiles_path() -> Path:
@@ -210,6 +238,8 @@ class ProfileStore:
         path: the JSON file.
         recovered: corruption reports met while changing the file (the damaged file was
             moved aside and the change applied to a fresh list); the UI shows and clears them.
+        set_aside: unreadable profiles moved out of the file while reading it (the rest
+            loaded); the UI shows and clears them.
     """
 
     def __init__(
@@ -221,6 +251,7 @@ class ProfileStore:
         self._lock = _FileLock(path.with_name(path.name + ".lock"))
         self._known_ids: set[str] = set()
         self.recovered: list[ProfilesFileCorrupt] = []
+        self.set_aside: list[ProfilesSetAside] = []
 
     # -- reading ---------------------------------------------------------------------
     def load(self) -> list[Profile]:
@@ -276,13 +307,43 @@ class ProfileStore:
             data = json.loads(raw.decode("utf-8"))
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
-            parsed = _ProfilesFile.model_validate(data)
-        except (ValueError, ValidationError) as exc:
+            entries = data.get("profiles", [])
+            if not isinstance(entries, list):
+                raise ValueError("profiles: not a list")
+            _ProfilesFile.model_validate({**data, "profiles": []})
+        except (ValueError, ValidationError, RecursionError) as exc:
             reason = _short_reason(exc)
             moved_to = self._move_aside()
             log.error("profiles file %s is corrupt (%s); kept as %s", self.path, reason, moved_to)
             return [], ProfilesFileCorrupt(self.path, moved_to, reason)
-        return [p for p in parsed.profiles if not p.transient], None
+        profiles, unreadable = _read_entries(entries)
+        if unreadable:
+            self._set_aside(profiles, unreadable)
+        return [p for p in profiles if not p.transient], None
+
+    def _set_aside(self, profiles: list[Profile], unreadable: list[tuple[Any, str]]) -> None:
+        """Move the unreadable entries, as they were, to a file of their own; rewrite the
+        profiles file with the others. Called with the lock held."""
+        from .profile_models import FILE_FORMAT
+
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        moved_to = self.path.with_name(f"{self.path.name}.unreadable-{stamp}")
+        kept = {"format": FILE_FORMAT, "profiles": [entry for entry, _ in unreadable]}
+        reasons = [reason for _, reason in unreadable]
+        try:
+            atomic_write_text(moved_to, json.dumps(kept, indent=2) + "\n")  # ASCII: any text
+            self._write_locked([p for p in profiles if not p.transient])
+        except NeoSenseError as exc:  # a read-only folder: skip them now, lose nothing
+            log.warning("unreadable saved connections left in %s: %s", self.path, exc.message)
+            moved_to = self.path
+        for reason in reasons:
+            log.warning(
+                "a saved connection in %s could not be read (%s); kept in %s",
+                self.path,
+                reason,
+                moved_to,
+            )
+        self.set_aside.append(ProfilesSetAside(len(unreadable), moved_to, reasons))
 
     def _move_aside(self) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -392,10 +453,37 @@ class ProfileStore:
             self.recovered.append(corrupt)
         return self._with_environment(current)
 
+    def take_set_aside(self) -> list[ProfilesSetAside]:
+        """Set-aside reports not yet shown; clears the list."""
+        taken, self.set_aside = self.set_aside, []
+        return taken
+
     def take_recovered(self) -> list[ProfilesFileCorrupt]:
         """Corruption reports not yet shown; clears the list."""
         taken, self.recovered = self.recovered, []
         return taken
+
+
+def _read_entries(entries: list[Any]) -> tuple[list[Profile], list[tuple[Any, str]]]:
+    """Each entry of the file's list on its own: the profiles read, and the entries that
+    could not be (with why), so one bad entry never hides the others."""
+    from pydantic import ValidationError
+
+    from .profile_models import Profile
+
+    profiles: list[Profile] = []
+    unreadable: list[tuple[Any, str]] = []
+    for entry in entries:
+        try:
+            # A lone surrogate ("\ud800") is valid JSON but no text: it could never be
+            # written back (UTF-8), so such a profile is unreadable too.
+            json.dumps(entry, ensure_ascii=False).encode("utf-8")
+            profiles.append(Profile.model_validate(entry))
+        except UnicodeEncodeError:
+            unreadable.append((entry, "a text holds a lone UTF-16 surrogate"))
+        except (ValueError, ValidationError, RecursionError) as exc:
+            unreadable.append((entry, _short_reason(exc)))
+    return profiles, unreadable
 
 
 def _short_reason(exc: Exception) -> str:

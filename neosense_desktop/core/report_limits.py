@@ -19,7 +19,10 @@ same graph with 10,000 full profiles and 5,000 findings with every field filled 
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,10 +170,49 @@ def check_report_bytes(
     scanner.check_depth()
 
 
+def _not_a_file(source: str, mode: int) -> NeoSenseError:
+    kind = (
+        "a folder"
+        if stat.S_ISDIR(mode)
+        else "a pipe (FIFO)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    return NeoSenseError(
+        ErrorCode.FILE_READ_FAILED,
+        f"{source} was not opened: it is {kind}, not a report file.",
+        suggestions=[NOT_A_REPORT],
+        context={"path": source},
+    )
+
+
+# Opening a FIFO for reading waits for a writer, forever: a report is opened without
+# blocking (where the platform has the flag) and checked again on the open handle, so a
+# path swapped for a FIFO between the two checks cannot hang the reader either.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_OPEN_FLAGS |= getattr(os, "O_BINARY", 0)
+
+
 def read_report_json_bytes(path: Path, limits: ReportLimits = DEFAULT_LIMITS) -> bytes:
-    """A file's bytes, never more than the limit + 1 (a size check, then a bounded read)."""
-    with open(path, "rb") as handle:
-        size = Path(path).stat().st_size
+    """A regular file's bytes, never more than the limit + 1 (a size check, then a bounded
+    read). A folder, FIFO, device or socket is refused (FILE_READ_FAILED) before it is
+    opened. Raises OSError if the file cannot be read."""
+    source = str(path)
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise _not_a_file(source, mode)
+    fd = os.open(path, _OPEN_FLAGS)
+    with open(fd, "rb") as handle:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            raise _not_a_file(source, opened.st_mode)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        size = opened.st_size
         if size > limits.max_bytes:
             raise _refuse(
                 str(path),
@@ -193,10 +235,79 @@ def parse_report_json(
         raise unreadable_report(
             source, f"is not UTF-8 text (byte {exc.start})", NOT_A_REPORT
         ) from exc
+    strict_numbers = _SUSPECT_NUMBER.search(raw) is not None
     try:
-        return json.loads(text)
+        data = json.loads(
+            text,
+            parse_constant=_no_constant,
+            parse_int=_bounded_int if strict_numbers else None,
+            parse_float=_finite_float if strict_numbers else None,
+        )
+    except _BadValue as exc:
+        raise unreadable_report(source, f"is not a report: it holds {exc}", RESTORE_IT) from exc
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise unreadable_report(source, f"is not valid JSON ({where})", RESTORE_IT) from exc
+    except ValueError as exc:  # any other number the decoder cannot take
+        what = "is not a report: it holds a bad number"
+        raise unreadable_report(source, what, RESTORE_IT) from exc
     except RecursionError as exc:  # unbalanced brackets skip the depth check
         raise _refuse(source, "it nests JSON too deeply", limit="depth") from exc
+    if _SURROGATE_ESCAPE.search(raw) is not None and _has_lone_surrogate(data):
+        raise unreadable_report(
+            source,
+            "is not a report: it holds a lone UTF-16 surrogate (\\ud800 to \\udfff), which is "
+            "no character",
+            RESTORE_IT,
+        )
+    return data
+
+
+# NeoSense writes strict JSON: every number a report holds fits a 64-bit integer or is a
+# finite float. NaN, Infinity, 1e999 (which Python reads as inf) and integers past int64
+# (up to Python's 4,300-digit limit, then a ValueError) break the arithmetic of every
+# export and of diff, so they are refused here, with the one line that says why. The
+# checks cost a Python call per number, so they run only when the bytes hold a long digit
+# run or a 3-digit exponent; a lone surrogate can only come from a \uD8xx-\uDFxx escape
+# (strict UTF-8 decoding refuses the encoded form), so the walk runs only if one is there.
+_SUSPECT_NUMBER = re.compile(rb"[0-9]{19}|[eE][+-]?[0-9]{3}")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_INT64 = 2**63
+
+
+class _BadValue(ValueError):
+    """A JSON value no report holds; its text says which."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _BadValue(f"{name}, which is not a number")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > 19 or not -_INT64 <= (value := int(text)) < _INT64:
+        raise _BadValue(f"an integer of {len(text.lstrip('-')):,} digits, past any count")
+    return value
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadValue(f"the number {text[:40]}, past the largest float")
+    return value
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

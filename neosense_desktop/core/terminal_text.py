@@ -40,3 +40,17 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(
         ch if not _is_control(ch) or (keep_newlines and ch == "\n") else _escape(ch) for ch in text
     )
+
+
+def printable_json(text: str) -> str:
+    """JSON text (as json.dumps or pydantic write it) with every control character left in
+    its strings written as a JSON escape (`\\u001b`, `\\u009b`, `\\u202e`): the same data for
+    a parser, nothing a terminal acts on. json.dumps escapes C0 itself but, with
+    ensure_ascii=False, writes DEL, C1 and the bidirectional controls raw.
+
+    The line breaks between values are kept: JSON escapes every line break inside a string,
+    so a raw one is always layout.
+    """
+    if not any(_is_control(ch) and ch != "\n" for ch in text):
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if _is_control(ch) and ch != "\n" else ch for ch in text)

@@ -27,11 +27,17 @@ from PySide6.QtWidgets import (
 
 from ..core.errors import NeoSenseError
 from ..core.logging_setup import REDACTOR
-from ..core.profiles import ENVIRONMENT_PROFILE_ID, ProfilesFileCorrupt
+from ..core.profiles import (
+    ENVIRONMENT_PROFILE_ID,
+    ProfilesFileCorrupt,
+    ProfilesSetAside,
+    unreadable_text,
+)
 from ..core.profiles import environment_password as read_environment_password
 from .connection_status import NOT_CONNECTED, ProfileState
 from .dialogs import confirm, run_dialog
 from .error_text import ErrorView, in_words
+from .plain_text import plain_label, set_plain_tooltip
 
 if TYPE_CHECKING:  # the driver (core.probe) and pydantic (Profile) load after the first paint
     from ..core.probe import ProbeResult
@@ -77,6 +83,13 @@ class ProfilesPane(QWidget):
         self.profile_list.setAccessibleName("Connections")
         self.profile_list.currentRowChanged.connect(lambda _r: self._profile_selected())
         self.profile_list.itemDoubleClicked.connect(lambda _i: self.edit_profile_clicked())
+        # Saved connections that could not be read were set aside (core.profiles); the
+        # others loaded. This says so where the list is, for the rest of the session.
+        self.unreadable_note = plain_label("", self)
+        self.unreadable_note.setObjectName("profiles-unreadable")
+        self.unreadable_note.setWordWrap(True)
+        self.unreadable_note.hide()
+        self._unreadable = 0
         self.new_button = QPushButton("&New", self)
         self.edit_button = QPushButton("&Edit", self)
         self.duplicate_button = QPushButton("D&uplicate", self)
@@ -118,6 +131,7 @@ class ProfilesPane(QWidget):
         title.setBuddy(self.profile_list)
         layout.addWidget(title)
         layout.addWidget(self.profile_list, 2)
+        layout.addWidget(self.unreadable_note)
         layout.addLayout(buttons)
         layout.addWidget(self.test_button)
         layout.addWidget(self.probe_busy)
@@ -167,6 +181,18 @@ class ProfilesPane(QWidget):
         self._profile_selected()
         for notice in self.services.profiles.take_recovered():
             self._show_error(notice, "Saved connections damaged")
+        for set_aside in self.services.profiles.take_set_aside():
+            self._show_set_aside(set_aside)
+
+    def _show_set_aside(self, notice: ProfilesSetAside) -> None:
+        self._unreadable += notice.count
+        self.unreadable_note.setText(f"⚠ {unreadable_text(self._unreadable)}")
+        reasons = "\n".join(f"• {r}" for r in notice.reasons)
+        set_plain_tooltip(
+            self.unreadable_note,
+            f"Kept unchanged in {notice.moved_to}; the others loaded.\n{reasons}",
+        )
+        self.unreadable_note.show()
 
     def current_profile(self) -> Profile | None:
         row = self.profile_list.currentRow()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.terminal_text import printable
 from .details_document import details_html
 from .overview_dashboard import OverviewDashboard
 from .plain_text import without_breaks
@@ -227,10 +228,7 @@ class ResultsPane(QObject):
             return
         self.dashboard.show_report(report)
         self.overview_text.setText(overview_html(report, source))
-        self.report_status.setText(
-            f"{report.server.database} on {report.server.address}, "
-            f"{report.run.started_at:%Y-%m-%d %H:%M}"
-        )
+        self.report_status.setText(report_status_text(report))
         self._remember(source, report)
         if prepared is not None:
             await asyncio.wait([prepared])
@@ -316,10 +314,7 @@ class ResultsPane(QObject):
             self.schema_view.show_waiting("The schema picture is drawn when the run ends.")
         self.dashboard.show_report(report)
         self.overview_text.setText(overview_html(report, self.source, partial=True))
-        self.report_status.setText(
-            f"{report.server.database} on {report.server.address}, "
-            f"{report.run.started_at:%Y-%m-%d %H:%M} (running)"
-        )
+        self.report_status.setText(report_status_text(report, " (running)"))
         if not self.partial:
             self.partial = True
             self.partial_changed.emit()
@@ -640,3 +635,11 @@ def overview_html(report: Report, source: str, *, partial: bool = False) -> str:
         for k, v in rows
     )
     return f"<table>{body}</table>"
+
+
+def report_status_text(report: Report, suffix: str = "") -> str:
+    """The status bar's one line about the report shown. The database name and address
+    come from a server or a report file: a line break or control character in them is
+    shown as an escape (a raw one made the status bar three lines tall)."""
+    where = printable(f"{report.server.database} on {report.server.address}")
+    return f"{where}, {report.run.started_at:%Y-%m-%d %H:%M}{suffix}"

@@ -20,6 +20,7 @@ from neosense_desktop.core.profiles import (
     default_profiles_path,
     environment_password,
     environment_profile,
+    unreadable_text,
 )
 
 NO_ENV: dict[str, str] = {}
@@ -68,7 +69,7 @@ def test_default_path_follows_config_dir_override(
 
 @pytest.mark.parametrize(
     "content",
-    [b"{not json", b"[1, 2]", b'{"profiles": [{"name": "x"}]}', b"\xff\xfe\x00"],
+    [b"{not json", b"[1, 2]", b'{"profiles": {"name": "x"}}', b"\xff\xfe\x00"],
 )
 def test_corrupt_file_is_moved_aside_and_reported(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "profiles.json"
@@ -85,6 +86,42 @@ def test_corrupt_file_is_moved_aside_and_reported(tmp_path: Path, content: bytes
     assert store.load() == []
     store.add(_profile("New"))
     assert [p.name for p in ProfileStore(path, env=NO_ENV).load()] == ["New"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"name": "no connection"},
+        {"name": "bad uri", "connection": {"uri": "http://x", "user": "u"}},
+        42,
+        None,
+        [[[[]]]],
+        {"name": "no id", "connection": {"uri": "neo4j://h", "user": "u"}, "id": ""},
+        {"name": "\ud800", "connection": {"uri": "neo4j://h", "user": "u"}},
+    ],
+)
+def test_one_unreadable_profile_is_set_aside_alone(
+    tmp_path: Path, bad: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "profiles.json"
+    good = [_profile("First"), _profile("Last")]
+    entries = [good[0].model_dump(mode="json"), bad, good[1].model_dump(mode="json")]
+    path.write_text(json.dumps({"format": 1, "profiles": entries}))
+    store = ProfileStore(path, env=NO_ENV)
+    with caplog.at_level("WARNING", logger="neosense_desktop.core.profiles"):
+        assert [p.name for p in store.load()] == ["First", "Last"]
+    notices = store.take_set_aside()
+    assert len(notices) == 1 and notices[0].count == 1
+    assert unreadable_text(notices[0].count) == "1 saved connection could not be read"
+    kept = list(tmp_path.glob("profiles.json.unreadable-*"))
+    assert kept == [notices[0].moved_to]
+    assert json.loads(kept[0].read_text())["profiles"] == [bad]  # kept as it was
+    assert [r.message for r in caplog.records if "could not be read" in r.message]
+    assert not list(tmp_path.glob("profiles.json.corrupt-*"))
+    # Set aside once: the file now holds the others, and a second load is quiet.
+    assert [p.name for p in ProfileStore(path, env=NO_ENV).load()] == ["First", "Last"]
+    assert store.take_set_aside() == []
+    assert unreadable_text(2) == "2 saved connections could not be read"
 
 
 def test_corruption_met_while_saving_is_recorded(tmp_path: Path) -> None:

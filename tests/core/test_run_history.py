@@ -166,3 +166,30 @@ def test_a_summary_with_a_figure_that_is_not_a_number_is_made_again(data: Path, 
     summary.write_text(json.dumps(data_), encoding="utf-8")
     (run,) = store.list_runs()
     assert run.id == report.run.id and getattr(run, field) != "<img src=x>"
+
+
+def test_a_fifo_among_the_saved_runs_is_set_aside_without_a_hang(data: Path) -> None:
+    """A FIFO named like a run blocked open() for ever, so the list (and the app's start)
+    never came; it is refused before it is opened and moved to quarantine/."""
+    import os
+    import subprocess
+    import sys
+
+    store = RunStore()
+    store.save(make_report("20260101T000000Z-000001"))
+    os.mkfifo(data / "runs" / "20260102T000000Z-000002.json")
+    # In a child process, so that a regression fails on the timeout instead of hanging.
+    code = (
+        "from neosense_desktop.core.runs import RunStore;"
+        "print([r.id for r in RunStore().list_runs()])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "NEOSENSE_DATA_DIR": str(data)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['20260101T000000Z-000001']"
+    assert (data / "runs" / "quarantine" / "20260102T000000Z-000002.json").exists()

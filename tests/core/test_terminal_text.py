@@ -36,3 +36,17 @@ def test_the_result_encodes_in_any_terminal_encoding() -> None:
     shown = printable(every_code_point)
     shown.encode("utf-8")  # a surrogate left in would raise UnicodeEncodeError
     assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in shown)
+
+
+def test_printable_json_escapes_what_json_writers_leave_raw() -> None:
+    import json
+
+    from neosense_desktop.core.terminal_text import printable_json
+
+    value = {"name": "a\x9b31m\u202egnp\x7f\x1b]52;c;x\x07 日本", "list": [1, "\n"]}
+    written = json.dumps(value, ensure_ascii=False, indent=2)
+    assert "\x9b" in written and "\u202e" in written  # json.dumps leaves these raw
+    shown = printable_json(written)
+    assert json.loads(shown) == value  # the same data for a parser
+    assert printable(shown, keep_newlines=True) == shown  # nothing for a terminal
+    assert "日本" in shown and shown.count("\n") == written.count("\n")
