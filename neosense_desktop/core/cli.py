@@ -43,6 +43,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import __version__
+from .cli_progress import ProgressPrinter
 from .connection import ConnectionSettings
 from .errors import ErrorCode, NeoSenseError
 from .graph_client import GraphClient
@@ -328,30 +329,6 @@ def parse_parallel(value: str) -> int:
     return int(text)
 
 
-class StderrProgress:
-    """One line per activity state change or message, on stderr."""
-
-    def __init__(self, prefix: str = "") -> None:
-        self.prefix = prefix
-        self.events: dict[str, Any] = {}
-        self.header: Callable[[], str] | None = None  # printed once, before the first event
-
-    def __call__(self, event: Any) -> None:
-        from .extraction import overall_fraction
-
-        if self.header is not None:
-            _say(f"{self.prefix}plan: {self.header()}")
-            self.header = None
-        self.events[event.activity] = event
-        overall = overall_fraction(self.events)
-        counts = " ".join(f"{k}={v}" for k, v in sorted(event.counts.items()))
-        # A message names labels and types: one line, every control character escaped.
-        _say(
-            f"{self.prefix}[{overall:4.0%}] {event.activity}: {event.state} "
-            f"{event.fraction:.0%} {event.message} {counts}".rstrip()
-        )
-
-
 async def _extract_one(
     settings: ConnectionSettings,
     password: str,
@@ -363,7 +340,10 @@ async def _extract_one(
     from .extraction import ExtractionRun
     from .runs import RunStore
 
-    progress = None if args.quiet else StderrProgress(prefix)
+    # A bar per activity on a terminal, plain lines that never go back elsewhere.
+    progress = (
+        None if args.quiet else ProgressPrinter(options.activities, sys.stderr, prefix=prefix)
+    )
     async with ExtractionRun(settings, password, options, on_progress=progress) as run:
         if progress is not None:
             # Known once the run has probed the server, before its first activity reports.

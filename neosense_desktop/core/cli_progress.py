@@ -26,6 +26,13 @@ BAR_WIDTH = 20
 FINAL_STATES = ("succeeded", "failed", "cancelled", "skipped")
 
 
+def _counts(event: ProgressEvent) -> str:
+    """What an activity found: "(56 properties)" once done, "(so far: 16 properties)" while
+    it runs, so a running total is not read as one label's."""
+    words = counters_text(dict(event.counts))
+    return f"({words})" if event.state in FINAL_STATES else f"(so far: {words})"
+
+
 class ProgressPrinter:
     """A run's on_progress callback that prints to `out` (stderr for the CLI)."""
 
@@ -86,7 +93,7 @@ class ProgressPrinter:
         if event.message and event.message not in ("started", "done"):
             words.append(f"- {printable(event.message)}")
         if event.counts:
-            words.append(f"(so far: {counters_text(dict(event.counts))})")
+            words.append(_counts(event))
         return " ".join(words)
 
     def _write_line(self, text: str) -> None:
@@ -108,7 +115,7 @@ class ProgressPrinter:
             if event is not None and event.state == "running" and event.message:
                 tail = printable(event.message)
             if event is not None and event.counts:
-                tail += f" (so far: {counters_text(dict(event.counts))})"
+                tail += f" {_counts(event)}"
             line = f"{self.prefix}{title:<{pad}} {self._bar(self.fraction(activity))}  {tail}"
             lines.append(line[: width - 1])
         return lines

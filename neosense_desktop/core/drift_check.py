@@ -25,12 +25,12 @@ from .cli import (
     EXIT_DIFFERENT,
     EXIT_OK,
     EXIT_PARTIAL,
-    StderrProgress,
     connection_inputs,
     parse_parallel,
     print_error,
     run_connected,
 )
+from .cli_progress import ProgressPrinter
 from .connection import ConnectionSettings
 from .drift_output import RENDERERS, CheckContext, render_junit, render_junit_error
 from .drift_policy import DriftPolicy, check_drift
@@ -135,7 +135,7 @@ async def _extract(
     from .extraction import ExtractionRun
     from .runs import RunStore
 
-    progress = None if args.quiet else StderrProgress()
+    progress = None if args.quiet else ProgressPrinter(options.activities, sys.stderr)
     async with ExtractionRun(settings, password, options, on_progress=progress) as run:
         if progress is not None:
             progress.header = run.concurrency_text

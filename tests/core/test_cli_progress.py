@@ -39,7 +39,7 @@ def test_the_overall_share_never_goes_back_and_ends_at_100() -> None:
 
 def test_plain_lines_are_in_words() -> None:
     lines = _plain()
-    assert lines[1] == "[ 33%] Node labels: done (so far: 5 labels)"
+    assert lines[1] == "[ 33%] Node labels: done (5 labels)"
     assert lines[3] == (
         "[ 42%] Properties and types: running 25% - properties of (:Order) (so far: 16 properties)"
     )

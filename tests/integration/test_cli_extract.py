@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +59,7 @@ def test_extract_exact_and_sampled_then_diff(graph: GraphFixture, tmp_path: Path
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     done = _cli(["extract", *_conn(graph.server), "--mode", "exact", "--output", str(a)], env)
     assert done.returncode == 0, done.stderr
-    assert "schema: succeeded" in done.stderr  # progress on stderr
+    assert "Properties and types: done" in done.stderr  # progress on stderr, in words
     assert graph.server.password not in done.stderr + done.stdout
     report = load_report(a)
     assert report.run.mode == "exact" and len(report.labels) == 8
@@ -261,7 +263,7 @@ def test_parallel_sets_the_queries_in_flight(graph: GraphFixture, tmp_path: Path
     base = ["extract", *_conn(graph.server), "--no-save", "--mode", "sampled"]
     done = _cli([*base, "--parallel", "1", "-o", str(one)], env)
     assert done.returncode == 0, done.stderr
-    assert "plan: 1 query at a time (set by the run options; server reports" in done.stderr
+    assert "Plan: 1 query at a time (set by the run options; server reports" in done.stderr
     report = load_report(one)
     assert report.run.concurrent_queries == 1 and report.run.concurrent_queries_requested == 1
     done = _cli([*base, "--parallel", "auto", "-o", str(auto)], env)
@@ -269,4 +271,66 @@ def test_parallel_sets_the_queries_in_flight(graph: GraphFixture, tmp_path: Path
     report = load_report(auto)
     assert report.run.concurrent_queries_requested == "auto"
     assert report.server.processors is not None
-    assert f"plan: {report.run.concurrent_queries} queries at a time (auto; " in done.stderr
+    assert f"Plan: {report.run.concurrent_queries} queries at a time (auto; " in done.stderr
+
+
+@pytest.mark.neo4j
+def test_extract_progress_in_a_log_never_goes_back(graph: GraphFixture, tmp_path: Path) -> None:
+    graph.load_fixture("engine_mixed.cypher")
+    env = _env(tmp_path, NEO4J_PASSWORD=graph.server.password)
+    out = tmp_path / "r.json"
+    done = _cli(["extract", *_conn(graph.server), "--output", str(out)], env)
+    assert done.returncode == 0, done.stderr
+    shares = [int(m) for m in re.findall(r"^\[\s*(\d+)%\]", done.stderr, flags=re.M)]
+    assert len(shares) > 5 and shares == sorted(shares) and shares[-1] == 100, done.stderr
+    for title in ("Node labels", "Relationship types", "Properties and types"):
+        assert f"{title}: done" in done.stderr
+    assert not re.search(r"\b[a-z]+_[a-z_]+:", done.stderr), done.stderr  # no snake_case
+    assert "\x1b" not in done.stderr  # not a terminal: no redraws
+
+
+@pytest.mark.neo4j
+def test_extract_on_a_terminal_draws_a_bar_per_activity(
+    graph: GraphFixture, tmp_path: Path
+) -> None:
+    """stderr a real pseudo-terminal, as in a person's shell: the bars are redrawn in place
+    and the last frame shows every activity done."""
+    graph.load_fixture("engine_mixed.cypher")
+    env = _env(tmp_path, NEO4J_PASSWORD=graph.server.password, COLUMNS="120")
+    controller, terminal = pty.openpty()
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "neosense_desktop",
+            "extract",
+            *_conn(graph.server),
+            "--output",
+            str(out),
+        ],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+    )
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            data = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=300) == 0
+    os.close(controller)
+    screen = b"".join(chunks).decode("utf-8", errors="replace")
+    assert "\x1b[1A" in screen and "\x1b[2K" in screen  # redrawn in place
+    last = screen.rsplit("\x1b[2K\r", 1)[-1]
+    lines = [line for line in last.splitlines() if line.strip()]
+    assert lines[0].startswith("Overall") and "[####################] 100%" in lines[0]
+    for title in ("Node labels", "Relationship types", "Properties and types"):
+        line = next(x for x in lines if x.startswith(title))
+        assert "100%  done" in line and "so far" not in line, line
