@@ -30,8 +30,9 @@ from .report import (
     RelationshipType,
     Report,
     RunInfo,
+    SampleLimit,
 )
-from .wording import finding_title
+from .wording import finding_title, sample_limit_text
 
 Category = Literal[
     "label",
@@ -47,7 +48,15 @@ Category = Literal[
 Kind = Literal["added", "removed", "changed"]
 # Which part of the item changed; "presence" for an item added or removed.
 Aspect = Literal[
-    "presence", "count", "value_types", "fill_rate", "definition", "state", "score", "severity"
+    "presence",
+    "count",
+    "value_types",
+    "fill_rate",
+    "definition",
+    "state",
+    "score",
+    "severity",
+    "sampling",
 ]
 K = TypeVar("K", str, tuple[str, str])
 T = TypeVar("T")
@@ -389,6 +398,48 @@ def _diff_labels(a: list[Label], b: list[Label], run: RunInfo, out: list[Change]
         sample = _sample_size(y.properties, y.count, run)
         owner = _Owner(["labels", name], label_text(name), "nodes", sample)
         _diff_properties(owner, x.properties, y.properties, out)
+        sampling = sampling_change(
+            "label", ["labels", name], label_text(name), "nodes", x.sample_limit, y.sample_limit
+        )
+        if sampling is not None:
+            out.append(sampling)
+
+
+# A sample's reach is reported when it changes by this factor or more (the rarest share it
+# sees): smaller changes come with every run on a growing graph and would only be noise.
+SAMPLING_CHANGE_FACTOR = 2.0
+
+
+def sampling_change(
+    category: Category,
+    path: list[str],
+    owner: str,
+    noun: str,
+    before: SampleLimit | None,
+    after: SampleLimit | None,
+) -> Change | None:
+    """What changed in what a label's or type's reading could miss: read whole in one run
+    and sampled in the other, or a sample that sees only half (or twice) as rare a key.
+    Reported, never failed: it says how far the two runs' properties can be compared."""
+    if before is None and after is None:
+        return None
+    if before is not None and after is not None:
+        low = max(min(before.missable_share, after.missable_share), 1e-12)
+        high = max(before.missable_share, after.missable_share)
+        if high / low < SAMPLING_CHANGE_FACTOR:
+            return None
+    was = sample_limit_text(before, noun) or "read whole"
+    now = sample_limit_text(after, noun) or "read whole"
+    return Change(
+        category,
+        "changed",
+        [*path, "sample_limit"],
+        before,
+        after,
+        f"Sampling of {owner}: {was} → {now}",
+        f"Sampling of {owner}",
+        "sampling",
+    )
 
 
 def _pattern_key(p: Pattern) -> tuple[str, str]:
@@ -509,6 +560,16 @@ def _diff_types(
         sample = _sample_size(y.properties, y.count, run)
         owner = _Owner(base, type_text(name), "relationships", sample)
         _diff_properties(owner, x.properties, y.properties, out)
+        sampling = sampling_change(
+            "relationship_type",
+            base,
+            type_text(name),
+            "relationships",
+            x.sample_limit,
+            y.sample_limit,
+        )
+        if sampling is not None:
+            out.append(sampling)
 
 
 def _kind_words(item: Index | Constraint) -> str:
