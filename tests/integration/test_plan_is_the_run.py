@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
-from neosense_desktop.core.report import PlanItem, Report
+from neosense_desktop.core.report import PlanItem, Provenance, Report
 from tests.integration.engine_support import settings_for
 from tests.neo4j_support import GraphFixture
 
@@ -21,6 +21,9 @@ def _load(graph: GraphFixture) -> None:
     graph.run("UNWIND range(1, 5000) AS i CREATE (:Big:Shared {id: i, tag: 't' + (i % 7)})")
     graph.run("MATCH (a:Small), (b:Mid) WHERE b.id <= 2 CREATE (a)-[:FEW {w: 1}]->(b)")
     graph.run("MATCH (a:Big) WHERE a.id <= 4000 CREATE (a)-[:MANY {since: a.id}]->(a)")
+    # 12,050 nodes in all: past the census's smallest sample (10,000), so sampled and auto
+    # runs sample the census too.
+    graph.run("UNWIND range(1, 6000) AS i CREATE (:Crowd {id: i})")
 
 
 def _subjects(report: Report) -> dict[str, tuple[str, int | None, int | None]]:
@@ -78,6 +81,53 @@ async def test_the_plan_shown_is_the_plan_run(
             )
         else:
             assert item.sample_limit is None and limit_read is None, (options, subject)
+    _assert_patterns_and_census_follow_the_plan(shown, report, str(options["mode"]))
     modes = {item.method for item in planned.values()}
     expected = {"exact": {"exact"}, "sampled": {"exact", "sampled"}, "auto": {"exact", "sampled"}}
     assert modes == expected[str(options["mode"])]
+
+
+def _read_as_planned(item: PlanItem, provenance: Provenance, where: str) -> None:
+    if item.method == "exact":
+        assert provenance.method == "scan", where
+    else:
+        assert provenance.method == "sample", where
+        read = provenance.sample_size
+        assert read is not None and 0.9 * item.estimated_rows <= read <= item.estimated_rows, (
+            where,
+            read,
+            item.estimated_rows,
+        )
+
+
+def _assert_patterns_and_census_follow_the_plan(
+    shown: list[PlanItem], report: Report, mode: str
+) -> None:
+    """The other subjects: each type's patterns, the node census, the counts."""
+    (counts,) = [p for p in shown if p.activity == "node_labels"]
+    assert counts.method == "count_store"
+    assert all(
+        x.count_provenance is not None and x.count_provenance.method == "count_store"
+        for x in report.labels
+    )
+    types = {p.subject: p for p in shown if p.activity == "relationship_types" and p.subject != "*"}
+    assert set(types) == {f"[:{x.name}]" for x in report.relationship_types}
+    for entry in report.relationship_types:
+        item = types[f"[:{entry.name}]"]
+        assert entry.patterns, entry.name
+        for pattern in entry.patterns:
+            provenance = pattern.provenance
+            assert provenance is not None, entry.name
+            # A sampled type's patterns the count store proves are exact; the others carry
+            # the planned sample.
+            if item.method == "exact" or provenance.method == "sample":
+                _read_as_planned(item, provenance, f"{mode} [:{entry.name}]")
+    census = [p for p in shown if p.activity in ("quality_and_context", "statistics_and_indexes")]
+    assert len(census) == 2 and census[0].model_dump(exclude={"activity"}) == census[1].model_dump(
+        exclude={"activity"}
+    )
+    assert report.statistics is not None and report.statistics.degree is not None
+    degree = report.statistics.degree.provenance
+    assert degree is not None
+    _read_as_planned(census[0], degree, f"{mode} census")
+    assert census[0].method == ("exact" if mode == "exact" else "sampled")

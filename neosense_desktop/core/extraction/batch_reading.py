@@ -53,6 +53,7 @@ from .builtin_schema import reads_everything
 from .concurrency import MIN_GROUPS, batch_groups
 from .context import PRIORITY_SHARED, RunContext
 from .label_sets import NODE_LABELS, SET_COLUMNS, NodeRead
+from .readings import Reading
 from .sampling import (
     SCAN_COST_US,
     SEEK_COST_US,
@@ -70,8 +71,6 @@ from .value_profile import (
     example_aggregates,
     fold_shapes,
     histogram_rate,
-    profile_sample_size,
-    profiled_in_full,
 )
 from .value_types import normalise_value_type
 
@@ -86,14 +85,13 @@ MAX_BRANCHES = 64
 READ_COST_US = {True: 57.0, False: 9.0}
 
 
-def batched(ctx: RunContext, count: int) -> bool:
-    """Whether a label or type of `count` entities is read in a batch: its read is bounded
-    (a sample, or whole but no larger than the sample), on a server with valueType().
-    Exact mode's full scans stay one query each: batching them would put several long
-    scans on one server thread."""
+def batched(ctx: RunContext, reading: Reading) -> bool:
+    """Whether a label or type is read in a batch: its read is bounded (a sample, or whole
+    but no larger than the sample), on a server with valueType(). Exact mode's full scans
+    stay one query each: batching them would put several long scans on one server thread."""
     if not ctx.caps.value_type or ctx.options.mode == "exact":
         return False
-    return count <= ctx.options.sample_size or not ctx.options.is_exact(count)
+    return reading.population <= ctx.options.sample_size or not reading.exact
 
 
 @dataclass(frozen=True)
@@ -181,8 +179,9 @@ async def _plan_labels(ctx: RunContext, activity: str) -> dict[str, int]:
     branches = [
         _Branch(name, count, sample, _cost(ctx, count, sample, "nodes"))
         for name, count in sorted(ctx.sizes.labels.items())
-        if batched(ctx, count)
-        for sample in [None if ctx.options.is_exact(count) else ctx.node_sample(name, count)]
+        for reading in [ctx.reading_of_label(name)]
+        if batched(ctx, reading)
+        for sample in [ctx.sample_of(reading)]
     ]
     return _start_groups(ctx, "labels", branches, partial(_read_label_group, ctx, activity))
 
@@ -308,10 +307,9 @@ async def _plan_types(ctx: RunContext, activity: str) -> dict[str, int]:
     branches = [
         _Branch(name, count, sample, _cost(ctx, count, sample, "relationships"))
         for name, count in sorted(ctx.sizes.types.items())
-        if batched(ctx, count)
-        for sample in [
-            None if ctx.options.is_exact(count) else ctx.relationship_sample(name, count)
-        ]
+        for reading in [ctx.reading_of_type(name)]
+        if batched(ctx, reading)
+        for sample in [ctx.sample_of(reading)]
     ]
     return _start_groups(ctx, "types", branches, partial(_read_type_group, ctx, activity))
 
@@ -353,24 +351,24 @@ async def _read_type_group(
 ValueSampleKind = Literal["label", "relationship_type"]
 
 
-def samples_values(ctx: RunContext, count: int) -> bool:
-    """Whether an exactly read label or type of `count` entities takes its types from the
-    builtin procedures and its value statistics from a spread sample (value_sample.py):
-    the condition schema.py and type_reading.py read it under."""
-    return (
-        ctx.profiles_values
-        and ctx.options.is_exact(count)
-        and reads_everything(ctx)
-        and not profiled_in_full(ctx.options, count)
-    )
+def samples_values(ctx: RunContext, reading: Reading) -> bool:
+    """Whether an exactly read label or type takes its types from the builtin procedures
+    and its value statistics from a spread sample (value_sample.py): the condition
+    schema.py and type_reading.py read it under."""
+    return ctx.profiles_values and reading.profile is not None and reads_everything(ctx)
 
 
-def value_sample(ctx: RunContext, kind: ValueSampleKind, name: str, count: int) -> Sample:
-    """The spread sample a label's or type's value statistics are read from."""
-    size = profile_sample_size(ctx.options)
-    if kind == "label":
-        return ctx.node_sample(name, count, size)
-    return ctx.relationship_sample(name, count, size)
+def value_sample(
+    ctx: RunContext, kind: ValueSampleKind, name: str, count: int | None = None
+) -> Sample:
+    """The spread sample a label's or type's value statistics are read from (its reading's
+    profile sample). count: the subject's size where the caller has it; the planned
+    reading's, which decides."""
+    reading = ctx.reading_of(kind, name)
+    sample = ctx.profile_sample_of(reading)
+    assert sample is not None, "only a subject read whole and profiled by sample has one"
+    assert count is None or count == reading.population, (name, count, reading.population)
+    return sample
 
 
 async def value_sample_rows(
@@ -396,8 +394,9 @@ async def _plan_value_samples(
         _Branch(name, count, sample, _cost(ctx, count, sample, cost_kind))
         for name, count in sorted(counts.items())
         # A type read whole in a batch carries its statistics (type_reading.py checks first).
-        if samples_values(ctx, count) and (kind == "label" or not batched(ctx, count))
-        for sample in [value_sample(ctx, kind, name, count)]
+        for reading in [ctx.reading_of(kind, name)]
+        if samples_values(ctx, reading) and (kind == "label" or not batched(ctx, reading))
+        for sample in [value_sample(ctx, kind, name)]
     ]
     return _start_groups(
         ctx,

@@ -161,7 +161,4 @@ async def _relationships(ctx: RunContext, activity: str) -> BuiltinSchema | None
 def reads_everything(ctx: RunContext) -> bool:
     """True when the plan scans every label and type: then the procedures' full scan costs
     nothing extra. A partly sampled run would pay a whole-store scan for a few labels."""
-    sizes = ctx.sizes
-    return all(ctx.options.is_exact(c) for c in sizes.labels.values()) and all(
-        ctx.options.is_exact(c) for c in sizes.types.values()
-    )
+    return ctx.readings.everything_exact

@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .context import PRIORITY_LONG_SCAN, RunContext
-from .planning import census_is_exact, census_sample_size
 from .sampling import node_source
 
 
@@ -76,10 +75,9 @@ class Census:
 
 async def node_census(ctx: RunContext, activity: str) -> Census:
     sizes = ctx.sizes
-    exact = census_is_exact(ctx.options, sizes)
-    sample = (
-        None if exact else ctx.node_sample(None, sizes.node_count, census_sample_size(ctx.options))
-    )
+    reading = ctx.readings.census
+    exact = reading.exact
+    sample = ctx.sample_of(reading)
     source, params = node_source(None, sample)
     rows = await ctx.read(
         activity,

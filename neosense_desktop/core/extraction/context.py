@@ -30,7 +30,8 @@ from .concurrency import effective_concurrency
 from .label_sets import NodeRead
 from .options import RunOptions
 from .progress import ActivityState, ProgressCallback, ProgressEvent
-from .sampling import Sample, choose_sample
+from .readings import OwnerKind, Reading, Readings, decide_readings
+from .sampling import Sample
 from .value_profile import ValueStats
 
 if TYPE_CHECKING:
@@ -179,10 +180,13 @@ class RunContext:
         caps: Capabilities,
         run_id: str,
         on_progress: ProgressCallback | None = None,
+        readings: Readings | None = None,
     ) -> None:
         self.client = client
         self.options = options
         self.sizes = sizes
+        # How each subject is read: the plan's readings (readings.py), decided once.
+        self.readings = readings if readings is not None else decide_readings(options, sizes)
         self.caps = caps
         self.run_id = run_id
         self.marker = f"neosense-run:{run_id}"  # seeds the samplers
@@ -210,26 +214,22 @@ class RunContext:
         has valueType() (the aggregates rely on type predicates, 5.13+ like valueType)."""
         return "quality_and_context" in self.options.activities and self.caps.value_type
 
-    def node_sample(self, label: str | None, count: int, size: int | None = None) -> Sample:
-        """The spread sample of a label's nodes (label None: of all nodes)."""
-        return choose_sample(
-            count,
-            size or self.options.sample_size,
-            self.sizes.node_id_high,
-            f"{self.marker}:node:{label}",
-            "nodes",
-            self.sizes.node_id_prefix,
-        )
+    def reading_of_label(self, name: str) -> Reading:
+        return self.readings.label(name)
 
-    def relationship_sample(self, rel_type: str, count: int, size: int | None = None) -> Sample:
-        return choose_sample(
-            count,
-            size or self.options.sample_size,
-            self.sizes.relationship_id_high,
-            f"{self.marker}:rel:{rel_type}",
-            "relationships",
-            self.sizes.relationship_id_prefix,
-        )
+    def reading_of_type(self, name: str) -> Reading:
+        return self.readings.type(name)
+
+    def reading_of(self, kind: OwnerKind, name: str) -> Reading:
+        return self.readings.of(kind, name)
+
+    def sample_of(self, reading: Reading) -> Sample | None:
+        """The sample `reading` reads, drawn with this run's seed (None: read whole)."""
+        return reading.sample(self.marker)
+
+    def profile_sample_of(self, reading: Reading) -> Sample | None:
+        """The value statistics' sample of a subject read whole (None: profiled in full)."""
+        return reading.profile_sample(self.marker)
 
     async def schema_outcome(self) -> SchemaResult | None:
         """The schema activity's result; shielded so a waiter's cancel leaves it for others."""

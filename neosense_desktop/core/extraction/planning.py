@@ -25,9 +25,10 @@ from ..report import PlanItem
 from ..wording import duration_text
 from .context import PRIORITY_SHARED, RunContext, Sizes
 from .options import RunOptions
+from .readings import Reading, Readings, decide_readings
 from .sample_limits import sample_limit
-from .sampling import Kind, describe_sample, seek_ids_needed
-from .value_profile import profile_sample_size, profiled_in_full
+from .sampling import Kind, seek_ids_needed
+from .value_profile import profile_sample_size
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ ReadFn = Callable[[str, str, Mapping[str, Any] | None], Awaitable[list[Row]]]
 # Branches per UNION ALL count query: large enough to keep round trips few, small enough to
 # keep the query text and its planning time modest on databases with thousands of labels.
 COUNT_BATCH = 100
-CENSUS_MIN_SAMPLE = 10_000
 # Patterns with an unlabeled end are invisible to the count store; counting them reads every
 # node id once (~0.25 s per million nodes on the 2-core benchmark server) and then only the
 # unlabeled nodes' relationships. Exact and auto runs do it up to UNLABELED_SCAN_MAX_NODES,
@@ -529,34 +529,17 @@ async def _known(counts: dict[str, int]) -> dict[str, int]:
     return counts
 
 
-def census_is_exact(options: RunOptions, sizes: Sizes) -> bool:
-    return options.is_exact(sizes.node_count) or sizes.node_count <= census_sample_size(options)
-
-
-def census_sample_size(options: RunOptions) -> int:
-    """Degrees and label sets are cheap to read: sample at least 10k nodes for stable tails."""
-    return max(options.sample_size, CENSUS_MIN_SAMPLE)
-
-
-def _item(
-    activity: str, subject: str, size: int, options: RunOptions, reason: Kind, id_high: int
-) -> PlanItem:
-    if options.is_exact(size):
-        return PlanItem(
-            activity=activity,
-            subject=subject,
-            method="exact",
-            estimated_rows=size,
-            reason=f"{size:,} {reason if size != 1 else reason[:-1]} read in full",
-        )
-    sample, how = describe_sample(size, options.sample_size, id_high, reason)
-    return _limited(
-        PlanItem(
-            activity=activity, subject=subject, method="sampled", estimated_rows=sample, reason=how
-        ),
-        size,
-        "keys" if activity == "schema" else "patterns",
+def _item(activity: str, subject: str, reading: Reading) -> PlanItem:
+    item = PlanItem(
+        activity=activity,
+        subject=subject,
+        method=reading.method,
+        estimated_rows=reading.rows,
+        reason=reading.describe(),
     )
+    if reading.exact:
+        return item
+    return _limited(item, reading.population, "keys" if activity == "schema" else "patterns")
 
 
 def _limited(item: PlanItem, population: int, what: str) -> PlanItem:
@@ -599,13 +582,9 @@ def _unlabeled_item(options: RunOptions, node_count: int) -> PlanItem:
     )
 
 
-def _profiled(item: PlanItem, count: int, options: RunOptions) -> PlanItem:
+def _profiled(item: PlanItem, reading: Reading, options: RunOptions) -> PlanItem:
     """Says when an exactly read label or type gets its value statistics from a sample."""
-    if (
-        item.method != "exact"
-        or "quality_and_context" not in options.activities
-        or profiled_in_full(options, count)
-    ):
+    if reading.profile is None or "quality_and_context" not in options.activities:
         return item
     return item.model_copy(
         update={
@@ -615,8 +594,13 @@ def _profiled(item: PlanItem, count: int, options: RunOptions) -> PlanItem:
     )
 
 
-def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
-    """One item per unit of work, with the rows it expects to read (its cost)."""
+def make_plan(
+    options: RunOptions, sizes: Sizes, readings: Readings | None = None
+) -> list[PlanItem]:
+    """One item per unit of work, with the rows it expects to read (its cost), worded from
+    the run's readings (readings.py: decided from the sizes when not given)."""
+    if readings is None:
+        readings = decide_readings(options, sizes)
     plan: list[PlanItem] = []
     wanted = set(options.activities)
     if "node_labels" in wanted:
@@ -630,60 +614,28 @@ def make_plan(options: RunOptions, sizes: Sizes) -> list[PlanItem]:
             )
         )
     if "relationship_types" in wanted:
-        for name, count in sizes.types.items():
-            plan.append(
-                _item(
-                    "relationship_types",
-                    f"[:{name}]",
-                    count,
-                    options,
-                    "relationships",
-                    sizes.relationship_id_high,
-                )
-            )
+        for name in sizes.types:
+            plan.append(_item("relationship_types", f"[:{name}]", readings.type(name)))
     if "relationship_types" in wanted and sizes.types:
         plan.append(_unlabeled_item(options, sizes.node_count))
     if "schema" in wanted:
-        for name, count in sizes.labels.items():
-            plan.append(
-                _profiled(
-                    _item("schema", f"(:{name})", count, options, "nodes", sizes.node_id_high),
-                    count,
-                    options,
-                )
-            )
-        for name, count in sizes.types.items():
-            plan.append(
-                _profiled(
-                    _item(
-                        "schema",
-                        f"[:{name}]",
-                        count,
-                        options,
-                        "relationships",
-                        sizes.relationship_id_high,
-                    ),
-                    count,
-                    options,
-                )
-            )
-    census_exact = census_is_exact(options, sizes)
-    census_rows, census_how = (
-        (sizes.node_count, f"every one of {sizes.node_count:,} nodes")
-        if census_exact
-        else describe_sample(
-            sizes.node_count, census_sample_size(options), sizes.node_id_high, "nodes"
-        )
-    )
+        for name in sizes.labels:
+            reading = readings.label(name)
+            plan.append(_profiled(_item("schema", f"(:{name})", reading), reading, options))
+        for name in sizes.types:
+            reading = readings.type(name)
+            plan.append(_profiled(_item("schema", f"[:{name}]", reading), reading, options))
+    census = readings.census
+    census_how = f"every one of {census.population:,} nodes" if census.exact else census.describe()
     for activity in ("quality_and_context", "statistics_and_indexes"):
         if activity in wanted:
             item = PlanItem(
                 activity=activity,
                 subject="*",
-                method="exact" if census_exact else "sampled",
-                estimated_rows=census_rows,
+                method=census.method,
+                estimated_rows=census.rows,
                 reason=f"node census (label sets and degrees), shared by quality and "
                 f"statistics: {census_how}",
             )
-            plan.append(item if census_exact else _limited(item, sizes.node_count, "label sets"))
+            plan.append(item if census.exact else _limited(item, census.population, "label sets"))
     return plan

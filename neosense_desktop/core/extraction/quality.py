@@ -389,17 +389,16 @@ async def _schema_findings(
 
 
 def _example_source(
-    ctx: RunContext, kind: str, name: str | None, count: int
+    ctx: RunContext, kind: str, name: str | None
 ) -> tuple[str, dict[str, object], str]:
     """Where a finding's examples are looked for when its read did not collect them: (Cypher
     binding the variable, its parameters, the variable), the entities the schema read, all
     of them or the spread sample."""
-    exact = ctx.options.is_exact(count)
     if kind == "relationship_type" and name is not None:
-        sample = None if exact else ctx.relationship_sample(name, count)
+        sample = ctx.sample_of(ctx.reading_of_type(name))
         return (*relationship_source(name, sample), "r")
-    node_sample = None if exact else ctx.node_sample(name, count)
-    return (*node_source(name, node_sample), "n")
+    reading = ctx.reading_of_label(name) if name is not None else ctx.readings.all_nodes
+    return (*node_source(name, ctx.sample_of(reading)), "n")
 
 
 @dataclass
@@ -416,7 +415,7 @@ class ExampleQuery:
 
 
 def _property_examples(ctx: RunContext, pf: PropertyFinding) -> ExampleQuery:
-    source, params, var = _example_source(ctx, pf.owner.kind, pf.owner.name, pf.owner.count)
+    source, params, var = _example_source(ctx, pf.owner.kind, pf.owner.name)
     show_values = ctx.options.values == "examples"
 
     def apply(rows: list[Row]) -> None:
@@ -440,8 +439,7 @@ def _property_examples(ctx: RunContext, pf: PropertyFinding) -> ExampleQuery:
 
 def _orphan_examples(ctx: RunContext, finding: Finding) -> ExampleQuery:
     label = finding.subjects[0].name if finding.subjects else None
-    count = ctx.sizes.label_counts.get(label, 0) if label else ctx.sizes.node_count
-    source, params, _ = _example_source(ctx, "label", label, count)
+    source, params, _ = _example_source(ctx, "label", label)
     extra = "" if label else "size(labels(n)) = 0 AND "
 
     def apply(rows: list[Row]) -> None:
@@ -535,7 +533,7 @@ def start_key_counts(
     statistics, and the constraints (read here). Each count is a full label scan (~11 s
     summed at 10M nodes); started after the schema phase, they all ran at the run's tail.
     """
-    if not ctx.options.is_exact(count) or all(s.provenance is None for s in stats.values()):
+    if not ctx.reading_of_label(label).exact or all(s.provenance is None for s in stats.values()):
         return  # no sampled statistics (a sampled or small label): nothing to count
     owner = Owner("label", label, count, properties, stats)
     ctx.prefetch(f"key_counts:{label}", partial(_label_key_counts, ctx, owner))
@@ -548,7 +546,7 @@ def _sampled_keys(
     return [
         (owner, prop, stats)
         for owner, prop, stats in key_candidates(owners, constraints)
-        if ctx.options.is_exact(owner.count)
+        if ctx.reading_of(owner.kind, owner.name).exact
         and stats.provenance is not None
         and stats.provenance.method == "sample"
     ]

@@ -53,6 +53,7 @@ from .partial import PartialCallback, partial_report
 from .planning import make_plan, read_sizes
 from .progress import ProgressCallback
 from .quality import run_quality
+from .readings import Readings, decide_readings
 from .relationship_types import run_relationship_types
 from .schema import run_schema
 from .statistics import run_statistics
@@ -140,6 +141,7 @@ class ExtractionRun:
         self._sizes: Sizes | None = None
         self._sizes_error: NeoSenseError | None = None
         self._plan: list[PlanItem] | None = None
+        self._readings: Readings | None = None
         self.run_id = new_run_id()
         self.report: Report | None = None
 
@@ -202,11 +204,13 @@ class ExtractionRun:
                 on_counts=None if refresh else self._publish_counts,
             )
             self._sizes_error = None
-            self._plan = make_plan(self.options, self._sizes)
+            # Decided once: the plan shown words these readings, and the run reads them.
+            self._readings = decide_readings(self.options, self._sizes)
+            self._plan = make_plan(self.options, self._sizes, self._readings)
         except NeoSenseError as exc:
             if exc.code in CONNECT_ERRORS:
                 raise
-            self._sizes, self._plan = None, []
+            self._sizes, self._plan, self._readings = None, [], None
             self._sizes_error = exc.with_context(activity="plan")
         processor_count = self._probe.processors
         log.info(
@@ -357,6 +361,7 @@ class ExtractionRun:
             self._capabilities(),
             run_id=self.run_id,
             on_progress=self.on_progress,
+            readings=self._readings,
         )
         if "schema" not in activities:
             ctx.schema_result.set_result(_schema_from_report(previous))

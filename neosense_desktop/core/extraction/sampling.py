@@ -116,27 +116,77 @@ class HashSample:
 Sample = IdSample | HashSample
 
 
+@dataclass(frozen=True)
+class SampleDesign:
+    """How a sample of `size` among `population` entities is drawn, before it is drawn: by
+    `seek_ids` random id seeks, or (seek_ids None) by the hashed id scan. The plan words it
+    (describe); the run draws it with the run's seed (draw). One object for both, so the
+    plan shown is the sample read.
+
+    prefix: the kind's element-id prefix, None if unknown (the hash is then a random draw).
+    """
+
+    kind: Kind
+    population: int
+    size: int
+    id_high: int
+    seek_ids: int | None
+    prefix: str | None = ""
+
+    @property
+    def read(self) -> int:
+        """The entities the sample keeps."""
+        return min(self.population, self.size)
+
+    def draw(self, seed: str) -> Sample:
+        rng = random.Random(seed)
+        if self.seek_ids is not None:
+            return IdSample(
+                rng.randrange(self.id_high),
+                weyl_step(self.id_high),
+                self.id_high,
+                self.seek_ids,
+                self.read,
+                # An id space is only probed where the element-id layout is known
+                # (planning.probe_id_space): "" is the bare numeric id.
+                self.prefix if self.prefix is not None else "",
+            )
+        return hash_sample(self.population, self.size, rng.randrange(HASH_PRIME), self.prefix)
+
+    def describe(self) -> str:
+        k, count, kind = self.read, self.population, self.kind
+        if self.seek_ids is not None:
+            return f"{k:,} of {count:,} {kind} by random id seek ({self.seek_ids:,} ids)"
+        return f"about {k:,} of {count:,} {kind} by hashed id scan (1 in {max(1, count // k):,})"
+
+
+def design_sample(
+    count: int, sample_size: int, id_high: int, kind: Kind, prefix: str | None = ""
+) -> SampleDesign:
+    """The cheaper spread sample of `sample_size` among `count` entities.
+
+    id_high: one past the highest id in use for this kind of entity (0 if unknown: then
+    the hashed scan).
+    """
+    return SampleDesign(
+        kind,
+        count,
+        sample_size,
+        id_high,
+        seek_ids_needed(count, sample_size, id_high, kind),
+        prefix,
+    )
+
+
 def choose_sample(
     count: int, sample_size: int, id_high: int, seed: str, kind: Kind, prefix: str | None = ""
 ) -> Sample:
-    """The cheaper spread sample of `sample_size` among `count` entities.
+    """The cheaper spread sample of `sample_size` among `count` entities, drawn with `seed`.
 
-    id_high: one past the highest id in use for this kind of entity (0 if unknown).
-    prefix: the kind's element-id prefix, None if unknown (then id_high must be 0).
+    prefix: the kind's element-id prefix, None if unknown (then no id seek).
     """
-    rng = random.Random(seed)
-    needed = seek_ids_needed(count, sample_size, id_high, kind) if prefix is not None else None
-    if needed is not None:
-        assert prefix is not None
-        return IdSample(
-            rng.randrange(id_high),
-            weyl_step(id_high),
-            id_high,
-            needed,
-            min(count, sample_size),
-            prefix,
-        )
-    return hash_sample(count, sample_size, rng.randrange(HASH_PRIME), prefix)
+    design = design_sample(count, sample_size, id_high if prefix is not None else 0, kind, prefix)
+    return design.draw(seed)
 
 
 def weyl_step(high: int) -> int:
@@ -163,15 +213,6 @@ def seek_ids_needed(count: int, sample_size: int, id_high: int, kind: Kind) -> i
     if needed > MAX_SEEK_IDS or needed * SEEK_COST_US[kind] >= count * SCAN_COST_US[kind]:
         return None
     return needed
-
-
-def describe_sample(count: int, sample_size: int, id_high: int, kind: Kind) -> tuple[int, str]:
-    """(entities read, how) for the plan."""
-    k = min(count, sample_size)
-    needed = seek_ids_needed(count, sample_size, id_high, kind)
-    if needed is not None:
-        return k, f"{k:,} of {count:,} {kind} by random id seek ({needed:,} ids)"
-    return k, f"about {k:,} of {count:,} {kind} by hashed id scan (1 in {max(1, count // k):,})"
 
 
 # The element-id list, built by the server (NodeByElementIdSeek / RelationshipByElementIdSeek

@@ -36,6 +36,7 @@ from .label_sets import (
     keys_seen_on,
     merge_seen_keys,
 )
+from .readings import Reading
 from .sample_limits import sample_limit
 from .sampling import Sample, node_source, relationship_source
 from .type_reading import read_type
@@ -46,7 +47,6 @@ from .value_profile import (
     display_value,
     fold_shapes,
     profile_query,
-    profiled_in_full,
     top_values_query,
 )
 from .value_sample import sampled_stats
@@ -73,22 +73,27 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
     # a bigger one takes the builtin path and its statistics from a sample (value_sample.py).
     use_builtins = reads_everything(ctx)
     if use_builtins and any(
-        _takes_builtins(ctx, c) for c in (*labels.values(), *types.values())
+        _takes_builtins(ctx, r)
+        for r in (
+            *(ctx.reading_of_label(n) for n in labels),
+            *(ctx.reading_of_type(n) for n in types),
+        )
     ):  # the two whole-store scans go first; key counts overlap them
         prefetch_builtins(ctx, ACTIVITY)
 
     async def one_label(name: str, count: int) -> None:
         entry = Label(name=name, count=count, count_provenance=Provenance(method="count_store"))
         out.labels.append(entry)
-        sample = None if ctx.options.is_exact(count) else ctx.node_sample(name, count)
+        reading = ctx.reading_of_label(name)
+        sample = ctx.sample_of(reading)
         source, params = node_source(name, sample)
         try:
             found: NodeKeys | None = None
             stats: dict[str, ValueStats] = {}
             profiled = ValueRead(read=0, source=source, params=params)
-            if sample is None and use_builtins and _takes_builtins(ctx, count):
+            if sample is None and use_builtins and _takes_builtins(ctx, reading):
                 # The batch of value samples planned exactly these labels (one predicate).
-                if samples_values(ctx, count):  # read while the procedure scans
+                if samples_values(ctx, reading):  # read while the procedure scans
                     found, sampled = await asyncio.gather(
                         _node_keys_with_builtin_types(ctx, name, source),
                         sampled_stats(ctx, ACTIVITY, "label", name, count),
@@ -98,7 +103,7 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
                         profiled = ValueRead(sampled.read, sampled.source, sampled.params)
                 else:
                     found = await _node_keys_with_builtin_types(ctx, name, source)
-            if found is None and batched(ctx, count):
+            if found is None and batched(ctx, reading):
                 batch = await label_read(ctx, ACTIVITY, name)
                 found = NodeKeys(batch.read, batch.key_types, batch.holders, batch.node_read)
                 stats = batch.stats
@@ -311,9 +316,10 @@ class ValueRead:
     params: dict[str, object]
 
 
-def _takes_builtins(ctx: RunContext, count: int) -> bool:
-    """Whether an exactly read label or type takes types from the builtin procedures."""
-    return not ctx.profiles_values or not profiled_in_full(ctx.options, count)
+def _takes_builtins(ctx: RunContext, reading: Reading) -> bool:
+    """Whether an exactly read label or type takes types from the builtin procedures: when
+    no values are profiled, or its value statistics come from a sample."""
+    return not ctx.profiles_values or reading.profile is not None
 
 
 async def _attach_profiles(

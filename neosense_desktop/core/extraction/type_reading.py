@@ -33,7 +33,6 @@ from .value_profile import (
     aggregate_parameters,
     bind_values,
     fold_shapes,
-    profiled_in_full,
 )
 from .value_sample import SampledStats, sampled_stats
 from .value_types import normalise_value_type, python_value_type
@@ -77,13 +76,14 @@ async def read_type(ctx: RunContext, activity: str, rel_type: str, count: int) -
 
 
 async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> TypeReading:
-    sample = None if ctx.options.is_exact(count) else ctx.relationship_sample(rel_type, count)
+    planned = ctx.reading_of_type(rel_type)
+    sample = ctx.sample_of(planned)
     source, params = relationship_source(rel_type, sample, with_ends=True)
     reading = TypeReading(sample=sample)
-    if batched(ctx, count):
+    if batched(ctx, planned):
         await fill_type_reading(ctx, activity, rel_type, reading)
         return reading
-    takes_builtins = not ctx.profiles_values or not profiled_in_full(ctx.options, count)
+    takes_builtins = not ctx.profiles_values or planned.profile is not None
     if sample is None and reads_everything(ctx) and takes_builtins:
         # Too big to profile in full: value statistics from a sample, read while the
         # procedure and the counts scan.
@@ -92,7 +92,7 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
                 sampled_stats(ctx, activity, "relationship_type", rel_type, count)
             )
             # The batch of value samples planned exactly these types (one predicate).
-            if samples_values(ctx, count)
+            if samples_values(ctx, planned)
             else None
         )
         try:

@@ -49,7 +49,7 @@ async def sampled_stats(
 ) -> SampledStats:
     """Value statistics of the label (kind "label") or type (kind "relationship_type")
     `name` from a spread sample of its `count` entities."""
-    sample = value_sample(ctx, kind, name, count)
+    sample = value_sample(ctx, kind, name)
     if kind == "label":
         source, params = node_source(name, sample)
     else:
