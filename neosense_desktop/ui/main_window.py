@@ -70,6 +70,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Shortcut = QKeySequence | QKeySequence.StandardKey | str
+# An action of the window: (attribute, text, slot, shortcut, icon name).
+ActionRow = tuple[str, str, Callable[[], object], Shortcut | None, str | None]
 # Long enough for the first paint to reach the screen (ui/preload.py waits as long).
 KEYRING_CHECK_DELAY_S = 0.1
 
@@ -80,6 +82,34 @@ class MainWindow(QMainWindow):
     """
 
     closed = Signal()
+
+    # Made by _build_actions, one per row of _action_rows().
+    act_new: QAction
+    act_open: QAction
+    act_save: QAction
+    act_quit: QAction
+    act_copy: QAction
+    act_copy_details: QAction
+    act_copy_llm: QAction
+    act_export_as: QAction
+    act_save_picture: QAction
+    act_reopen: QAction
+    act_log: QAction
+    act_find: QAction
+    act_edit: QAction
+    act_duplicate: QAction
+    act_delete: QAction
+    act_test: QAction
+    act_plan: QAction
+    act_run: QAction
+    act_cancel: QAction
+    act_preview: QAction
+    act_baseline: QAction
+    act_fit: QAction
+    act_about: QAction
+    act_shortcuts: QAction
+    act_guide: QAction
+    act_diagnostics: QAction
 
     def __init__(self, services: WindowServices) -> None:
         super().__init__()
@@ -237,66 +267,77 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
-    def _build_actions(self) -> None:  # noqa: PLR0915  issue 23: split pending
+    def _action_rows(self) -> tuple[ActionRow, ...]:
+        """(attribute, text, slot, shortcut, icon) of every action, in the window's order:
+        the order Help > Keyboard shortcuts lists them in."""
         sk = QKeySequence.StandardKey
-        p, r, f = self.profiles, self.runs, self.files
-        self.act_new = self._action("&New connection…", p.new_profile_clicked, sk.New)
-        self.act_open = self._action("&Open report…", f.open_clicked, sk.Open, "open")
-        self.act_save = self._action("&Export report…", f.export_clicked, sk.Save, "save")
-        self.act_quit = self._action("&Quit", self.close, QKeySequence("Ctrl+Q"))
-        self.act_copy = self._action(
-            "&Copy", lambda: self.results.copy_selection(self.focusWidget()), sk.Copy
+        p, r, f, res = self.profiles, self.runs, self.files, self.results
+        return (
+            ("act_new", "&New connection…", p.new_profile_clicked, sk.New, None),
+            ("act_open", "&Open report…", f.open_clicked, sk.Open, "open"),
+            ("act_save", "&Export report…", f.export_clicked, sk.Save, "save"),
+            ("act_quit", "&Quit", self.close, "Ctrl+Q", None),
+            ("act_copy", "&Copy", lambda: res.copy_selection(self.focusWidget()), sk.Copy, None),
+            ("act_copy_details", "Copy as &JSON", res.copy_details, "Ctrl+Shift+C", None),
+            (
+                "act_copy_llm",
+                "Copy schema for &LLM",
+                self.copy_schema_for_llm,
+                "Ctrl+Shift+L",
+                None,
+            ),
+            ("act_export_as", "Export &As…", f.export_as_clicked, "Ctrl+Shift+S", None),
+            (
+                "act_save_picture",
+                "Save Schema &Picture As…",
+                res.schema_view.save_clicked,
+                None,
+                None,
+            ),
+            (
+                "act_reopen",
+                "&Reopen the last connection and report at start-up",
+                lambda: self.last_session.set_enabled(self.act_reopen.isChecked()),
+                None,
+                None,
+            ),
+            ("act_log", "&Log", self.toggle_log, None, None),
+            ("act_find", "&Filter results", res.focus_filter, sk.Find, None),
+            ("act_edit", "&Edit connection…", p.edit_profile_clicked, None, None),
+            ("act_duplicate", "D&uplicate connection", p.duplicate_profile_clicked, None, None),
+            ("act_delete", "&Delete connection…", p.delete_profile_clicked, None, None),
+            ("act_test", "&Test connection", p.test_connection_clicked, "Ctrl+T", "test"),
+            ("act_plan", "Show &plan", r.plan_clicked, "Ctrl+P", None),
+            ("act_run", "&Run", r.run_clicked, "F5", "run"),
+            ("act_cancel", "&Cancel run", r.cancel_clicked, "Esc", "cancel"),
+            ("act_preview", "Pre&view rows", self.previewer.preview_clicked, "Ctrl+R", None),
+            ("act_baseline", "Mark as &baseline", self.mark_shown_run_clicked, "Ctrl+B", None),
+            ("act_fit", "&Fit schema", res.schema_view.fit, "Ctrl+0", None),
+            ("act_about", "&About NeoSense", self.show_about, None, None),
+            ("act_shortcuts", "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/", None),
+            ("act_guide", "&User guide", self.show_user_guide, sk.HelpContents, None),
+            ("act_diagnostics", "Copy &diagnostics", self.copy_diagnostics, None, None),
         )
-        self.act_copy_details = self._action(
-            "Copy as &JSON", self.results.copy_details, QKeySequence("Ctrl+Shift+C")
-        )
-        self.act_copy_llm = self._action(
-            "Copy schema for &LLM", self.copy_schema_for_llm, QKeySequence("Ctrl+Shift+L")
-        )
-        self.act_export_as = self._action(
-            "Export &As…", f.export_as_clicked, QKeySequence("Ctrl+Shift+S")
-        )
-        self.act_save_picture = self._action(
-            "Save Schema &Picture As…", self.results.schema_view.save_clicked
-        )
-        self.act_reopen = self._action(
-            "&Reopen the last connection and report at start-up",
-            lambda: self.last_session.set_enabled(self.act_reopen.isChecked()),
-        )
+
+    def _build_actions(self) -> None:
+        for attribute, text, slot, shortcut, icon in self._action_rows():
+            setattr(self, attribute, self._action(text, slot, shortcut, icon))
         self.act_reopen.setCheckable(True)
         self.act_reopen.setChecked(self.last_session.enabled)
-        self.act_log = self._action("&Log", self.toggle_log)
         self.act_log.setCheckable(True)
-        self.act_find = self._action("&Filter results", self.results.focus_filter, sk.Find)
-        self.act_edit = self._action("&Edit connection…", p.edit_profile_clicked)
-        self.act_duplicate = self._action("D&uplicate connection", p.duplicate_profile_clicked)
-        self.act_delete = self._action("&Delete connection…", p.delete_profile_clicked)
-        self.act_test = self._action(
-            "&Test connection", p.test_connection_clicked, "Ctrl+T", "test"
-        )
-        self.act_plan = self._action("Show &plan", r.plan_clicked, "Ctrl+P")
-        self.act_run = self._action("&Run", r.run_clicked, "F5", "run")
-        self.act_cancel = self._action("&Cancel run", r.cancel_clicked, "Esc", "cancel")
-        self.act_preview = self._action(
-            "Pre&view rows", self.previewer.preview_clicked, QKeySequence("Ctrl+R")
-        )
-        self.act_baseline = self._action(
-            "Mark as &baseline", self.mark_shown_run_clicked, QKeySequence("Ctrl+B")
-        )
-        self.act_fit = self._action("&Fit schema", self.results.schema_view.fit, "Ctrl+0")
-        self.act_about = self._action("&About NeoSense", self.show_about)
-        self.act_shortcuts = self._action(
-            "&Keyboard shortcuts", self.show_shortcuts, QKeySequence("Ctrl+/")
-        )
-        self.act_guide = self._action("&User guide", self.show_user_guide, sk.HelpContents)
-        self.act_diagnostics = self._action("Copy &diagnostics", self.copy_diagnostics)
         for tab in Tab:
             self._action(
                 f"Show the {tab.name.title()} tab",
                 self._tab_switcher(tab),
                 QKeySequence(f"Alt+{tab + 1}"),
             )
+        self._build_menus()
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("main-toolbar")
+        for a in (self.act_open, self.act_save, self.act_test, self.act_run, self.act_cancel):
+            toolbar.addAction(a)
 
+    def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         for a in (
@@ -332,10 +373,6 @@ class MainWindow(QMainWindow):
             help_menu.addAction(a)
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("main-toolbar")
-        for a in (self.act_open, self.act_save, self.act_test, self.act_run, self.act_cancel):
-            toolbar.addAction(a)
 
     def _tab_switcher(self, tab: Tab) -> Callable[[], None]:
         return lambda: self.show_tab(tab)
