@@ -7,7 +7,9 @@ cache is keyed by palette darkness and cleared on a palette change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -61,83 +63,139 @@ def _outline(dark: bool) -> QColor:
     return QColor(0xEC, 0xEF, 0xF1) if dark else QColor(0x26, 0x32, 0x38)
 
 
-def _paint_kind(p: QPainter, kind: str, severity: str | None, size: float, dark: bool) -> None:  # noqa: PLR0915  issue 23: split pending
+class _Glyph(NamedTuple):
+    """What every kind's painter draws with: the icon's size, its margin, the kind's colour
+    and the outline pen (the painter holds both, as pen and brush, when it is called)."""
+
+    size: float
+    margin: float
+    color: QColor
+    outline: QPen
+
+    def inner(self) -> QRectF:
+        m = self.margin
+        return QRectF(m, m, self.size - 2 * m, self.size - 2 * m)
+
+
+def _paint_label(p: QPainter, g: _Glyph) -> None:
+    p.drawEllipse(g.inner())
+
+
+def _paint_arrow(p: QPainter, g: _Glyph) -> None:
+    size, m, color = g.size, g.margin, g.color
+    path = QPainterPath()
+    y = size / 2
+    path.moveTo(m, y)
+    path.lineTo(size - m * 2, y)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(QPen(color, size / 7))
+    p.drawPath(path)
+    p.setPen(g.outline)
+    p.setBrush(QBrush(color))
+    head = QPolygonF(
+        [
+            QPointF(size - m, y),
+            QPointF(size - m * 2.6, y - size * 0.22),
+            QPointF(size - m * 2.6, y + size * 0.22),
+        ]
+    )
+    p.drawPolygon(head)
+
+
+def _paint_pattern(p: QPainter, g: _Glyph) -> None:
+    """An arrow with its start's disc."""
+    _paint_arrow(p, g)
+    p.drawEllipse(QPointF(g.margin * 1.2, g.size / 2), g.size * 0.12, g.size * 0.12)
+
+
+def _paint_property(p: QPainter, g: _Glyph) -> None:
+    size, m = g.size, g.margin
+    diamond = QPolygonF(
+        [
+            QPointF(size / 2, m),
+            QPointF(size - m, size / 2),
+            QPointF(size / 2, size - m),
+            QPointF(m, size / 2),
+        ]
+    )
+    p.drawPolygon(diamond)
+
+
+def _paint_index(p: QPainter, g: _Glyph) -> None:
+    size, r = g.size, g.inner()
+    p.drawRoundedRect(r, size * 0.1, size * 0.1)
+    p.setPen(QPen(QColor("white"), size / 10))
+    for i in (0.38, 0.62):
+        p.drawLine(
+            QPointF(r.left() + r.width() * 0.2, size * i),
+            QPointF(r.right() - r.width() * 0.2, size * i),
+        )
+
+
+def _paint_constraint(p: QPainter, g: _Glyph) -> None:
+    """A padlock."""
+    size, m, color = g.size, g.margin, g.color
+    body = QRectF(m, size * 0.45, size - 2 * m, size * 0.45)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(QPen(color, size / 9))
+    p.drawArc(QRectF(size * 0.3, m, size * 0.4, size * 0.6), 0, 180 * 16)
+    p.setPen(g.outline)
+    p.setBrush(QBrush(color))
+    p.drawRect(body)
+
+
+def _paint_folder(p: QPainter, g: _Glyph) -> None:
+    size, m = g.size, g.margin
+    path = QPainterPath()
+    path.moveTo(m, size * 0.3)
+    path.lineTo(size * 0.42, size * 0.3)
+    path.lineTo(size * 0.5, size * 0.2)
+    path.lineTo(size - m, size * 0.2)
+    path.lineTo(size - m, size - m)
+    path.lineTo(m, size - m)
+    path.closeSubpath()
+    p.drawPath(path)
+
+
+def _paint_warning(p: QPainter, g: _Glyph) -> None:
+    size, m = g.size, g.margin
+    tri = QPolygonF([QPointF(size / 2, m), QPointF(size - m, size - m), QPointF(m, size - m)])
+    p.drawPolygon(tri)
+    p.setPen(QPen(QColor("white"), size / 9))
+    p.drawLine(QPointF(size / 2, size * 0.42), QPointF(size / 2, size * 0.66))
+    p.drawPoint(QPointF(size / 2, size * 0.76))
+
+
+def _paint_bars(p: QPainter, g: _Glyph) -> None:
+    size = g.size
+    bars = ((0.2, 0.55), (0.42, 0.3), (0.64, 0.45))
+    for x, top in bars:
+        p.drawRect(QRectF(size * x, size * top, size * 0.18, size * (0.85 - top)))
+
+
+# A painter per tree item kind; any other kind (statistic, info) gets bars.
+_KIND_PAINTERS: dict[str, Callable[[QPainter, _Glyph], None]] = {
+    "label": _paint_label,
+    "relationship_type": _paint_arrow,
+    "pattern": _paint_pattern,
+    "property": _paint_property,
+    "index": _paint_index,
+    "constraint": _paint_constraint,
+    "section": _paint_folder,
+    "group": _paint_folder,
+    "finding": _paint_warning,
+    "severity": _paint_warning,
+}
+
+
+def _paint_kind(p: QPainter, kind: str, severity: str | None, size: float, dark: bool) -> None:
     color = SEVERITY_COLORS.get(severity or "", KIND_COLORS.get(kind, KIND_COLORS["info"]))
     if kind in ("finding", "severity") and severity:
         color = SEVERITY_COLORS[severity]
     pen = QPen(_outline(dark), max(1.0, size / 16))
     p.setPen(pen)
     p.setBrush(QBrush(color))
-    m = size * 0.15
-    r = QRectF(m, m, size - 2 * m, size - 2 * m)
-    if kind == "label":
-        p.drawEllipse(r)
-    elif kind == "relationship_type" or kind == "pattern":
-        path = QPainterPath()
-        y = size / 2
-        path.moveTo(m, y)
-        path.lineTo(size - m * 2, y)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setPen(QPen(color, size / 7))
-        p.drawPath(path)
-        p.setPen(pen)
-        p.setBrush(QBrush(color))
-        head = QPolygonF(
-            [
-                QPointF(size - m, y),
-                QPointF(size - m * 2.6, y - size * 0.22),
-                QPointF(size - m * 2.6, y + size * 0.22),
-            ]
-        )
-        p.drawPolygon(head)
-        if kind == "pattern":
-            p.drawEllipse(QPointF(m * 1.2, y), size * 0.12, size * 0.12)
-    elif kind == "property":
-        diamond = QPolygonF(
-            [
-                QPointF(size / 2, m),
-                QPointF(size - m, size / 2),
-                QPointF(size / 2, size - m),
-                QPointF(m, size / 2),
-            ]
-        )
-        p.drawPolygon(diamond)
-    elif kind == "index":
-        p.drawRoundedRect(r, size * 0.1, size * 0.1)
-        p.setPen(QPen(QColor("white"), size / 10))
-        for i in (0.38, 0.62):
-            p.drawLine(
-                QPointF(r.left() + r.width() * 0.2, size * i),
-                QPointF(r.right() - r.width() * 0.2, size * i),
-            )
-    elif kind == "constraint":
-        body = QRectF(m, size * 0.45, size - 2 * m, size * 0.45)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.setPen(QPen(color, size / 9))
-        p.drawArc(QRectF(size * 0.3, m, size * 0.4, size * 0.6), 0, 180 * 16)
-        p.setPen(pen)
-        p.setBrush(QBrush(color))
-        p.drawRect(body)
-    elif kind in ("section", "group"):
-        path = QPainterPath()
-        path.moveTo(m, size * 0.3)
-        path.lineTo(size * 0.42, size * 0.3)
-        path.lineTo(size * 0.5, size * 0.2)
-        path.lineTo(size - m, size * 0.2)
-        path.lineTo(size - m, size - m)
-        path.lineTo(m, size - m)
-        path.closeSubpath()
-        p.drawPath(path)
-    elif kind in ("finding", "severity"):
-        tri = QPolygonF([QPointF(size / 2, m), QPointF(size - m, size - m), QPointF(m, size - m)])
-        p.drawPolygon(tri)
-        p.setPen(QPen(QColor("white"), size / 9))
-        p.drawLine(QPointF(size / 2, size * 0.42), QPointF(size / 2, size * 0.66))
-        p.drawPoint(QPointF(size / 2, size * 0.76))
-    else:  # statistic, info
-        bars = ((0.2, 0.55), (0.42, 0.3), (0.64, 0.45))
-        for x, top in bars:
-            p.drawRect(QRectF(size * x, size * top, size * 0.18, size * (0.85 - top)))
+    _KIND_PAINTERS.get(kind, _paint_bars)(p, _Glyph(size, size * 0.15, color, pen))
 
 
 def _paint_badge(p: QPainter, severity: str, size: float, dark: bool) -> None:
