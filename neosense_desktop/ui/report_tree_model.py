@@ -8,6 +8,7 @@ order whichever way a column is sorted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -249,41 +250,69 @@ def cell_tooltip(node: Node, col: int) -> str:
     return text
 
 
-def node_data(node: Node, col: int, role: int) -> CellData:  # noqa: C901  issue 23: split pending
-    """ReportTreeModel.data() for a node (the proxy shows the same nodes)."""
-    if role == _DISPLAY:
-        return display_text(node, col)
-    if role == _DECORATION:
-        if col == COL_NAME:
-            severity = node.severity.value if node.severity else None
-            # A property that findings concern keeps its own icon, with a severity badge.
-            return kind_icon(node.kind.value, severity, badge=bool(node.note))
-        return None
-    if role == _FONT:
-        if node.kind is NodeKind.SECTION:
-            if not _BOLD:
-                _BOLD.append(_bold_font())
-            return _BOLD[0]
-        return None
-    if role == _ALIGNMENT:
-        return _RIGHT_ALIGNED if col in (COL_COUNT, COL_FILL, COL_READS) else None
-    if role == _FOREGROUND:
-        if node.severity is not None and not node.note and col in (COL_NAME, COL_DETAILS):
-            return QBrush(SEVERITY_COLORS[node.severity])
-        return None
-    if role == _BACKGROUND:
-        if node.kind is NodeKind.SECTION:
-            app = QApplication.instance()
-            if isinstance(app, QApplication):
-                return app.palette().brush(QPalette.ColorRole.AlternateBase)
-        return None
-    if role == _TOOLTIP:
-        tip = cell_tooltip(node, col)
-        return plain_tooltip(tip) if tip else None
-    if role == _SORT:
-        return sort_key(node, col)
-    if role == _KIND:
-        return node.kind.value
-    if role == _KEY:
-        return node.key
+def _decoration(node: Node, col: int) -> QIcon | None:
+    if col == COL_NAME:
+        severity = node.severity.value if node.severity else None
+        # A property that findings concern keeps its own icon, with a severity badge.
+        return kind_icon(node.kind.value, severity, badge=bool(node.note))
     return None
+
+
+def _font(node: Node, _col: int) -> QFont | None:
+    if node.kind is NodeKind.SECTION:
+        if not _BOLD:
+            _BOLD.append(_bold_font())
+        return _BOLD[0]
+    return None
+
+
+def _alignment(_node: Node, col: int) -> int | None:
+    return _RIGHT_ALIGNED if col in (COL_COUNT, COL_FILL, COL_READS) else None
+
+
+def _foreground(node: Node, col: int) -> QBrush | None:
+    if node.severity is not None and not node.note and col in (COL_NAME, COL_DETAILS):
+        return QBrush(SEVERITY_COLORS[node.severity])
+    return None
+
+
+def _background(node: Node, _col: int) -> QBrush | None:
+    if node.kind is NodeKind.SECTION:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            return app.palette().brush(QPalette.ColorRole.AlternateBase)
+    return None
+
+
+def _tooltip(node: Node, col: int) -> str | None:
+    tip = cell_tooltip(node, col)
+    return plain_tooltip(tip) if tip else None
+
+
+def _kind(node: Node, _col: int) -> str:
+    return node.kind.value
+
+
+def _key(node: Node, _col: int) -> NodeKey:
+    return node.key
+
+
+# What each role the tree uses returns for a cell; any other role: None.
+_ROLE_DATA: dict[int, Callable[[Node, int], CellData]] = {
+    _DISPLAY: display_text,
+    _DECORATION: _decoration,
+    _FONT: _font,
+    _ALIGNMENT: _alignment,
+    _FOREGROUND: _foreground,
+    _BACKGROUND: _background,
+    _TOOLTIP: _tooltip,
+    _SORT: sort_key,
+    _KIND: _kind,
+    _KEY: _key,
+}
+
+
+def node_data(node: Node, col: int, role: int) -> CellData:
+    """ReportTreeModel.data() for a node (the proxy shows the same nodes)."""
+    data = _ROLE_DATA.get(role)
+    return data(node, col) if data is not None else None
