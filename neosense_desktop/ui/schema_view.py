@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -485,7 +485,7 @@ class SchemaView(QGraphicsView):
         for _ in self.draw_steps(report, layout):
             pass
 
-    def draw_steps(  # noqa: PLR0915  issue 23: split pending
+    def draw_steps(
         self, report: Report | None, layout: dict[str, LaidOutNode] | None, chunk: int = 12
     ) -> Iterator[None]:
         """show_report() a few items at a time: yields after every `chunk` labels or arrows.
@@ -508,9 +508,28 @@ class SchemaView(QGraphicsView):
             layout = layout_schema(nodes, [(a, b, c) for a, b, _t, c in edges])
         self.database = report.server.database
         palette = self.palette()
+        self.colours = report_label_colours(report)
+        made = yield from self._label_steps(report, nodes, layout, palette, chunk)
+        yield from self._edge_steps(edges, layout, palette, chunk, made)
+        yield from self.route_steps()
+        self._add_legend(nodes, layout, palette)
+        self._note_hidden_labels(len(report.labels) - len(layout), len(layout))
+        if self.label_filter:
+            self.set_label_filter(self.label_filter)
+        self._set_savable(True)
+        self.fit()
+
+    def _label_steps(
+        self,
+        report: Report,
+        nodes: list[tuple[str, int]],
+        layout: dict[str, LaidOutNode],
+        palette: QPalette,
+        chunk: int,
+    ) -> Generator[None, None, int]:
+        """Draw the discs of the laid-out labels; returns how many items were made."""
         counts = dict(nodes)
         by_name = {lb.name: lb for lb in report.labels}
-        self.colours = report_label_colours(report)
         scene = self.scene()
         made = 0
         for name, laid in layout.items():
@@ -523,6 +542,18 @@ class SchemaView(QGraphicsView):
             made += 1
             if made % chunk == 0:
                 yield
+        return made
+
+    def _edge_steps(
+        self,
+        edges: list[tuple[str, str, str, int]],
+        layout: dict[str, LaidOutNode],
+        palette: QPalette,
+        chunk: int,
+        made: int,
+    ) -> Iterator[None]:
+        """Draw the arrows between laid-out labels, yielding on from `made` items made."""
+        scene = self.scene()
         bends: dict[tuple[str, str], int] = defaultdict(int)
         for start, end, rel_type, count in edges:
             if start not in layout or end not in layout:
@@ -541,20 +572,17 @@ class SchemaView(QGraphicsView):
             made += 1
             if made % chunk == 0:
                 yield
-        yield from self.route_steps()
-        self._add_legend(nodes, layout, palette)
-        self.hidden_labels = max(0, len(report.labels) - len(layout))
+
+    def _note_hidden_labels(self, hidden: int, shown: int) -> None:
+        """Above the picture: how many labels it leaves out (the smallest)."""
+        self.hidden_labels = max(0, hidden)
         if self.hidden_labels:
+            scene = self.scene()
             note = scene.addSimpleText(
-                f"Showing the {len(layout)} largest labels; {self.hidden_labels} more are in "
-                "the tree."
+                f"Showing the {shown} largest labels; {self.hidden_labels} more are in the tree."
             )
             rect = scene.itemsBoundingRect()
             note.setPos(rect.left(), rect.top() - 30)
-        if self.label_filter:
-            self.set_label_filter(self.label_filter)
-        self._set_savable(True)
-        self.fit()
 
     def route_edges(self, only: set[str] | None = None) -> None:
         """Route every arrow (or those touching the labels `only`) and place their names."""
