@@ -94,7 +94,7 @@ class ResultsPane(QObject):
     filter_applied = Signal(str)
     history_changed = Signal()
 
-    def __init__(self, tasks: TaskRegistry, show_tab: ShowTab, parent: QWidget) -> None:  # noqa: PLR0915  issue 23: split pending
+    def __init__(self, tasks: TaskRegistry, show_tab: ShowTab, parent: QWidget) -> None:
         super().__init__(parent)
         self.tasks = tasks
         self._show_tab = show_tab
@@ -111,6 +111,25 @@ class ResultsPane(QObject):
         self._partial_timer.setInterval(0)
         self._partial_timer.timeout.connect(self._apply_partial)
 
+        self._build_overview(parent)
+        self._build_results(parent)
+
+        self.schema_view = SchemaView(parent, self.tasks)
+        self.schema_view.item_activated.connect(self.select_in_tree)
+        self.schema_pane = SchemaPane(self.schema_view, self.details_of, parent)
+
+        # Lives in the window's status bar; it names the server and database of the report.
+        self.report_status = QLabel("", parent)
+        self.report_status.setObjectName("report-status")
+        self.report_status.setTextFormat(Qt.TextFormat.PlainText)
+        # What start-up made (modules, classes, ~70,000 objects) lives as long as the
+        # window: frozen now, the full collections of a run no longer walk it (one took
+        # 41 ms, the largest stall of a run on 1M nodes).
+        _gc_policy()
+
+    # ------------------------------------------------------------------ construction
+    def _build_overview(self, parent: QWidget) -> None:
+        """The Overview tab: the dashboard under the report's summary text."""
         self.overview = QWidget(parent)
         self.overview_text = QLabel("No report yet.", self.overview)
         self.overview_text.setTextFormat(Qt.TextFormat.RichText)  # built with html.escape
@@ -136,7 +155,28 @@ class ResultsPane(QObject):
         ov_layout.setContentsMargins(0, 0, 0, 0)
         ov_layout.addWidget(scroller, 1)
 
+    def _build_results(self, parent: QWidget) -> None:
+        """The Results tab: the filter over the tree and its details beside it."""
         self.results = QWidget(parent)
+        self._build_filter()
+        self._build_tree()
+        self.details = details_browser(self.results)
+        self.details.anchorClicked.connect(self._details_link)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self.results)
+        self.splitter.setObjectName("results-splitter")
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.details)
+        # The details pane takes a third of the tab until the person moves the splitter
+        # (main_window saves and restores its position with the window's other splitters).
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([2 * DETAILS_DEFAULT_WIDTH, DETAILS_DEFAULT_WIDTH])
+        r_layout = QVBoxLayout(self.results)
+        r_layout.addWidget(self.filter_edit)
+        r_layout.addWidget(self.splitter, 1)
+
+    def _build_filter(self) -> None:
+        """The filter box: the tree is filtered 200 ms after the last key."""
         self.filter_edit = QLineEdit(self.results)
         self.filter_edit.setPlaceholderText("Filter labels, types, properties… (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
@@ -146,6 +186,9 @@ class ResultsPane(QObject):
         self._filter_timer.setInterval(200)
         self._filter_timer.timeout.connect(self.apply_filter)
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+
+    def _build_tree(self) -> None:
+        """The results tree: the report's model, sorted and filtered through the proxy."""
         self.tree_model = ReportTreeModel(self)
         self.proxy = ReportFilterProxy(self)
         self.proxy.setSourceModel(self.tree_model)
@@ -168,33 +211,6 @@ class ResultsPane(QObject):
         self.proxy.modelReset.connect(self._sync_index_columns)
         self.proxy.layoutChanged.connect(self._sync_index_columns)
         self._sync_index_columns()
-        self.details = details_browser(self.results)
-        self.details.anchorClicked.connect(self._details_link)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self.results)
-        self.splitter.setObjectName("results-splitter")
-        self.splitter.addWidget(self.tree)
-        self.splitter.addWidget(self.details)
-        # The details pane takes a third of the tab until the person moves the splitter
-        # (main_window saves and restores its position with the window's other splitters).
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([2 * DETAILS_DEFAULT_WIDTH, DETAILS_DEFAULT_WIDTH])
-        r_layout = QVBoxLayout(self.results)
-        r_layout.addWidget(self.filter_edit)
-        r_layout.addWidget(self.splitter, 1)
-
-        self.schema_view = SchemaView(parent, self.tasks)
-        self.schema_view.item_activated.connect(self.select_in_tree)
-        self.schema_pane = SchemaPane(self.schema_view, self.details_of, parent)
-
-        # Lives in the window's status bar; it names the server and database of the report.
-        self.report_status = QLabel("", parent)
-        self.report_status.setObjectName("report-status")
-        self.report_status.setTextFormat(Qt.TextFormat.PlainText)
-        # What start-up made (modules, classes, ~70,000 objects) lives as long as the
-        # window: frozen now, the full collections of a run no longer walk it (one took
-        # 41 ms, the largest stall of a run on 1M nodes).
-        _gc_policy()
 
     # ------------------------------------------------------------------ showing
     async def show_report(self, report: Report, source: str) -> None:
