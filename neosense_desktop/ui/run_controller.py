@@ -56,7 +56,7 @@ class RunController(QObject):
     current_run: the run in progress, if any.
     """
 
-    def __init__(  # noqa: PLR0915  issue 23: split pending
+    def __init__(
         self,
         services: WindowServices,
         tasks: TaskRegistry,
@@ -83,6 +83,17 @@ class RunController(QObject):
         self.panel_report: Report | None = None
 
         self.controls = QWidget(parent)
+        options = self._build_options()
+        self._build_run_buttons(options)
+
+        self.panel = RunPanel(parent)
+        self.panel.retry_requested.connect(self.retry_clicked)
+        profiles.selection_changed.connect(self._forget_retry)
+        results.report_shown.connect(self._report_shown)
+
+    # ------------------------------------------------------------------ construction
+    def _build_options(self) -> QGroupBox:
+        """The Run options group: mode, sample size, parallel queries, timeout, values."""
         options = QGroupBox("Run options", self.controls)
         form = QFormLayout(options)
         self.mode_box = QComboBox(options)
@@ -129,6 +140,11 @@ class RunController(QObject):
         form.addRow("&Parallel queries:", self.parallel_queries)
         form.addRow("Query t&imeout:", self.query_timeout)
         form.addRow("Va&lues:", self.values_box)
+        return options
+
+    def _build_run_buttons(self, options: QGroupBox) -> None:
+        """Run and Cancel, laid out under the options in the controls (the connections
+        column)."""
         self.run_button = QPushButton("&Run (F5)", self.controls)
         self.run_button.setObjectName("run-button")
         self.run_button.clicked.connect(self.run_clicked)
@@ -143,11 +159,6 @@ class RunController(QObject):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(options)
         layout.addLayout(run_row)
-
-        self.panel = RunPanel(parent)
-        self.panel.retry_requested.connect(self.retry_clicked)
-        profiles.selection_changed.connect(self._forget_retry)
-        results.report_shown.connect(self._report_shown)
 
     def set_icons(self) -> None:
         self.run_button.setIcon(action_icon("run"))
