@@ -58,7 +58,7 @@ class ProfilesPane(QWidget):
 
     selection_changed = Signal()
 
-    def __init__(  # noqa: PLR0915  issue 23: split pending
+    def __init__(
         self,
         services: WindowServices,
         tasks: TaskRegistry,
@@ -78,6 +78,14 @@ class ProfilesPane(QWidget):
         self.last_probe: ProbeResult | None = None
         self._probe_started = 0.0
 
+        self._build_list()
+        buttons = self._build_buttons()
+        self._build_probe()
+        self._lay_out(buttons)
+
+    # ------------------------------------------------------------------ construction
+    def _build_list(self) -> None:
+        """The profile list, and the note on saved connections that could not be read."""
         self.profile_list = QListWidget(self)
         self.profile_list.setObjectName("profile-list")
         self.profile_list.setAccessibleName("Connections")
@@ -90,6 +98,9 @@ class ProfilesPane(QWidget):
         self.unreadable_note.setWordWrap(True)
         self.unreadable_note.hide()
         self._unreadable = 0
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """New, Edit, Duplicate and Delete, in a row."""
         self.new_button = QPushButton("&New", self)
         self.edit_button = QPushButton("&Edit", self)
         self.duplicate_button = QPushButton("D&uplicate", self)
@@ -101,7 +112,10 @@ class ProfilesPane(QWidget):
         self.edit_button.clicked.connect(self.edit_profile_clicked)
         self.duplicate_button.clicked.connect(self.duplicate_profile_clicked)
         self.delete_button.clicked.connect(self.delete_profile_clicked)
+        return buttons
 
+    def _build_probe(self) -> None:
+        """Test connection, its busy bar and its result."""
         self.test_button = QPushButton("&Test connection", self)
         self.test_button.clicked.connect(self.test_connection_clicked)
         # A cold server can take 40 s to answer: a busy bar and the seconds so far say the
@@ -125,6 +139,8 @@ class ProfilesPane(QWidget):
         # Never squeezed (its last lines were cut off): the profile list above gives way.
         self.probe_view.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
+    def _lay_out(self, buttons: QHBoxLayout) -> None:
+        """One column, the list above its buttons, Test connection and its result."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         title = QLabel("&Connections", self)
