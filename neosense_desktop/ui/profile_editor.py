@@ -55,7 +55,7 @@ class ProfileEditor(QDialog):
         "connection_timeout_s", "tls"), for the UI and tests.
     """
 
-    def __init__(  # noqa: PLR0915  issue 23: split pending
+    def __init__(
         self,
         parent: QWidget | None,
         tasks: TaskRegistry,
@@ -76,7 +76,28 @@ class ProfileEditor(QDialog):
         self._save_tried = False
         self.last_probe: ProbeResult | None = None
         self.last_probe_error: NeoSenseError | None = None
+        self.errors: dict[str, QLabel] = {}  # the message under each field, by field
 
+        self._build_fields(keyring_available)
+        self._build_tls_fields()
+        form = self._build_form()
+        tls = self._build_tls_group()
+        self._build_test()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        self._lay_out(form, tls)
+        self._fill(profile)
+        self._follow_edits()
+        self.validate()
+        self.resize(560, self.sizeHint().height())
+
+    # -- construction ----------------------------------------------------------------
+    def _build_fields(self, keyring_available: bool) -> None:
+        """The connection's fields, and whether the password can go to the keyring."""
         self.name = QLineEdit(self)
         self.uri = QLineEdit(self)
         self.uri.setPlaceholderText("neo4j://localhost:7687")
@@ -103,6 +124,8 @@ class ProfileEditor(QDialog):
         self.timeout.setRange(0.5, 600)
         self.timeout.setValue(10.0)
 
+    def _build_tls_fields(self) -> None:
+        """Encryption, the certificates trusted, and the CA files when custom."""
         self.encrypted = QCheckBox("&Encrypt (TLS) with a plain neo4j:// or bolt:// URI", self)
         self.trust = QComboBox(self)
         self.trust.addItem("System CAs", "system")
@@ -113,7 +136,8 @@ class ProfileEditor(QDialog):
         self.ca_browse = QPushButton("&Browse…", self)
         self.ca_browse.clicked.connect(self._browse_ca)
 
-        self.errors: dict[str, QLabel] = {}
+    def _build_form(self) -> QFormLayout:
+        """Each field over its error message, then the keyring's check box and note."""
         form = QFormLayout()
         for key, title, widget in (
             ("name", "&Name:", self.name),
@@ -128,6 +152,10 @@ class ProfileEditor(QDialog):
             form.addRow("", self._error_label(key))
         form.addRow("", self.save_password)
         form.addRow("", self.keyring_note)
+        return form
+
+    def _build_tls_group(self) -> QGroupBox:
+        """The TLS fields in their group, with their error message and a note."""
         tls = QGroupBox("TLS", self)
         tls_form = QFormLayout(tls)
         tls_form.addRow(self.encrypted)
@@ -138,12 +166,7 @@ class ProfileEditor(QDialog):
         ca_label = QLabel("CA &files:", tls)
         ca_label.setBuddy(self.ca_paths)
         tls_form.addRow(ca_label, ca_row)
-        tls_error = QLabel(self)
-        tls_error.setTextFormat(Qt.TextFormat.PlainText)
-        tls_error.setStyleSheet(ERROR_STYLE)
-        tls_error.setWordWrap(True)
-        tls_error.setContentsMargins(4, 2, 4, 2)
-        tls_error.hide()
+        tls_error = self._message_label()
         self.errors["tls"] = tls_error
         tls_form.addRow(tls_error)
         tls_note = QLabel(
@@ -152,7 +175,10 @@ class ProfileEditor(QDialog):
         )
         tls_note.setWordWrap(True)
         tls_form.addRow(tls_note)
+        return tls
 
+    def _build_test(self) -> None:
+        """Test connection and its result, with the seconds so far while it runs."""
         self.test_button = QPushButton("&Test connection", self)
         self.test_button.clicked.connect(self.start_test)
         self.test_view = ErrorView(self)
@@ -163,12 +189,8 @@ class ProfileEditor(QDialog):
         self._test_timer.setInterval(100)
         self._test_timer.timeout.connect(self._tick_test)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
+    def _lay_out(self, form: QFormLayout, tls: QGroupBox) -> None:
+        """The fields, TLS, Test connection with its result, then OK and Cancel."""
         layout = QVBoxLayout(self)
         # Grow when error messages appear instead of squeezing them.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
@@ -180,6 +202,8 @@ class ProfileEditor(QDialog):
         layout.addLayout(test_row)
         layout.addWidget(self.buttons)
 
+    def _fill(self, profile: Profile | None) -> None:
+        """The fields from the profile edited, or a new connection's defaults."""
         if profile is not None:
             c = profile.connection
             self.name.setText(profile.name)
@@ -193,6 +217,9 @@ class ProfileEditor(QDialog):
         else:
             self.uri.setText("neo4j://localhost:7687")
             self.user.setText("neo4j")
+
+    def _follow_edits(self) -> None:
+        """Validate on every edit, marking the field edited (its errors show from then)."""
         for key, edit in (
             ("name", self.name),
             ("uri", self.uri),
@@ -204,16 +231,19 @@ class ProfileEditor(QDialog):
         self.timeout.valueChanged.connect(lambda _v: self._edited("connection_timeout_s"))
         self.encrypted.toggled.connect(lambda _on: self._edited("tls"))
         self.trust.currentIndexChanged.connect(lambda _i: self._edited("tls"))
-        self.validate()
-        self.resize(560, self.sizeHint().height())
 
-    def _error_label(self, key: str) -> QLabel:
+    def _message_label(self) -> QLabel:
+        """A hidden error message: plain text, white on red."""
         error = QLabel(self)
         error.setTextFormat(Qt.TextFormat.PlainText)
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
         error.setContentsMargins(4, 2, 4, 2)
         error.hide()
+        return error
+
+    def _error_label(self, key: str) -> QLabel:
+        error = self._message_label()
         error.setObjectName(f"error-{key}")
         self.errors[key] = error
         return error
