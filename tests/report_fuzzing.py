@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from neosense_desktop.core import cli
+from neosense_desktop.core import cli, cli_command
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.export import load_report, report_to_json
 from neosense_desktop.core.formats import FORMATS, SUFFIXES
@@ -304,11 +304,11 @@ def check_case(
         code = _timed(outcome, f"export {fmt}", lambda argv=argv: cli.main(argv))
         _, err = read_streams()
         if refusal is not None:
-            assert code == cli.EXIT_BAD_INPUT, (fmt, code, err)
+            assert code == cli_command.EXIT_BAD_INPUT, (fmt, code, err)
             _assert_refusal_line(err)
             assert not target.exists()
             continue
-        assert code == cli.EXIT_OK, (fmt, err)
+        assert code == cli_command.EXIT_OK, (fmt, err)
         written = target.read_bytes().decode("utf-8")  # strict: a lone surrogate fails here
         assert written.strip(), fmt
         if fmt == "json":  # the JSON export is the report again, exactly
@@ -318,14 +318,14 @@ def check_case(
         code = _timed(outcome, f"diff {extra}", lambda argv=argv: cli.main(argv))
         out, err = read_streams()
         if refusal is not None:
-            assert code == cli.EXIT_BAD_INPUT, (code, err)
+            assert code == cli_command.EXIT_BAD_INPUT, (code, err)
             _assert_refusal_line(err)
             continue
-        assert code in (cli.EXIT_OK, cli.EXIT_DIFFERENT), err
+        assert code in (cli_command.EXIT_OK, cli_command.EXIT_DIFFERENT), err
         assert printable(out, keep_newlines=True) == out, out[:400]
         if extra:
             changes = json.loads(out)
-            assert isinstance(changes, list) and (code == cli.EXIT_OK) == (changes == [])
+            assert isinstance(changes, list) and (code == cli_command.EXIT_OK) == (changes == [])
             assert all(math.isfinite(v) for c in changes for v in _numbers(c))
     return outcome
 

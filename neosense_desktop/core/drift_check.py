@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .cli import (
+from .cli_command import (
     EXIT_BAD_INPUT,
     EXIT_CONNECT,
     EXIT_DIFFERENT,

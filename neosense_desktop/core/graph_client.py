@@ -12,7 +12,7 @@ import asyncio
 import logging
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,9 @@ CLIENT_GRACE_S = 5.0
 LIVENESS_CHECK_AFTER_S = 2.0
 
 Row = dict[str, Any]
+# A read by query name, Cypher and parameters, as GraphClient.read or a run's read for one
+# activity takes them: what the count-store, id-space and sizing reads are given.
+ReadFn = Callable[[str, str, Mapping[str, Any] | None], Awaitable[list[Row]]]
 
 
 @dataclass(frozen=True)

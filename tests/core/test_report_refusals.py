@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from neosense_desktop.core import cli
+from neosense_desktop.core import cli, cli_command
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.export import load_report, report_to_json, save_report
 from neosense_desktop.core.formats import FORMATS
@@ -78,7 +78,7 @@ def test_cli_refuses_with_one_line_and_exit_2(
         argv = ["export", str(path), "--format", command[1], "-o", str(tmp_path / "out")]
     else:
         argv = ["diff", str(FIXTURE), str(path)]
-    assert cli.main(argv) == cli.EXIT_BAD_INPUT
+    assert cli.main(argv) == cli_command.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     first = err.splitlines()[0]
     assert first.startswith(("error [file_corrupt]: ", "error [report_incompatible]: ")), err
@@ -130,7 +130,7 @@ def test_diff_shows_names_from_a_report_escaped(
     a = save_report(before, tmp_path / "a.json")
     b = save_report(after, tmp_path / "b.json")
     for extra in ([], ["--json"]):
-        assert cli.main(["diff", str(a), str(b), *extra]) == cli.EXIT_DIFFERENT
+        assert cli.main(["diff", str(a), str(b), *extra]) == cli_command.EXIT_DIFFERENT
         out = capsysbinary.readouterr().out
         assert b"\x1b" not in out and b"\x07" not in out and "\u202e".encode() not in out
         if extra:

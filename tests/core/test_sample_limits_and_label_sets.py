@@ -10,7 +10,6 @@ from collections import Counter
 
 import pytest
 
-from neosense_desktop.core.extraction.context import Sizes
 from neosense_desktop.core.extraction.label_sets import (
     NodeRead,
     SetCounts,
@@ -25,6 +24,7 @@ from neosense_desktop.core.extraction.sample_limits import (
     sample_limit,
     wilson_interval,
 )
+from neosense_desktop.core.extraction.sizes import Sizes
 from neosense_desktop.core.report import PlanItem, Property, Provenance
 from neosense_desktop.core.wording import sample_limit_text
 

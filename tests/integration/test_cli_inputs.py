@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from neosense_desktop.core import cli
+from neosense_desktop.core import cli, cli_command
 from tests.neo4j_support import GraphFixture, Neo4jServer
 
 OPTIONS = [
@@ -54,7 +54,7 @@ def test_fuzzed_extract_arguments_exit_cleanly(
     except SystemExit as exc:  # argparse's own refusal
         code = exc.code if isinstance(exc.code, int) else 2
     out = capsys.readouterr()
-    assert code in (cli.EXIT_BAD_INPUT, cli.EXIT_CONNECT), (args, code, out.err)
+    assert code in (cli_command.EXIT_BAD_INPUT, cli_command.EXIT_CONNECT), (args, code, out.err)
     assert "Traceback" not in out.err
     assert out.err.strip(), "a refusal must say why"
 
@@ -63,7 +63,7 @@ def test_there_is_no_password_flag(capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(
         ["extract", "--uri", "bolt://h", "--user", "u", "--password", "x", "--output", "o.json"]
     )
-    assert code == cli.EXIT_BAD_INPUT
+    assert code == cli_command.EXIT_BAD_INPUT
     assert "unrecognized arguments: --password" in capsys.readouterr().err
 
 

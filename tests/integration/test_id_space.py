@@ -1,4 +1,4 @@
-"""The id-space probe that random-id sampling rests on (planning.probe_id_space), on the
+"""The id-space probe that random-id sampling rests on (id_space.probe_id_space), on the
 real server: dense stores, a store emptied below its highest ids, an empty store, and the
 fallback for an element-id layout the server-side cut does not match."""
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from neosense_desktop.core.connection import ConnectionSettings
-from neosense_desktop.core.extraction.planning import (
+from neosense_desktop.core.extraction.id_space import (
     ID_EXTRA_ROUNDS,
     ID_REFINE_PROBES,
     probe_id_space,

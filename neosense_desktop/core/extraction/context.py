@@ -21,8 +21,8 @@ import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ..graph_client import GraphClient, Row
 from ..report import MAX_PROFILES, Label, RelationshipType
@@ -32,45 +32,14 @@ from .options import RunOptions
 from .progress import ActivityState, ProgressCallback, ProgressEvent
 from .readings import OwnerKind, Reading, Readings, decide_readings
 from .sampling import Sample
+from .sizes import Sizes
 from .value_profile import ValueStats
-
-if TYPE_CHECKING:
-    from .planning import GraphCounts
 
 log = logging.getLogger("neosense_desktop.core.extraction")
 
 T = TypeVar("T")
 QUERY_TAG = "/* neosense-run: */"
 SchemaResult = tuple[list[Label], list[RelationshipType]]
-
-
-@dataclass
-class Sizes:
-    """What the count store and the token store say, read in O(1) before planning."""
-
-    node_count: int
-    relationship_count: int
-    label_counts: dict[str, int]  # every label token, including unused ones (count 0)
-    type_counts: dict[str, int]  # every relationship type token, including unused ones
-    property_keys: list[str] = field(default_factory=list)
-    node_id_high: int = 0  # one past the highest node id in use (probed), 0 if unknown
-    relationship_id_high: int = 0
-    # What an element id is before its numeric id ("4:<db uuid>:"), None if not recognised.
-    node_id_prefix: str | None = None
-    relationship_id_prefix: str | None = None
-    # The GRAPH COUNTS read these came from (None without it), and when (time.monotonic()):
-    # a run that starts moments after its planning uses them instead of reading them again.
-    graph_counts: GraphCounts | None = None
-    read_at: float = field(default_factory=time.monotonic)
-
-    @property
-    def labels(self) -> dict[str, int]:
-        """Labels that have nodes: a token can outlive its last node."""
-        return {k: v for k, v in self.label_counts.items() if v > 0}
-
-    @property
-    def types(self) -> dict[str, int]:
-        return {k: v for k, v in self.type_counts.items() if v > 0}
 
 
 @dataclass

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from ..report import Label, Provenance, RelationshipType, Report
 from .options import ACTIVITY_NAMES
 
-if TYPE_CHECKING:  # context imports the driver, which the window loads after its first paint
-    from .context import Sizes
+if TYPE_CHECKING:  # sizes imports the driver, which the window loads after its first paint
+    from .sizes import Sizes
 
 PartialCallback = Callable[[Report], None]
 

@@ -20,7 +20,9 @@ from collections.abc import Iterable
 
 from ..report import Pattern, Provenance
 from .context import PRIORITY_LONG_SCAN, RunContext
-from .planning import count_type_ends, shared_graph_counts, unlabeled_scan_planned
+from .count_store import count_type_ends
+from .planning import unlabeled_scan_planned
+from .shared_counts import shared_graph_counts
 
 Pair = tuple[str | None, str | None]
 LabelCounts = dict[str, int]

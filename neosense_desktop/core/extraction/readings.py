@@ -13,35 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
 from .options import RunOptions
 from .sampling import Kind, Sample, SampleDesign, design_sample
+from .sizes import Sizes
 from .value_profile import profile_sample_size, profiled_in_full
 
 CENSUS_MIN_SAMPLE = 10_000
 
 Method = Literal["exact", "sampled"]
 OwnerKind = str  # "label" | "relationship_type" (quality_checks.Owner.kind)
-
-
-class SizesLike(Protocol):
-    """What the readings need of context.Sizes (a protocol: no import cycle with context)."""
-
-    @property
-    def node_count(self) -> int: ...
-    @property
-    def node_id_high(self) -> int: ...
-    @property
-    def relationship_id_high(self) -> int: ...
-    @property
-    def node_id_prefix(self) -> str | None: ...
-    @property
-    def relationship_id_prefix(self) -> str | None: ...
-    @property
-    def labels(self) -> dict[str, int]: ...
-    @property
-    def types(self) -> dict[str, int]: ...
 
 
 @dataclass(frozen=True)
@@ -138,7 +120,7 @@ def _reading(
     return Reading(kind, subject, count, profile=profile)
 
 
-def decide_readings(options: RunOptions, sizes: SizesLike) -> Readings:
+def decide_readings(options: RunOptions, sizes: Sizes) -> Readings:
     """Each subject's reading under `options`: decided here, once per run."""
     node_high, node_prefix = sizes.node_id_high, sizes.node_id_prefix
     rel_high, rel_prefix = sizes.relationship_id_high, sizes.relationship_id_prefix

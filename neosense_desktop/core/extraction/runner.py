@@ -46,16 +46,17 @@ from ..report import (
     ServerInfo,
 )
 from .concurrency import describe_concurrency, effective_concurrency
-from .context import ActivityProgress, Capabilities, RunContext, SchemaResult, Sizes, log
+from .context import ActivityProgress, Capabilities, RunContext, SchemaResult, log
 from .node_labels import run_node_labels
 from .options import ACTIVITY_NAMES, RunOptions
 from .partial import PartialCallback, partial_report
-from .planning import make_plan, read_sizes
+from .planning import make_plan
 from .progress import ProgressCallback
 from .quality import run_quality
 from .readings import Readings, decide_readings
 from .relationship_types import run_relationship_types
 from .schema import run_schema
+from .sizes import Sizes, read_sizes
 from .statistics import run_statistics
 from .value_types import supports_value_type
 

@@ -148,7 +148,7 @@ class SampleDesign:
                 self.seek_ids,
                 self.read,
                 # An id space is only probed where the element-id layout is known
-                # (planning.probe_id_space): "" is the bare numeric id.
+                # (id_space.probe_id_space): "" is the bare numeric id.
                 self.prefix if self.prefix is not None else "",
             )
         return hash_sample(self.population, self.size, rng.randrange(HASH_PRIME), self.prefix)

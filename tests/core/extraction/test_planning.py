@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from neosense_desktop.core.extraction.context import Sizes
 from neosense_desktop.core.extraction.options import ACTIVITY_NAMES, RunOptions
 from neosense_desktop.core.extraction.planning import make_plan
+from neosense_desktop.core.extraction.sizes import Sizes
 from neosense_desktop.core.report import PlanItem
 
 # One graph for most cases: a small label, one as big as a sample, two past it, one token

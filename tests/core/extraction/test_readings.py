@@ -9,11 +9,12 @@ from dataclasses import dataclass
 import pytest
 
 from neosense_desktop.core.connection import ConnectionSettings
-from neosense_desktop.core.extraction.context import Capabilities, RunContext, Sizes
+from neosense_desktop.core.extraction.context import Capabilities, RunContext
 from neosense_desktop.core.extraction.options import RunOptions
 from neosense_desktop.core.extraction.planning import make_plan
 from neosense_desktop.core.extraction.readings import Reading, decide_readings
 from neosense_desktop.core.extraction.sampling import HashSample, IdSample, choose_sample
+from neosense_desktop.core.extraction.sizes import Sizes
 from neosense_desktop.core.graph_client import GraphClient
 
 LABELS = {"Small": 40, "Edge": 1_000, "Mid": 50_000, "Big": 500_000, "Gone": 0}
