@@ -17,18 +17,7 @@ PACKAGE_DIR = Path(neosense_desktop.__file__).parent
 
 # Cycles known and being removed elsewhere. Each entry is one strongly connected component,
 # exactly as found; the last test fails once an entry is gone, so the list only shrinks.
-# issue 23: being split on branch i23-reads
-KNOWN_CYCLES_BEING_SPLIT: frozenset[frozenset[str]] = frozenset(
-    {
-        frozenset(
-            {
-                "neosense_desktop.core.extraction.batch_reading",
-                "neosense_desktop.core.extraction.type_reading",
-                "neosense_desktop.core.extraction.value_sample",
-            }
-        ),
-    }
-)
+KNOWN_CYCLES_BEING_SPLIT: frozenset[frozenset[str]] = frozenset()
 
 
 def module_files(root: Path) -> dict[str, Path]:

@@ -45,7 +45,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from ..cypher import prefix_parameters, subquery
 from ..graph_client import Row
@@ -73,9 +73,6 @@ from .value_profile import (
     histogram_rate,
 )
 from .value_types import normalise_value_type
-
-if TYPE_CHECKING:
-    from .type_reading import TypeReading
 
 GROUPS = MIN_GROUPS  # queries per kind at the least (the default concurrency of 4)
 MAX_BRANCHES = 64
@@ -211,7 +208,7 @@ def label_profile_tail(with_values: bool, *, examples: bool = True, label_sets: 
     """What follows a label group's union (binding `branch, n`) when the run profiles
     values: rows per (branch, key, type, shape), for value_profile.fold_shapes. Without
     `examples` no example entities are collected: an exact run's findings take theirs from
-    the whole label (quality.py), not from the sample its statistics came from. With
+    the whole label (quality_examples.py), not from the sample its statistics came from. With
     `label_sets` the rows carry the nodes' label sets (label_sets.py: SET_COLUMNS)."""
     collected = f", {example_aggregates('n', with_values)}" if examples else ""
     labels, carried, sets = (
@@ -291,16 +288,14 @@ async def _read_label_group(
 # --------------------------------------------------------------------------- types
 
 
-async def fill_type_reading(
-    ctx: RunContext, activity: str, rel_type: str, reading: TypeReading
-) -> None:
-    """Fill `reading` from the type's share of the run's batched type reads."""
+async def type_rows(ctx: RunContext, activity: str, rel_type: str) -> list[Row]:
+    """The type's share of the run's batched type reads (started on first call): its rows
+    per (start labels, end labels, key, type), for type_reading.TypeReading.add. Rows, not
+    a filled TypeReading, so this module needs nothing from type_reading (no import cycle)."""
     plan = await ctx.shared("batch:types", lambda: _plan_types(ctx, activity))
     index = plan[rel_type]
     results: dict[str, list[Row]] = await ctx.shared(f"batch:types:{index}", _never)
-    profiles = ctx.profiles_values
-    for row in results[rel_type]:
-        reading.add(row, with_stats=profiles)
+    return results[rel_type]
 
 
 async def _plan_types(ctx: RunContext, activity: str) -> dict[str, int]:
@@ -419,7 +414,7 @@ async def _read_value_sample_group(
             ctx, group, lambda b: relationship_source(b.name, b.sample), "r AS n"
         )
     tail = label_profile_tail(False, examples=False, label_sets=False)
-    # Ahead of the key and type scans waiting for a slot: quality's exact key counts start
+    # Ahead of the key and type scans waiting for a slot: the exact key counts start
     # from these samples (value_sample.py), and scanning alongside the long procedure scans
     # instead of after them shortens the run's tail.
     rows = await ctx.read(
@@ -437,11 +432,11 @@ __all__ = [
     "LabelRead",
     "ValueSampleKind",
     "batched",
-    "fill_type_reading",
     "label_profile_tail",
     "label_read",
     "samples_values",
     "type_profile_tail",
+    "type_rows",
     "value_sample",
     "value_sample_rows",
 ]

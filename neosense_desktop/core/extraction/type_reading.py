@@ -22,7 +22,7 @@ from typing import Any
 
 from ..graph_client import Row
 from ..report import Pattern
-from .batch_reading import batched, fill_type_reading, samples_values
+from .batch_reading import batched, samples_values, type_rows
 from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everything
 from .context import RunContext
 from .pattern_counts import all_patterns_from_counts, type_end_counts, unlabeled_ends
@@ -81,7 +81,8 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
     source, params = relationship_source(rel_type, sample, with_ends=True)
     reading = TypeReading(sample=sample)
     if batched(ctx, planned):
-        await fill_type_reading(ctx, activity, rel_type, reading)
+        for row in await type_rows(ctx, activity, rel_type):
+            reading.add(row, with_stats=ctx.profiles_values)
         return reading
     takes_builtins = not ctx.profiles_values or planned.profile is not None
     if sample is None and reads_everything(ctx) and takes_builtins:
