@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl
 
-from neosense_desktop.core.extraction.quality import score_findings
+from neosense_desktop.core.extraction.quality_scoring import score_findings
 from neosense_desktop.core.report import Finding, FindingSubject, Provenance, Severity
 from neosense_desktop.ui.connection_status import NOT_CONNECTED, ConnectionStatus
 from neosense_desktop.ui.plain_text import BREAK, breakable, cypher_breakable, without_breaks

@@ -3,8 +3,8 @@
 One pass, grouped server-side into a small histogram of (label set, degree) -> nodes (plus
 one example node id per group), from which quality (unlabeled, orphans, label combinations)
 and statistics (degree percentiles, supernodes) are computed; the run computes it once and
-shares it. Degree is COUNT { (n)--() }, which reads the stored degree instead of walking
-relationships.
+shares it (shared_reads.read_census). Degree is COUNT { (n)--() }, which reads the stored
+degree instead of walking relationships.
 """
 
 from __future__ import annotations
@@ -113,7 +113,3 @@ async def node_census(ctx: RunContext, activity: str) -> Census:
         # measured, so it is the total the percentages refer to.
         census.node_count = census.nodes_read
     return census
-
-
-async def shared_census(ctx: RunContext, activity: str) -> Census:
-    return await ctx.shared("census", lambda: node_census(ctx, activity))

@@ -2,7 +2,7 @@
 
 Inputs are what the run already read: the schema activity's properties, the value statistics
 that rode on the same reads (value_profile.py), SHOW INDEXES / SHOW CONSTRAINTS and the
-token list. No check here queries the database; examples are fetched later (quality.py).
+token list. No check here queries the database; examples are fetched later (quality_examples.py).
 Every Cypher suggestion backtick-escapes its names (cypher.escape_name) and is never run.
 """
 
@@ -37,6 +37,16 @@ MAX_NAMES_LISTED = 50
 def literal(text: str) -> str:
     """A Cypher string literal (JSON's double-quoted escapes are valid Cypher)."""
     return json.dumps(text)
+
+
+def label_subject(label: str, prop: str | None = None) -> str:
+    """A finding's subject text for a label (and one of its properties)."""
+    return f"(:{label})" + (f".{prop}" if prop else "")
+
+
+def type_subject(rel_type: str, prop: str | None = None) -> str:
+    """A finding's subject text for a relationship type (and one of its properties)."""
+    return f"[:{rel_type}]" + (f".{prop}" if prop else "")
 
 
 @dataclass

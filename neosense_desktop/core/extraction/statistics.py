@@ -8,14 +8,10 @@ number's provenance is in statistics.provenance.
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from typing import Any
 
 from ..report import (
     MAX_DISPLAY_CHARS,
-    Constraint,
     Degree,
-    Index,
     Label,
     Provenance,
     RelationshipType,
@@ -24,8 +20,9 @@ from ..report import (
     Supernode,
     SupernodeRule,
 )
-from .census import Census, node_census, shared_census
-from .context import PRIORITY_SHARED, ActivityProgress, RunContext
+from .census import Census
+from .context import ActivityProgress, RunContext
+from .shared_reads import prefetch_census, read_census, read_constraints, read_indexes
 
 ACTIVITY = "statistics_and_indexes"
 TOP_SUPERNODES = 10
@@ -41,58 +38,9 @@ SUPERNODE_MIN_DEGREE = 10
 DISPLAY_KEYS = ("name", "title")
 
 
-async def read_indexes(ctx: RunContext, activity: str) -> list[Index]:
-    """SHOW INDEXES, read once per run for both activities that need it."""
-    return await ctx.shared("indexes", lambda: _read_indexes(ctx, activity))
-
-
-async def read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
-    return await ctx.shared("constraints", lambda: _read_constraints(ctx, activity))
-
-
-async def _read_indexes(ctx: RunContext, activity: str) -> list[Index]:
-    rows = await ctx.read(activity, "indexes", "SHOW INDEXES YIELD *", priority=PRIORITY_SHARED)
-    indexes = [
-        Index(
-            name=r["name"],
-            type=str(r.get("type") or ""),
-            entity_type=str(r.get("entityType") or ""),
-            labels_or_types=list(r.get("labelsOrTypes") or []),
-            properties=list(r.get("properties") or []),
-            state=str(r.get("state") or ""),
-            population_percent=_float(r.get("populationPercent")),
-            owning_constraint=r.get("owningConstraint"),
-            read_count=_int(r.get("readCount")),
-            last_read=_iso(r.get("lastRead")),
-            options=_plain(r.get("options")),
-        )
-        for r in rows
-    ]
-    return sorted(indexes, key=lambda i: i.name)
-
-
-async def _read_constraints(ctx: RunContext, activity: str) -> list[Constraint]:
-    rows = await ctx.read(
-        activity, "constraints", "SHOW CONSTRAINTS YIELD *", priority=PRIORITY_SHARED
-    )
-    constraints = [
-        Constraint(
-            name=r["name"],
-            type=str(r.get("type") or ""),
-            entity_type=str(r.get("entityType") or ""),
-            labels_or_types=list(r.get("labelsOrTypes") or []),
-            properties=list(r.get("properties") or []),
-            owned_index=r.get("ownedIndex"),
-            property_type=r.get("propertyType"),
-        )
-        for r in rows
-    ]
-    return sorted(constraints, key=lambda c: c.name)
-
-
 async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
     progress.start(4, "reading the node and relationship totals")
-    ctx.prefetch("census", lambda: node_census(ctx, ACTIVITY))  # the longest read: start now
+    prefetch_census(ctx, ACTIVITY)  # the longest read: start now
     sizes = ctx.sizes
     count_store = Provenance(method="count_store")
     stats = Statistics(
@@ -116,7 +64,7 @@ async def run_statistics(ctx: RunContext, out: Report, progress: ActivityProgres
     out.constraints = await read_constraints(ctx, ACTIVITY)
     progress.advance("indexes and constraints read", indexes=len(out.indexes))
 
-    census = await shared_census(ctx, ACTIVITY)
+    census = await read_census(ctx, ACTIVITY)
     census_prov = (
         Provenance(method="scan")
         if census.exact
@@ -266,37 +214,3 @@ async def _supernodes(
             )
         )
     return out
-
-
-def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, (int, float)) else None
-
-
-def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, int) else None
-
-
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    if hasattr(value, "iso_format"):
-        return str(value.iso_format())
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def _plain(value: Any) -> dict[str, Any]:
-    """An options map as JSON values: numbers, strings, booleans and lists of them stay;
-    anything else (a driver type) becomes its text."""
-
-    def convert(v: Any) -> Any:
-        if v is None or isinstance(v, bool | int | float | str):
-            return v
-        if isinstance(v, dict):
-            return {str(k): convert(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return [convert(x) for x in v]
-        return str(v)
-
-    return convert(value) if isinstance(value, dict) else {}

@@ -297,7 +297,7 @@ class ValueStats:
     # were read from: a big label of an exact run is profiled from a sample (value_sample.py).
     provenance: Provenance | None = None
     # Exact (holders, distinct values) of a key-like property whose other statistics are
-    # sampled: an exact run counts them (quality.py), so duplicate keys stay exact.
+    # sampled: an exact run counts them (key_counts.py), so duplicate keys stay exact.
     key_counts: tuple[int, int] | None = None
 
     def add_row(self, row: dict[str, Any]) -> None:  # noqa: C901  issue 23: split pending

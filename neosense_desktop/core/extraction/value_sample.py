@@ -27,8 +27,8 @@ from typing import Any
 from ..report import Provenance
 from .batch_reading import ValueSampleKind, value_sample, value_sample_rows
 from .context import RunContext
-from .quality import start_key_counts
 from .sampling import node_source, relationship_source
+from .shared_reads import start_key_counts
 from .value_profile import ValueStats
 from .value_types import normalise_value_type, observed_properties
 

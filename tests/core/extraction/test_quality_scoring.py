@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from neosense_desktop.core.extraction.quality import FORMULA, score_findings
+from neosense_desktop.core.extraction.quality_scoring import FORMULA, score_findings
 from neosense_desktop.core.report import Finding, FindingSubject, Provenance, Severity
 
 COUNTED = Provenance(method="scan")

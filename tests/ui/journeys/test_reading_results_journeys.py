@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QTextBrowser
 
 from neosense_desktop.core.export import save_report
-from neosense_desktop.core.extraction.quality import score_findings
+from neosense_desktop.core.extraction.quality_scoring import score_findings
 from neosense_desktop.core.profiles import Profile
 from neosense_desktop.core.report import (
     Finding,
