@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import neo4j.spatial
 import neo4j.time
@@ -18,15 +17,6 @@ from neosense_desktop.core.extraction.sampling import (
     HashSample,
     hash_sample,
     node_source,
-)
-from neosense_desktop.core.extraction.value_profile import (
-    BOOLEANS,
-    DATE_FORMATS,
-    INTEGER_RE,
-    NUMBER_RE,
-    NUMBER_STARTS,
-    SENTINELS,
-    fold_shapes,
 )
 from neosense_desktop.core.extraction.value_types import (
     normalise_value_type,
@@ -343,63 +333,3 @@ def test_subqueries_use_the_scope_clause_where_the_server_has_it(
     assert supports_scoped_subqueries(version) is scoped
     text = subquery("MATCH (n) RETURN count(n) AS c", scoped=scoped)
     assert text == ("CALL () { " if scoped else "CALL { ") + "MATCH (n) RETURN count(n) AS c }"
-
-
-def test_sentinel_and_boolean_words_fit_the_string_shapes() -> None:
-    """value_profile.SHAPE looks booleans and sentinels up as words once the number and
-    date checks fail, and tests sentinels only among integers and numbers: right as long
-    as no word is both, no boolean starts like a number, and no word is a date."""
-    assert not set(BOOLEANS) & set(SENTINELS)
-    for word in BOOLEANS:
-        assert word[0] not in NUMBER_STARTS and word == word.lower()
-    for word in (*BOOLEANS, *SENTINELS):
-        assert word == word.lower() and word == word.strip()
-        assert not any(re.fullmatch(p, word) for p in DATE_FORMATS.values()), word
-        # A word that is an integer is lower case as it stands (SHAPE compares it as is).
-        if re.fullmatch(INTEGER_RE, word):
-            assert re.fullmatch(NUMBER_RE, word)
-
-
-def test_fold_shapes_sums_shape_rows_into_the_columns_add_row_reads() -> None:
-    def row(k: str | None, t: str | None, shape: int, c: int, **more: object) -> dict[str, object]:
-        base = {"branch": 0, "k": k, "t": t, "shape": shape, "c": c, "d": c}
-        return {
-            **base,
-            "vmin": None,
-            "vmax": None,
-            "xavg": None,
-            "lmin": None,
-            "lmax": None,
-            "xs": [],
-            "ex": [[f"id{shape}-{i}", None] for i in range(min(c, 5))],
-            **more,
-        }
-
-    rows = [
-        row(None, None, 0, 10),
-        row("s", "STRING NOT NULL", 4, 3, vmin="1", vmax="3", lmin=1, lmax=1),
-        row("s", "STRING NOT NULL", 5, 1, vmin="-1", vmax="-1", lmin=2, lmax=2),
-        row("s", "STRING NOT NULL", 0, 2, vmin="a", vmax="b", lmin=4, lmax=7),
-        row("s", "STRING NOT NULL", 8, 6, lmin=10, lmax=10),
-        row("x", "INTEGER NOT NULL", 0, 4, vmin=-3, vmax=9, xavg=2.5, xs=[1, 2]),
-        row("when", "DATE NOT NULL", 0, 2, vmin="2024-01-01", vmax="2025-01-01"),
-    ]
-    folded = {r["k"]: r for r in fold_shapes(rows, ("branch", "k", "t"))}
-    s = folded["s"]
-    assert (s["c"], s["d"], s["sc"], s["xc"], s["lmin"], s["lmax"]) == (12, 12, 12, 0, 1, 10)
-    assert (s["numeric"], s["integer"], s["sentinel"], s["date_0"], s["empty"]) == (4, 4, 1, 6, 0)
-    assert (s["xmin"], s["tmin"]) == (None, None)  # a string's bounds are not numbers
-    assert [e[0] for e in s["ex_numeric"]] == ["id4-0", "id4-1", "id4-2", "id5-0"]
-    assert [e[0] for e in s["ex_sentinel"]] == ["id5-0"]
-    assert len(s["ex_present"]) == 5 and s["ex_boolean"] == []
-    x = folded["x"]
-    assert (x["xc"], x["xmin"], x["xmax"], x["xavg"], x["xs"], x["sc"]) == (
-        4,
-        -3,
-        9,
-        2.5,
-        [1, 2],
-        0,
-    )
-    assert (folded["when"]["tmin"], folded["when"]["tmax"]) == ("2024-01-01", "2025-01-01")
-    assert folded[None]["c"] == 10

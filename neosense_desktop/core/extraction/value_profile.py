@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,7 +71,7 @@ TEMPORAL = "DATE | LOCAL DATETIME | ZONED DATETIME | LOCAL TIME | ZONED TIME"
 # string checks the findings count, as the set of them the string passes. The conditions
 # overlap only here: an integer is numeric, and a sentinel may be an integer ("-1") or a
 # number; a boolean, an empty string, a date and a sentinel word exclude each other
-# (tests/core/test_extraction_units.py checks the lists still allow that).
+# (tests/core/extraction/test_value_profile.py checks the lists still allow that).
 SHAPE_FLAGS: tuple[frozenset[str], ...] = (
     frozenset(),  # 0: not a string, or a string none of the checks match
     frozenset({"empty"}),  # 1
@@ -300,57 +301,11 @@ class ValueStats:
     # sampled: an exact run counts them (key_counts.py), so duplicate keys stay exact.
     key_counts: tuple[int, int] | None = None
 
-    def add_row(self, row: dict[str, Any]) -> None:  # noqa: C901  issue 23: split pending
-        self.groups += 1
-        self.holders += int(row["c"])
-        self.distinct += int(row.get("d") or 0)
-        xc = int(row.get("xc") or 0)
-        if xc:
-            self.numbers += xc
-            self.number_sum += float(row.get("xavg") or 0.0) * xc
-            for name, pick in (("xmin", min), ("xmax", max)):
-                value = _number(row.get(name))
-                if value is not None:
-                    attr = "min_number" if name == "xmin" else "max_number"
-                    old = getattr(self, attr)
-                    setattr(self, attr, value if old is None else pick(old, value))
-        for name, attr, pick in (("tmin", "min_temporal", min), ("tmax", "max_temporal", max)):
-            value = row.get(name)
-            if value is not None:
-                old = getattr(self, attr)
-                # Two temporal types (DATE and DATETIME) do not compare: keep the first.
-                with contextlib.suppress(TypeError):
-                    setattr(self, attr, value if old is None else pick(old, value))
-        sc = int(row.get("sc") or 0)
-        if sc:
-            self.strings += sc
-            lmin, lmax = row.get("lmin"), row.get("lmax")
-            if lmin is not None:
-                self.min_length = (
-                    int(lmin) if self.min_length is None else min(self.min_length, int(lmin))
-                )
-            if lmax is not None:
-                self.max_length = (
-                    int(lmax) if self.max_length is None else max(self.max_length, int(lmax))
-                )
-        for name in ("empty", "sentinel", "numeric", "integer", "boolean"):
-            setattr(self, name, getattr(self, name) + int(row.get(name) or 0))
-        for i, label in enumerate(DATE_FORMATS):
-            hits = int(row.get(f"date_{i}") or 0)
-            if hits:
-                self.dates[label] += hits
-        if "ex_present" in row:
-            examples = self.examples if self.examples is not None else {}
-            self.examples = examples
-            for name in EXAMPLE_CONDITIONS:
-                kept = examples.setdefault(name, [])
-                for element_id, value in row.get(f"ex_{name}") or []:
-                    if len(kept) < EXAMPLES_PER_KEY:
-                        kept.append((str(element_id), value))
-        for value in row.get("xs") or []:
-            number = _number(value)
-            if number is not None:
-                self.histogram_values.append(number)
+    def add_row(self, row: dict[str, Any]) -> None:
+        """Fold one row of fold_shapes (one key's group) into the statistics: each group
+        of columns by its own fold (ROW_FOLDS)."""
+        for fold in ROW_FOLDS:
+            fold(self, row)
 
     def profile(
         self, entities_read: int, provenance: Provenance, policy: ValuesPolicy
@@ -395,6 +350,121 @@ class ValueStats:
                 else (provenance if histogram else None)
             ),
         )
+
+
+# The columns fold_shapes gives a row, by what they fold into. The bounds: column ->
+# (ValueStats attribute, which of two values it keeps).
+Pick = Callable[[Any, Any], Any]
+NUMBER_BOUNDS: dict[str, tuple[str, Pick]] = {
+    "xmin": ("min_number", min),
+    "xmax": ("max_number", max),
+}
+TEMPORAL_BOUNDS: dict[str, tuple[str, Pick]] = {
+    "tmin": ("min_temporal", min),
+    "tmax": ("max_temporal", max),
+}
+LENGTH_BOUNDS: dict[str, tuple[str, Pick]] = {
+    "lmin": ("min_length", min),
+    "lmax": ("max_length", max),
+}
+# Counts of the string checks, each summed into the attribute of the same name.
+SHAPE_COUNTS = ("empty", "sentinel", "numeric", "integer", "boolean")
+# Column -> the date format (DATE_FORMATS) whose hits it counts.
+DATE_COLUMNS = {f"date_{i}": name for i, name in enumerate(DATE_FORMATS)}
+# Column -> the example condition (EXAMPLE_CONDITIONS) whose entities it holds.
+EXAMPLE_COLUMNS = {f"ex_{name}": name for name in EXAMPLE_CONDITIONS}
+
+
+def _keep(stats: ValueStats, attr: str, pick: Pick, value: Any) -> None:
+    """Set the bound `attr` to `value`, or to pick(old, value) when it has one."""
+    old = getattr(stats, attr)
+    setattr(stats, attr, value if old is None else pick(old, value))
+
+
+def fold_counts(stats: ValueStats, row: dict[str, Any]) -> None:
+    """Holders (c) and distinct values (d); every row is one more group."""
+    stats.groups += 1
+    stats.holders += int(row["c"])
+    stats.distinct += int(row.get("d") or 0)
+
+
+def fold_numbers(stats: ValueStats, row: dict[str, Any]) -> None:
+    """Numbers (xc), their mean (xavg) and bounds (NUMBER_BOUNDS, finite numbers only)."""
+    xc = int(row.get("xc") or 0)
+    if not xc:
+        return
+    stats.numbers += xc
+    stats.number_sum += float(row.get("xavg") or 0.0) * xc
+    for column, (attr, pick) in NUMBER_BOUNDS.items():
+        value = _number(row.get(column))
+        if value is not None:
+            _keep(stats, attr, pick, value)
+
+
+def fold_temporals(stats: ValueStats, row: dict[str, Any]) -> None:
+    """Temporal bounds (TEMPORAL_BOUNDS)."""
+    for column, (attr, pick) in TEMPORAL_BOUNDS.items():
+        value = row.get(column)
+        if value is not None:
+            # Two temporal types (DATE and DATETIME) do not compare: keep the first.
+            with contextlib.suppress(TypeError):
+                _keep(stats, attr, pick, value)
+
+
+def fold_strings(stats: ValueStats, row: dict[str, Any]) -> None:
+    """Strings (sc) and their length bounds (LENGTH_BOUNDS)."""
+    sc = int(row.get("sc") or 0)
+    if not sc:
+        return
+    stats.strings += sc
+    for column, (attr, pick) in LENGTH_BOUNDS.items():
+        value = row.get(column)
+        if value is not None:
+            _keep(stats, attr, pick, int(value))
+
+
+def fold_shape_counts(stats: ValueStats, row: dict[str, Any]) -> None:
+    """The string checks' counts (SHAPE_COUNTS) and the date formats' (DATE_COLUMNS)."""
+    for name in SHAPE_COUNTS:
+        setattr(stats, name, getattr(stats, name) + int(row.get(name) or 0))
+    for column, date_format in DATE_COLUMNS.items():
+        hits = int(row.get(column) or 0)
+        if hits:
+            stats.dates[date_format] += hits
+
+
+def fold_examples(stats: ValueStats, row: dict[str, Any]) -> None:
+    """Up to EXAMPLES_PER_KEY example entities per condition (EXAMPLE_COLUMNS), when the
+    read collected them (the row has ex_present)."""
+    if "ex_present" not in row:
+        return
+    examples = stats.examples if stats.examples is not None else {}
+    stats.examples = examples
+    for column, condition in EXAMPLE_COLUMNS.items():
+        kept = examples.setdefault(condition, [])
+        for element_id, value in row.get(column) or []:
+            if len(kept) < EXAMPLES_PER_KEY:
+                kept.append((str(element_id), value))
+
+
+def fold_histogram(stats: ValueStats, row: dict[str, Any]) -> None:
+    """The subsampled numbers (xs) the histogram is built from, finite numbers only."""
+    for value in row.get("xs") or []:
+        number = _number(value)
+        if number is not None:
+            stats.histogram_values.append(number)
+
+
+# What ValueStats.add_row does with a row, in this order.
+ROW_FOLDS: tuple[Callable[[ValueStats, dict[str, Any]], None], ...] = (
+    fold_counts,
+    fold_numbers,
+    fold_temporals,
+    fold_strings,
+    fold_shape_counts,
+    fold_examples,
+    fold_histogram,
+)
 
 
 def _iso(value: Any) -> str | None:
