@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import NeoSenseError
@@ -39,7 +39,7 @@ from .label_sets import (
 from .readings import Reading
 from .sample_limits import sample_limit
 from .sampling import Sample, node_source, relationship_source
-from .type_reading import read_type
+from .type_reading import TypeReading, read_type
 from .value_profile import (
     TOP_VALUES_MAX_DISTINCT,
     ValueStats,
@@ -60,14 +60,12 @@ LEGACY_NOTE = (
 )
 
 
-async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:  # noqa: C901, PLR0915  issue 23: split pending
+async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -> None:
     labels = ctx.sizes.labels
     types = ctx.sizes.types
     progress.start(len(labels) + len(types), "reading properties")
     if not ctx.caps.value_type:
         out.notes.append(LEGACY_NOTE)
-    errors: list[NeoSenseError] = []
-    totals = {"properties": 0}
     # The builtin procedures give types but no values: a label or type small enough to be
     # profiled in full is read through the valueType query that carries the statistics;
     # a bigger one takes the builtin path and its statistics from a sample (value_sample.py).
@@ -80,89 +78,137 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
         )
     ):  # the two whole-store scans go first; key counts overlap them
         prefetch_builtins(ctx, ACTIVITY)
-
-    async def one_label(name: str, count: int) -> None:
-        entry = Label(name=name, count=count, count_provenance=Provenance(method="count_store"))
-        out.labels.append(entry)
-        reading = ctx.reading_of_label(name)
-        sample = ctx.sample_of(reading)
-        source, params = node_source(name, sample)
-        try:
-            found: NodeKeys | None = None
-            stats: dict[str, ValueStats] = {}
-            profiled = ValueRead(read=0, source=source, params=params)
-            if sample is None and use_builtins and _takes_builtins(ctx, reading):
-                # The batch of value samples planned exactly these labels (one predicate).
-                if samples_values(ctx, reading):  # read while the procedure scans
-                    found, sampled = await asyncio.gather(
-                        _node_keys_with_builtin_types(ctx, name, source),
-                        sampled_stats(ctx, ACTIVITY, "label", name, count),
-                    )
-                    if found is not None:
-                        stats = sampled.stats
-                        profiled = ValueRead(sampled.read, sampled.source, sampled.params)
-                else:
-                    found = await _node_keys_with_builtin_types(ctx, name, source)
-            if found is None and batched(ctx, reading):
-                batch = await label_read(ctx, ACTIVITY, name)
-                found = NodeKeys(batch.read, batch.key_types, batch.holders, batch.node_read)
-                stats = batch.stats
-                profiled = ValueRead(read=batch.read, source=source, params=params)
-            if found is None:
-                found = await _node_properties(ctx, name, source, params, sample, count, stats)
-                profiled = ValueRead(read=found.read, source=source, params=params)
-            ctx.node_reads[name] = found.node_read
-            entry.properties = observed_properties(
-                found.read, found.key_types, found.holders, sample is not None
-            )
-            if sample is not None:
-                entry.sample_limit = sample_limit(found.read, count)
-            if stats:
-                await _attach_profiles(ctx, entry.properties, stats, profiled, "n")
-                ctx.value_stats[("label", name)] = stats
-        except NeoSenseError as exc:
-            errors.append(exc.with_context(subject=f"(:{name})"))
-        totals["properties"] += len(entry.properties)
-        progress.advance(f"properties of (:{name})", properties=totals["properties"])
-
-    async def one_type(name: str, count: int) -> None:
-        entry = RelationshipType(
-            name=name, count=count, count_provenance=Provenance(method="count_store")
-        )
-        out.relationship_types.append(entry)
-        try:
-            reading = await read_type(ctx, ACTIVITY, name, count)
-            entry.properties = observed_properties(
-                reading.read, reading.key_types, reading.key_holders, reading.sample is not None
-            )
-            if reading.sample is not None:
-                entry.sample_limit = sample_limit(reading.read, count)
-            if reading.value_stats:
-                if reading.value_sample is not None:
-                    profiled = ValueRead(
-                        reading.value_sample.read,
-                        reading.value_sample.source,
-                        reading.value_sample.params,
-                    )
-                else:
-                    source, params = relationship_source(name, reading.sample)
-                    profiled = ValueRead(reading.read, source, params)
-                await _attach_profiles(ctx, entry.properties, reading.value_stats, profiled, "r")
-                ctx.value_stats[("relationship_type", name)] = reading.value_stats
-        except NeoSenseError as exc:
-            errors.append(exc.with_context(subject=f"[:{name}]"))
-        totals["properties"] += len(entry.properties)
-        progress.advance(f"properties of [:{name}]", properties=totals["properties"])
-
+    run = _SchemaRun(ctx, out, progress, use_builtins)
     await asyncio.gather(
-        *(one_label(n, c) for n, c in labels.items()),
-        *(one_type(n, c) for n, c in types.items()),
+        *(_one_label(run, n, c) for n, c in labels.items()),
+        *(_one_type(run, n, c) for n, c in types.items()),
     )
     _share_seen_keys(ctx, out.labels)
     out.labels.sort(key=lambda x: x.name)
     out.relationship_types.sort(key=lambda x: x.name)
-    if errors:
-        raise errors[0]
+    if run.errors:
+        raise run.errors[0]
+
+
+@dataclass
+class _SchemaRun:
+    """What the label and type reads of one schema activity share: where they write, and
+    the errors and property count they add up."""
+
+    ctx: RunContext
+    out: Report
+    progress: ActivityProgress
+    use_builtins: bool
+    errors: list[NeoSenseError] = field(default_factory=list)
+    properties: int = 0
+
+    def done(self, subject: str, properties: int) -> None:
+        self.properties += properties
+        self.progress.advance(f"properties of {subject}", properties=self.properties)
+
+
+async def _one_label(run: _SchemaRun, name: str, count: int) -> None:
+    ctx = run.ctx
+    entry = Label(name=name, count=count, count_provenance=Provenance(method="count_store"))
+    run.out.labels.append(entry)
+    reading = ctx.reading_of_label(name)
+    sample = ctx.sample_of(reading)
+    source, params = node_source(name, sample)
+    try:
+        found, stats, profiled = await _read_label(
+            run, name, count, reading, sample, ValueRead(read=0, source=source, params=params)
+        )
+        ctx.node_reads[name] = found.node_read
+        entry.properties = observed_properties(
+            found.read, found.key_types, found.holders, sample is not None
+        )
+        if sample is not None:
+            entry.sample_limit = sample_limit(found.read, count)
+        if stats:
+            await _attach_profiles(ctx, entry.properties, stats, profiled, "n")
+            ctx.value_stats[("label", name)] = stats
+    except NeoSenseError as exc:
+        run.errors.append(exc.with_context(subject=f"(:{name})"))
+    run.done(f"(:{name})", len(entry.properties))
+
+
+async def _read_label(
+    run: _SchemaRun,
+    name: str,
+    count: int,
+    reading: Reading,
+    sample: Sample | None,
+    whole: ValueRead,
+) -> tuple[NodeKeys, dict[str, ValueStats], ValueRead]:
+    """The label's keys, types and holders, its value statistics, and what those were read
+    from, by the first path that applies: the builtin procedures (with a value sample), the
+    run's batched reads, else a query of its own over `whole` (the entities the reading
+    binds)."""
+    ctx = run.ctx
+    found: NodeKeys | None = None
+    stats: dict[str, ValueStats] = {}
+    profiled = whole
+    if sample is None and run.use_builtins and _takes_builtins(ctx, reading):
+        found, stats, profiled = await _read_label_with_builtins(ctx, name, count, reading, whole)
+    if found is None and batched(ctx, reading):
+        batch = await label_read(ctx, ACTIVITY, name)
+        found = NodeKeys(batch.read, batch.key_types, batch.holders, batch.node_read)
+        stats = batch.stats
+        profiled = ValueRead(read=batch.read, source=whole.source, params=whole.params)
+    if found is None:
+        found = await _node_properties(ctx, name, whole.source, whole.params, sample, count, stats)
+        profiled = ValueRead(read=found.read, source=whole.source, params=whole.params)
+    return found, stats, profiled
+
+
+async def _read_label_with_builtins(
+    ctx: RunContext, name: str, count: int, reading: Reading, whole: ValueRead
+) -> tuple[NodeKeys | None, dict[str, ValueStats], ValueRead]:
+    """Types from the builtin procedure, fill rates from a keys() count, and value
+    statistics from the label's value sample when it has one, read while the procedure
+    scans. No keys (None) when the procedure cannot answer; the sample is then unused."""
+    # The batch of value samples planned exactly these labels (one predicate).
+    if not samples_values(ctx, reading):
+        return await _node_keys_with_builtin_types(ctx, name, whole.source), {}, whole
+    found, sampled = await asyncio.gather(
+        _node_keys_with_builtin_types(ctx, name, whole.source),
+        sampled_stats(ctx, ACTIVITY, "label", name, count),
+    )
+    if found is None:
+        return None, {}, whole
+    return found, sampled.stats, ValueRead(sampled.read, sampled.source, sampled.params)
+
+
+async def _one_type(run: _SchemaRun, name: str, count: int) -> None:
+    ctx = run.ctx
+    entry = RelationshipType(
+        name=name, count=count, count_provenance=Provenance(method="count_store")
+    )
+    run.out.relationship_types.append(entry)
+    try:
+        reading = await read_type(ctx, ACTIVITY, name, count)
+        entry.properties = observed_properties(
+            reading.read, reading.key_types, reading.key_holders, reading.sample is not None
+        )
+        if reading.sample is not None:
+            entry.sample_limit = sample_limit(reading.read, count)
+        if reading.value_stats:
+            profiled = _type_value_read(name, reading)
+            await _attach_profiles(ctx, entry.properties, reading.value_stats, profiled, "r")
+            ctx.value_stats[("relationship_type", name)] = reading.value_stats
+    except NeoSenseError as exc:
+        run.errors.append(exc.with_context(subject=f"[:{name}]"))
+    run.done(f"[:{name}]", len(entry.properties))
+
+
+def _type_value_read(name: str, reading: TypeReading) -> ValueRead:
+    """What a type's value statistics were read from: its value sample, else its reading."""
+    if reading.value_sample is not None:
+        return ValueRead(
+            reading.value_sample.read, reading.value_sample.source, reading.value_sample.params
+        )
+    source, params = relationship_source(name, reading.sample)
+    return ValueRead(reading.read, source, params)
 
 
 @dataclass
