@@ -33,6 +33,7 @@ from .shared_reads import count_sampled_keys
 def owners_of(
     ctx: RunContext, labels: list[Label], rel_types: list[RelationshipType]
 ) -> list[Owner]:
+    """The labels and types the schema read, each with the value statistics of its keys."""
     return [
         Owner("label", x.name, x.count, x.properties, ctx.value_stats.get(("label", x.name), {}))
         for x in labels

@@ -1,11 +1,17 @@
-"""score_findings without a server: the score, its parts and the per-label scores follow
-the published FORMULA (weights 0.2 / 0.05 / 0.005, penalty = weight x (0.25 + 0.75 x share))."""
+"""quality_scoring without a server: the score, its parts, each finding's penalty and the
+per-label scores follow the published FORMULA (weights 0.2 / 0.05 / 0.005, penalty =
+weight x (0.25 + 0.75 x share)), rounded down to one decimal."""
 
 from __future__ import annotations
 
 import pytest
 
-from neosense_desktop.core.extraction.quality_scoring import FORMULA, score_findings
+from neosense_desktop.core.extraction.quality_scoring import (
+    FORMULA,
+    penalty,
+    round_down,
+    score_findings,
+)
 from neosense_desktop.core.report import Finding, FindingSubject, Provenance, Severity
 
 COUNTED = Provenance(method="scan")
@@ -99,3 +105,38 @@ def test_each_label_is_scored_against_its_own_entities() -> None:
     assert scores[("relationship_type", "KNOWS")].score == 96.8
     # The graph-level deduction of the same finding uses the graph's size.
     assert quality.deductions[0].share == 0.01
+
+
+# (what, finding, total, weight, share, penalty)
+PENALTIES = [
+    ("an error without a count", _finding(ERROR), 100, 0.2, 0.0, 0.05),
+    ("a warning on a tenth", _finding(WARNING, 10), 100, 0.05, 0.1, 0.01625),
+    ("an info on all", _finding(INFO, 100), 100, 0.005, 1.0, 0.005),
+    ("a count beyond the total stops at 1", _finding(WARNING, 300), 100, 0.05, 1.0, 0.05),
+    ("a count without provenance", _finding(ERROR, 50, counted=False), 100, 0.2, 0.0, 0.05),
+    ("no total", _finding(ERROR, 50), None, 0.2, 0.0, 0.05),
+    ("an empty total", _finding(ERROR, 50), 0, 0.2, 0.0, 0.05),
+    # 1/3 rounded to 6 places, and 0.05 x (0.25 + 0.25) = 0.025.
+    ("the share is rounded", _finding(WARNING, 1), 3, 0.05, 0.333333, 0.025),
+]
+
+
+@pytest.mark.parametrize(
+    ("finding", "total", "weight", "share", "taken"),
+    [c[1:] for c in PENALTIES],
+    ids=[c[0] for c in PENALTIES],
+)
+def test_the_penalty_follows_the_formula(
+    finding: Finding, total: int | None, weight: float, share: float, taken: float
+) -> None:
+    deduction = penalty(finding, total)
+    assert (deduction.weight, deduction.share, deduction.penalty) == (weight, share, taken)
+    assert (deduction.code, deduction.severity) == (finding.code, finding.severity)
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"),
+    [(100.0, 100.0), (99.99, 99.9), (98.75, 98.7), (0.04, 0.0), (86.40625, 86.4), (50.0, 50.0)],
+)
+def test_scores_are_rounded_down_to_one_decimal(score: float, shown: float) -> None:
+    assert round_down(score) == shown
