@@ -317,12 +317,16 @@ class ValueStats:
         histogram = _histogram(self.histogram_values, self.min_number, self.max_number)
         top: list[TopValue] | None = None
         if policy == "examples" and self.top:
+            # Shares over the holders the top-values read itself saw: it reads the entities
+            # again, and a sample drawn again (or a graph written meanwhile) may hold more
+            # of them than the first read did, which made shares above 1 fail the report.
+            top_holders = sum(self.top.values())
             top = [
                 TopValue(
                     value=display[:MAX_DISPLAY_CHARS],
                     type=value_type,
                     count=count,
-                    share=round(count / self.holders, 4) if self.holders else 0.0,
+                    share=round(count / top_holders, 4),
                 )
                 for (display, value_type), count in self.top.most_common(MAX_TOP_VALUES)
             ]

@@ -30,6 +30,7 @@ from neosense_desktop.core.extraction.value_profile import (
     fold_strings,
     fold_temporals,
 )
+from neosense_desktop.core.report import Provenance
 
 ISO, _, US, _ = DATE_FORMATS
 
@@ -281,3 +282,23 @@ def test_add_row_takes_what_fold_shapes_gives() -> None:
     assert (stats.min_length, stats.max_length) == (1, 10)
     assert (stats.numbers, stats.min_number, stats.max_number) == (1, 7.0, 7.0)
     assert stats.histogram_values == [7.0]
+
+
+@pytest.mark.parametrize(
+    ("holders", "top", "shares"),
+    [
+        # the top-values read saw the same holders as the first read
+        (10, {("a", "STRING"): 6, ("b", "STRING"): 4}, [0.6, 0.4]),
+        # it saw more of them (a sample drawn again): shares stay within [0, 1]
+        (3, {("a", "STRING"): 6, ("b", "STRING"): 4}, [0.6, 0.4]),
+        # it saw fewer (entities deleted meanwhile)
+        (50, {("a", "STRING"): 1}, [1.0]),
+    ],
+)
+def test_top_value_shares_are_over_the_holders_their_own_read_saw(
+    holders: int, top: dict[tuple[str, str], int], shares: list[float]
+) -> None:
+    stats = ValueStats(holders=holders, top=Counter(top))
+    profile = stats.profile(holders, Provenance(method="sample", sample_size=holders), "examples")
+    assert profile is not None and profile.top_values is not None
+    assert [t.share for t in profile.top_values] == shares
