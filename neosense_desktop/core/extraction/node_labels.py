@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..report import Label, Provenance, Report
 from .context import ActivityProgress, RunContext
-from .shared_counts import current_label_counts
+from .shared_reads import current_label_counts
 
 ACTIVITY = "node_labels"
 

@@ -22,7 +22,7 @@ from ..report import Pattern, Provenance
 from .context import PRIORITY_LONG_SCAN, RunContext
 from .count_store import count_type_ends
 from .planning import unlabeled_scan_planned
-from .shared_counts import shared_graph_counts
+from .shared_reads import shared_graph_counts
 
 Pair = tuple[str | None, str | None]
 LabelCounts = dict[str, int]

@@ -46,7 +46,7 @@ from .pattern_counts import (
     unlabeled_end_types,
     unlabeled_ends,
 )
-from .shared_counts import current_type_counts
+from .shared_reads import current_type_counts
 from .type_reading import TypeReading, read_type
 
 log = logging.getLogger(__name__)
