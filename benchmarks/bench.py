@@ -188,16 +188,29 @@ _CLI_WITH_QUERY_LOG = (
     "h = logging.StreamHandler(sys.stderr); h.setLevel(logging.DEBUG); q.addHandler(h); "
     "from neosense_desktop.__main__ import main; sys.exit(main(sys.argv[1:]))"
 )
-_QUERY_LINE = re.compile(r"query (\S+): (\d+) rows in ([0-9.]+) s")
+_QUERY_LINE = re.compile(
+    r"query (\S+): (\d+) rows in ([0-9.]+) s(?:; server (\d+) ms to the first row)?"
+)
 
 
 def query_profile(stderr: str) -> list[dict[str, Any]]:
-    """Per query name: calls, total and max seconds, slowest first (activities overlap)."""
+    """Per query name: calls, total and max seconds, slowest first (activities overlap),
+    and the server's summed time to the first row (planning included: graph_client's
+    timing log)."""
     acc: dict[str, list[float]] = {}
+    first: dict[str, int] = {}
     for m in _QUERY_LINE.finditer(stderr):
         acc.setdefault(m.group(1), []).append(float(m.group(3)))
+        if m.group(4) is not None:
+            first[m.group(1)] = first.get(m.group(1), 0) + int(m.group(4))
     rows = [
-        {"query": k, "calls": len(v), "total_s": round(sum(v), 2), "max_s": round(max(v), 2)}
+        {
+            "query": k,
+            "calls": len(v),
+            "total_s": round(sum(v), 2),
+            "max_s": round(max(v), 2),
+            **({"server_first_row_ms": first[k]} if k in first else {}),
+        }
         for k, v in acc.items()
     ]
     return sorted(rows, key=lambda r: -r["total_s"])
@@ -373,6 +386,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--pagecache", default="2g")
     p.add_argument("--keep-server", action="store_true", help="leave the server running")
     p.add_argument(
+        "--cold-cache",
+        action="store_true",
+        help="clear the server's query caches before every timed run (untimed), run each "
+        "tool again warm, tools alternated run by run; reports cold and warm side by side",
+    )
+    p.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 when a tool was skipped or failed (CI: breakage, never speed)",
@@ -400,6 +419,109 @@ def _run_tools(
             )
 
 
+def _clear_query_caches(ctx: Context) -> None:
+    """Empty the server's query caches (as the admin the bench connects as): a new plan for
+    every query of the next run, as on a server that has never seen them."""
+    ctx.driver.execute_query("CALL db.clearQueryCaches()", database_="neo4j")
+
+
+def _run_tools_cold(
+    ctx: Context, wanted: set[str], runs: int, expected: cov.Found, result: dict[str, Any]
+) -> None:
+    """--cold-cache: each run, every tool in turn on a cleared cache, then again warm.
+
+    Alternating the tools run by run (rather than all runs of one tool, then the next) keeps
+    them side by side under the same load on a shared machine.
+    """
+    keys = [k for k in TOOLS if not wanted or k[0] in wanted or f"{k[0]}:{k[1]}" in wanted]
+    times: dict[tuple[str, str], dict[str, list[float]]] = {
+        k: {"cold": [], "warm": [], "cold_report": [], "warm_report": [], "queries": []}
+        for k in keys
+    }
+    found: dict[tuple[str, str], cov.Found] = {}
+    skipped: set[tuple[str, str]] = set()
+    for i in range(runs):
+        for key in keys:
+            if key in skipped:
+                continue
+            loads = []
+            try:
+                for phase in ("cold", "warm"):
+                    if phase == "cold":
+                        _clear_query_caches(ctx)
+                    loads.append(os.getloadavg()[0])
+                    t0 = time.perf_counter()
+                    found[key] = RUNNERS[key](ctx)
+                    times[key][phase].append(round(time.perf_counter() - t0, 3))
+                    if key[0] == "neosense":
+                        report = _last_reports[key[1]]
+                        times[key][f"{phase}_report"].append(
+                            float((report.get("run") or {}).get("duration_s") or 0.0)
+                        )
+                        profile = _last_profiles.get(key[1]) or []
+                        times[key]["queries"].append(sum(r["calls"] for r in profile))
+            except (Skip, neo4j.exceptions.Neo4jError) as exc:
+                log(f"skipping {key[0]} {key[1]}: {exc}")
+                skipped.add(key)
+                result["skipped"].append({"tool": key[0], "mode": key[1], "reason": str(exc)})
+                continue
+            log(
+                f"{key[0]} {key[1]} run {i + 1}/{runs}: cold {times[key]['cold'][-1]:.2f} s, "
+                f"warm {times[key]['warm'][-1]:.2f} s (load {loads[0]:.2f})"
+            )
+            times[key].setdefault("load", []).append(loads[0])
+    for key in keys:
+        if key in skipped:
+            continue
+        t = times[key]
+        row: dict[str, Any] = {
+            "tool": key[0],
+            "mode": key[1],
+            "median_s": round(statistics.median(t["warm"]), 3),
+            "runs_s": t["warm"],
+            "cold_median_s": round(statistics.median(t["cold"]), 3),
+            "cold_runs_s": t["cold"],
+            "load_1min": t["load"],
+            "coverage": cov.coverage(found[key], expected),
+        }
+        if t["cold_report"]:
+            row["cold_report_median_s"] = round(statistics.median(t["cold_report"]), 3)
+            row["warm_report_median_s"] = round(statistics.median(t["warm_report"]), 3)
+            row["cold_report_s"] = t["cold_report"]
+            row["warm_report_s"] = t["warm_report"]
+            row["queries_per_run"] = t["queries"]
+            row["query_profile"] = _last_profiles.get(key[1])
+        result["rows"].append(row)
+    result["cold_cache"] = True
+
+
+def cold_markdown(result: dict[str, Any]) -> str:
+    """The --cold-cache table: cold and warm per tool, ratios to the built-ins."""
+    rows = {(r["tool"], r["mode"]): r for r in result["rows"]}
+    base = rows.get(("builtin", "exact"))
+    lines = [
+        "| tool | mode | cold s (runs) | warm s (runs) | cold / built-ins cold "
+        "| in-process cold / warm s | queries per run | load (1 min) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, r in rows.items():
+        ratio = f"{r['cold_median_s'] / base['cold_median_s']:.2f}x" if base else ""
+        inproc = ""
+        if "cold_report_median_s" in r:
+            inproc = f"{r['cold_report_median_s']:.2f} / {r['warm_report_median_s']:.2f}"
+            if base:
+                inproc += f" ({r['cold_report_median_s'] / base['cold_median_s']:.2f}x)"
+        runs_c = ", ".join(f"{x:.2f}" for x in r["cold_runs_s"])
+        runs_w = ", ".join(f"{x:.2f}" for x in r["runs_s"])
+        queries = ", ".join(str(q) for q in r.get("queries_per_run", [])[::2])
+        loads = ", ".join(f"{x:.1f}" for x in r["load_1min"])
+        lines.append(
+            f"| {key[0]} | {key[1]} | {r['cold_median_s']:.2f} ({runs_c}) | "
+            f"{r['median_s']:.2f} ({runs_w}) | {ratio} | {inproc} | {queries} | {loads} |"
+        )
+    return "\n".join(lines)
+
+
 def _write_json(output: Path, result: dict[str, Any]) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".tmp")
@@ -416,9 +538,15 @@ def _print_neosense_details(truth: dict[str, Any]) -> None:
                 f"\nneosense {mode}: {calls} queries in the last run; summed query time by "
                 "name, slowest first (they overlap in time):"
             )
-            print("| query | calls | total s | max s |\n|---|---:|---:|---:|")
+            print(
+                "| query | calls | total s | max s | server ms to first row (planning incl.) |"
+                "\n|---|---:|---:|---:|---:|"
+            )
             for row in profile[:15]:
-                print(f"| {row['query']} | {row['calls']} | {row['total_s']} | {row['max_s']} |")
+                print(
+                    f"| {row['query']} | {row['calls']} | {row['total_s']} | {row['max_s']} "
+                    f"| {row.get('server_first_row_ms', '')} |"
+                )
     for mode, report in _last_reports.items():
         print(
             f"- neosense {mode}: {_label_count_accuracy(report, truth)}; report says "
@@ -467,7 +595,10 @@ def main(argv: list[str] | None = None) -> int:
             t1 = time.perf_counter()
             tool_builtin(ctx)  # untimed: warms the page cache so no tool pays for a cold one
             log(f"warm-up full scan: {time.perf_counter() - t1:.1f} s")
-            _run_tools(ctx, wanted, args.runs, expected, result)
+            if args.cold_cache:
+                _run_tools_cold(ctx, wanted, args.runs, expected, result)
+            else:
+                _run_tools(ctx, wanted, args.runs, expected, result)
             if args.ui:
                 result["ui"] = measure_ui(ctx, graph_dir)
     finally:
@@ -475,6 +606,9 @@ def main(argv: list[str] | None = None) -> int:
             nl.stop(args.port)
     _write_json(args.output, result)
     print(markdown(result))
+    if args.cold_cache:
+        print("\nCold (query caches cleared before the run) and warm (the same run again):")
+        print(cold_markdown(result))
     _print_neosense_details(truth)
     log(f"wrote {args.output} after {time.monotonic() - t0:.1f} s")
     if args.strict and result["skipped"]:
