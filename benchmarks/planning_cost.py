@@ -1,7 +1,7 @@
 """Each query of one NeoSense run: what planning costs on a cleared cache, apart from execution.
 
     python -m benchmarks.planning_cost --port 7831 [--mode sampled|exact] [--sample-size 1000]
-                                       [--warm-plans] [--output FILE.json]
+                                       [--repeat 3] [--output FILE.json]
 
 A user's first run meets a query cache that has never seen NeoSense's texts (issue 28). This
 records one run in this process as the app runs it (server_work.RecordingClient: name, text,
@@ -14,8 +14,8 @@ parameters of every query), then replays the recorded queries one at a time:
    execution.
 
 Prints a table per query (name, UNION ALL branches, text length, cold planning ms, warm ms,
-execution ms), summed per name, with the run's totals. `--warm-plans` first runs
-plan_warming on the recorded texts, to show what is left for the run to plan.
+execution ms), summed per name, with the run's totals, medians of --repeat replays. The
+first line also gives the recorded run's in-process duration on a cleared cache and warm.
 
 Speed is reported, never asserted.
 """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 def escape_name(name: str) -> str:
@@ -49,6 +49,13 @@ def prefix_parameters(cypher: str, names: Iterable[str], prefix: str) -> str:
     Text inside backtick-quoted names and string literals is left alone: a label may be
     called `$sample_limit`, and a string may hold a dollar sign.
     """
+    return replace_parameters(cypher, names, lambda name: f"${prefix}{name}")
+
+
+def replace_parameters(cypher: str, names: Iterable[str], replace: Callable[[str], str]) -> str:
+    """`cypher` with each parameter `$name` of `names` replaced by `replace(name)` (another
+    parameter, or an expression such as `row.name`); names and strings are left alone, as
+    in prefix_parameters."""
     wanted = set(names)
     out: list[str] = []
     i, n = 0, len(cypher)
@@ -73,7 +80,7 @@ def prefix_parameters(cypher: str, names: Iterable[str], prefix: str) -> str:
             while j < n and (cypher[j].isalnum() or cypher[j] == "_"):
                 j += 1
             name = cypher[i + 1 : j]
-            out.append(f"${prefix}{name}" if name in wanted else cypher[i:j])
+            out.append(replace(name) if name in wanted else cypher[i:j])
             i = j
         else:
             out.append(c)
