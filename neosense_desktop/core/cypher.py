@@ -36,6 +36,20 @@ def supports_scoped_subqueries(version: str) -> bool:
     return major >= 2025 or (major, minor) >= (5, 23)
 
 
+def plans_dynamic_label_scans(version: str) -> bool:
+    """`MATCH (n:$(x))` and `-[r:$(x)]->` read the token lookup index
+    (DynamicLabelNodeLookup, DynamicDirectedRelationshipTypeLookup) on 2026.08.1, even when
+    x comes from an UNWIND; 5.26.19 plans an AllNodesScan (AllRelationshipsScan) with a
+    filter (EXPLAIN on both, issue 28). Releases between were not checked: they get the
+    static names."""
+    parts = version.split(".")
+    try:
+        major, minor = int(parts[0]), int(parts[1])
+    except (IndexError, ValueError):
+        return False  # unknown: the static names are right on every server
+    return (major, minor) >= (2026, 8)
+
+
 def subquery(body: str, *, scoped: bool) -> str:
     """A CALL subquery that imports nothing. 5.23+ deprecates the bare `CALL { }` (a
     DEPRECATION notification on 5.26 and 2025+) for `CALL () { }`, which older 5.x lack."""

@@ -333,3 +333,22 @@ def test_subqueries_use_the_scope_clause_where_the_server_has_it(
     assert supports_scoped_subqueries(version) is scoped
     text = subquery("MATCH (n) RETURN count(n) AS c", scoped=scoped)
     assert text == ("CALL () { " if scoped else "CALL { ") + "MATCH (n) RETURN count(n) AS c }"
+
+
+@pytest.mark.parametrize(
+    ("version", "dynamic"),
+    [
+        ("4.4.30", False),
+        ("5.26.19", False),
+        ("2025.06.0", False),
+        ("2026.08.1", True),
+        ("2027.01.0", True),
+        ("dev", False),
+    ],
+)
+def test_dynamic_labels_only_where_a_server_was_seen_scanning_them(
+    version: str, dynamic: bool
+) -> None:
+    from neosense_desktop.core.cypher import plans_dynamic_label_scans
+
+    assert plans_dynamic_label_scans(version) is dynamic

@@ -55,6 +55,8 @@ from .context import PRIORITY_SHARED, RunContext
 from .label_sets import NODE_LABELS, SET_COLUMNS, NodeRead
 from .readings import Reading
 from .sampling import (
+    HASH_MULTIPLIER,
+    HASH_PRIME,
     SCAN_COST_US,
     SEEK_COST_US,
     IdSample,
@@ -184,14 +186,24 @@ async def _plan_labels(ctx: RunContext, activity: str) -> dict[str, int]:
 
 
 def _union(
-    ctx: RunContext, group: list[_Branch], source_of: Any, returned: str
+    ctx: RunContext,
+    group: list[_Branch],
+    source_of: Any,
+    returned: str,
+    dynamic: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """One CALL subquery whose UNION ALL branches bind each label's (type's) sample, tagged
     with its branch number (parameters renamed apart by prefix_parameters); the reading and
-    aggregating after it is planned once."""
+    aggregating after it is planned once. For labels on a server that scans dynamic
+    labels, the fixed text of _dynamic_union instead (`dynamic`: its MATCH pattern, the
+    label `$(x.name)`). Types keep their static union: 2026.08.1 plans a hashed draw of
+    `()-[r:$(x.name)]->()` (with or without its ends) as an AllNodesScan and expand."""
     parts: list[str] = []
     params: dict[str, Any] = {}
-    for i, branch in enumerate(group):
+    if ctx.caps.dynamic_label_scans and dynamic is not None:
+        union, params = _dynamic_union(ctx, group, source_of, returned, dynamic)
+        parts.append(union)
+    for i, branch in enumerate(group if not parts else []):
         source, own = source_of(branch)
         prefix = f"b{i}_"
         parts.append(prefix_parameters(f"{source} RETURN {i} AS branch, {returned}", own, prefix))
@@ -202,6 +214,51 @@ def _union(
             histogram_rate(b.sample.sample_size if b.sample else b.count) for b in group
         ]
     return subquery(" UNION ALL ".join(parts), scoped=ctx.caps.scoped_subqueries), params
+
+
+# How a branch draws its entities, by its sample's parameters (sampling.node_source and
+# relationship_source): read whole, by id seeks, by a hash of the id, at random. Each is one
+# UNWIND of the dynamic union, its rows the branches drawn that way.
+_DRAWINGS = {
+    "batch_whole": "",
+    "batch_seek": "WHERE elementId({v}) IN [i IN range(0, x.seek_count - 1) | "
+    "x.id_prefix + toString((x.seek_offset + i * x.seek_step) % x.seek_high)]",
+    "batch_hashed": f"WHERE ((toInteger(substring(elementId({{v}}), x.id_prefix_length)) "
+    f"% {HASH_PRIME}) * {HASH_MULTIPLIER} + x.hash_offset) % {HASH_PRIME} < x.hash_below",
+    "batch_random": f"WHERE rand() * {HASH_PRIME} < x.hash_below",
+}
+
+
+def _drawing(own: dict[str, Any]) -> str:
+    if "seek_count" in own:
+        return "batch_seek"
+    if "hash_offset" in own:
+        return "batch_hashed"
+    return "batch_random" if "hash_below" in own else "batch_whole"
+
+
+def _dynamic_union(
+    ctx: RunContext, group: list[_Branch], source_of: Any, returned: str, pattern: str
+) -> tuple[str, dict[str, Any]]:
+    """The label group as one text that does not depend on its labels nor on how each is
+    drawn: a branch is a row of the UNWIND for its drawing, its label a dynamic label
+    `$(x.name)`. The server plans it once per kind and run (issue 28: on a cleared cache the
+    static union's planning took longer than its execution), and the same plan serves
+    every group, database and run. The sample's LIMIT cannot name a row's field, so the
+    shuffled hits are collected and sliced (the same k of them)."""
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _DRAWINGS}
+    for i, branch in enumerate(group):
+        _, own = source_of(branch)
+        rows[_drawing(own)].append({**own, "name": branch.name, "branch": i})
+    shuffled = "WITH n ORDER BY rand() WITH collect(n)[..x.sample_limit] AS hits UNWIND hits AS n "
+    parts = []
+    for name, where in _DRAWINGS.items():
+        body = f"MATCH {pattern} {where.format(v='n')} {shuffled if where else ''}RETURN n"
+        call = (
+            f"CALL (x) {{ {body} }}" if ctx.caps.scoped_subqueries else f"CALL {{ WITH x {body} }}"
+        )
+        parts.append(f"UNWIND ${name} AS x {call} RETURN x.branch AS branch, {returned}")
+    return " UNION ALL ".join(parts), dict(rows)
 
 
 def label_profile_tail(with_values: bool, *, examples: bool = True, label_sets: bool = True) -> str:
@@ -245,7 +302,9 @@ async def _read_label_group(
     ctx: RunContext, activity: str, group: list[_Branch]
 ) -> dict[str, LabelRead]:
     profiles = ctx.profiles_values
-    union, params = _union(ctx, group, lambda b: node_source(b.name, b.sample), "n")
+    union, params = _union(
+        ctx, group, lambda b: node_source(b.name, b.sample), "n", "(n:$(x.name))"
+    )
     if profiles:
         tail = label_profile_tail(ctx.options.values == "examples")
     else:
@@ -405,13 +464,18 @@ async def _read_value_sample_group(
     ctx: RunContext, activity: str, kind: ValueSampleKind, group: list[_Branch]
 ) -> dict[str, list[Row]]:
     if kind == "label":
-        union, params = _union(ctx, group, lambda b: node_source(b.name, b.sample), "n")
+        union, params = _union(
+            ctx, group, lambda b: node_source(b.name, b.sample), "n", "(n:$(x.name))"
+        )
     else:
         # Bound to `n` so one tail serves both kinds; no end nodes are read, as the
         # statistics do not depend on them (grouping by end labels would split each key's
         # rows and make its distinct count approximate).
         union, params = _union(
-            ctx, group, lambda b: relationship_source(b.name, b.sample), "r AS n"
+            ctx,
+            group,
+            lambda b: relationship_source(b.name, b.sample),
+            "r AS n",
         )
     tail = label_profile_tail(False, examples=False, label_sets=False)
     # Ahead of the key and type scans waiting for a slot: the exact key counts start

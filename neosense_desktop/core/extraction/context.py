@@ -53,6 +53,9 @@ class Capabilities:
     # output format without the warning they give in Cypher 5.
     cypher_25: bool = False
     scoped_subqueries: bool = True  # `CALL () { }` (5.23+), else the bare `CALL { }`
+    # `:$(x)` labels and types read the token lookup index (cypher.plans_dynamic_label_scans):
+    # batch_reading sends one text per kind, planned once, whatever the labels.
+    dynamic_label_scans: bool = False
     processors: int | None = None  # what the server's JVM reports; None if it would not say
 
 

@@ -30,7 +30,7 @@ from typing import TypeVar
 
 from ... import __version__
 from ..connection import ConnectionSettings
-from ..cypher import supports_scoped_subqueries
+from ..cypher import plans_dynamic_label_scans, supports_scoped_subqueries
 from ..errors import CONNECT_ERRORS, ErrorCode, NeoSenseError
 from ..graph_client import GraphClient
 from ..probe import ProbeResult, probe_connection
@@ -253,6 +253,7 @@ class ExtractionRun:
             apoc=self._probe.apoc_present,
             cypher_25=self._probe.speaks_cypher_25,
             scoped_subqueries=supports_scoped_subqueries(self._probe.version),
+            dynamic_label_scans=plans_dynamic_label_scans(self._probe.version),
             processors=self._probe.processors,
         )
 
