@@ -157,6 +157,10 @@ class RunPanel(QWidget):
         for col in (COL_ACTIVITY, COL_SUBJECT, COL_HOW, COL_ROWS):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_WHY, QHeaderView.ResizeMode.Stretch)
+        # The other columns take their widths from their contents only when the view lays
+        # out, often after the plan's rows were fitted: "Why" then was narrow and its rows
+        # stayed many lines tall. Fit them again whenever "Why" changes width.
+        header.sectionResized.connect(self._why_resized)
         self.plan_table.setAccessibleName("Plan")
         self.plan_table.setMinimumHeight(160)
         self.plan_summary = plain_label("", self)
@@ -251,6 +255,10 @@ class RunPanel(QWidget):
         WRAP_ROWS_MAX rows they stay one line high, the whole text in the tooltip."""
         if self.plan_model.rowCount() <= WRAP_ROWS_MAX:
             self.plan_table.resizeRowsToContents()
+
+    def _why_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == COL_WHY:
+            self.fit_plan_rows()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QRect, Qt
 
 from neosense_desktop.ui.plan_model import COL_HOW, COL_SUBJECT, COL_WHY, HEADERS
 from tests.neo4j_support import GraphFixture
+from tests.ui.helpers import wait_for
 from tests.ui.journeys.journey_support import press, screenshot, wait_run_ends
 from tests.ui.window_support import add_profile, open_window
 
@@ -71,3 +72,40 @@ async def test_journey_the_plan_reads_whole_and_in_words(graph: GraphFixture) ->
                 r"(under 0\.1 ms|[\d.]+ ms|[\d.]+ s|\d+ min( \d+ s)?)?", state_row.elapsed.text()
             ), state_row.elapsed.text()
         await screenshot(window, "run-tab-plan")
+
+
+async def test_journey_show_plan_fits_its_rows_to_the_why_column(graph: GraphFixture) -> None:
+    """Show plan (Ctrl+P) before any run, then the Run tab: each row is as tall as its wrapped "Why" and no
+    taller (the rows were once fitted while "Why" was still narrow, and stayed tall)."""
+    graph.run(GRAPH)
+    graph.run("CREATE ()-[:LOOSE]->()")
+    async with open_window() as window:
+        await add_profile(window, graph.server)
+        runs = window.runs
+        runs.mode_box.setCurrentIndex(runs.mode_box.findData("sampled"))
+        runs.sample_size.setValue(50)
+        # The plan arrives while another tab is shown, as when a person presses Ctrl+P
+        # from the Overview, then opens the Run tab to read it.
+        await press(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+        table, model = runs.panel.plan_table, runs.panel.plan_model
+        await wait_for(lambda: model.rowCount() > 0, 60, "the plan to show")
+        await press(window, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+        await wait_for(table.isVisible, 10, "the Run tab to show the plan")
+        metrics = table.fontMetrics()
+
+        def excess() -> list[tuple[str, int, int]]:
+            why_width = table.columnWidth(COL_WHY) - 8
+            too_tall = []
+            for r in range(model.rowCount()):
+                why = model.index(r, COL_WHY).data()
+                needed = metrics.boundingRect(
+                    QRect(0, 0, why_width, 10_000), int(Qt.TextFlag.TextWordWrap), why
+                ).height()
+                # a row may keep a line's slack for its margins, never more
+                if table.rowHeight(r) > needed + metrics.lineSpacing() + 8:
+                    too_tall.append((why, table.rowHeight(r), needed))
+            return too_tall
+
+        await wait_for(lambda: not excess(), 10, f"every plan row to fit its Why: {excess()}")
+        assert "Press F5" in runs.panel.status.text()
+        await screenshot(window, "run-tab-show-plan")
