@@ -90,6 +90,10 @@ async def _f5(settings: ConnectionSettings, options: RunOptions, log: _FirstRows
         "batch_first_row_ms": sum(ms for name, ms in log.rows if name in BATCH_NAMES),
         "all_first_row_ms": sum(ms for _, ms in log.rows),
         "queries": len(log.rows),
+        "by_name_ms": {
+            name: sum(ms for n, ms in log.rows if n == name)
+            for name in sorted({n for n, _ in log.rows})
+        },
     }
 
 
