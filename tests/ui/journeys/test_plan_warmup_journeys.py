@@ -83,6 +83,29 @@ async def test_journey_show_plan_warms_then_f5_cancels_the_warmup(graph: GraphFi
         await screenshot(window, "plan-warmup-then-f5")
 
 
+async def test_journey_another_profile_cancels_the_warmup(graph: GraphFixture) -> None:
+    graph.run(GRAPH)
+    held.clear()
+    clients = RecordingClients()
+    clients.client_class = HeldExplainClient
+    async with open_window(clients=clients) as window:
+        await add_profile(window, graph.server, "First")
+        await add_profile(window, graph.server, "Second")
+        profiles = window.profiles.profile_list
+        profiles.setCurrentRow(0)
+        await _show_plan(window)
+        tasks = window.tasks
+        await wait_for(lambda: bool(held), 60, "the warm-up's first EXPLAIN")
+        assert tasks.running(WARMUP_TASK)
+        await press(profiles, Qt.Key.Key_Down)
+        await wait_for(lambda: profiles.currentRow() == 1, 10, "the second profile selected")
+        await wait_for(lambda: not tasks.running(WARMUP_TASK), 10, "the warm-up to stop")
+        warmup = tasks.get(WARMUP_TASK)
+        assert warmup is not None and warmup.cancelled()
+        assert not window.error_dialogs
+        assert_idle(window)
+
+
 async def test_journey_show_plan_warms_the_run_texts_in_full(graph: GraphFixture) -> None:
     """Left alone, the warm-up plans every batch text of the shown plan and ends quietly."""
     graph.run(GRAPH)
