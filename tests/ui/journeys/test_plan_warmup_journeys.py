@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient, Row
 from neosense_desktop.ui.run_controller import WARMUP_TASK
 from tests.neo4j_support import GraphFixture
@@ -43,6 +44,21 @@ class HeldExplainClient(GraphClient):
         if cypher.startswith("EXPLAIN "):
             held.append(query_name)
             await asyncio.Event().wait()  # only a cancel ends it
+        return await super().read(query_name, cypher, parameters, **kw)
+
+
+class RefusedExplainClient(GraphClient):
+    """The real client; the server refuses every warm-up EXPLAIN (a fault injected)."""
+
+    async def read(
+        self,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> list[Row]:
+        if cypher.startswith("EXPLAIN "):
+            raise NeoSenseError(ErrorCode.PERMISSION_DENIED, "EXPLAIN refused (injected)")
         return await super().read(query_name, cypher, parameters, **kw)
 
 
@@ -124,3 +140,28 @@ async def test_journey_show_plan_warms_the_run_texts_in_full(graph: GraphFixture
         assert not window.error_dialogs
         assert window.runs.run_button.isEnabled()
         await screenshot(window, "plan-warmup-done")
+
+
+async def test_journey_a_failing_warmup_is_never_the_users_error(graph: GraphFixture) -> None:
+    """Every EXPLAIN refused: the warm-up ends having planned nothing, no error reaches the
+    screen, and F5 runs as before."""
+    graph.run(GRAPH)
+    clients = RecordingClients()
+    clients.client_class = RefusedExplainClient
+    async with open_window(clients=clients) as window:
+        await add_profile(window, graph.server)
+        await _show_plan(window)
+        tasks = window.tasks
+        await wait_for(
+            lambda: (t := tasks.get(WARMUP_TASK)) is not None and t.done(),
+            60,
+            "the warm-up to end",
+        )
+        warmup = tasks.get(WARMUP_TASK)
+        assert warmup is not None and not warmup.cancelled() and warmup.result() == 0
+        assert not window.error_dialogs
+        await press(window, Qt.Key.Key_F5)
+        await wait_run_ends(window)
+        assert not window.error_dialogs
+        assert all(r.state == "succeeded" for r in window.runs.panel.rows.values())
+        await screenshot(window, "plan-warmup-refused-then-f5")
