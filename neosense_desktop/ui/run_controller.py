@@ -45,6 +45,9 @@ if TYPE_CHECKING:  # pydantic, the models and the driver (runner) load after the
 log = logging.getLogger(__name__)
 
 RUN_TASKS = ("run", "retry")
+# The plan warm-up's task (core/extraction/plan_warmup.py): started when the plan is shown,
+# cancelled when F5 starts, the profile changes or the plan is shown again.
+WARMUP_TASK = "plan-warmup"
 # The values policy as the Run options offer it (RunOptions.values).
 VALUES_CHOICES = (("Statistics", "stats"), ("Examples", "examples"), ("None", "none"))
 
@@ -89,6 +92,7 @@ class RunController(QObject):
         self.panel = RunPanel(parent)
         self.panel.retry_requested.connect(self.retry_clicked)
         profiles.selection_changed.connect(self._forget_retry)
+        profiles.selection_changed.connect(self.stop_warmup)
         results.report_shown.connect(self._report_shown)
 
     # ------------------------------------------------------------------ construction
@@ -197,10 +201,14 @@ class RunController(QObject):
         # A second F5 before the button greys out must not restart (cancel) the run.
         if self.profiles.current_profile() is None or self.running:
             return
+        self.stop_warmup()  # a run must not wait behind warm-up queries
         self.tasks.start("run", self.run_extraction())
 
     def plan_clicked(self) -> None:
         self.tasks.start("plan", self.show_plan_only())
+
+    def stop_warmup(self) -> None:
+        self.tasks.cancel(WARMUP_TASK)
 
     def cancel_clicked(self) -> None:
         if any([self.tasks.cancel(name) for name in RUN_TASKS]):
@@ -219,12 +227,31 @@ class RunController(QObject):
         if password is None:
             self.panel.status.setText("Not planned: no password was entered.")
             return []
-        async with self._make_run(profile.connection, password, self.run_options()) as run:
+        self.stop_warmup()
+        run = self._make_run(profile.connection, password, self.run_options())
+        try:
             plan = await run.plan()
             concurrency = run.concurrency_text()
+        except BaseException as exc:
+            await run.aclose(exc)
+            raise
         self.panel.show_plan(plan, concurrency)
         self._show_tab(Tab.RUN)
+        # While the person reads the plan, the server plans the run's query texts; the
+        # warm-up owns the run (and its lent client) from here and closes it.
+        self.tasks.start(WARMUP_TASK, self.warm_plans(run))
         return list(plan)
+
+    async def warm_plans(self, run: ExtractionRun) -> int:
+        """Have the server plan the shown plan's batch texts, then release the run's
+        client. Returns the texts planned. Never fails: a warm-up is a courtesy, logged."""
+        try:
+            async with run:
+                result = await run.warm_plans()
+        except Exception:
+            log.exception("plan warm-up failed")
+            return 0
+        return len(result.planned)
 
     def _clear_panel(self, options: RunOptions) -> None:
         self.panel_report = None

@@ -50,6 +50,7 @@ from .context import ActivityProgress, Capabilities, RunContext, SchemaResult, l
 from .node_labels import run_node_labels
 from .options import ACTIVITY_NAMES, RunOptions
 from .partial import PartialCallback, partial_report
+from .plan_warmup import WarmupResult, warm_plans
 from .planning import make_plan
 from .progress import ProgressCallback
 from .quality import run_quality
@@ -220,6 +221,27 @@ class ExtractionRun:
             self.concurrency,
             self.options.max_concurrent_queries or "auto",
             processor_count if processor_count is not None else "unknown",
+        )
+
+    async def warm_plans(self) -> WarmupResult:
+        """Have the server plan the batch texts this plan's run will send (plan_warmup.py),
+        on the sizes and readings plan() decided: for the idle time while the plan is shown.
+        Nothing when the run could not be planned. Raises only CancelledError."""
+        try:
+            await self._prepare()
+            client = await self._get_client()
+        except Exception as exc:  # a warm-up is a courtesy: never the user's error
+            log.info("plan warm-up skipped: %s", exc)
+            return WarmupResult()
+        if self._sizes is None or self._readings is None:
+            return WarmupResult()
+        return await warm_plans(
+            client,
+            self.options,
+            self._sizes,
+            self._readings,
+            self._capabilities(),
+            run_id=self.run_id,
         )
 
     @property
