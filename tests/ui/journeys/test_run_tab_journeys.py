@@ -75,8 +75,9 @@ async def test_journey_the_plan_reads_whole_and_in_words(graph: GraphFixture) ->
 
 
 async def test_journey_show_plan_fits_its_rows_to_the_why_column(graph: GraphFixture) -> None:
-    """Show plan (Ctrl+P) before any run, then the Run tab: each row is as tall as its wrapped "Why" and no
-    taller (the rows were once fitted while "Why" was still narrow, and stayed tall)."""
+    """Show plan (Ctrl+P) before any run, then the Run tab: each row is as tall as its
+    wrapped "Why" and no taller (the rows were once fitted while "Why" was still narrow,
+    and stayed tall)."""
     graph.run(GRAPH)
     graph.run("CREATE ()-[:LOOSE]->()")
     async with open_window() as window:
