@@ -52,6 +52,11 @@ WARMUP_TASK = "plan-warmup"
 VALUES_CHOICES = (("Statistics", "stats"), ("Examples", "examples"), ("None", "none"))
 
 
+def connected_text(version: str, edition: str, address: str) -> str:
+    """The status bar's words for a server a plan or run has just read from."""
+    return f"Connected: Neo4j {version} {edition} at {address}"
+
+
 class RunController(QObject):
     """Attributes:
     controls: the run options and the Run/Cancel buttons (in the connections column).
@@ -236,6 +241,11 @@ class RunController(QObject):
             await run.aclose(exc)
             raise
         self.panel.show_plan(plan, concurrency)
+        if (probed := run.probed) is not None:  # the plan was read from the server
+            self._set_connection_state(
+                profile.id,
+                f"Connected: Neo4j {probed.version} {probed.edition} at {probed.address}",
+            )
         self._show_tab(Tab.RUN)
         # While the person reads the plan, the server plans the run's query texts; the
         # warm-up owns the run (and its lent client) from here and closes it.
@@ -337,8 +347,7 @@ class RunController(QObject):
         )
         self._set_connection_state(
             profile.id,
-            f"Connected: Neo4j {report.server.version} {report.server.edition} "
-            f"at {report.server.address}",
+            connected_text(report.server.version, report.server.edition, report.server.address),
         )
         return report
 

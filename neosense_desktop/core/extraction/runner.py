@@ -245,6 +245,11 @@ class ExtractionRun:
         )
 
     @property
+    def probed(self) -> ProbeResult | None:
+        """What plan()'s probe found of the server; None before plan()."""
+        return self._probe
+
+    @property
     def processors(self) -> int | None:
         """The server's processor count as probed; None before plan() or when unknown."""
         return self._probe.processors if self._probe is not None else None

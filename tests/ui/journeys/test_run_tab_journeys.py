@@ -109,4 +109,8 @@ async def test_journey_show_plan_fits_its_rows_to_the_why_column(graph: GraphFix
 
         await wait_for(lambda: not excess(), 10, f"every plan row to fit its Why: {excess()}")
         assert "Press F5" in runs.panel.status.text()
+        # The plan was read from the server: the status bar says so, never "Not connected".
+        assert window.connection_status.text().startswith("Connected: Neo4j "), (
+            window.connection_status.text()
+        )
         await screenshot(window, "run-tab-show-plan")
