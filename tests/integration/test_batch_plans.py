@@ -5,40 +5,23 @@ Never a scan of every node, with hostile names, for each way a sample is drawn."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
+from benchmarks.server_work import Recorded, RecordingClient
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.cypher import escape_name, plans_dynamic_label_scans
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
-from neosense_desktop.core.graph_client import GraphClient, Row
+from neosense_desktop.core.graph_client import GraphClient
 from tests.integration.engine_support import settings_for
 from tests.neo4j_support import TEST_VERSION, GraphFixture
 
 pytestmark = pytest.mark.neo4j
 
-Recorded = list[tuple[str, str, dict[str, Any]]]
 # Small (read whole), big enough to sample, and hostile names.
 LABELS = {"Small": 10, "Big`) MATCH (m) //": 3_000, "名 前|<b>": 2_000, "Mid": 400}
-
-
-class _Recording(GraphClient):
-    def __init__(self, *args: Any, record: Recorded, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._record = record
-
-    async def read_each(  # type: ignore[override]
-        self,
-        query_name: str,
-        cypher: str,
-        on_row: Callable[[Row], None],
-        parameters: Mapping[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> int:
-        self._record.append((query_name, cypher, dict(parameters or {})))
-        return await super().read_each(query_name, cypher, on_row, parameters, **kwargs)
 
 
 def _operators(plan: Mapping[str, Any]) -> list[str]:
@@ -57,7 +40,7 @@ async def test_label_batches_read_the_label_index_and_repeat_one_text(graph: Gra
     record: Recorded = []
 
     def factory(s: ConnectionSettings, password: str, timeout_s: float) -> GraphClient:
-        return _Recording(s, password, query_timeout_s=timeout_s, record=record)
+        return RecordingClient(s, password, query_timeout_s=timeout_s, record=record)
 
     options = RunOptions(mode="sampled", sample_size=300, max_concurrent_queries=4)
     settings = settings_for(graph.server)

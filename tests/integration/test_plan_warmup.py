@@ -5,21 +5,20 @@ nothing but EXPLAIN. A drift between the warm-up and the run's batch reads fails
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import pytest
 
+from benchmarks.server_work import Recorded, RecordingClient
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.cypher import escape_name
 from neosense_desktop.core.extraction import ExtractionRun, RunOptions
 from neosense_desktop.core.extraction.options import ACTIVITY_NAMES
-from neosense_desktop.core.graph_client import GraphClient, Row
+from neosense_desktop.core.graph_client import GraphClient
 from tests.integration.engine_support import settings_for
 from tests.neo4j_support import GraphFixture
 
 pytestmark = pytest.mark.neo4j
 
-Recorded = list[tuple[str, str, dict[str, Any]]]
 # The batch reads the warm-up covers, by query name.
 BATCH_NAMES = {
     "schema.batch",
@@ -32,23 +31,6 @@ BATCH_NAMES = {
 # Read whole (small), sampled, and hostile names.
 LABELS = {"Small": 10, "Big`) MATCH (m) //": 1_500, "名 前|<b>": 900, "Mid;": 400}
 TYPES = {"LINKS": 1_200, "rel `x` |<i>": 700, "FEW": 5}
-
-
-class _Recording(GraphClient):
-    def __init__(self, *args: Any, record: Recorded, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._record = record
-
-    async def read_each(  # type: ignore[override]
-        self,
-        query_name: str,
-        cypher: str,
-        on_row: Callable[[Row], None],
-        parameters: Mapping[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> int:
-        self._record.append((query_name, cypher, dict(parameters or {})))
-        return await super().read_each(query_name, cypher, on_row, parameters, **kwargs)
 
 
 def _build(
@@ -108,7 +90,7 @@ async def _warm_then_run(graph: GraphFixture, options: RunOptions) -> set[tuple[
 
     def recording(record: Recorded) -> Callable[[ConnectionSettings, str, float], GraphClient]:
         def factory(s: ConnectionSettings, password: str, timeout_s: float) -> GraphClient:
-            return _Recording(s, password, query_timeout_s=timeout_s, record=record)
+            return RecordingClient(s, password, query_timeout_s=timeout_s, record=record)
 
         return factory
 
