@@ -55,6 +55,7 @@ from .icons import action_icon, app_icon, clear_cache
 from .last_session import LastSession
 from .log_panel import LogPanel
 from .profiles_pane import ProfilesPane
+from .query_preparer import QueryPreparer
 from .report_files import ReportFiles
 from .results_pane import ResultsPane
 from .row_preview import RowPreviewer
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
     act_export_as: QAction
     act_save_picture: QAction
     act_reopen: QAction
+    act_prepare: QAction
     act_log: QAction
     act_find: QAction
     act_edit: QAction
@@ -173,6 +175,14 @@ class MainWindow(QMainWindow):
             lambda: self.profiles.profiles,
             self,
             baseline_of=self.baseline_run_of,
+        )
+        self.preparer = QueryPreparer(
+            services,
+            self.tasks,
+            self.profiles,
+            self.runs.run_options,
+            self.connection_status.set_state,
+            self,
         )
         self.previewer = RowPreviewer(
             services,
@@ -301,6 +311,13 @@ class MainWindow(QMainWindow):
                 None,
                 None,
             ),
+            (
+                "act_prepare",
+                "&Prepare queries when a connection is selected",
+                lambda: self.preparer.set_enabled(self.act_prepare.isChecked()),
+                None,
+                None,
+            ),
             ("act_log", "&Log", self.toggle_log, None, None),
             ("act_find", "&Filter results", res.focus_filter, sk.Find, None),
             ("act_edit", "&Edit connection…", p.edit_profile_clicked, None, None),
@@ -324,6 +341,8 @@ class MainWindow(QMainWindow):
             setattr(self, attribute, self._action(text, slot, shortcut, icon))
         self.act_reopen.setCheckable(True)
         self.act_reopen.setChecked(self.last_session.enabled)
+        self.act_prepare.setCheckable(True)
+        self.act_prepare.setChecked(self.preparer.enabled)
         self.act_log.setCheckable(True)
         for tab in Tab:
             self._action(
@@ -363,6 +382,8 @@ class MainWindow(QMainWindow):
         run_menu.addSeparator()
         run_menu.addAction(self.act_preview)
         run_menu.addAction(self.act_baseline)
+        run_menu.addSeparator()
+        run_menu.addAction(self.act_prepare)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.act_fit)
         view_menu.addAction(self.act_log)

@@ -243,8 +243,7 @@ class RunController(QObject):
         self.panel.show_plan(plan, concurrency)
         if (probed := run.probed) is not None:  # the plan was read from the server
             self._set_connection_state(
-                profile.id,
-                f"Connected: Neo4j {probed.version} {probed.edition} at {probed.address}",
+                profile.id, connected_text(probed.version, probed.edition, probed.address)
             )
         self._show_tab(Tab.RUN)
         # While the person reads the plan, the server plans the run's query texts; the

@@ -19,6 +19,7 @@ from neosense_desktop.core.profiles import Profile
 from neosense_desktop.core.runs import RunStore
 from neosense_desktop.core.secrets import SecretStore
 from neosense_desktop.ui.main_window import MainWindow
+from neosense_desktop.ui.query_preparer import PREPARE_KEY
 from neosense_desktop.ui.services import ProbeFn, run_factory_with
 from tests.neo4j_support import Neo4jServer
 
@@ -50,10 +51,19 @@ async def open_window(
     runs: RunStore | None = None,
     *,
     pooled: bool = False,
+    prepare_on_select: bool = False,
 ) -> AsyncIterator[MainWindow]:
-    """pooled: runs borrow the window's warm drivers, as in the app (no client factory)."""
+    """pooled: runs borrow the window's warm drivers, as in the app (no client factory).
+
+    prepare_on_select: the app's default (on) preparation of a selected connection's server
+    (ui/query_preparer.py). Off unless a test asks: it starts on a timer after a selection,
+    so it would interleave its queries with a test's own at moments that vary with the
+    machine's load. Its own journeys turn it on (test_prepare_on_select_journeys.py).
+    """
+    settings = QSettings()
+    settings.setValue(PREPARE_KEY, prepare_on_select)
     services = build_services(
-        QSettings(),
+        settings,
         make_run=None if pooled else run_factory_with(clients or RecordingClients()),
         probe=probe,
         secrets=secrets,
