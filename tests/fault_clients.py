@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from neosense_desktop.core.connection import ConnectionSettings
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
@@ -206,3 +206,33 @@ class OldServerClient(RecordingClient):
         if query_name == "components":
             return [{"name": "Neo4j Kernel", "versions": [self.version], "edition": "community"}]
         return rows
+
+
+class HeldExplainClient(GraphClient):
+    """The real client; every EXPLAIN (a warm-up's) is held until it is cancelled, so a
+    journey can press F5 while a warm-up is certainly still under way.
+
+    Class attributes (reset them per test): sent, every text asked for; held, the query
+    names of the EXPLAINs held.
+    """
+
+    sent: ClassVar[list[str]] = []
+    held: ClassVar[list[str]] = []
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.sent.clear()
+        cls.held.clear()
+
+    async def read(
+        self,
+        query_name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        **kw: Any,
+    ) -> list[Row]:
+        HeldExplainClient.sent.append(cypher)
+        if cypher.startswith("EXPLAIN "):
+            HeldExplainClient.held.append(query_name)
+            await asyncio.Event().wait()  # only a cancel ends it
+        return await super().read(query_name, cypher, parameters, **kw)

@@ -4,7 +4,6 @@ never waits behind a warm-up query, and nothing of it reaches the screen as an e
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +13,7 @@ from PySide6.QtCore import Qt
 from neosense_desktop.core.errors import ErrorCode, NeoSenseError
 from neosense_desktop.core.graph_client import GraphClient, Row
 from neosense_desktop.ui.run_controller import WARMUP_TASK
+from tests.fault_clients import HeldExplainClient
 from tests.neo4j_support import GraphFixture
 from tests.ui.helpers import wait_for
 from tests.ui.journeys.journey_support import assert_idle, press, screenshot, wait_run_ends
@@ -25,26 +25,6 @@ GRAPH = """
 UNWIND range(1, 600) AS i
 CREATE (:Reading {value: i, at: 'x' + i})-[:OF]->(:`<b>Sensor</b>` {serial: i})
 """
-sent: list[str] = []
-held: list[str] = []
-
-
-class HeldExplainClient(GraphClient):
-    """The real client; a warm-up's EXPLAIN is held until it is cancelled, so the journey
-    can press F5 while the warm-up is certainly still under way."""
-
-    async def read(
-        self,
-        query_name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        **kw: Any,
-    ) -> list[Row]:
-        sent.append(cypher)
-        if cypher.startswith("EXPLAIN "):
-            held.append(query_name)
-            await asyncio.Event().wait()  # only a cancel ends it
-        return await super().read(query_name, cypher, parameters, **kw)
 
 
 class RefusedExplainClient(GraphClient):
@@ -72,28 +52,27 @@ async def _show_plan(window: Any) -> None:
 
 async def test_journey_show_plan_warms_then_f5_cancels_the_warmup(graph: GraphFixture) -> None:
     graph.run(GRAPH)
-    sent.clear()
-    held.clear()
+    HeldExplainClient.reset()
     clients = RecordingClients()
     clients.client_class = HeldExplainClient
     async with open_window(clients=clients) as window:
         await add_profile(window, graph.server)
         await _show_plan(window)
         tasks = window.tasks
-        await wait_for(lambda: bool(held), 60, "the warm-up's first EXPLAIN")
+        await wait_for(lambda: bool(HeldExplainClient.held), 60, "the warm-up's first EXPLAIN")
         assert tasks.running(WARMUP_TASK)
-        assert held[0].startswith("warmup.")
+        assert HeldExplainClient.held[0].startswith("warmup.")
 
-        before_run = len(sent)
+        before_run = len(HeldExplainClient.sent)
         await press(window, Qt.Key.Key_F5)
         await wait_for(lambda: not tasks.running(WARMUP_TASK), 10, "the warm-up to stop")
         warmup = tasks.get(WARMUP_TASK)
         assert warmup is not None and warmup.cancelled()
         await wait_run_ends(window)
         assert_idle(window)
-        run_queries = sent[before_run:]
+        run_queries = HeldExplainClient.sent[before_run:]
         assert run_queries and not any(c.startswith("EXPLAIN ") for c in run_queries)
-        assert len(held) == 1  # one at a time, and none after the cancel
+        assert len(HeldExplainClient.held) == 1  # one at a time, and none after the cancel
         assert not window.error_dialogs
         assert all(r.state == "succeeded" for r in window.runs.panel.rows.values())
         await screenshot(window, "plan-warmup-then-f5")
@@ -101,7 +80,7 @@ async def test_journey_show_plan_warms_then_f5_cancels_the_warmup(graph: GraphFi
 
 async def test_journey_another_profile_cancels_the_warmup(graph: GraphFixture) -> None:
     graph.run(GRAPH)
-    held.clear()
+    HeldExplainClient.reset()
     clients = RecordingClients()
     clients.client_class = HeldExplainClient
     async with open_window(clients=clients) as window:
@@ -111,7 +90,7 @@ async def test_journey_another_profile_cancels_the_warmup(graph: GraphFixture) -
         profiles.setCurrentRow(0)
         await _show_plan(window)
         tasks = window.tasks
-        await wait_for(lambda: bool(held), 60, "the warm-up's first EXPLAIN")
+        await wait_for(lambda: bool(HeldExplainClient.held), 60, "the warm-up's first EXPLAIN")
         assert tasks.running(WARMUP_TASK)
         await press(profiles, Qt.Key.Key_Down)
         await wait_for(lambda: profiles.currentRow() == 1, 10, "the second profile selected")

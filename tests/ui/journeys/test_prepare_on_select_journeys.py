@@ -4,18 +4,16 @@ asks for anything, never shows an error, gives way to F5, and can be turned off.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from neosense_desktop.core.graph_client import GraphClient, Row
 from neosense_desktop.core.profiles import Profile
 from neosense_desktop.ui.query_preparer import PREPARE_KEY
 from neosense_desktop.ui.run_controller import WARMUP_TASK
+from tests.fault_clients import HeldExplainClient
 from tests.neo4j_support import GraphFixture, free_port
 from tests.ui.helpers import wait_for
 from tests.ui.journeys.journey_support import assert_idle, press, screenshot, wait_run_ends
@@ -27,24 +25,6 @@ GRAPH = """
 UNWIND range(1, 600) AS i
 CREATE (:Reading {value: i, at: 'x' + i})-[:OF]->(:`<b>Sensor</b>` {serial: i})
 """
-held: list[str] = []
-
-
-class HeldExplainClient(GraphClient):
-    """The real client; an EXPLAIN is held until it is cancelled, so the journey can press
-    F5 while the preparation is certainly still under way."""
-
-    async def read(
-        self,
-        query_name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        **kw: Any,
-    ) -> list[Row]:
-        if cypher.startswith("EXPLAIN "):
-            held.append(query_name)
-            await asyncio.Event().wait()  # only a cancel ends it
-        return await super().read(query_name, cypher, parameters, **kw)
 
 
 def _ended(window: Any) -> bool:
@@ -92,19 +72,19 @@ async def test_journey_selecting_a_connection_prepares_its_server(graph: GraphFi
 async def test_journey_f5_while_preparing_comes_first(graph: GraphFixture) -> None:
     """F5 during the preparation cancels it: the run never waits behind an EXPLAIN."""
     graph.run(GRAPH)
-    held.clear()
+    HeldExplainClient.reset()
     clients = RecordingClients()
     clients.client_class = HeldExplainClient
     async with open_window(clients=clients, prepare_on_select=True) as window:
         await add_profile(window, graph.server)
-        await wait_for(lambda: bool(held), 60, "the preparation's first EXPLAIN")
+        await wait_for(lambda: bool(HeldExplainClient.held), 60, "the preparation's first EXPLAIN")
         assert window.tasks.running(WARMUP_TASK)
         await press(window, Qt.Key.Key_F5)
         await wait_for(lambda: _ended(window), 10, "the preparation to stop")
         task = window.tasks.get(WARMUP_TASK)
         assert task is not None and task.cancelled()
         await wait_run_ends(window)
-        assert len(held) == 1  # one query at a time, and none after the cancel
+        assert len(HeldExplainClient.held) == 1  # one query at a time, and none after the cancel
         assert not window.error_dialogs
         assert all(r.state == "succeeded" for r in window.runs.panel.rows.values())
         await screenshot(window, "preparing-then-f5")
