@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..errors import NeoSenseError
 from ..graph_client import Row
 from .context import PRIORITY_LONG_SCAN, RunContext
+from .readings import Reading
 from .value_types import normalise_value_type
 
 log = logging.getLogger(__name__)
@@ -162,3 +163,10 @@ def reads_everything(ctx: RunContext) -> bool:
     """True when the plan scans every label and type: then the procedures' full scan costs
     nothing extra. A partly sampled run would pay a whole-store scan for a few labels."""
     return ctx.readings.everything_exact
+
+
+def takes_builtins(ctx: RunContext, reading: Reading) -> bool:
+    """Whether a label or type read whole in a run that reads everything takes its types
+    from the procedures: when no values are profiled, or its value statistics come from a
+    sample (a subject small enough is profiled in full by the valueType query instead)."""
+    return reads_everything(ctx) and (not ctx.profiles_values or reading.profile is not None)

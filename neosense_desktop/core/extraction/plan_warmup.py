@@ -1,17 +1,34 @@
-"""Plan warm-up: the server plans a run's batch texts while the user reads the plan.
+"""Plan warm-up: the server plans a run's texts while the user reads the plan.
 
 On a server whose query cache has never seen NeoSense's texts (or has evicted them), a
-sampled run spends longer planning its batched label and type reads than running them
-(issue 28: ~1.2 s of server planning against ~0.03 s warm at 200k nodes, most of it in
-schema.batch_profiles and type.batch_profiles). The window shows the plan before F5 runs
-it; that idle time is where the planning can go.
+run spends longer planning its long texts than running them (issue 28: ~1.2 s of server
+planning against ~0.03 s warm at 200k nodes sampled, most of it in schema.batch_profiles
+and type.batch_profiles; ~1 s more in exact mode for the per-label schema.profile_scan
+texts). The window shows the plan before F5 runs it; that idle time is where the planning
+can go.
 
 warm_plans builds the texts exactly as the run will: it drives the activities' own entry
-points (batch_reading.label_read, type_rows, value_sample_rows) over a RunContext whose
-read() sends `EXPLAIN <text>` with the same parameters instead of the text itself. EXPLAIN
-plans the query and caches the plan without executing it, so nothing is read. The
-sample's seed-dependent values (ids, hash offsets) are parameters, so a run with another
-seed sends the same texts (tests/integration/test_plan_warmup.py holds the two equal).
+points over a RunContext whose read() sends `EXPLAIN <text>` with the same parameters
+instead of the text itself, and returns no rows. EXPLAIN plans the query and caches the
+plan without executing it, so nothing is read. In this order (one query at a time, the
+costliest plans first):
+- the batched reads (batch_reading.label_read, type_rows, value_sample_rows);
+- each label's and type's own read, by the path the run takes (schema.read_label,
+  type_reading.read_type): schema.profile_scan, type.profile_scan and their kin; on the
+  builtin procedures' path a label's key scan and db.schema.nodeTypeProperties(), which
+  the run sends whatever the procedure answers;
+- the node census (census.scan or census.sample), SHOW INDEXES and SHOW CONSTRAINTS
+  (shared_reads), when statistics or quality runs.
+The sample's seed-dependent values (ids, hash offsets) are parameters, so a run with
+another seed sends the same texts. Only texts the run sends are planned
+(tests/integration/test_plan_warmup.py holds every warmed text among the run's).
+
+Left out, because their texts depend on what the run reads, which EXPLAIN's empty rows
+cannot stand in for: a type read through the builtin procedures (its key counts name the
+keys db.schema.relTypeProperties() gives; only that procedure's call and the type's value
+sample are planned), quality's examples (quality.examples: per finding), the exact key
+counts (per key-like property), schema's top values (per low-cardinality key), and the
+probe's and sizing's texts, which Show plan itself has sent.
 
 It is a courtesy, never a step of the run: at most WARMUP_SLOTS queries at a time (the
 server is the user's), cancellable at any point, and every failure is only logged.
@@ -27,11 +44,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..graph_client import GraphClient, Row
+from . import quality, relationship_types, schema, statistics
 from .batch_reading import batched, label_read, samples_values, type_rows, value_sample_rows
+from .builtin_schema import builtin_relationship_schema
 from .context import PRIORITY_NORMAL, QUERY_TAG, Capabilities, RunContext
 from .options import RunOptions
 from .readings import Readings
+from .shared_reads import read_census, read_constraints, read_indexes
 from .sizes import Sizes
+from .type_reading import read_type, typed_by_builtins
 
 log = logging.getLogger(__name__)
 
@@ -96,32 +117,71 @@ class _ExplainContext(RunContext):
         return 0
 
 
+def _reads_labels(ctx: RunContext) -> bool:
+    return schema.ACTIVITY in ctx.options.activities
+
+
+def _reads_types(ctx: RunContext) -> bool:
+    return bool({schema.ACTIVITY, relationship_types.ACTIVITY} & set(ctx.options.activities))
+
+
 def _batch_reads(ctx: RunContext) -> list[Awaitable[object]]:
     """Every batched read the run's activities start, asked for as they ask: one call per
     label (type) starts all of its kind's groups, and each awaits its own group."""
-    labels, types = ctx.sizes.labels, ctx.sizes.types
+    labels = sorted(ctx.sizes.labels) if _reads_labels(ctx) else []
+    types = sorted(ctx.sizes.types) if _reads_types(ctx) else []
     reads: list[Awaitable[object]] = [
-        label_read(ctx, "schema", name)
-        for name in sorted(labels)
+        label_read(ctx, schema.ACTIVITY, name)
+        for name in labels
         if batched(ctx, ctx.reading_of_label(name))
     ]
     reads += [
-        type_rows(ctx, "relationship_types", name)
-        for name in sorted(types)
+        type_rows(ctx, relationship_types.ACTIVITY, name)
+        for name in types
         if batched(ctx, ctx.reading_of_type(name))
     ]
     reads += [
-        value_sample_rows(ctx, "schema", "label", name)
-        for name in sorted(labels)
+        value_sample_rows(ctx, schema.ACTIVITY, "label", name)
+        for name in labels
         if samples_values(ctx, ctx.reading_of_label(name))
     ]
     reads += [
-        value_sample_rows(ctx, "schema", "relationship_type", name)
-        for name in sorted(types)
+        value_sample_rows(ctx, schema.ACTIVITY, "relationship_type", name)
+        for name in types
         for reading in [ctx.reading_of_type(name)]
         if samples_values(ctx, reading) and not batched(ctx, reading)
     ]
     return reads
+
+
+def _subject_reads(ctx: RunContext) -> list[Awaitable[object]]:
+    """Each label's and type's read as the activities make it; a batched one takes its
+    share of the batches already planned, so only the reads of their own send a text."""
+    reads: list[Awaitable[object]] = []
+    if _reads_labels(ctx):
+        reads += [
+            schema.read_label(ctx, name, count) for name, count in sorted(ctx.sizes.labels.items())
+        ]
+    if _reads_types(ctx):
+        types = sorted(ctx.sizes.types.items())
+        by_builtins = {n for n, _ in types if typed_by_builtins(ctx, ctx.reading_of_type(n))}
+        reads += [read_type(ctx, schema.ACTIVITY, n, c) for n, c in types if n not in by_builtins]
+        if by_builtins:  # the rest of that path waits on what the procedure answers
+            reads.append(builtin_relationship_schema(ctx, schema.ACTIVITY))
+    return reads
+
+
+def _shared_reads(ctx: RunContext) -> list[Awaitable[object]]:
+    """The census, indexes and constraints, which statistics and quality read."""
+    activities = set(ctx.options.activities)
+    if not {statistics.ACTIVITY, quality.ACTIVITY} & activities:
+        return []
+    activity = statistics.ACTIVITY if statistics.ACTIVITY in activities else quality.ACTIVITY
+    return [
+        read_indexes(ctx, activity),
+        read_constraints(ctx, activity),
+        read_census(ctx, activity),
+    ]
 
 
 async def warm_plans(
@@ -134,7 +194,7 @@ async def warm_plans(
     run_id: str,
     slots: int = WARMUP_SLOTS,
 ) -> WarmupResult:
-    """Have the server plan the batch texts a run with these options, sizes, readings and
+    """Have the server plan the texts a run with these options, sizes, readings and
     capabilities sends (see module doc). Raises only CancelledError."""
     result = WarmupResult()
     t0 = time.monotonic()
@@ -142,11 +202,13 @@ async def warm_plans(
         client, options, sizes, caps, run_id=run_id, readings=readings, slots=slots, result=result
     )
     try:
-        outcomes = await asyncio.gather(*_batch_reads(ctx), return_exceptions=True)
-        for outcome in outcomes:
-            if isinstance(outcome, Exception):
-                log.info("plan warm-up: a batch could not be built: %r", outcome)
-                result.failed.append(type(outcome).__name__)
+        # In turn, so the costliest plans (the batches' long unions) go to the server first.
+        for phase in (_batch_reads, _subject_reads, _shared_reads):
+            outcomes = await asyncio.gather(*phase(ctx), return_exceptions=True)
+            for outcome in outcomes:
+                if isinstance(outcome, Exception):
+                    log.info("plan warm-up: a read could not be built: %r", outcome)
+                    result.failed.append(type(outcome).__name__)
     except asyncio.CancelledError:
         log.info("plan warm-up cancelled after %d texts", len(result.planned))
         raise

@@ -27,7 +27,7 @@ from typing import Any
 from ..errors import NeoSenseError
 from ..report import Label, Property, Provenance, RelationshipType, Report
 from .batch_reading import batched, label_read, samples_values
-from .builtin_schema import builtin_node_schema, prefetch_builtins, reads_everything
+from .builtin_schema import builtin_node_schema, prefetch_builtins, takes_builtins
 from .context import ActivityProgress, RunContext
 from .label_sets import (
     NODE_LABELS,
@@ -69,16 +69,15 @@ async def run_schema(ctx: RunContext, out: Report, progress: ActivityProgress) -
     # The builtin procedures give types but no values: a label or type small enough to be
     # profiled in full is read through the valueType query that carries the statistics;
     # a bigger one takes the builtin path and its statistics from a sample (value_sample.py).
-    use_builtins = reads_everything(ctx)
-    if use_builtins and any(
-        _takes_builtins(ctx, r)
+    if any(
+        takes_builtins(ctx, r)
         for r in (
             *(ctx.reading_of_label(n) for n in labels),
             *(ctx.reading_of_type(n) for n in types),
         )
     ):  # the two whole-store scans go first; key counts overlap them
         prefetch_builtins(ctx, ACTIVITY)
-    run = _SchemaRun(ctx, out, progress, use_builtins)
+    run = _SchemaRun(ctx, out, progress)
     await asyncio.gather(
         *(_one_label(run, n, c) for n, c in labels.items()),
         *(_one_type(run, n, c) for n, c in types.items()),
@@ -98,7 +97,6 @@ class _SchemaRun:
     ctx: RunContext
     out: Report
     progress: ActivityProgress
-    use_builtins: bool
     errors: list[NeoSenseError] = field(default_factory=list)
     properties: int = 0
 
@@ -111,29 +109,45 @@ async def _one_label(run: _SchemaRun, name: str, count: int) -> None:
     ctx = run.ctx
     entry = Label(name=name, count=count, count_provenance=Provenance(method="count_store"))
     run.out.labels.append(entry)
-    reading = ctx.reading_of_label(name)
-    sample = ctx.sample_of(reading)
-    source, params = node_source(name, sample)
     try:
-        found, stats, profiled = await _read_label(
-            run, name, count, reading, sample, ValueRead(read=0, source=source, params=params)
-        )
+        label = await read_label(ctx, name, count)
+        found, stats = label.keys, label.stats
         ctx.node_reads[name] = found.node_read
         entry.properties = observed_properties(
-            found.read, found.key_types, found.holders, sample is not None
+            found.read, found.key_types, found.holders, label.sample is not None
         )
-        if sample is not None:
+        if label.sample is not None:
             entry.sample_limit = sample_limit(found.read, count)
         if stats:
-            await _attach_profiles(ctx, entry.properties, stats, profiled, "n")
+            await _attach_profiles(ctx, entry.properties, stats, label.profiled, "n")
             ctx.value_stats[("label", name)] = stats
     except NeoSenseError as exc:
         run.errors.append(exc.with_context(subject=f"(:{name})"))
     run.done(f"(:{name})", len(entry.properties))
 
 
+@dataclass
+class LabelReading:
+    """What the run's read of one label found."""
+
+    sample: Sample | None  # None: every node of the label was read
+    keys: NodeKeys
+    stats: dict[str, ValueStats]
+    profiled: ValueRead  # what the value statistics were read from
+
+
+async def read_label(ctx: RunContext, name: str, count: int) -> LabelReading:
+    """The run's read of one label, by the path the schema activity takes (_read_label);
+    the plan warm-up (plan_warmup.py) reads through it too."""
+    reading = ctx.reading_of_label(name)
+    sample = ctx.sample_of(reading)
+    source, params = node_source(name, sample)
+    whole = ValueRead(read=0, source=source, params=params)
+    return LabelReading(sample, *await _read_label(ctx, name, count, reading, sample, whole))
+
+
 async def _read_label(
-    run: _SchemaRun,
+    ctx: RunContext,
     name: str,
     count: int,
     reading: Reading,
@@ -144,11 +158,10 @@ async def _read_label(
     from, by the first path that applies: the builtin procedures (with a value sample), the
     run's batched reads, else a query of its own over `whole` (the entities the reading
     binds)."""
-    ctx = run.ctx
     found: NodeKeys | None = None
     stats: dict[str, ValueStats] = {}
     profiled = whole
-    if sample is None and run.use_builtins and _takes_builtins(ctx, reading):
+    if sample is None and takes_builtins(ctx, reading):
         found, stats, profiled = await _read_label_with_builtins(ctx, name, count, reading, whole)
     if found is None and batched(ctx, reading):
         batch = await label_read(ctx, ACTIVITY, name)
@@ -360,12 +373,6 @@ class ValueRead:
     read: int
     source: str
     params: dict[str, object]
-
-
-def _takes_builtins(ctx: RunContext, reading: Reading) -> bool:
-    """Whether an exactly read label or type takes types from the builtin procedures: when
-    no values are profiled, or its value statistics come from a sample."""
-    return not ctx.profiles_values or reading.profile is not None
 
 
 async def _attach_profiles(

@@ -23,9 +23,10 @@ from typing import Any
 from ..graph_client import Row
 from ..report import Pattern
 from .batch_reading import batched, samples_values, type_rows
-from .builtin_schema import KeyInfo, builtin_relationship_schema, reads_everything
+from .builtin_schema import KeyInfo, builtin_relationship_schema, takes_builtins
 from .context import RunContext
 from .pattern_counts import all_patterns_from_counts, type_end_counts, unlabeled_ends
+from .readings import Reading
 from .sampling import Sample, relationship_source
 from .value_profile import (
     AGGREGATES,
@@ -75,6 +76,12 @@ async def read_type(ctx: RunContext, activity: str, rel_type: str, count: int) -
     return await ctx.shared(f"type:{rel_type}", lambda: _read(ctx, activity, rel_type, count))
 
 
+def typed_by_builtins(ctx: RunContext, planned: Reading) -> bool:
+    """Whether the type's reading takes the builtin procedure's path (_read_with_builtins),
+    whose texts depend on what the procedure and the count store answer."""
+    return not batched(ctx, planned) and planned.exact and takes_builtins(ctx, planned)
+
+
 async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> TypeReading:
     planned = ctx.reading_of_type(rel_type)
     sample = ctx.sample_of(planned)
@@ -84,8 +91,7 @@ async def _read(ctx: RunContext, activity: str, rel_type: str, count: int) -> Ty
         for row in await type_rows(ctx, activity, rel_type):
             reading.add(row, with_stats=ctx.profiles_values)
         return reading
-    takes_builtins = not ctx.profiles_values or planned.profile is not None
-    if sample is None and reads_everything(ctx) and takes_builtins:
+    if typed_by_builtins(ctx, planned):
         # Too big to profile in full: value statistics from a sample, read while the
         # procedure and the counts scan.
         value_sample = (
