@@ -1,6 +1,7 @@
-"""Plan warm-up on the real server (issue 28): the texts it has the server plan are the very
-texts the run then sends, built by the same builders with another seed, and it sends
-nothing but EXPLAIN. A drift between the warm-up and the run's batch reads fails here."""
+"""Plan warm-up on the real server (issue 28): every text it has the server plan is one the
+run then sends, built by the same builders with another seed; every text the run sends
+under a name the warm-up covers was planned; and it sends nothing but EXPLAIN. A drift
+between the warm-up and the run's reads fails here."""
 
 from __future__ import annotations
 
@@ -19,15 +20,32 @@ from tests.neo4j_support import GraphFixture
 
 pytestmark = pytest.mark.neo4j
 
-# The batch reads the warm-up covers, by query name.
-BATCH_NAMES = {
+# The reads the warm-up covers, by query name: the run sends no text under these names
+# that the warm-up did not plan.
+COVERED_NAMES = {
     "schema.batch",
     "schema.batch_profiles",
     "type.batch",
     "type.batch_profiles",
     "value_sample.labels",
     "value_sample.relationship_types",
+    "schema.profile_scan",
+    "schema.profile_sample",
+    "schema.scan",
+    "schema.sample",
+    "schema.key_scan",
+    "type.profile_scan",
+    "type.profile_sample",
+    "type.scan",
+    "type.sample",
+    "builtin.nodeTypeProperties",
+    "builtin.relTypeProperties",
+    "census.scan",
+    "census.sample",
+    "indexes",
+    "constraints",
 }
+SHARED_NAMES = {"census.scan", "indexes", "constraints"}
 # Read whole (small), sampled, and hostile names.
 LABELS = {"Small": 10, "Big`) MATCH (m) //": 1_500, "名 前|<b>": 900, "Mid;": 400}
 TYPES = {"LINKS": 1_200, "rel `x` |<i>": 700, "FEW": 5}
@@ -60,30 +78,80 @@ async def test_warmup_plans_exactly_the_texts_the_run_sends(
     options = RunOptions(
         mode="sampled", sample_size=300, max_concurrent_queries=4, activities=activities
     )
-    run_texts = await _warm_then_run(graph, options)
+    warmed = await _warm_then_run(graph, options)
     expected = (
         {"schema.batch_profiles", "type.batch_profiles"}
         if profiles
         else {"schema.batch", "type.batch"}
     )
-    assert {name for name, _ in run_texts} == expected
+    assert warmed == expected | SHARED_NAMES
 
 
-async def test_warmup_plans_an_exact_runs_value_samples(graph: GraphFixture) -> None:
+async def test_warmup_plans_an_exact_runs_own_reads(graph: GraphFixture) -> None:
     """Exact: a label or type too big to profile in full (value_profile.EXACT_PROFILE_MAX)
-    takes its value statistics from a batched spread sample; those texts are warmed."""
+    takes its types from the builtin procedures and its value statistics from a batched
+    spread sample; the others are each read by a text of their own. All are warmed but the
+    big type's key counts, which name the keys the procedure gives (left out), and the
+    warm-up's empty rows send no label down the builtin path's fallback (a text the run
+    would not send, which the subset check catches)."""
     _build(graph, {"Huge `x`": 5_200, "Mid;": 300, "Small": 10}, {"MANY|": 5_100, "FEW": 5})
     options = RunOptions(mode="exact", sample_size=300, max_concurrent_queries=4)
-    run_texts = await _warm_then_run(graph, options)
-    assert {name for name, _ in run_texts} == {
+    warmed = await _warm_then_run(graph, options)
+    assert warmed == SHARED_NAMES | {
         "value_sample.labels",
         "value_sample.relationship_types",
+        "schema.key_scan",
+        "builtin.nodeTypeProperties",
+        "builtin.relTypeProperties",
+        "schema.profile_scan",
+        "type.profile_scan",
     }
 
 
-async def _warm_then_run(graph: GraphFixture, options: RunOptions) -> set[tuple[str, str]]:
-    """Show the plan and warm it, then run: the run's batch texts, (name, text), after
-    checking the warm-up planned exactly those, by EXPLAIN only."""
+async def test_warmup_plans_an_exact_run_on_the_builtins(graph: GraphFixture) -> None:
+    """Exact without quality: every label and type takes its types from the procedures.
+    A label's key scan is warmed, a type's reads (which depend on the procedure's answer)
+    are not, and nothing of the valueType scans the builtin path falls back to is sent.
+    MIXED's patterns are not implied by the counts, so the run scans it counting the key
+    not every relationship has: a text the warm-up's empty procedure rows cannot build."""
+    _build(graph)
+    graph.run("CREATE (:A)-[:MIXED {w: 1}]->(:B), (:C)-[:MIXED]->(:D)")
+    activities = [a for a in ACTIVITY_NAMES if a != "quality_and_context"]
+    options = RunOptions(mode="exact", max_concurrent_queries=4, activities=activities)
+    warmed = await _warm_then_run(graph, options)
+    assert warmed == SHARED_NAMES | {
+        "schema.key_scan",
+        "builtin.nodeTypeProperties",
+        "builtin.relTypeProperties",
+    }
+
+
+async def test_warmup_plans_a_sampled_census(graph: GraphFixture) -> None:
+    """More nodes than the census reads (readings.CENSUS_MIN_SAMPLE): census.sample, whose
+    sample's seed is a parameter, is warmed for a run with another seed."""
+    _build(graph, {**LABELS, "Many": 10_500})
+    options = RunOptions(mode="sampled", sample_size=300, max_concurrent_queries=4)
+    warmed = await _warm_then_run(graph, options)
+    assert {"census.sample", "indexes", "constraints"} <= warmed
+    assert "census.scan" not in warmed
+
+
+async def test_warmup_plans_northwind_in_auto_mode(graph: GraphFixture) -> None:
+    """The window's default run on Northwind: the batches, the types too big for a batch
+    read whole by their own type.profile_scan, the census and the SHOW reads."""
+    graph.load_northwind()
+    warmed = await _warm_then_run(graph, RunOptions())
+    assert warmed == SHARED_NAMES | {
+        "schema.batch_profiles",
+        "type.batch_profiles",
+        "type.profile_scan",
+    }
+
+
+async def _warm_then_run(graph: GraphFixture, options: RunOptions) -> set[str]:
+    """Show the plan and warm it, then run: the names of the texts the warm-up planned,
+    after checking it planned them by EXPLAIN only, that the run sent each of them, and
+    that the run sent no text under a covered name that the warm-up did not plan."""
     settings = settings_for(graph.server)
     shown: Recorded = []
     ran: Recorded = []
@@ -119,11 +187,13 @@ async def _warm_then_run(graph: GraphFixture, options: RunOptions) -> set[tuple[
         (name.removeprefix("warmup."), c[len("EXPLAIN ") :]) for name, c, _ in sent_by_warmup
     }
     assert warm_texts == set(warmed.planned)
-    run_texts = {(name, c) for name, c, _ in ran if name in BATCH_NAMES}
-    assert warm_texts == run_texts
+    run_texts = {(name, c) for name, c, _ in ran}
+    assert not warm_texts - run_texts, sorted(warm_texts - run_texts)
+    covered = {(name, c) for name, c in run_texts if name in COVERED_NAMES}
+    assert not covered - warm_texts, sorted(covered - warm_texts)
     # The same parameters by name (their values, the samples' seeds, differ).
     warm_keys = {c[len("EXPLAIN ") :]: set(p) for _, c, p in sent_by_warmup}
     for _, cypher, params in ran:
         if cypher in warm_keys:
-            assert set(params) == warm_keys[cypher]
-    return run_texts
+            assert set(params or {}) == warm_keys[cypher]
+    return {name for name, _ in warm_texts}
