@@ -20,15 +20,18 @@ costliest plans first):
 - the node census (census.scan or census.sample), SHOW INDEXES and SHOW CONSTRAINTS
   (shared_reads), when statistics or quality runs.
 The sample's seed-dependent values (ids, hash offsets) are parameters, so a run with
-another seed sends the same texts. Only texts the run sends are planned
+another seed sends the same texts. Only texts the run of this plan sends are planned
 (tests/integration/test_plan_warmup.py holds every warmed text among the run's).
 
-Left out, because their texts depend on what the run reads, which EXPLAIN's empty rows
-cannot stand in for: a type read through the builtin procedures (its key counts name the
-keys db.schema.relTypeProperties() gives; only that procedure's call and the type's value
-sample are planned), quality's examples (quality.examples: per finding), the exact key
-counts (per key-like property), schema's top values (per low-cardinality key), and the
-probe's and sizing's texts, which Show plan itself has sent.
+Left out: texts that depend on what the run reads, which EXPLAIN's empty rows cannot
+stand in for, so planning them could send texts the run never sends: a type read through
+the builtin procedures (its key counts name the keys db.schema.relTypeProperties() gives,
+its end counts what the count store gives; only that procedure's call and the type's
+value sample are planned), quality's examples (quality.examples: its batched texts
+follow the findings the run makes), the exact key counts (per key-like property),
+schema's top values (per low-cardinality key) and the reads the counts decide (the
+sampled types' pattern counts, the unlabeled nodes' scans). The probe's and the sizing's
+texts are planned by Show plan itself.
 
 It is a courtesy, never a step of the run: at most WARMUP_SLOTS queries at a time (the
 server is the user's), cancellable at any point, and every failure is only logged.
