@@ -1,11 +1,11 @@
-"""Plan warm-up: the server plans a run's texts while the user reads the plan.
+"""Plan warm-up: the server plans a run's texts before F5 sends them.
 
 On a server whose query cache has never seen NeoSense's texts (or has evicted them), a
 run spends longer planning its long texts than running them (issue 28: ~1.2 s of server
 planning against ~0.03 s warm at 200k nodes sampled, most of it in schema.batch_profiles
 and type.batch_profiles; ~1 s more in exact mode for the per-label schema.profile_scan
-texts). The window shows the plan before F5 runs it; that idle time is where the planning
-can go.
+texts). The window warms after Show plan (ui/run_controller.py) and when a connection is
+selected (ui/query_preparer.py): that idle time before F5 is where the planning can go.
 
 warm_plans builds the texts exactly as the run will: it drives the activities' own entry
 points over a RunContext whose read() sends `EXPLAIN <text>` with the same parameters

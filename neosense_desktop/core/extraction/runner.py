@@ -225,7 +225,7 @@ class ExtractionRun:
 
     async def warm_plans(self) -> WarmupResult:
         """Have the server plan the texts this plan's run will send (plan_warmup.py),
-        on the sizes and readings plan() decided: for the idle time while the plan is shown.
+        on the sizes and readings plan() decided: for the idle time before F5.
         Nothing when the run could not be planned. Raises only CancelledError."""
         try:
             await self._prepare()
