@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
             self.connection_status.set_state,
             self,
         )
+        self.runs.options_changed.connect(self.preparer.schedule)
         self.previewer = RowPreviewer(
             services,
             self.tasks,

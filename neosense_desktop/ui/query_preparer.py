@@ -6,12 +6,13 @@ spends several times longer planning a run's queries than running them: on the d
 Northwind, a first F5 on a just-started server took 4.6-6.1 s against 0.4 s warm. Most of
 that is the server loading and compiling its planner and planning texts it has not seen.
 
-So when a connection is selected (at start-up too) and the window is idle, this waits a
-moment, then does what Show plan does without showing anything: it probes the server,
-reads the sizes (O(1) reads) and has the server plan the run's texts with EXPLAIN
+So when a connection is selected (at start-up too), or a run option that changes the texts
+(mode, sample size, values), and the window is idle, this waits a moment, then does what
+Show plan does without showing anything: it probes the server, reads the sizes (O(1)
+reads) and has the server plan the run's texts with EXPLAIN
 (core/extraction/plan_warmup.py). Nothing is read from the graph and nothing is shown but
-the status bar's "Connected: …". F5, Show plan, Test connection's outcome and another
-selection all come first: the run cancels it (the same task name as the plan warm-up).
+the status bar's "Connected: …". The person's own F5 and Show plan come first: they cancel
+it (it runs under the plan warm-up's task name), and so does another selection.
 
 It never asks for anything: a profile whose password is not known yet (not in the keyring
 nor typed this session) is not prepared, and every failure is logged at INFO, never shown,
@@ -89,7 +90,8 @@ class QueryPreparer(QObject):
             self.tasks.cancel(WARMUP_TASK)
 
     def schedule(self) -> None:
-        """Another connection is selected: prepare it once the selection settles."""
+        """Another connection is selected, or other run options: prepare for them once the
+        choice settles."""
         self.timer.stop()
         if self.enabled and self.profiles.current_profile() is not None:
             self.timer.start()
@@ -99,8 +101,10 @@ class QueryPreparer(QObject):
             self.timer.stop()  # the person's own plan or run starts first
 
     def prepare_selected(self) -> None:
+        """Prepare the selected connection for the current run options, in place of any
+        warm-up still going (it was for another selection or other options)."""
         profile = self.profiles.current_profile()
-        busy = any(self.tasks.running(name) for name in (*USER_TASKS, WARMUP_TASK))
+        busy = any(self.tasks.running(name) for name in USER_TASKS)
         if profile is not None and self.enabled and not busy:
             self.tasks.start(WARMUP_TASK, self.prepare(profile))
 

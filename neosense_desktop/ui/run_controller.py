@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -62,7 +62,12 @@ class RunController(QObject):
     controls: the run options and the Run/Cancel buttons (in the connections column).
     panel: the Run tab.
     current_run: the run in progress, if any.
+
+    options_changed(): the person changed a run option that changes what a run sends
+    (mode, sample size, values policy).
     """
+
+    options_changed = Signal()
 
     def __init__(
         self,
@@ -144,6 +149,12 @@ class RunController(QObject):
             "shows values as they are.\n"
             "None: names and types only, no profiles; the report is safe to share.",
         )
+        for changed in (
+            self.mode_box.currentIndexChanged,
+            self.sample_size.valueChanged,
+            self.values_box.currentIndexChanged,
+        ):
+            changed.connect(lambda _value: self.options_changed.emit())
         form.addRow("&Mode:", self.mode_box)
         form.addRow("S&ample size:", self.sample_size)
         form.addRow("&Parallel queries:", self.parallel_queries)

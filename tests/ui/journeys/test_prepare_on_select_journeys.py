@@ -137,3 +137,26 @@ async def test_journey_preparation_turned_off_stays_off(graph: GraphFixture) -> 
         assert window.tasks.get(WARMUP_TASK) is started
         assert str(QSettings().value(PREPARE_KEY)).lower() == "false"
         await screenshot(window, "preparation-turned-off")
+
+
+async def test_journey_other_run_options_prepare_again(graph: GraphFixture) -> None:
+    """Another mode sends other texts: choosing it prepares the server again."""
+    graph.run(GRAPH)
+    async with open_window(prepare_on_select=True) as window:
+        await add_profile(window, graph.server)
+        await wait_for(lambda: _ended(window), 60, "the first preparation to end")
+        first = window.tasks.get(WARMUP_TASK)
+        mode = window.runs.mode_box
+        assert mode.currentData() == "auto"
+        mode.setFocus()
+        await press(mode, Qt.Key.Key_Down)
+        assert mode.currentData() == "exact"
+        await wait_for(
+            lambda: window.tasks.get(WARMUP_TASK) is not first and _ended(window),
+            60,
+            "the preparation for Exact to end",
+        )
+        task = window.tasks.get(WARMUP_TASK)
+        assert task is not None and not task.cancelled() and task.result() >= 1
+        assert not window.error_dialogs
+        await screenshot(window, "prepared-again-for-exact")
