@@ -18,8 +18,10 @@ NEO4J_URI connection, selected at start-up), and F5 (the Run action) runs under 
 
 Each child then presses F5 again: the warm figure of the same window. Conditions rotate
 pass by pass. Times are F5 to the full report in the Results tree's model (what the view
-paints next). Speed is reported, never asserted. The password is NEOSENSE_NEO4J_PASSWORD
-(the demo's), handed to the child in its environment, never on a command line.
+paints next). Each row also keeps, per query name, the server's ms until the first row
+(planning included) of both F5s: where a first F5 still waits. Speed is reported, never
+asserted. The password is NEOSENSE_NEO4J_PASSWORD (the demo's), handed to the child in
+its environment, never on a command line.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -103,6 +106,7 @@ async def _child(condition: str, think_s: float) -> dict[str, Any]:
     from keyring.backends import fail
     from PySide6.QtCore import QSettings
 
+    from benchmarks.plan_warmup_cost import _FirstRows
     from benchmarks.ui_bench import _f5_run
     from neosense_desktop.app import build_services, open_window
     from neosense_desktop.core.secrets import SecretStore
@@ -116,6 +120,10 @@ async def _child(condition: str, think_s: float) -> dict[str, Any]:
     # The demo's password is the environment's (NEO4J_PASSWORD): no keyring is touched.
     services = build_services(settings, secrets=SecretStore(fail.Keyring()))
     result: dict[str, Any] = {"condition": condition}
+    queries = _FirstRows()  # GraphClient's DEBUG query lines: server ms to the first row
+    client_log = logging.getLogger("neosense_desktop.core.graph_client")
+    client_log.addHandler(queries)
+    client_log.setLevel(logging.DEBUG)
     t_open = time.perf_counter()
     async with open_window(services) as window:
         result["window_start_s"] = round(time.perf_counter() - t_open, 3)
@@ -132,14 +140,26 @@ async def _child(condition: str, think_s: float) -> dict[str, Any]:
             result["prepared_texts"] = task.result()
             result["status_bar"] = window.connection_status.text()
         first: dict[str, float] = {}
+        queries.rows.clear()
         await _f5_run(window, first)
+        result["first_f5_server_ms"] = _by_name(queries.rows)
         warm: dict[str, float] = {}
+        queries.rows.clear()
         await _f5_run(window, warm)
+        result["warm_f5_server_ms"] = _by_name(queries.rows)
         report = window.results.tree_model.report
         result["labels"] = len(report.labels) if report is not None else 0
     result["first_f5_s"] = first["full_report_s"]
     result["warm_f5_s"] = warm["full_report_s"]
     return result
+
+
+def _by_name(rows: list[tuple[str, int]]) -> dict[str, int]:
+    """Server ms until the first row, summed per query name, largest first."""
+    sums: dict[str, int] = {}
+    for name, ms in rows:
+        sums[name] = sums.get(name, 0) + ms
+    return dict(sorted(sums.items(), key=lambda item: -item[1]))
 
 
 def child_main(condition: str, think_s: float, json_out: Path) -> int:
