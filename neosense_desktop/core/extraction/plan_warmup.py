@@ -18,10 +18,16 @@ costliest plans first):
   builtin procedures' path a label's key scan and db.schema.nodeTypeProperties(), which
   the run sends whatever the procedure answers;
 - the node census (census.scan or census.sample), SHOW INDEXES and SHOW CONSTRAINTS
-  (shared_reads), when statistics or quality runs.
+  (shared_reads), when statistics or quality runs;
+- the reads other reads decide, where the warm-up decides them as the run will: the
+  unlabeled nodes' scan (patterns.unlabeled: the planning's count store, held for the
+  warm-up by shared_reads.keep_planning_counts, says whether the run sends it) and the
+  supernodes' lookup (a fixed text; the run sends it when the census finds a node at or
+  above the supernode threshold).
 The sample's seed-dependent values (ids, hash offsets) are parameters, so a run with
-another seed sends the same texts. Only texts the run of this plan sends are planned
-(tests/integration/test_plan_warmup.py holds every warmed text among the run's).
+another seed sends the same texts. Only texts the run of this plan sends are planned, but
+for the supernodes' lookup, which it may not send (tests/integration/test_plan_warmup.py
+holds every other warmed text among the run's).
 
 Left out: texts that depend on what the run reads, which EXPLAIN's empty rows cannot
 stand in for, so planning them could send texts the run never sends: a type read through
@@ -29,9 +35,8 @@ the builtin procedures (its key counts name the keys db.schema.relTypeProperties
 its end counts what the count store gives; only that procedure's call and the type's
 value sample are planned), quality's examples (quality.examples: its batched texts
 follow the findings the run makes), the exact key counts (per key-like property),
-schema's top values (per low-cardinality key) and the reads the counts decide (the
-sampled types' pattern counts, the unlabeled nodes' scans). The probe's and the sizing's
-texts are planned by Show plan itself.
+schema's top values (per low-cardinality key) and the sampled types' pattern counts. The
+probe's and the sizing's texts are planned by Show plan itself.
 
 It is a courtesy, never a step of the run: at most WARMUP_SLOTS queries at a time (the
 server is the user's), cancellable at any point, and every failure is only logged.
@@ -52,8 +57,9 @@ from .batch_reading import batched, label_read, samples_values, type_rows, value
 from .builtin_schema import builtin_relationship_schema
 from .context import PRIORITY_NORMAL, QUERY_TAG, Capabilities, RunContext
 from .options import RunOptions
+from .pattern_counts import unlabeled_ends
 from .readings import Readings
-from .shared_reads import read_census, read_constraints, read_indexes
+from .shared_reads import keep_planning_counts, read_census, read_constraints, read_indexes
 from .sizes import Sizes
 from .type_reading import read_type, typed_by_builtins
 
@@ -62,6 +68,9 @@ log = logging.getLogger(__name__)
 # Queries in flight at once: one, so the warm-up takes one of the server's threads at most.
 WARMUP_SLOTS = 1
 EXPLAIN = "EXPLAIN "
+# What a lookup by element id is planned with: a list of strings, as the run's (a plan is
+# cached per text and parameter types), never sought (EXPLAIN does not run it).
+SOME_ELEMENT_ID = "4:00000000-0000-0000-0000-000000000000:0"
 
 
 @dataclass
@@ -174,6 +183,21 @@ def _subject_reads(ctx: RunContext) -> list[Awaitable[object]]:
     return reads
 
 
+def _decided_reads(ctx: RunContext) -> list[Awaitable[object]]:
+    """The reads that other reads decide, where the warm-up can decide them as the run will:
+    the unlabeled nodes' scan (the planning's count store says which types may have an
+    unlabeled end; without those counts it is left out), and the supernodes' lookup, whose
+    text is fixed (the run sends it when the census finds a node at or above the supernode
+    threshold, so it may be one text more than the run sends)."""
+    activities = set(ctx.options.activities)
+    reads: list[Awaitable[object]] = []
+    if relationship_types.ACTIVITY in activities and ctx.sizes.graph_counts is not None:
+        reads.append(unlabeled_ends(ctx, relationship_types.ACTIVITY))
+    if statistics.ACTIVITY in activities:
+        reads.append(statistics.read_supernode_names(ctx, [SOME_ELEMENT_ID]))
+    return reads
+
+
 def _shared_reads(ctx: RunContext) -> list[Awaitable[object]]:
     """The census, indexes and constraints, which statistics and quality read."""
     activities = set(ctx.options.activities)
@@ -206,7 +230,8 @@ async def warm_plans(
     )
     try:
         # In turn, so the costliest plans (the batches' long unions) go to the server first.
-        for phase in (_batch_reads, _subject_reads, _shared_reads):
+        keep_planning_counts(ctx)
+        for phase in (_batch_reads, _subject_reads, _shared_reads, _decided_reads):
             outcomes = await asyncio.gather(*phase(ctx), return_exceptions=True)
             for outcome in outcomes:
                 if isinstance(outcome, Exception):

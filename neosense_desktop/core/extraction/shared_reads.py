@@ -118,6 +118,19 @@ async def shared_graph_counts(ctx: RunContext, activity: str) -> GraphCounts | N
     return await ctx.shared("graph_counts", lambda: graph_counts(read))
 
 
+def keep_planning_counts(ctx: RunContext) -> None:
+    """Hold the planning's GRAPH COUNTS as the run's however old they get: for the plan
+    warm-up (plan_warmup.py), whose reads return no rows, so counts read again would come
+    back empty and decide other reads than the run's."""
+    counts = ctx.sizes.graph_counts
+    if counts is not None:
+        ctx.prefetch("graph_counts", lambda: _ready(counts))
+
+
+async def _ready(counts: GraphCounts) -> GraphCounts:
+    return counts
+
+
 async def current_label_counts(ctx: RunContext, activity: str) -> dict[str, int]:
     """Node count per label token, read again now (the plan may be minutes old)."""
     graph = await shared_graph_counts(ctx, activity)

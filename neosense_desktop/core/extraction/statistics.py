@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from ..graph_client import Row
 from ..report import (
     MAX_DISPLAY_CHARS,
     Degree,
@@ -160,6 +161,25 @@ def display_key(keys: list[str]) -> str | None:
     return min(keys) if keys else None
 
 
+async def read_supernode_names(ctx: RunContext, element_ids: list[str]) -> list[Row]:
+    """The keys that may name each of these nodes (string keys, and an integer `id`), with
+    their values under values 'examples': one query, by element id seek."""
+    return await ctx.read(
+        ACTIVITY,
+        "supernodes",
+        "MATCH (n) WHERE elementId(n) IN $ids "
+        "WITH n, [k IN keys(n) WHERE n[k] IS :: STRING "
+        "OR (toLower(k) = 'id' AND n[k] IS :: INTEGER)] AS keys "
+        "RETURN elementId(n) AS element_id, "
+        "[k IN keys | [k, CASE WHEN $values THEN left(toString(n[k]), $chars) END]] AS named",
+        {
+            "ids": element_ids,
+            "values": ctx.options.values == "examples",
+            "chars": MAX_DISPLAY_CHARS,
+        },
+    )
+
+
 async def _supernodes(
     ctx: RunContext, census: Census, rule: SupernodeRule | None
 ) -> list[Supernode]:
@@ -180,21 +200,7 @@ async def _supernodes(
     top = [g for g in groups if g[1] >= rule.threshold][:TOP_SUPERNODES]
     if not top:
         return []
-    values = ctx.options.values == "examples"
-    rows = await ctx.read(
-        ACTIVITY,
-        "supernodes",
-        "MATCH (n) WHERE elementId(n) IN $ids "
-        "WITH n, [k IN keys(n) WHERE n[k] IS :: STRING "
-        "OR (toLower(k) = 'id' AND n[k] IS :: INTEGER)] AS keys "
-        "RETURN elementId(n) AS element_id, "
-        "[k IN keys | [k, CASE WHEN $values THEN left(toString(n[k]), $chars) END]] AS named",
-        {
-            "ids": [example for _, _, (example, _) in top],
-            "values": values,
-            "chars": MAX_DISPLAY_CHARS,
-        },
-    )
+    rows = await read_supernode_names(ctx, [example for _, _, (example, _) in top])
     found: dict[str, tuple[str | None, str | None]] = {}
     for r in rows:
         named = {str(k): (None if v is None else str(v)) for k, v in r["named"] or []}
