@@ -1,7 +1,7 @@
 """The demo's first F5 on a server that has just started (issue 28, item 3).
 
     python -m benchmarks.demo_first_f5 --port 7850 [--passes 3] [--think 3]
-                                       [--output FILE.json]
+                                       [--version 5.26.19] [--output FILE.json]
 
 The server on --port is a scripts/neo4j-local instance loaded with the demo's Northwind
 (`make demo` on another port; this script loads it if the database is empty). For every
@@ -52,21 +52,21 @@ def _local(*args: str) -> str:
     return done.stdout.strip()
 
 
-def restart(port: int) -> float:
+def restart(port: int, version: str) -> float:
     """Stop and start the server; the seconds until it answered."""
     _local("stop", "--port", str(port))
     t0 = time.monotonic()
-    _local("start", "--port", str(port))
+    _local("start", "--port", str(port), "--version", version)
     return round(time.monotonic() - t0, 2)
 
 
-def ensure_northwind(port: int, password: str) -> str:
+def ensure_northwind(port: int, version: str, password: str) -> str:
     """The server's URI, Northwind loaded into it once (as scripts/demo does)."""
     import shutil
 
     import neo4j
 
-    uri = _local("start", "--port", str(port)).splitlines()[-1]
+    uri = _local("start", "--port", str(port), "--version", version).splitlines()[-1]
     with neo4j.GraphDatabase.driver(uri, auth=("neo4j", password)) as driver:
         nodes = driver.execute_query("MATCH (n) RETURN count(n) AS c").records[0]["c"]
     if nodes == 0:
@@ -203,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--port", type=int)
     p.add_argument("--passes", type=int, default=3)
+    p.add_argument("--version", default="5.26.19", help="the server's, as neo4j-local takes it")
     p.add_argument("--think", type=float, default=3.0, help="seconds, the think condition")
     p.add_argument("--output", type=Path)
     p.add_argument("--child", choices=CONDITIONS, help=argparse.SUPPRESS)
@@ -213,22 +214,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.port is None:
         p.error("--port is required")
     password = os.environ.get("NEOSENSE_NEO4J_PASSWORD", "neosense-test")
-    uri = ensure_northwind(args.port, password)
+    uri = ensure_northwind(args.port, args.version, password)
     rows: list[dict[str, Any]] = []
     for n in range(args.passes):
         order = CONDITIONS[n % len(CONDITIONS) :] + CONDITIONS[: n % len(CONDITIONS)]
         for condition in order:
-            restart_s = restart(args.port)
+            restart_s = restart(args.port, args.version)
             row = {"pass": n + 1, "restart_s": restart_s}
             row.update(run_child(uri, password, condition, args.think))
             row["load_1min"] = round(os.getloadavg()[0], 2)
             print(json.dumps(row), file=sys.stderr, flush=True)
             rows.append(row)
-    print(f"Northwind, first F5 after a server restart, medians of {args.passes} passes")
+    print(
+        f"Northwind on Neo4j {args.version}, first F5 after a server restart, "
+        f"medians of {args.passes} passes"
+    )
     print(summary(rows))
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps({"think_s": args.think, "rows": rows}, indent=2) + "\n")
+        result = {"version": args.version, "think_s": args.think, "rows": rows}
+        args.output.write_text(json.dumps(result, indent=2) + "\n")
     return 0
 
 
