@@ -47,6 +47,16 @@ class FailingSchemaClient(RefusingClient):
         return query_name.startswith("schema.")
 
 
+class RefusedExplainClient(RefusingClient):
+    """The server refuses every EXPLAIN (a plan warm-up's) and runs everything else."""
+
+    code = ErrorCode.PERMISSION_DENIED
+    message = "EXPLAIN refused (injected)"
+
+    def refuses(self, query_name: str, cypher: str) -> bool:
+        return cypher.startswith("EXPLAIN ")
+
+
 class NoAdminProceduresClient(RefusingClient):
     """Admin-only procedures are refused, as they are for a read-only account (Community
     has no roles, so no such account can be made on it)."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from neosense_desktop.core.graph_client import GraphClient, Row
 from neosense_desktop.ui.main_window import MainWindow
+from neosense_desktop.ui.run_controller import WARMUP_TASK
 from tests.neo4j_support import REPO
 from tests.ui.helpers import wait_for
 
@@ -96,3 +97,10 @@ class SlowReadsClient(GraphClient):
     ) -> list[Row]:
         await asyncio.sleep(self.delay_s)
         return await super().read(query_name, cypher, parameters, **kw)
+
+
+def warmup_ended(window: MainWindow) -> bool:
+    """The latest plan warm-up (after Show plan, or the preparation of a selected
+    connection) has ended: finished, failed or cancelled."""
+    task = window.tasks.get(WARMUP_TASK)
+    return task is not None and task.done()

@@ -4,19 +4,22 @@ never waits behind a warm-up query, and nothing of it reaches the screen as an e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 
-from neosense_desktop.core.errors import ErrorCode, NeoSenseError
-from neosense_desktop.core.graph_client import GraphClient, Row
 from neosense_desktop.ui.run_controller import WARMUP_TASK
-from tests.fault_clients import HeldExplainClient
+from tests.fault_clients import HeldExplainClient, RefusedExplainClient
 from tests.neo4j_support import GraphFixture
 from tests.ui.helpers import wait_for
-from tests.ui.journeys.journey_support import assert_idle, press, screenshot, wait_run_ends
+from tests.ui.journeys.journey_support import (
+    assert_idle,
+    press,
+    screenshot,
+    wait_run_ends,
+    warmup_ended,
+)
 from tests.ui.window_support import RecordingClients, add_profile, open_window
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.keyring]
@@ -25,21 +28,6 @@ GRAPH = """
 UNWIND range(1, 600) AS i
 CREATE (:Reading {value: i, at: 'x' + i})-[:OF]->(:`<b>Sensor</b>` {serial: i})
 """
-
-
-class RefusedExplainClient(GraphClient):
-    """The real client; the server refuses every warm-up EXPLAIN (a fault injected)."""
-
-    async def read(
-        self,
-        query_name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        **kw: Any,
-    ) -> list[Row]:
-        if cypher.startswith("EXPLAIN "):
-            raise NeoSenseError(ErrorCode.PERMISSION_DENIED, "EXPLAIN refused (injected)")
-        return await super().read(query_name, cypher, parameters, **kw)
 
 
 async def _show_plan(window: Any) -> None:
@@ -109,7 +97,7 @@ async def test_journey_show_plan_warms_the_run_texts_in_full(graph: GraphFixture
         await _show_plan(window)
         tasks = window.tasks
         await wait_for(
-            lambda: (t := tasks.get(WARMUP_TASK)) is not None and t.done(),
+            lambda: warmup_ended(window),
             60,
             "the warm-up to end",
         )
@@ -132,7 +120,7 @@ async def test_journey_a_failing_warmup_is_never_the_users_error(graph: GraphFix
         await _show_plan(window)
         tasks = window.tasks
         await wait_for(
-            lambda: (t := tasks.get(WARMUP_TASK)) is not None and t.done(),
+            lambda: warmup_ended(window),
             60,
             "the warm-up to end",
         )

@@ -4,8 +4,6 @@ asks for anything, never shows an error, gives way to F5, and can be turned off.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
@@ -16,7 +14,13 @@ from neosense_desktop.ui.run_controller import WARMUP_TASK
 from tests.fault_clients import HeldExplainClient
 from tests.neo4j_support import GraphFixture, free_port
 from tests.ui.helpers import wait_for
-from tests.ui.journeys.journey_support import assert_idle, press, screenshot, wait_run_ends
+from tests.ui.journeys.journey_support import (
+    assert_idle,
+    press,
+    screenshot,
+    wait_run_ends,
+    warmup_ended,
+)
 from tests.ui.window_support import RecordingClients, add_profile, open_window, server_settings
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.keyring]
@@ -25,11 +29,6 @@ GRAPH = """
 UNWIND range(1, 600) AS i
 CREATE (:Reading {value: i, at: 'x' + i})-[:OF]->(:`<b>Sensor</b>` {serial: i})
 """
-
-
-def _ended(window: Any) -> bool:
-    task = window.tasks.get(WARMUP_TASK)
-    return task is not None and task.done()
 
 
 def _password_prompt() -> QInputDialog | None:
@@ -52,7 +51,7 @@ async def test_journey_selecting_a_connection_prepares_its_server(graph: GraphFi
         await add_profile(window, graph.server)
         status = window.connection_status
         await wait_for(lambda: status.text().startswith("Connected: Neo4j"), 60, "Connected")
-        await wait_for(lambda: _ended(window), 60, "the preparation to end")
+        await wait_for(lambda: warmup_ended(window), 60, "the preparation to end")
         task = window.tasks.get(WARMUP_TASK)
         assert task is not None and not task.cancelled()
         assert task.result() >= 2  # a label batch and a type batch at least
@@ -80,7 +79,7 @@ async def test_journey_f5_while_preparing_comes_first(graph: GraphFixture) -> No
         await wait_for(lambda: bool(HeldExplainClient.held), 60, "the preparation's first EXPLAIN")
         assert window.tasks.running(WARMUP_TASK)
         await press(window, Qt.Key.Key_F5)
-        await wait_for(lambda: _ended(window), 10, "the preparation to stop")
+        await wait_for(lambda: warmup_ended(window), 10, "the preparation to stop")
         task = window.tasks.get(WARMUP_TASK)
         assert task is not None and task.cancelled()
         await wait_run_ends(window)
@@ -96,7 +95,7 @@ async def test_journey_preparing_never_asks_never_complains(graph: GraphFixture)
     async with open_window(prepare_on_select=True) as window:
         unknown = Profile(name="No password yet", connection=server_settings(graph.server))
         await window.profiles.save_profile(unknown, "")
-        await wait_for(lambda: _ended(window), 30, "the preparation to end")
+        await wait_for(lambda: warmup_ended(window), 30, "the preparation to end")
         task = window.tasks.get(WARMUP_TASK)
         assert task is not None and task.result() == 0
         assert _password_prompt() is None
@@ -111,7 +110,7 @@ async def test_journey_preparing_never_asks_never_complains(graph: GraphFixture)
         first = task
         await window.profiles.save_profile(dead, graph.server.password)
         await wait_for(
-            lambda: window.tasks.get(WARMUP_TASK) is not first and _ended(window),
+            lambda: window.tasks.get(WARMUP_TASK) is not first and warmup_ended(window),
             60,
             "the dead server's preparation to end",
         )
@@ -144,7 +143,7 @@ async def test_journey_other_run_options_prepare_again(graph: GraphFixture) -> N
     graph.run(GRAPH)
     async with open_window(prepare_on_select=True) as window:
         await add_profile(window, graph.server)
-        await wait_for(lambda: _ended(window), 60, "the first preparation to end")
+        await wait_for(lambda: warmup_ended(window), 60, "the first preparation to end")
         first = window.tasks.get(WARMUP_TASK)
         mode = window.runs.mode_box
         assert mode.currentData() == "auto"
@@ -152,7 +151,7 @@ async def test_journey_other_run_options_prepare_again(graph: GraphFixture) -> N
         await press(mode, Qt.Key.Key_Down)
         assert mode.currentData() == "exact"
         await wait_for(
-            lambda: window.tasks.get(WARMUP_TASK) is not first and _ended(window),
+            lambda: window.tasks.get(WARMUP_TASK) is not first and warmup_ended(window),
             60,
             "the preparation for Exact to end",
         )
