@@ -106,8 +106,8 @@ async def _child(condition: str, think_s: float) -> dict[str, Any]:
     from keyring.backends import fail
     from PySide6.QtCore import QSettings
 
-    from benchmarks.plan_warmup_cost import _FirstRows
-    from benchmarks.ui_bench import _f5_run
+    from benchmarks.plan_warmup_cost import FirstRowTimes
+    from benchmarks.ui_bench import f5_run
     from neosense_desktop.app import build_services, open_window
     from neosense_desktop.core.secrets import SecretStore
     from neosense_desktop.ui.query_preparer import PREPARE_KEY
@@ -120,7 +120,7 @@ async def _child(condition: str, think_s: float) -> dict[str, Any]:
     # The demo's password is the environment's (NEO4J_PASSWORD): no keyring is touched.
     services = build_services(settings, secrets=SecretStore(fail.Keyring()))
     result: dict[str, Any] = {"condition": condition}
-    queries = _FirstRows()  # GraphClient's DEBUG query lines: server ms to the first row
+    queries = FirstRowTimes()  # GraphClient's DEBUG query lines: server ms to the first row
     client_log = logging.getLogger("neosense_desktop.core.graph_client")
     client_log.addHandler(queries)
     client_log.setLevel(logging.DEBUG)
@@ -141,12 +141,12 @@ async def _child(condition: str, think_s: float) -> dict[str, Any]:
             result["status_bar"] = window.connection_status.text()
         first: dict[str, float] = {}
         queries.rows.clear()
-        await _f5_run(window, first)
-        result["first_f5_server_ms"] = _by_name(queries.rows)
+        await f5_run(window, first)
+        result["first_f5_server_ms"] = queries.by_name()
         warm: dict[str, float] = {}
         queries.rows.clear()
-        await _f5_run(window, warm)
-        result["warm_f5_server_ms"] = _by_name(queries.rows)
+        await f5_run(window, warm)
+        result["warm_f5_server_ms"] = queries.by_name()
         report = window.results.tree_model.report
         result["labels"] = len(report.labels) if report is not None else 0
     result["first_f5_s"] = first["full_report_s"]
@@ -154,24 +154,10 @@ async def _child(condition: str, think_s: float) -> dict[str, Any]:
     return result
 
 
-def _by_name(rows: list[tuple[str, int]]) -> dict[str, int]:
-    """Server ms until the first row, summed per query name, largest first."""
-    sums: dict[str, int] = {}
-    for name, ms in rows:
-        sums[name] = sums.get(name, 0) + ms
-    return dict(sorted(sums.items(), key=lambda item: -item[1]))
-
-
 def child_main(condition: str, think_s: float, json_out: Path) -> int:
-    import PySide6  # noqa: F401  (Qt first, then qasync picks the binding)
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    from benchmarks.ui_bench import run_on_qt_loop
 
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        result = runner.run(_child(condition, think_s))
+    result = run_on_qt_loop(_child(condition, think_s))
     json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 

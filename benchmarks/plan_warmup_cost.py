@@ -54,8 +54,9 @@ BATCH_NAMES = {
 }
 
 
-class _FirstRows(logging.Handler):
-    """GraphClient's DEBUG query lines: (name, server ms to the first row)."""
+class FirstRowTimes(logging.Handler):
+    """GraphClient's DEBUG query lines: (name, server ms to the first row, planning
+    included)."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -64,6 +65,13 @@ class _FirstRows(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if record.msg.startswith("query %s:") and isinstance(record.args, tuple):
             self.rows.append((str(record.args[0]), int(str(record.args[3] or 0))))
+
+    def by_name(self) -> dict[str, int]:
+        """The ms summed per query name, largest first."""
+        sums: dict[str, int] = {}
+        for name, ms in self.rows:
+            sums[name] = sums.get(name, 0) + ms
+        return dict(sorted(sums.items(), key=lambda item: -item[1]))
 
 
 async def _show_plan(
@@ -77,7 +85,9 @@ async def _show_plan(
     return {"warmup_s": result.duration_s, "warmup_texts": len(result.planned)}
 
 
-async def _f5(settings: ConnectionSettings, options: RunOptions, log: _FirstRows) -> dict[str, Any]:
+async def _f5(
+    settings: ConnectionSettings, options: RunOptions, log: FirstRowTimes
+) -> dict[str, Any]:
     log.rows.clear()
     t0 = time.monotonic()
     async with ExtractionRun(settings, PASSWORD, options) as run:
@@ -90,16 +100,13 @@ async def _f5(settings: ConnectionSettings, options: RunOptions, log: _FirstRows
         "batch_first_row_ms": sum(ms for name, ms in log.rows if name in BATCH_NAMES),
         "all_first_row_ms": sum(ms for _, ms in log.rows),
         "queries": len(log.rows),
-        "by_name_ms": {
-            name: sum(ms for n, ms in log.rows if n == name)
-            for name in sorted({n for n, _ in log.rows})
-        },
+        "by_name_ms": log.by_name(),
     }
 
 
 async def measure(uri: str, options: RunOptions, passes: int) -> list[dict[str, Any]]:
     settings = ConnectionSettings.model_validate({"uri": uri, "user": "neo4j"})
-    log = _FirstRows()
+    log = FirstRowTimes()
     client_log = logging.getLogger("neosense_desktop.core.graph_client")
     client_log.addHandler(log)
     client_log.setLevel(logging.DEBUG)

@@ -30,9 +30,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 REPO = Path(__file__).resolve().parent.parent
 HEARTBEAT_MS = 5
 PASSWORD_ENV = "NEOSENSE_UI_BENCH_PASSWORD"
@@ -178,7 +180,7 @@ async def _open_window() -> Any:
     return window
 
 
-async def _f5_run(window: Any, marks: dict[str, float]) -> Any:
+async def f5_run(window: Any, marks: dict[str, float]) -> Any:
     """The Run action (F5), timed to the first labels and to the final report in the
     tree's model (what the view paints on its next frame)."""
     model = window.results.tree_model
@@ -222,7 +224,7 @@ async def _extraction_runs(
     window.runs.query_timeout.setValue(min(window.runs.query_timeout.maximum(), 1800))
     for name in ("extraction run", "extraction run (warm)"):
         marks = arrival[name] = {}
-        report = await beat.phase(name, lambda m=marks: _f5_run(window, m))
+        report = await beat.phase(name, lambda m=marks: f5_run(window, m))
     return report, arrival
 
 
@@ -295,6 +297,19 @@ async def _child(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def run_on_qt_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` on a qasync loop inside the QApplication, as the app runs its window."""
+    import PySide6  # noqa: F401  (Qt first, then qasync picks the binding)
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        return runner.run(work)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(prog="ui_bench")
     p.add_argument(
@@ -322,18 +337,12 @@ def main() -> int:
         # does not use); None in sys.modules makes that import fail as it does in the bundle.
         sys.modules["numpy"] = None  # type: ignore[assignment]
     import PySide6  # noqa: F401  (Qt first, then qasync picks the binding)
-    import qasync
-    from PySide6.QtWidgets import QApplication
 
     if args.no_gc_freeze:
         from neosense_desktop.ui import results_pane
 
         results_pane._gc_policy = lambda: None
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        result = runner.run(_child(args))
+    result = run_on_qt_loop(_child(args))
     text = json.dumps(result, indent=2) + "\n"
     if args.json_out:
         args.json_out.write_text(text, encoding="utf-8")
